@@ -1,0 +1,13 @@
+//! Compiles the app's capability files and declares the commands the front end may invoke, so that a command
+//! without a matching permission in `capabilities/` is refused at run time rather than silently exposed.
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(app_commands());
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("failed to run tauri-build");
+}
+
+/// Every `#[tauri::command]` registered in `src/lib.rs`; each gets an `allow-<name>` permission.
+fn app_commands() -> &'static [&'static str] {
+    &["app_info"]
+}

@@ -1,0 +1,58 @@
+//! TypeScript declarations of every type that crosses IPC, generated from the Rust types with ts-rs into one
+//! file the front end imports. A test fails when the committed file differs from what the Rust types say;
+//! `make bindings` rewrites it.
+
+use ts_rs::{Config, TS};
+
+use crate::commands::AppInfo;
+
+/// Where the front end keeps the generated file, relative to this crate.
+pub const BINDINGS_PATH: &str = "../ui/src/lib/ipc/bindings.ts";
+
+/// The full text of the generated TypeScript file.
+pub fn typescript_bindings() -> String {
+    let cfg = Config::new();
+    let declarations = [AppInfo::decl(&cfg)];
+    let mut out = String::from(
+        "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run `make bindings`.\n",
+    );
+    for declaration in declarations {
+        out.push('\n');
+        out.push_str("export ");
+        out.push_str(&declaration);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// Fails when a Rust IPC type changed without regenerating the TypeScript; with `UPDATE_BINDINGS=1` it
+    /// writes the file instead.
+    #[test]
+    fn committed_typescript_bindings_are_current() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(BINDINGS_PATH);
+        let expected = typescript_bindings();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &expected).expect("write bindings");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "{} is stale: run `make bindings` and commit the result",
+            path.display()
+        );
+    }
+
+    #[test]
+    fn bindings_declare_app_info_with_camel_case_fields() {
+        let text = typescript_bindings();
+        assert!(text.contains("export type AppInfo = {"), "{text}");
+        assert!(text.contains("productName: string"), "{text}");
+        assert!(text.contains("tauriVersion: string"), "{text}");
+    }
+}
