@@ -1,0 +1,461 @@
+//! The admin surface, only under `/_sandbox/`: state as JSON and as a small HTML page, the log of every
+//! emulated-API request, simulations (logins, failures, sign-ups, any log entry), faults, the clock, a wait
+//! for the pipeline to go idle, and the built-in CloudEvents receivers `/_sandbox/inbox/{name}`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::clock::rfc3339_ms;
+use crate::faults::{FaultRule, Faults};
+use crate::http_util::html_escape;
+use crate::server::{Shared, SimulationKind};
+
+pub fn router() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/_sandbox", get(page))
+        .route("/_sandbox/", get(page))
+        .route("/_sandbox/state", get(state))
+        .route("/_sandbox/requests", get(requests).delete(clear_requests))
+        .route("/_sandbox/events", get(events))
+        .route("/_sandbox/simulate", post(simulate))
+        .route("/_sandbox/logs", post(add_log))
+        .route(
+            "/_sandbox/faults",
+            get(faults).put(set_faults).delete(clear_faults),
+        )
+        .route("/_sandbox/faults/rules", post(add_fault_rule))
+        .route("/_sandbox/clock", get(clock))
+        .route("/_sandbox/clock/advance", post(advance_clock))
+        .route("/_sandbox/wait-idle", post(wait_idle))
+        .route(
+            "/_sandbox/inbox/{name}",
+            get(inbox)
+                .post(inbox_receive)
+                .options(inbox_handshake)
+                .delete(inbox_clear),
+        )
+}
+
+const SECRET_FIELDS: &[&str] = &["m2m_client_secret", "secret", "password"];
+
+fn redact(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map.iter_mut() {
+                if SECRET_FIELDS.contains(&key.as_str()) && inner.is_string() {
+                    *inner = json!("(redacted)");
+                } else {
+                    redact(inner);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
+}
+
+/// Everything that exists (credentials redacted), plus the clock and faults.
+pub fn state_json(shared: &Shared) -> Value {
+    let world = shared.world();
+    let mut body = serde_json::to_value(&*world).unwrap_or(Value::Null);
+    drop(world);
+    redact(&mut body);
+    body["clock"] =
+        json!({"now": rfc3339_ms(shared.clock.now_ms()), "frozen": shared.clock.is_frozen()});
+    body["faults"] = serde_json::to_value(&*shared.faults()).unwrap_or(Value::Null);
+    body["urls"] = json!({
+        "auth0": shared.urls.auth0,
+        "login": shared.urls.login,
+        "management": shared.urls.management,
+    });
+    body
+}
+
+async fn state(State(shared): State<Arc<Shared>>) -> Response {
+    axum::Json(state_json(&shared)).into_response()
+}
+
+async fn requests(
+    State(shared): State<Arc<Shared>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let since: u64 = params
+        .get("since")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let list: Vec<_> = shared
+        .requests()
+        .iter()
+        .filter(|r| r.seq > since)
+        .filter(|r| params.get("cloud").is_none_or(|c| &r.cloud == c))
+        .filter(|r| params.get("write").is_none_or(|w| (w == "true") == r.write))
+        .cloned()
+        .collect();
+    axum::Json(list).into_response()
+}
+
+async fn clear_requests(State(shared): State<Arc<Shared>>) -> Response {
+    shared.requests().clear();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn events(State(shared): State<Arc<Shared>>) -> Response {
+    let world = shared.world();
+    axum::Json(json!({
+        "events": world.events,
+        "recorded_deliveries": world.recorded_deliveries,
+    }))
+    .into_response()
+}
+
+#[derive(Deserialize)]
+struct SimulateRequest {
+    kind: SimulationKind,
+    #[serde(default = "one")]
+    count: u32,
+    #[serde(default)]
+    user: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn bad(message: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(json!({"error": message})),
+    )
+        .into_response()
+}
+
+async fn simulate(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let request: SimulateRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return bad(&format!(
+                "expected {{\"kind\": \"login\"|\"login_failure\"|\"signup\", \"count\": N, \"user\"?: name}}: {e}"
+            ));
+        }
+    };
+    if request.count == 0 || request.count > 100_000 {
+        return bad("count must be between 1 and 100000");
+    }
+    let entries = crate::auth0::simulate(
+        &shared,
+        request.kind,
+        request.count,
+        request.user.as_deref(),
+    );
+    let ids: Vec<&Value> = entries.iter().map(|e| &e["log_id"]).collect();
+    axum::Json(json!({"log_ids": ids})).into_response()
+}
+
+async fn add_log(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let entry: Value = match serde_json::from_slice(&body) {
+        Ok(v @ Value::Object(_)) => v,
+        _ => {
+            return bad("expected a JSON object with at least \"type\" (a log code such as \"s\")");
+        }
+    };
+    let Some(code) = entry["type"].as_str().map(str::to_owned) else {
+        return bad("field \"type\" (the log code) is required");
+    };
+    let description = entry["description"].as_str().unwrap_or("").to_owned();
+    let full = crate::auth0::log_entry(&shared, &code, &description, entry);
+    axum::Json(shared.append_log(full)).into_response()
+}
+
+async fn faults(State(shared): State<Arc<Shared>>) -> Response {
+    axum::Json(shared.faults().clone()).into_response()
+}
+
+async fn set_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<Faults>(&body) {
+        Ok(faults) => {
+            *shared.faults() = faults.clone();
+            axum::Json(faults).into_response()
+        }
+        Err(e) => bad(&format!("invalid faults: {e}")),
+    }
+}
+
+async fn add_fault_rule(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<FaultRule>(&body) {
+        Ok(rule) => {
+            if !(rule.rate > 0.0 && rule.rate <= 1.0) {
+                return bad("rate must be greater than 0 and at most 1");
+            }
+            shared.faults().rules.push(rule);
+            axum::Json(shared.faults().clone()).into_response()
+        }
+        Err(e) => bad(&format!(
+            "invalid fault rule (e.g. {{\"kind\": {{\"type\": \"server_error\", \"status\": 503}}, \"path_contains\": \"/log-streams\", \"rate\": 0.5}}): {e}"
+        )),
+    }
+}
+
+async fn clear_faults(State(shared): State<Arc<Shared>>) -> Response {
+    *shared.faults() = Faults::default();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn clock(State(shared): State<Arc<Shared>>) -> Response {
+    axum::Json(json!({"now": rfc3339_ms(shared.clock.now_ms()), "now_ms": shared.clock.now_ms(), "frozen": shared.clock.is_frozen()}))
+        .into_response()
+}
+
+async fn advance_clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let seconds = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v["seconds"].as_u64());
+    let Some(seconds) = seconds else {
+        return bad("expected {\"seconds\": N} with N a non-negative integer");
+    };
+    shared.clock.advance(Duration::from_secs(seconds));
+    let _ = shared.pipeline.send(crate::pipeline::PipelineJob::Tick);
+    clock(State(shared)).await
+}
+
+async fn wait_idle(
+    State(shared): State<Arc<Shared>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let limit = params
+        .get("timeout_ms")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(10_000u64)
+        .min(60_000);
+    let idle = crate::pipeline::wait_idle(&shared, Duration::from_millis(limit)).await;
+    let status = if idle {
+        StatusCode::OK
+    } else {
+        StatusCode::REQUEST_TIMEOUT
+    };
+    (status, axum::Json(json!({"idle": idle}))).into_response()
+}
+
+async fn inbox_handshake(headers: HeaderMap) -> Response {
+    let origin = headers
+        .get("webhook-request-origin")
+        .cloned()
+        .unwrap_or_else(|| HeaderValue::from_static("*"));
+    let mut response = StatusCode::OK.into_response();
+    response
+        .headers_mut()
+        .insert("webhook-allowed-origin", origin);
+    response
+        .headers_mut()
+        .insert("webhook-allowed-rate", HeaderValue::from_static("*"));
+    response
+}
+
+async fn inbox_receive(
+    State(shared): State<Arc<Shared>>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Response {
+    let events = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Array(items)) => items,
+        Ok(event) => vec![event],
+        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    shared
+        .world()
+        .inboxes
+        .entry(name)
+        .or_default()
+        .extend(events);
+    shared.mark_dirty();
+    StatusCode::OK.into_response()
+}
+
+async fn inbox(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
+    let events = shared
+        .world()
+        .inboxes
+        .get(&name)
+        .cloned()
+        .unwrap_or_default();
+    axum::Json(events).into_response()
+}
+
+async fn inbox_clear(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
+    shared.world().inboxes.remove(&name);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+fn table(title: &str, headers: &[&str], rows: Vec<Vec<String>>) -> String {
+    let head: String = headers
+        .iter()
+        .map(|h| format!("<th>{}</th>", html_escape(h)))
+        .collect();
+    let body: String = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "<tr>{}</tr>",
+                r.iter()
+                    .map(|c| format!("<td>{}</td>", html_escape(c)))
+                    .collect::<String>()
+            )
+        })
+        .collect();
+    format!(
+        "<section><h2>{}</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>",
+        html_escape(title)
+    )
+}
+
+async fn page(State(shared): State<Arc<Shared>>) -> Html<String> {
+    let world = shared.world();
+    let text = |v: &Value| {
+        v.as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| v.to_string())
+    };
+    let streams = table(
+        "Auth0 log streams",
+        &["id", "name", "type", "status", "partner topic"],
+        world
+            .auth0
+            .streams
+            .iter()
+            .map(|s| {
+                vec![
+                    s.id.clone(),
+                    s.name.clone(),
+                    s.stream_type.clone(),
+                    s.status.clone(),
+                    text(&s.sink["azurePartnerTopic"]),
+                ]
+            })
+            .collect(),
+    );
+    let groups = table(
+        "Azure subscriptions and resource groups",
+        &["subscription", "Event Grid provider", "resource groups"],
+        world
+            .azure
+            .subscriptions
+            .iter()
+            .map(|s| {
+                vec![
+                    s.subscription_id.clone(),
+                    s.event_grid.state.clone(),
+                    s.resource_groups
+                        .iter()
+                        .map(|g| g.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ]
+            })
+            .collect(),
+    );
+    let topics = table(
+        "Partner topics",
+        &[
+            "name",
+            "group",
+            "source",
+            "activation",
+            "expires if not activated",
+        ],
+        world
+            .azure
+            .partner_topics
+            .iter()
+            .map(|t| {
+                vec![
+                    t.name.clone(),
+                    t.resource_group.clone(),
+                    t.source.clone(),
+                    t.activation_state.clone(),
+                    rfc3339_ms(t.expires_ms),
+                ]
+            })
+            .collect(),
+    );
+    let subscriptions = table(
+        "Event subscriptions",
+        &["topic", "name", "destination", "provisioning"],
+        world
+            .azure
+            .event_subscriptions
+            .iter()
+            .map(|e| {
+                vec![
+                    e.topic.clone(),
+                    e.name.clone(),
+                    text(&e.properties["destination"]["endpointType"]),
+                    e.provisioning_state.clone(),
+                ]
+            })
+            .collect(),
+    );
+    let events = table(
+        "Events (latest 100)",
+        &[
+            "log",
+            "code",
+            "subscription",
+            "status",
+            "attempts",
+            "reason",
+        ],
+        world
+            .events
+            .iter()
+            .rev()
+            .take(100)
+            .map(|e| {
+                vec![
+                    e.log_id.clone(),
+                    e.log_type.clone(),
+                    e.event_subscription.clone().unwrap_or_default(),
+                    e.status.clone(),
+                    e.attempts.to_string(),
+                    e.reason.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    );
+    let logs = world.auth0.logs.len();
+    drop(world);
+    let requests = table(
+        "Requests (latest 100)",
+        &["#", "cloud", "method", "path", "status"],
+        shared
+            .requests()
+            .iter()
+            .rev()
+            .take(100)
+            .map(|r| {
+                vec![
+                    r.seq.to_string(),
+                    r.cloud.clone(),
+                    r.method.clone(),
+                    r.path.clone(),
+                    r.status.to_string(),
+                ]
+            })
+            .collect(),
+    );
+    Html(format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cloud sandbox</title>
+<style>body{{font-family:system-ui,sans-serif;margin:1.5rem;color-scheme:light dark}}table{{border-collapse:collapse;margin-bottom:1rem}}td,th{{border:1px solid #8884;padding:.2rem .5rem;text-align:left;font-size:.9rem}}</style></head>
+<body><h1>Cloud sandbox</h1><p>Sandbox time {now}. {logs} tenant log entries. JSON: <a href="/_sandbox/state">state</a>, <a href="/_sandbox/requests">requests</a>, <a href="/_sandbox/events">events</a>.</p>
+{streams}{groups}{topics}{subscriptions}{events}{requests}</body></html>"#,
+        now = rfc3339_ms(shared.clock.now_ms()),
+    ))
+}

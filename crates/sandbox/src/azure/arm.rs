@@ -1,0 +1,320 @@
+//! Resource Manager's front door: bearer-token authentication, api-version checks, role checks (a Reader
+//! gets `AuthorizationFailed` on writes), the error envelope and request-id headers, and routing of the
+//! case-insensitive paths to the resource handlers.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::{eventgrid, metrics, resources};
+use crate::http_util::{arm_error, bearer, with_arm_headers};
+use crate::server::Shared;
+use crate::tokens::TokenProblem;
+
+pub const SUBSCRIPTIONS_API: &[&str] = &["2022-12-01", "2021-01-01", "2020-01-01", "2016-06-01"];
+pub const RESOURCES_API: &[&str] = &[
+    "2025-04-01",
+    "2025-03-01",
+    "2024-11-01",
+    "2024-07-01",
+    "2024-03-01",
+    "2022-09-01",
+    "2021-04-01",
+];
+pub const EVENTGRID_API: &[&str] = &[
+    "2025-02-15",
+    "2025-04-01-preview",
+    "2024-12-15-preview",
+    "2024-06-01-preview",
+    "2023-12-15-preview",
+    "2023-06-01-preview",
+    "2022-06-15",
+];
+pub const METRICS_API: &[&str] = &[
+    "2023-10-01",
+    "2024-02-01",
+    "2021-05-01",
+    "2019-07-01",
+    "2018-01-01",
+];
+
+/// The audiences Resource Manager accepts in a token.
+pub fn management_audiences(shared: &Shared) -> Vec<String> {
+    vec![
+        "https://management.azure.com".into(),
+        "https://management.azure.com/".into(),
+        "https://management.core.windows.net/".into(),
+        "https://management.core.windows.net".into(),
+        shared.urls.management.clone(),
+        format!("{}/", shared.urls.management),
+    ]
+}
+
+/// An authenticated Resource Manager request.
+pub struct Ctx<'a> {
+    pub shared: &'a Arc<Shared>,
+    pub method: Method,
+    pub segments: Vec<String>,
+    pub query: HashMap<String, String>,
+    pub body: Bytes,
+    pub object_id: String,
+    pub role: String,
+}
+
+impl Ctx<'_> {
+    /// Lowercased segment `i`.
+    pub fn seg(&self, i: usize) -> &str {
+        self.segments.get(i).map(String::as_str).unwrap_or("")
+    }
+
+    /// The api-version check: missing or unsupported versions are refused with ARM's codes.
+    pub fn api_version(&self, supported: &[&str], resource_type: &str) -> Result<(), Response> {
+        let Some(version) = self.query.get("api-version") else {
+            return Err(arm_error(
+                StatusCode::BAD_REQUEST,
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.",
+            ));
+        };
+        if supported.contains(&version.as_str()) {
+            return Ok(());
+        }
+        Err(arm_error(
+            StatusCode::BAD_REQUEST,
+            "InvalidApiVersionParameter",
+            &format!(
+                "The api-version '{version}' is invalid. The supported versions for resource type '{resource_type}' are '{}'.",
+                supported.join(",")
+            ),
+        ))
+    }
+
+    /// Refuses a write by a principal without Contributor (or Owner) rights.
+    pub fn require_write(&self, action: &str, scope: &str) -> Result<(), Response> {
+        if matches!(self.role.as_str(), "Owner" | "Contributor") {
+            return Ok(());
+        }
+        Err(arm_error(
+            StatusCode::FORBIDDEN,
+            "AuthorizationFailed",
+            &format!(
+                "The client '{oid}' with object id '{oid}' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.",
+                oid = self.object_id
+            ),
+        ))
+    }
+
+    pub fn json_body(&self) -> Result<Value, Response> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Object(serde_json::Map::new()));
+        }
+        serde_json::from_slice(&self.body).map_err(|e| {
+            arm_error(
+                StatusCode::BAD_REQUEST,
+                "InvalidRequestContent",
+                &format!("The request content was invalid and could not be deserialized: '{e}'."),
+            )
+        })
+    }
+}
+
+fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<(String, String), Response> {
+    let unauthorized = |code: &str, message: &str| {
+        let mut response = arm_error(StatusCode::UNAUTHORIZED, code, message);
+        if let Ok(v) = format!(
+            "Bearer authorization_uri=\"{}/{}\", error=\"invalid_token\"",
+            shared.urls.login,
+            shared.world().azure.tenant_id
+        )
+        .parse()
+        {
+            response.headers_mut().insert("www-authenticate", v);
+        }
+        response
+    };
+    let Some(token) = bearer(headers) else {
+        return Err(unauthorized(
+            "AuthenticationFailed",
+            "Authentication failed. The 'Authorization' header is missing.",
+        ));
+    };
+    let claims = match shared.signer.verify(token) {
+        Ok(claims) => claims,
+        Err(TokenProblem::Malformed) => {
+            return Err(unauthorized(
+                "InvalidAuthenticationToken",
+                "The access token is invalid.",
+            ));
+        }
+        Err(TokenProblem::BadSignature) => {
+            return Err(unauthorized(
+                "InvalidAuthenticationToken",
+                "The access token has an invalid signature.",
+            ));
+        }
+    };
+    let audience = claims["aud"].as_str().unwrap_or("");
+    if !management_audiences(shared).iter().any(|a| a == audience) {
+        return Err(unauthorized(
+            "InvalidAuthenticationTokenAudience",
+            &format!(
+                "The access token has been obtained for wrong audience or resource '{audience}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.azure.com/'."
+            ),
+        ));
+    }
+    let now = shared.clock.now_secs();
+    let early = shared
+        .faults()
+        .token_lifetime_secs
+        .is_some_and(|life| now >= claims["iat"].as_i64().unwrap_or(0) + life as i64);
+    if now >= claims["exp"].as_i64().unwrap_or(0) || early {
+        return Err(unauthorized(
+            "ExpiredAuthenticationToken",
+            "The access token expiry UTC time is earlier than current UTC time.",
+        ));
+    }
+    let oid = claims["oid"].as_str().unwrap_or("").to_owned();
+    let world = shared.world();
+    if claims["tid"].as_str() != Some(world.azure.tenant_id.as_str()) {
+        return Err(unauthorized(
+            "InvalidAuthenticationTokenTenant",
+            "The access token is from the wrong issuer. It must match the tenant associated with this subscription.",
+        ));
+    }
+    match world.principal_by_object_id(&oid) {
+        Some(principal) => Ok((oid, principal.role.clone())),
+        None => Err(unauthorized(
+            "InvalidAuthenticationToken",
+            "The access token's principal does not exist in this tenant.",
+        )),
+    }
+}
+
+/// Routes every Resource Manager request.
+pub async fn dispatch(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (object_id, role) = match authenticate(&shared, &headers) {
+        Ok(who) => who,
+        Err(response) => return response,
+    };
+    let segments: Vec<String> = uri
+        .path()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| crate::http_util::percent_decode(s).unwrap_or_else(|_| s.to_owned()))
+        .collect();
+    let ctx = Ctx {
+        shared: &shared,
+        method,
+        segments,
+        query,
+        body,
+        object_id,
+        role,
+    };
+    let response = route(&ctx).unwrap_or_else(|response| response);
+    with_arm_headers(response)
+}
+
+fn no_route(ctx: &Ctx) -> Response {
+    arm_error(
+        StatusCode::NOT_FOUND,
+        "NoRegisteredProviderFound",
+        &format!(
+            "No registered resource provider found for path '/{}' and method '{}'.",
+            ctx.segments.join("/"),
+            ctx.method
+        ),
+    )
+}
+
+fn route(ctx: &Ctx) -> Result<Response, Response> {
+    let lower: Vec<String> = ctx
+        .segments
+        .iter()
+        .map(|s| s.to_ascii_lowercase())
+        .collect();
+    let l: Vec<&str> = lower.iter().map(String::as_str).collect();
+    match l.as_slice() {
+        ["tenants"] => resources::tenants(ctx),
+        ["subscriptions"] => resources::subscriptions(ctx),
+        [
+            "providers",
+            "microsoft.eventgrid",
+            "verifiedpartners",
+            rest @ ..,
+        ] if rest.len() <= 1 => eventgrid::verified_partners(ctx, rest.first().map(|_| ctx.seg(3))),
+        ["subscriptions", _, rest @ ..] => subscription_scoped(ctx, rest),
+        _ => Ok(no_route(ctx)),
+    }
+}
+
+fn subscription_scoped(ctx: &Ctx, rest: &[&str]) -> Result<Response, Response> {
+    let sub = ctx.seg(1).to_owned();
+    if rest.is_empty() {
+        return resources::subscription(ctx, &sub);
+    }
+    if ctx.shared.world().subscription(&sub).is_none() {
+        return Err(arm_error(
+            StatusCode::NOT_FOUND,
+            "SubscriptionNotFound",
+            &format!("The subscription '{sub}' could not be found."),
+        ));
+    }
+    match rest {
+        ["providers"] => resources::providers(ctx, &sub),
+        ["providers", "microsoft.eventgrid", "partnertopics"] => {
+            eventgrid::list_topics(ctx, &sub, None)
+        }
+        [
+            "providers",
+            "microsoft.eventgrid",
+            "locations",
+            _,
+            "operationsstatus",
+            _,
+        ] => eventgrid::operation_status(ctx, &sub, ctx.seg(7)),
+        ["providers", _] => resources::provider(ctx, &sub, ctx.seg(3)),
+        ["providers", _, action @ ("register" | "unregister")] => {
+            resources::register(ctx, &sub, ctx.seg(3), action == &"register")
+        }
+        ["resourcegroups"] => resources::list_groups(ctx, &sub),
+        ["resourcegroups", _] => resources::group(ctx, &sub, ctx.seg(3)),
+        [
+            "resourcegroups",
+            _,
+            "providers",
+            "microsoft.eventgrid",
+            tail @ ..,
+        ] => {
+            let rg = ctx.seg(3).to_owned();
+            eventgrid::route(ctx, &sub, &rg, tail)
+        }
+        _ => Ok(no_route(ctx)),
+    }
+}
+
+/// Response helper: JSON with a status.
+pub fn json(status: StatusCode, body: Value) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+/// The scope string of a subscription and group, for error messages.
+pub fn group_scope(sub: &str, rg: &str) -> String {
+    format!("/subscriptions/{sub}/resourceGroups/{rg}")
+}
+
+pub fn metrics_route(ctx: &Ctx, sub: &str, rg: &str, topic: &str) -> Result<Response, Response> {
+    metrics::topic_metrics(ctx, sub, rg, topic)
+}

@@ -1,0 +1,630 @@
+//! The Microsoft identity platform v2 for the sandbox tenant: authorize (PKCE S256, loopback redirect on any
+//! port, `state` echoed) with a sign-in form for seeded users, token (authorization code, refresh token
+//! with rotation, client credentials for service principals, device code), device code, and the discovery
+//! documents clients read first.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::{Value, json};
+
+use super::arm::management_audiences;
+use crate::http_util::{aad_error, parse_body, str_field};
+use crate::server::Shared;
+use crate::signin::{self, CodeProblem, DevicePoll};
+use crate::state::UserGrant;
+
+const ISSUER: &str = "azure";
+
+/// Resolves the `{tenant}` path segment; user flows also accept `organizations` and `common`.
+fn resolve_tenant(shared: &Shared, tenant: &str, allow_multi: bool) -> Result<String, Response> {
+    let world = shared.world();
+    let azure = &world.azure;
+    if tenant.eq_ignore_ascii_case(&azure.tenant_id)
+        || tenant.eq_ignore_ascii_case(&azure.tenant_domain)
+    {
+        return Ok(azure.tenant_id.clone());
+    }
+    if matches!(tenant, "organizations" | "common") {
+        if allow_multi {
+            return Ok(azure.tenant_id.clone());
+        }
+        return Err(aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            700_016,
+            "Use a tenant-specific endpoint or configure the application to be multi-tenant.",
+        ));
+    }
+    Err(aad_error(
+        StatusCode::BAD_REQUEST,
+        "invalid_tenant",
+        90_002,
+        &format!(
+            "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
+        ),
+    ))
+}
+
+/// The resource a `.default` scope names, if it is Resource Manager.
+fn management_resource(shared: &Shared, scope: &str) -> Option<String> {
+    scope.split_whitespace().find_map(|s| {
+        let resource = s
+            .strip_suffix("/.default")
+            .or_else(|| s.strip_suffix("/user_impersonation"))?;
+        management_audiences(shared)
+            .iter()
+            .any(|a| a.trim_end_matches('/') == resource.trim_end_matches('/'))
+            .then(|| "https://management.azure.com".to_owned())
+    })
+}
+
+fn access_token(
+    shared: &Shared,
+    tenant: &str,
+    oid: &str,
+    app_id: &str,
+    user: Option<&str>,
+    scp: Option<&str>,
+) -> (String, i64) {
+    let now = shared.clock.now_secs();
+    let lifetime = shared.config.azure_token_lifetime.as_secs() as i64;
+    let mut claims = json!({
+        "aud": "https://management.azure.com",
+        "iss": format!("https://sts.windows.net/{tenant}/"),
+        "iat": now,
+        "nbf": now,
+        "exp": now + lifetime,
+        "oid": oid,
+        "sub": oid,
+        "tid": tenant,
+        "appid": app_id,
+        "ver": "1.0",
+        "idtyp": if user.is_some() { "user" } else { "app" },
+    });
+    if let Some(user) = user {
+        claims["upn"] = json!(user);
+        claims["name"] = json!(user);
+    }
+    if let Some(scp) = scp {
+        claims["scp"] = json!(scp);
+    }
+    (shared.signer.sign(&claims), lifetime)
+}
+
+pub async fn token(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let body = match parse_body(&headers, &body) {
+        Ok(body) => body,
+        Err(e) => return aad_error(StatusCode::BAD_REQUEST, "invalid_request", 900_144, &e),
+    };
+    let grant = str_field(&body, "grant_type").unwrap_or("");
+    let tenant_id = match resolve_tenant(&shared, &tenant, grant != "client_credentials") {
+        Ok(t) => t,
+        Err(response) => return response,
+    };
+    match grant {
+        "client_credentials" => client_credentials(&shared, &tenant_id, &body),
+        "authorization_code" => redeem_code(&shared, &body),
+        "refresh_token" => redeem_refresh(&shared, &body),
+        "urn:ietf:params:oauth:grant-type:device_code" | "device_code" => {
+            redeem_device(&shared, &body)
+        }
+        "" => aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            900_144,
+            "The request body must contain the following parameter: 'grant_type'.",
+        ),
+        other => aad_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            70_003,
+            &format!("The app requested an unsupported grant type '{other}'."),
+        ),
+    }
+}
+
+fn client_credentials(shared: &Shared, tenant_id: &str, body: &Value) -> Response {
+    let client_id = str_field(body, "client_id").unwrap_or("");
+    let secret = str_field(body, "client_secret").unwrap_or("");
+    let principal = shared
+        .world()
+        .azure
+        .principals
+        .iter()
+        .find(|p| !p.is_user && p.client_id.eq_ignore_ascii_case(client_id))
+        .cloned();
+    let Some(principal) = principal else {
+        return aad_error(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            700_016,
+            &format!(
+                "Application with identifier '{client_id}' was not found in the directory 'Sandbox Directory'."
+            ),
+        );
+    };
+    if principal.secret != secret {
+        return aad_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            7_000_215,
+            "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
+        );
+    }
+    let scope = str_field(body, "scope").unwrap_or("");
+    if !scope.split_whitespace().all(|s| s.ends_with("/.default")) || scope.is_empty() {
+        return aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            1_002_012,
+            &format!(
+                "The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."
+            ),
+        );
+    }
+    if management_resource(shared, scope).is_none() {
+        return aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_resource",
+            500_011,
+            &format!(
+                "The resource principal named {} was not found in the tenant named Sandbox Directory.",
+                scope.trim_end_matches("/.default")
+            ),
+        );
+    }
+    let (token, lifetime) = access_token(
+        shared,
+        tenant_id,
+        &principal.object_id,
+        &principal.client_id,
+        None,
+        None,
+    );
+    (
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(json!({
+            "token_type": "Bearer",
+            "expires_in": lifetime,
+            "ext_expires_in": lifetime,
+            "access_token": token,
+        })),
+    )
+        .into_response()
+}
+
+/// Access, ID and refresh tokens for a signed-in user.
+fn user_tokens(
+    shared: &Shared,
+    grant: &UserGrant,
+    refresh: Option<String>,
+    nonce: Option<&str>,
+) -> Response {
+    let world = shared.world();
+    let Some(principal) = world
+        .azure
+        .principals
+        .iter()
+        .find(|p| p.is_user && p.client_id.eq_ignore_ascii_case(&grant.user))
+        .cloned()
+    else {
+        return aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            50_034,
+            "The user account does not exist in the directory.",
+        );
+    };
+    drop(world);
+    let (token, lifetime) = access_token(
+        shared,
+        &grant.tenant,
+        &principal.object_id,
+        &grant.client_id,
+        Some(&grant.user),
+        Some("user_impersonation"),
+    );
+    let now = shared.clock.now_secs();
+    let mut body = json!({
+        "token_type": "Bearer",
+        "scope": "https://management.azure.com/user_impersonation https://management.azure.com/.default",
+        "expires_in": lifetime,
+        "ext_expires_in": lifetime,
+        "access_token": token,
+    });
+    if grant.scope.split(' ').any(|s| s == "openid") {
+        body["id_token"] = json!(shared.signer.sign(&json!({
+            "aud": grant.client_id,
+            "iss": format!("{}/{}/v2.0", shared.urls.login, grant.tenant),
+            "iat": now, "nbf": now, "exp": now + 3600,
+            "oid": principal.object_id, "sub": principal.object_id, "tid": grant.tenant,
+            "preferred_username": grant.user, "name": principal.display_name, "ver": "2.0", "nonce": nonce,
+        })));
+    }
+    if let Some(refresh) = refresh {
+        body["refresh_token"] = json!(refresh);
+    }
+    (
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(body),
+    )
+        .into_response()
+}
+
+fn offline(shared: &Shared, grant: &UserGrant) -> Option<String> {
+    grant
+        .scope
+        .split(' ')
+        .any(|s| s == "offline_access")
+        .then(|| signin::issue_refresh_token(shared, grant.clone()))
+}
+
+fn redeem_code(shared: &Shared, body: &Value) -> Response {
+    let result = signin::redeem_code(
+        shared,
+        ISSUER,
+        str_field(body, "code").unwrap_or(""),
+        str_field(body, "client_id").unwrap_or(""),
+        str_field(body, "redirect_uri").unwrap_or(""),
+        str_field(body, "code_verifier").unwrap_or(""),
+    );
+    match result {
+        Ok(code) => {
+            let refresh = offline(shared, &code.grant);
+            user_tokens(shared, &code.grant, refresh, code.nonce.as_deref())
+        }
+        Err(CodeProblem::BadVerifier) => aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            501_481,
+            "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+        ),
+        Err(CodeProblem::WrongRedirect) => aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            500_117,
+            "The reply uri specified in the request does not match the reply uri used to request the authorization code.",
+        ),
+        Err(CodeProblem::WrongClient) => aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            70_002,
+            "The client does not match the client the authorization code was issued to.",
+        ),
+        Err(CodeProblem::Expired | CodeProblem::Unknown) => aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            70_008,
+            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+        ),
+    }
+}
+
+fn redeem_refresh(shared: &Shared, body: &Value) -> Response {
+    let token = str_field(body, "refresh_token").unwrap_or("");
+    let client_id = str_field(body, "client_id").unwrap_or("");
+    match signin::rotate_refresh_token(shared, ISSUER, token, client_id) {
+        Some((grant, next)) => user_tokens(shared, &grant, Some(next), None),
+        None => aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            50_173,
+            "The provided grant has expired due to it being revoked, a fresh auth token is needed.",
+        ),
+    }
+}
+
+fn redeem_device(shared: &Shared, body: &Value) -> Response {
+    let client_id = str_field(body, "client_id").unwrap_or("");
+    let code = str_field(body, "device_code")
+        .or_else(|| str_field(body, "code"))
+        .unwrap_or("");
+    match signin::poll_device(shared, ISSUER, code, client_id) {
+        DevicePoll::Pending => aad_error(
+            StatusCode::BAD_REQUEST,
+            "authorization_pending",
+            70_016,
+            "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+        ),
+        DevicePoll::SlowDown => aad_error(
+            StatusCode::BAD_REQUEST,
+            "slow_down",
+            70_016,
+            "Polling too fast: wait the interval between polls.",
+        ),
+        DevicePoll::Expired => aad_error(
+            StatusCode::BAD_REQUEST,
+            "expired_token",
+            70_020,
+            "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+        ),
+        DevicePoll::Denied => aad_error(
+            StatusCode::BAD_REQUEST,
+            "authorization_declined",
+            70_000,
+            "The user declined the authorization request.",
+        ),
+        DevicePoll::Unknown => aad_error(
+            StatusCode::BAD_REQUEST,
+            "bad_verification_code",
+            70_019,
+            "The device code was not recognized.",
+        ),
+        DevicePoll::Approved(grant) => {
+            let refresh = offline(shared, &grant);
+            user_tokens(shared, &grant, refresh, None)
+        }
+    }
+}
+
+/// Validates authorize parameters; Err is the response instead of the form.
+fn check_authorize(
+    shared: &Shared,
+    tenant: &str,
+    params: &HashMap<String, String>,
+) -> Result<String, Response> {
+    let tenant_id = resolve_tenant(shared, tenant, true)?;
+    let bad_page = |message: &str| {
+        (
+            StatusCode::BAD_REQUEST,
+            axum::response::Html(format!(
+                "<!doctype html><title>Sign in error</title><p>{}</p>",
+                crate::http_util::html_escape(message)
+            )),
+        )
+            .into_response()
+    };
+    if params.get("client_id").is_none_or(|c| c.is_empty()) {
+        return Err(bad_page(
+            "AADSTS900144: The request body must contain the following parameter: 'client_id'.",
+        ));
+    }
+    let redirect_uri = params.get("redirect_uri").map(String::as_str).unwrap_or("");
+    if !signin::is_loopback_redirect(redirect_uri) {
+        return Err(bad_page(&format!(
+            "AADSTS50011: The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application (http://localhost on any port)."
+        )));
+    }
+    let fail = |code: &str, description: &str| {
+        let mut query = vec![("error", code), ("error_description", description)];
+        if let Some(state) = params.get("state") {
+            query.push(("state", state));
+        }
+        Redirect::to(&signin::redirect_with(redirect_uri, &query)).into_response()
+    };
+    if params.get("response_type").map(String::as_str) != Some("code") {
+        return Err(fail(
+            "unsupported_response_type",
+            "AADSTS700054: response_type must be 'code'.",
+        ));
+    }
+    if params.get("code_challenge_method").map(String::as_str) != Some("S256")
+        || params.get("code_challenge").is_none_or(|c| c.len() < 43)
+    {
+        return Err(fail(
+            "invalid_request",
+            "AADSTS50148: PKCE with code_challenge_method S256 is required.",
+        ));
+    }
+    let scope = params.get("scope").map(String::as_str).unwrap_or("");
+    if management_resource(shared, scope).is_none() {
+        return Err(fail(
+            "invalid_scope",
+            "AADSTS70011: The provided value for the input parameter 'scope' is not valid: request https://management.azure.com/.default.",
+        ));
+    }
+    Ok(tenant_id)
+}
+
+pub async fn authorize_page(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(response) = check_authorize(&shared, &tenant, &params) {
+        return response;
+    }
+    let hidden: Vec<(String, String)> = params.into_iter().collect();
+    let action = format!("/{tenant}/oauth2/v2.0/authorize");
+    signin::login_page("Sign in to your account", &action, &hidden, None).into_response()
+}
+
+pub async fn authorize_submit(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form: HashMap<String, String> = match parse_body(&headers, &body) {
+        Ok(Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k, v.to_owned())))
+            .collect(),
+        _ => return (StatusCode::BAD_REQUEST, "invalid form").into_response(),
+    };
+    let tenant_id = match check_authorize(&shared, &tenant, &form) {
+        Ok(t) => t,
+        Err(response) => return response,
+    };
+    let username = form.get("username").cloned().unwrap_or_default();
+    let password = form.get("password").cloned().unwrap_or_default();
+    let Some(user) = signin::check_password(&shared, &username, &password) else {
+        let hidden: Vec<(String, String)> = form
+            .into_iter()
+            .filter(|(k, _)| k != "username" && k != "password")
+            .collect();
+        let action = format!("/{tenant}/oauth2/v2.0/authorize");
+        return signin::login_page(
+            "Sign in to your account",
+            &action,
+            &hidden,
+            Some("Your account or password is incorrect."),
+        )
+        .into_response();
+    };
+    let grant = UserGrant {
+        issuer: ISSUER.into(),
+        client_id: form["client_id"].clone(),
+        user,
+        scope: form.get("scope").cloned().unwrap_or_default(),
+        tenant: tenant_id,
+    };
+    let redirect_uri = form["redirect_uri"].clone();
+    let code = signin::issue_code(
+        &shared,
+        grant,
+        &redirect_uri,
+        &form["code_challenge"],
+        form.get("nonce").cloned(),
+    );
+    let mut query = vec![("code", code.as_str())];
+    if let Some(state) = form.get("state") {
+        query.push(("state", state));
+    }
+    Redirect::to(&signin::redirect_with(&redirect_uri, &query)).into_response()
+}
+
+pub async fn device_code(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let tenant_id = match resolve_tenant(&shared, &tenant, true) {
+        Ok(t) => t,
+        Err(response) => return response,
+    };
+    let body = parse_body(&headers, &body).unwrap_or(Value::Null);
+    let Some(client_id) = str_field(&body, "client_id").filter(|c| !c.is_empty()) else {
+        return aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            900_144,
+            "The request body must contain the following parameter: 'client_id'.",
+        );
+    };
+    let scope = str_field(&body, "scope").unwrap_or("");
+    if management_resource(&shared, scope).is_none() {
+        return aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            70_011,
+            "The provided value for the input parameter 'scope' is not valid: request https://management.azure.com/.default.",
+        );
+    }
+    let (device_code, grant) = signin::start_device(&shared, ISSUER, client_id, scope, &tenant_id);
+    let uri = format!("{}/devicelogin", shared.urls.login);
+    axum::Json(json!({
+        "user_code": grant.user_code,
+        "device_code": device_code,
+        "verification_uri": uri,
+        "expires_in": 900,
+        "interval": grant.interval_secs,
+        "message": format!("To sign in, use a web browser to open the page {uri} and enter the code {} to authenticate.", grant.user_code),
+    }))
+    .into_response()
+}
+
+pub async fn devicelogin_page(Query(params): Query<HashMap<String, String>>) -> Response {
+    let code = params
+        .get("otc")
+        .or(params.get("user_code"))
+        .map(String::as_str)
+        .unwrap_or("");
+    signin::activate_page("Enter code", "/devicelogin", code, None).into_response()
+}
+
+pub async fn devicelogin_submit(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = parse_body(&headers, &body).unwrap_or(Value::Null);
+    let code = str_field(&form, "user_code").unwrap_or("");
+    let user = signin::check_password(
+        &shared,
+        str_field(&form, "username").unwrap_or(""),
+        str_field(&form, "password").unwrap_or(""),
+    );
+    let Some(user) = user else {
+        return signin::activate_page(
+            "Enter code",
+            "/devicelogin",
+            code,
+            Some("Your account or password is incorrect."),
+        )
+        .into_response();
+    };
+    let deny = str_field(&form, "decision") == Some("deny");
+    let decision = if deny { Err(()) } else { Ok(user) };
+    if signin::decide_device(&shared, ISSUER, code, decision) {
+        signin::activate_page(
+            "Enter code",
+            "/devicelogin",
+            "",
+            Some("You have signed in. You may now close this window."),
+        )
+        .into_response()
+    } else {
+        signin::activate_page(
+            "Enter code",
+            "/devicelogin",
+            code,
+            Some("That code didn't work. Check the code and try again."),
+        )
+        .into_response()
+    }
+}
+
+pub async fn discovery(State(shared): State<Arc<Shared>>, Path(tenant): Path<String>) -> Response {
+    let tenant_id = match resolve_tenant(&shared, &tenant, true) {
+        Ok(t) => t,
+        Err(response) => return response,
+    };
+    let base = format!("{}/{tenant}", shared.urls.login);
+    axum::Json(json!({
+        "token_endpoint": format!("{base}/oauth2/v2.0/token"),
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+        "jwks_uri": format!("{base}/discovery/v2.0/keys"),
+        "response_modes_supported": ["query", "fragment", "form_post"],
+        "subject_types_supported": ["pairwise"],
+        "id_token_signing_alg_values_supported": ["HS256"],
+        "response_types_supported": ["code"],
+        "scopes_supported": ["openid", "profile", "email", "offline_access"],
+        "issuer": format!("{}/{tenant_id}/v2.0", shared.urls.login),
+        "authorization_endpoint": format!("{base}/oauth2/v2.0/authorize"),
+        "device_authorization_endpoint": format!("{base}/oauth2/v2.0/devicecode"),
+        "end_session_endpoint": format!("{base}/oauth2/v2.0/logout"),
+        "code_challenge_methods_supported": ["S256"],
+        "tenant_region_scope": "NA",
+        "cloud_instance_name": "sandbox",
+    }))
+    .into_response()
+}
+
+/// Tokens are HMAC-signed with a private key, so no public keys are published.
+pub async fn keys() -> Response {
+    axum::Json(json!({"keys": []})).into_response()
+}
+
+pub async fn instance_discovery(State(shared): State<Arc<Shared>>) -> Response {
+    let host = shared.urls.login.trim_start_matches("http://").to_owned();
+    axum::Json(json!({
+        "tenant_discovery_endpoint": format!("{}/common/v2.0/.well-known/openid-configuration", shared.urls.login),
+        "api-version": "1.1",
+        "metadata": [{"preferred_network": host, "preferred_cache": host, "aliases": [host]}],
+    }))
+    .into_response()
+}

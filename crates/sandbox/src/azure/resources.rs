@@ -1,0 +1,415 @@
+//! Tenants, subscriptions, resource providers (register: `Registering` for a configurable while, then
+//! `Registered`) and resource groups (GET, HEAD, PUT 201/200, DELETE, list).
+
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::arm::{Ctx, RESOURCES_API, SUBSCRIPTIONS_API, json};
+use crate::http_util::arm_error;
+use crate::state::{ResourceGroup, Subscription};
+
+/// Regions where Event Grid offers partner topics (display names, as the provider lists them).
+pub const PARTNER_TOPIC_LOCATIONS: &[&str] = &[
+    "Australia Central",
+    "Australia East",
+    "Australia Southeast",
+    "Brazil South",
+    "Canada Central",
+    "Canada East",
+    "Central India",
+    "Central US",
+    "East Asia",
+    "East US",
+    "East US 2",
+    "France Central",
+    "Germany West Central",
+    "Japan East",
+    "Japan West",
+    "Korea Central",
+    "Korea South",
+    "North Central US",
+    "North Europe",
+    "Norway East",
+    "South Africa North",
+    "South Central US",
+    "Southeast Asia",
+    "South India",
+    "Sweden Central",
+    "Switzerland North",
+    "UAE North",
+    "UK South",
+    "UK West",
+    "West Central US",
+    "West Europe",
+    "West India",
+    "West US",
+    "West US 2",
+    "West US 3",
+    "Italy North",
+    "Poland Central",
+];
+
+fn method_not_allowed(ctx: &Ctx) -> Response {
+    arm_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        &format!(
+            "The requested method '{}' is not allowed on this resource.",
+            ctx.method
+        ),
+    )
+}
+
+pub fn tenants(ctx: &Ctx) -> Result<Response, Response> {
+    ctx.api_version(SUBSCRIPTIONS_API, "tenants")?;
+    let world = ctx.shared.world();
+    let tenant = &world.azure;
+    Ok(json(
+        StatusCode::OK,
+        json!({"value": [{
+            "id": format!("/tenants/{}", tenant.tenant_id),
+            "tenantId": tenant.tenant_id,
+            "countryCode": "US",
+            "displayName": "Sandbox Directory",
+            "domains": [tenant.tenant_domain],
+            "defaultDomain": tenant.tenant_domain,
+            "tenantCategory": "Home",
+            "tenantType": "AAD",
+        }]}),
+    ))
+}
+
+fn subscription_json(sub: &Subscription, tenant_id: &str) -> Value {
+    json!({
+        "id": format!("/subscriptions/{}", sub.subscription_id),
+        "authorizationSource": "RoleBased",
+        "managedByTenants": [],
+        "subscriptionId": sub.subscription_id,
+        "tenantId": tenant_id,
+        "displayName": sub.display_name,
+        "state": "Enabled",
+        "subscriptionPolicies": {
+            "locationPlacementId": "Public_2014-09-01",
+            "quotaId": "PayAsYouGo_2014-09-01",
+            "spendingLimit": "Off",
+        },
+    })
+}
+
+pub fn subscriptions(ctx: &Ctx) -> Result<Response, Response> {
+    ctx.api_version(SUBSCRIPTIONS_API, "subscriptions")?;
+    let world = ctx.shared.world();
+    let value: Vec<Value> = world
+        .azure
+        .subscriptions
+        .iter()
+        .map(|s| subscription_json(s, &world.azure.tenant_id))
+        .collect();
+    let count = value.len();
+    Ok(json(
+        StatusCode::OK,
+        json!({"value": value, "count": {"type": "Total", "value": count}}),
+    ))
+}
+
+pub fn subscription(ctx: &Ctx, sub: &str) -> Result<Response, Response> {
+    ctx.api_version(SUBSCRIPTIONS_API, "subscriptions")?;
+    let world = ctx.shared.world();
+    match world.subscription(sub) {
+        Some(s) => Ok(json(
+            StatusCode::OK,
+            subscription_json(s, &world.azure.tenant_id),
+        )),
+        None => Err(arm_error(
+            StatusCode::NOT_FOUND,
+            "SubscriptionNotFound",
+            &format!("The subscription '{sub}' could not be found."),
+        )),
+    }
+}
+
+fn provider_json(sub: &str, namespace: &str, state: &str) -> Value {
+    let resource_types = if namespace.eq_ignore_ascii_case("Microsoft.EventGrid") {
+        json!([
+            {"resourceType": "partnerTopics", "locations": PARTNER_TOPIC_LOCATIONS,
+             "apiVersions": super::arm::EVENTGRID_API, "capabilities": "None"},
+            {"resourceType": "partnerTopics/eventSubscriptions", "locations": [],
+             "apiVersions": super::arm::EVENTGRID_API, "capabilities": "None"},
+            {"resourceType": "partnerConfigurations", "locations": ["global"],
+             "apiVersions": super::arm::EVENTGRID_API, "capabilities": "None"},
+            {"resourceType": "verifiedPartners", "locations": [],
+             "apiVersions": super::arm::EVENTGRID_API, "capabilities": "None"},
+        ])
+    } else {
+        json!([])
+    };
+    json!({
+        "id": format!("/subscriptions/{sub}/providers/{namespace}"),
+        "namespace": namespace,
+        "registrationState": state,
+        "registrationPolicy": "RegistrationRequired",
+        "resourceTypes": resource_types,
+    })
+}
+
+/// The namespaces the sandbox knows; only Event Grid needs registering, the rest are always Registered.
+fn canonical_namespace(namespace: &str) -> Option<&'static str> {
+    [
+        "Microsoft.EventGrid",
+        "Microsoft.Resources",
+        "Microsoft.Insights",
+    ]
+    .into_iter()
+    .find(|n| n.eq_ignore_ascii_case(namespace))
+}
+
+pub fn providers(ctx: &Ctx, sub: &str) -> Result<Response, Response> {
+    ctx.api_version(RESOURCES_API, "providers")?;
+    let state = ctx
+        .shared
+        .world()
+        .subscription(sub)
+        .map(|s| s.event_grid.state.clone())
+        .unwrap_or_default();
+    Ok(json(
+        StatusCode::OK,
+        json!({"value": [
+            provider_json(sub, "Microsoft.EventGrid", &state),
+            provider_json(sub, "Microsoft.Insights", "Registered"),
+            provider_json(sub, "Microsoft.Resources", "Registered"),
+        ]}),
+    ))
+}
+
+fn unknown_namespace(namespace: &str) -> Response {
+    arm_error(
+        StatusCode::NOT_FOUND,
+        "InvalidResourceNamespace",
+        &format!("The resource namespace '{namespace}' is invalid."),
+    )
+}
+
+pub fn provider(ctx: &Ctx, sub: &str, namespace: &str) -> Result<Response, Response> {
+    if ctx.method != Method::GET {
+        return Ok(method_not_allowed(ctx));
+    }
+    ctx.api_version(RESOURCES_API, "providers")?;
+    let Some(namespace) = canonical_namespace(namespace) else {
+        return Err(unknown_namespace(namespace));
+    };
+    let state = if namespace == "Microsoft.EventGrid" {
+        ctx.shared
+            .world()
+            .subscription(sub)
+            .map(|s| s.event_grid.state.clone())
+            .unwrap_or_default()
+    } else {
+        "Registered".into()
+    };
+    Ok(json(StatusCode::OK, provider_json(sub, namespace, &state)))
+}
+
+pub fn register(
+    ctx: &Ctx,
+    sub: &str,
+    namespace: &str,
+    register: bool,
+) -> Result<Response, Response> {
+    if ctx.method != Method::POST {
+        return Ok(method_not_allowed(ctx));
+    }
+    ctx.api_version(RESOURCES_API, "providers")?;
+    let Some(namespace) = canonical_namespace(namespace) else {
+        return Err(unknown_namespace(namespace));
+    };
+    let verb = if register { "register" } else { "unregister" };
+    ctx.require_write(
+        &format!("{namespace}/{verb}/action"),
+        &format!("/subscriptions/{sub}"),
+    )?;
+    if namespace != "Microsoft.EventGrid" {
+        return Ok(json(
+            StatusCode::OK,
+            provider_json(sub, namespace, "Registered"),
+        ));
+    }
+    let now = ctx.shared.clock.now_ms();
+    let delay = ctx.shared.config.registration_delay.as_millis() as i64;
+    let mut world = ctx.shared.world();
+    let subscription = world.subscription_mut(sub).expect("checked by the router");
+    let registration = &mut subscription.event_grid;
+    if register {
+        if registration.state != "Registered" && registration.state != "Registering" {
+            registration.state = "Registering".into();
+            registration.ready_ms = now + delay;
+        }
+    } else {
+        registration.state = "NotRegistered".into();
+    }
+    world.settle(now);
+    let state = world
+        .subscription(sub)
+        .map(|s| s.event_grid.state.clone())
+        .unwrap_or_default();
+    Ok(json(StatusCode::OK, provider_json(sub, namespace, &state)))
+}
+
+fn group_json(sub: &str, group: &ResourceGroup) -> Value {
+    let mut body = json!({
+        "id": format!("/subscriptions/{sub}/resourceGroups/{}", group.name),
+        "name": group.name,
+        "type": "Microsoft.Resources/resourceGroups",
+        "location": group.location,
+        "properties": {"provisioningState": "Succeeded"},
+    });
+    if !group.tags.is_null() {
+        body["tags"] = group.tags.clone();
+    }
+    body
+}
+
+pub fn list_groups(ctx: &Ctx, sub: &str) -> Result<Response, Response> {
+    ctx.api_version(RESOURCES_API, "resourceGroups")?;
+    let world = ctx.shared.world();
+    let value: Vec<Value> = world
+        .subscription(sub)
+        .map(|s| {
+            s.resource_groups
+                .iter()
+                .map(|g| group_json(sub, g))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(json(StatusCode::OK, json!({"value": value})))
+}
+
+fn group_not_found(rg: &str) -> Response {
+    arm_error(
+        StatusCode::NOT_FOUND,
+        "ResourceGroupNotFound",
+        &format!("Resource group '{rg}' could not be found."),
+    )
+}
+
+/// Resource group names: 1-90 characters of letters, digits, `_ - . ( )`, not ending in a period.
+pub fn valid_group_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 90
+        && !name.ends_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '(' | ')'))
+}
+
+pub fn group(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
+    ctx.api_version(RESOURCES_API, "resourceGroups")?;
+    match ctx.method {
+        Method::GET | Method::HEAD => {
+            let world = ctx.shared.world();
+            let found = world.resource_group(sub, rg).map(|g| group_json(sub, g));
+            match (found, ctx.method == Method::HEAD) {
+                (Some(_), true) => Ok(StatusCode::NO_CONTENT.into_response()),
+                (None, true) => Ok(StatusCode::NOT_FOUND.into_response()),
+                (Some(body), false) => Ok(json(StatusCode::OK, body)),
+                (None, false) => Err(group_not_found(rg)),
+            }
+        }
+        Method::PUT => put_group(ctx, sub, rg),
+        Method::DELETE => {
+            ctx.require_write(
+                "Microsoft.Resources/subscriptions/resourceGroups/delete",
+                &super::arm::group_scope(sub, rg),
+            )?;
+            let mut world = ctx.shared.world();
+            let subscription = world.subscription_mut(sub).expect("checked by the router");
+            let before = subscription.resource_groups.len();
+            subscription
+                .resource_groups
+                .retain(|g| !g.name.eq_ignore_ascii_case(rg));
+            if subscription.resource_groups.len() == before {
+                return Ok(StatusCode::NO_CONTENT.into_response());
+            }
+            let topics: Vec<String> = world
+                .azure
+                .partner_topics
+                .iter()
+                .filter(|t| {
+                    t.subscription_id.eq_ignore_ascii_case(sub)
+                        && t.resource_group.eq_ignore_ascii_case(rg)
+                })
+                .map(|t| t.name.clone())
+                .collect();
+            for topic in topics {
+                world.remove_partner_topic(sub, rg, &topic);
+            }
+            world.azure.partner_configurations.retain(|c| {
+                !(c.subscription_id.eq_ignore_ascii_case(sub)
+                    && c.resource_group.eq_ignore_ascii_case(rg))
+            });
+            Ok(StatusCode::OK.into_response())
+        }
+        _ => Ok(method_not_allowed(ctx)),
+    }
+}
+
+fn put_group(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
+    ctx.require_write(
+        "Microsoft.Resources/subscriptions/resourceGroups/write",
+        &super::arm::group_scope(sub, rg),
+    )?;
+    let body = ctx.json_body()?;
+    if !valid_group_name(rg) {
+        return Err(arm_error(
+            StatusCode::BAD_REQUEST,
+            "InvalidResourceGroup",
+            &format!(
+                "The provided resource group name '{rg}' has these invalid characters or length. The name can be 1-90 characters of letters, digits, underscores, hyphens, periods and parentheses, and cannot end in a period."
+            ),
+        ));
+    }
+    let Some(location) = body
+        .get("location")
+        .and_then(Value::as_str)
+        .filter(|l| !l.is_empty())
+    else {
+        return Err(arm_error(
+            StatusCode::BAD_REQUEST,
+            "LocationRequired",
+            "The location property is required for this definition.",
+        ));
+    };
+    let location = location.to_ascii_lowercase().replace(' ', "");
+    let tags = body.get("tags").cloned().unwrap_or(Value::Null);
+    let mut world = ctx.shared.world();
+    let subscription = world.subscription_mut(sub).expect("checked by the router");
+    if let Some(existing) = subscription
+        .resource_groups
+        .iter_mut()
+        .find(|g| g.name.eq_ignore_ascii_case(rg))
+    {
+        if existing.location != location {
+            return Err(arm_error(
+                StatusCode::CONFLICT,
+                "InvalidResourceGroupLocation",
+                &format!(
+                    "Invalid resource group location '{location}'. The Resource group already exists in location '{}'.",
+                    existing.location
+                ),
+            ));
+        }
+        if !tags.is_null() {
+            existing.tags = tags;
+        }
+        let body = group_json(sub, existing);
+        return Ok(json(StatusCode::OK, body));
+    }
+    let group = ResourceGroup {
+        name: rg.to_owned(),
+        location,
+        tags,
+    };
+    let body = group_json(sub, &group);
+    subscription.resource_groups.push(group);
+    Ok(json(StatusCode::CREATED, body))
+}

@@ -1,0 +1,36 @@
+//! The errors embedding code can see: starting the servers and loading or saving the state file.
+
+use std::path::PathBuf;
+
+/// Why the sandbox could not start or persist its state.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot read the state file {path}: {source}")]
+    StateRead {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the state file {path} is not a sandbox state: {source}")]
+    StateParse {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("cannot write the state file {path}: {source}")]
+    StateWrite {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no secure random numbers available: {0}")]
+    Random(String),
+}

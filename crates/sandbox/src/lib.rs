@@ -1,0 +1,47 @@
+//! A local cloud: an HTTP server that behaves like the parts of Auth0 and Azure the setup wizard drives,
+//! closely enough that clients written against the real services work against it unchanged.
+//!
+//! It serves three emulated hosts on separate loopback ports (the Auth0 tenant, the Microsoft identity
+//! platform, and Azure Resource Manager) plus an admin surface under `/_sandbox/` on each of them.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), cloud_sandbox::Error> {
+//! use cloud_sandbox::{Sandbox, SandboxConfig};
+//! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+//! println!("Auth0 tenant at {}", sandbox.info().auth0_domain);
+//! sandbox.handle().clock().advance(std::time::Duration::from_secs(60));
+//! sandbox.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Public API: [`SandboxConfig`], [`Sandbox::start`], [`RunningSandbox`] ([`RunningSandbox::info`],
+//! [`RunningSandbox::handle`], [`RunningSandbox::shutdown`]), [`SandboxInfo`], [`SandboxHandle`]
+//! (clock, faults, simulations) and [`cli`] (the command line shared with `auth0-eventgrid sandbox`).
+
+// Handlers return `Result<_, Response>` so an early `?` answers the client; the large error variant is the
+// point, not an accident.
+#![allow(clippy::result_large_err)]
+
+mod admin;
+mod auth0;
+mod azure;
+pub mod cli;
+mod clock;
+mod config;
+mod error;
+mod faults;
+mod http_util;
+mod persist;
+mod pipeline;
+mod server;
+mod signin;
+mod state;
+mod tokens;
+
+pub use clock::Clock;
+pub use config::{RateLimit, SandboxConfig, SeedUser};
+pub use error::Error;
+pub use faults::{FaultKind, FaultRule, Faults};
+pub use server::{
+    RunningSandbox, Sandbox, SandboxHandle, SandboxInfo, SeededUserInfo, SimulationKind,
+};

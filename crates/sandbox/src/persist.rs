@@ -1,0 +1,88 @@
+//! `--state FILE`: the world is loaded at start and written (atomically, coalesced) after every change and
+//! at shutdown. The file holds the sandbox's own made-up credentials so that they survive restarts; it never
+//! holds tokens, codes or refresh tokens (those are skipped and simply expire with the process).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use crate::error::Error;
+use crate::server::Shared;
+use crate::state::World;
+
+/// Reads the state file; `None` when it does not exist yet.
+pub fn load(path: &Path) -> Result<Option<World>, Error> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(Error::StateRead {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|source| Error::StateParse {
+            path: path.to_owned(),
+            source,
+        })
+}
+
+/// Writes the state file through a temporary file and a rename, so a crash never leaves half a file.
+pub fn save(path: &Path, world: &World) -> Result<(), Error> {
+    let write_error = |source| Error::StateWrite {
+        path: path.to_owned(),
+        source,
+    };
+    let text =
+        serde_json::to_vec_pretty(world).map_err(|e| write_error(std::io::Error::other(e)))?;
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    std::fs::write(&temporary, text).map_err(write_error)?;
+    std::fs::rename(&temporary, path).map_err(write_error)
+}
+
+/// Saves whenever the world is marked dirty, until stopped.
+pub async fn saver(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let Some(path) = shared.config.state_file.clone() else {
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = shared.dirty.notified() => {
+                let world = shared.world().clone();
+                let path = path.clone();
+                let result = tokio::task::spawn_blocking(move || save(&path, &world)).await;
+                if let Ok(Err(e)) = result {
+                    tracing::error!("{e}");
+                }
+            }
+            changed = stop.changed() => if changed.is_err() || *stop.borrow() { break },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_round_trips_through_a_file() {
+        let dir =
+            std::env::temp_dir().join(format!("sandbox-persist-{}", crate::tokens::random_hex(6)));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("state.json");
+        assert!(load(&path).unwrap().is_none());
+        let world = World::seeded(&crate::SandboxConfig::default());
+        save(&path, &world).unwrap();
+        let loaded = load(&path).unwrap().unwrap();
+        assert_eq!(loaded.auth0.m2m_client_id, world.auth0.m2m_client_id);
+        assert_eq!(loaded.azure.subscriptions.len(), 1);
+        std::fs::write(&path, "not json").unwrap();
+        assert!(matches!(load(&path), Err(Error::StateParse { .. })));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

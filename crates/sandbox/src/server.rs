@@ -1,0 +1,540 @@
+//! Starting, wiring and stopping a sandbox: binds one loopback port per emulated host (Auth0 tenant,
+//! identity platform, Resource Manager), mounts the admin surface under `/_sandbox/` on each, records every
+//! emulated-API request, injects faults, and runs the event pipeline and the state saver in the background.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::clock::{Clock, rfc3339_ms};
+use crate::config::SandboxConfig;
+use crate::error::Error;
+use crate::faults::{Decision, FaultRule, Faults};
+use crate::http_util::{aad_error, arm_error, auth0_error};
+use crate::pipeline::{self, PipelineJob};
+use crate::state::World;
+use crate::tokens::TokenSigner;
+
+/// What a client needs to talk to a running sandbox. Printed by the binary as one JSON line.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SandboxInfo {
+    /// Base URL of the Auth0 tenant (`/oauth/token`, `/api/v2/...`, `/authorize`).
+    pub auth0_domain: String,
+    /// Base URL of the Microsoft identity platform (`/{tenant}/oauth2/v2.0/...`).
+    pub azure_authority: String,
+    /// Base URL of Azure Resource Manager.
+    pub azure_management: String,
+    /// The seeded machine-to-machine application granted the log-stream and `read:logs` scopes.
+    pub auth0_client_id: String,
+    pub auth0_client_secret: String,
+    pub azure_tenant_id: String,
+    /// The seeded service principal with Contributor rights on the seeded subscription.
+    pub azure_client_id: String,
+    pub azure_client_secret: String,
+    /// The seeded subscription.
+    pub subscription_id: String,
+    /// The seeded interactive users (sandbox-only passwords).
+    pub users: Vec<SeededUserInfo>,
+    /// Base URL of the admin surface (`{admin_url}/state`, `{admin_url}/requests`, ...).
+    pub admin_url: String,
+    /// A second service principal with only Reader rights.
+    pub azure_reader_client_id: String,
+    pub azure_reader_client_secret: String,
+}
+
+/// An interactive user who can sign in on both clouds' login pages.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SeededUserInfo {
+    pub name: String,
+    pub password: String,
+    /// Azure role on the seeded subscription (Owner, Contributor or Reader).
+    pub azure_role: String,
+}
+
+/// One request to an emulated API, as listed by `GET /_sandbox/requests`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub seq: u64,
+    pub at: String,
+    /// `auth0`, `login` or `management`.
+    pub cloud: String,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub status: u16,
+    /// Whether the method can change state (anything but GET, HEAD and OPTIONS).
+    pub write: bool,
+}
+
+/// What an admin simulation produces in the Auth0 tenant log.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SimulationKind {
+    /// Successful logins (`s`).
+    Login,
+    /// Failed logins (`f`).
+    LoginFailure,
+    /// Successful sign-ups (`ss`).
+    Signup,
+}
+
+/// Entry point.
+pub struct Sandbox;
+
+/// A started sandbox; dropping it without [`RunningSandbox::shutdown`] leaves its tasks to the runtime.
+pub struct RunningSandbox {
+    info: SandboxInfo,
+    handle: SandboxHandle,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// Controls a running sandbox from the embedding code: clock, faults, simulations, inspection.
+#[derive(Clone)]
+pub struct SandboxHandle {
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// Base URLs of the emulated hosts.
+#[derive(Clone, Debug)]
+pub(crate) struct Urls {
+    pub auth0: String,
+    pub login: String,
+    pub management: String,
+}
+
+impl Urls {
+    /// The Auth0 tenant's domain as clients write it (host and port).
+    pub fn auth0_host(&self) -> &str {
+        self.auth0.trim_start_matches("http://")
+    }
+}
+
+pub(crate) struct Shared {
+    pub config: SandboxConfig,
+    pub clock: Clock,
+    pub signer: TokenSigner,
+    pub urls: Urls,
+    world: Mutex<World>,
+    faults: Mutex<Faults>,
+    requests: Mutex<Vec<RequestRecord>>,
+    rate_window: Mutex<(i64, u32)>,
+    pub pipeline: mpsc::UnboundedSender<PipelineJob>,
+    pub http: reqwest::Client,
+    pub dirty: Notify,
+    /// Log entries, publishes and deliveries not yet finished.
+    pub in_flight: std::sync::atomic::AtomicUsize,
+    /// Woken whenever the pipeline finishes work (tests and the benchmark wait on it).
+    pub progress: Notify,
+}
+
+impl Shared {
+    /// The world, with time-driven changes (registrations, topic expiry) applied.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        let mut world = self.world.lock().unwrap_or_else(|e| e.into_inner());
+        world.settle(self.clock.now_ms());
+        world
+    }
+
+    pub fn faults(&self) -> MutexGuard<'_, Faults> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn requests(&self) -> MutexGuard<'_, Vec<RequestRecord>> {
+        self.requests.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Asks the saver to write the state file (coalesced; a no-op without `--state`).
+    pub fn mark_dirty(&self) {
+        if self.config.state_file.is_some() {
+            self.dirty.notify_one();
+        }
+    }
+
+    /// Appends a tenant log entry and hands it to the pipeline.
+    pub fn append_log(&self, mut entry: Value) -> Value {
+        let now = self.clock.now_ms();
+        {
+            let mut world = self.world();
+            let seq = world.next_id();
+            let log_id = format!("900{:020}{:017}", now.max(0), seq);
+            entry["log_id"] = json!(log_id);
+            entry["date"] = json!(rfc3339_ms(now));
+            world.auth0.logs.push(entry.clone());
+        }
+        pipeline::enqueue(self, entry.clone());
+        self.mark_dirty();
+        entry
+    }
+
+    /// Auth0 rate limiting: fixed windows on the sandbox clock. Returns (limit, remaining, reset, allowed).
+    pub fn take_rate_token(&self) -> Option<(u32, u32, i64, bool)> {
+        let limit = self.config.rate_limit?;
+        let window_ms = limit.window.as_millis().max(1) as i64;
+        let now = self.clock.now_ms();
+        let start = now - now.rem_euclid(window_ms);
+        let mut guard = self.rate_window.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.0 != start {
+            *guard = (start, 0);
+        }
+        let allowed = guard.1 < limit.limit;
+        if allowed {
+            guard.1 += 1;
+        }
+        let remaining = limit.limit.saturating_sub(guard.1);
+        let reset = (start + window_ms).div_euclid(1000);
+        Some((limit.limit, remaining, reset, allowed))
+    }
+
+    /// Real time to wait for a delay expressed in sandbox time.
+    pub fn compressed(&self, delay: Duration) -> Duration {
+        delay / self.config.time_compression.max(1)
+    }
+}
+
+impl Sandbox {
+    /// Binds the ports, seeds (or loads) the world, and starts serving.
+    pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, Error> {
+        let (auth0_listener, login_listener, management_listener) = bind(&config).await?;
+        let base = |l: &TcpListener| -> Result<String, Error> {
+            let addr = l.local_addr().map_err(|source| Error::Listen {
+                address: config.listen_ip.to_string(),
+                source,
+            })?;
+            Ok(format!("http://{}", format_addr(addr)))
+        };
+        let urls = Urls {
+            auth0: base(&auth0_listener)?,
+            login: base(&login_listener)?,
+            management: base(&management_listener)?,
+        };
+        let world = match &config.state_file {
+            Some(path) => crate::persist::load(path)?.unwrap_or_else(|| World::seeded(&config)),
+            None => World::seeded(&config),
+        };
+        let clock = if config.frozen_clock {
+            Clock::frozen()
+        } else {
+            Clock::running()
+        };
+        let (pipeline_tx, pipeline_rx) = mpsc::unbounded_channel();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Random(format!("HTTP client: {e}")))?;
+        let shared = Arc::new(Shared {
+            faults: Mutex::new(config.faults.clone()),
+            signer: TokenSigner::random()?,
+            clock,
+            urls: urls.clone(),
+            world: Mutex::new(world),
+            requests: Mutex::new(Vec::new()),
+            rate_window: Mutex::new((0, 0)),
+            pipeline: pipeline_tx,
+            http,
+            dirty: Notify::new(),
+            in_flight: std::sync::atomic::AtomicUsize::new(0),
+            progress: Notify::new(),
+            config,
+        });
+        let info = sandbox_info(&shared);
+        let (stop, stop_rx) = watch::channel(false);
+        let mut tasks = Vec::new();
+        let routers = [
+            (auth0_listener, crate::auth0::router(), "auth0"),
+            (login_listener, crate::azure::login_router(), "login"),
+            (
+                management_listener,
+                crate::azure::management_router(),
+                "management",
+            ),
+        ];
+        for (listener, router, cloud) in routers {
+            let app = router
+                .layer(middleware::from_fn_with_state(
+                    (shared.clone(), cloud),
+                    emulated_api,
+                ))
+                .merge(crate::admin::router())
+                .with_state(shared.clone());
+            let mut stop_rx = stop_rx.clone();
+            tasks.push(tokio::spawn(async move {
+                let shutdown = async move {
+                    let _ = stop_rx.wait_for(|s| *s).await;
+                };
+                if let Err(e) = axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+                {
+                    tracing::error!("sandbox server stopped: {e}");
+                }
+            }));
+        }
+        tasks.push(tokio::spawn(pipeline::run(
+            shared.clone(),
+            pipeline_rx,
+            stop_rx.clone(),
+        )));
+        if shared.config.state_file.is_some() {
+            tasks.push(tokio::spawn(crate::persist::saver(shared.clone(), stop_rx)));
+            shared.mark_dirty();
+        }
+        Ok(RunningSandbox {
+            info,
+            handle: SandboxHandle { shared },
+            stop,
+            tasks,
+        })
+    }
+}
+
+async fn bind(config: &SandboxConfig) -> Result<(TcpListener, TcpListener, TcpListener), Error> {
+    let listen = |port: u16| {
+        let address = SocketAddr::new(config.listen_ip, port);
+        async move {
+            TcpListener::bind(address)
+                .await
+                .map_err(|source| Error::Listen {
+                    address: address.to_string(),
+                    source,
+                })
+        }
+    };
+    let next = |n: u16| {
+        if config.port == 0 {
+            0
+        } else {
+            config.port.saturating_add(n)
+        }
+    };
+    Ok((
+        listen(next(0)).await?,
+        listen(next(1)).await?,
+        listen(next(2)).await?,
+    ))
+}
+
+fn format_addr(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(v4) => v4.to_string(),
+        SocketAddr::V6(v6) => format!("[{}]:{}", v6.ip(), v6.port()),
+    }
+}
+
+fn sandbox_info(shared: &Shared) -> SandboxInfo {
+    let world = shared.world();
+    let contributor = world
+        .azure
+        .principals
+        .iter()
+        .find(|p| !p.is_user && p.role == "Contributor");
+    let reader = world
+        .azure
+        .principals
+        .iter()
+        .find(|p| !p.is_user && p.role == "Reader");
+    SandboxInfo {
+        auth0_domain: shared.urls.auth0.clone(),
+        azure_authority: shared.urls.login.clone(),
+        azure_management: shared.urls.management.clone(),
+        auth0_client_id: world.auth0.m2m_client_id.clone(),
+        auth0_client_secret: world.auth0.m2m_client_secret.clone(),
+        azure_tenant_id: world.azure.tenant_id.clone(),
+        azure_client_id: contributor.map(|p| p.client_id.clone()).unwrap_or_default(),
+        azure_client_secret: contributor.map(|p| p.secret.clone()).unwrap_or_default(),
+        subscription_id: world
+            .azure
+            .subscriptions
+            .first()
+            .map(|s| s.subscription_id.clone())
+            .unwrap_or_default(),
+        users: world
+            .auth0
+            .users
+            .iter()
+            .map(|u| SeededUserInfo {
+                name: u.name.clone(),
+                password: u.password.clone(),
+                azure_role: u.azure_role.clone(),
+            })
+            .collect(),
+        admin_url: format!("{}/_sandbox", shared.urls.auth0),
+        azure_reader_client_id: reader.map(|p| p.client_id.clone()).unwrap_or_default(),
+        azure_reader_client_secret: reader.map(|p| p.secret.clone()).unwrap_or_default(),
+    }
+}
+
+/// Middleware on every emulated API: injects faults, records the request, schedules a state save.
+async fn emulated_api(
+    State((shared, cloud)): State<(Arc<Shared>, &'static str)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
+    let decisions = shared.faults().decide(cloud, method.as_str(), &path);
+    let mut injected = None;
+    for decision in decisions {
+        match decision {
+            Decision::Delay(delay) => tokio::time::sleep(delay).await,
+            Decision::TooManyRequests(secs) => injected = Some(too_many(cloud, secs)),
+            Decision::ServerError(status) => injected = Some(server_error(cloud, status)),
+        }
+    }
+    let response = match injected {
+        Some(response) => response,
+        None => next.run(request).await,
+    };
+    let write = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    {
+        let mut requests = shared.requests();
+        let seq = requests.len() as u64 + 1;
+        requests.push(RequestRecord {
+            seq,
+            at: rfc3339_ms(shared.clock.now_ms()),
+            cloud: cloud.to_owned(),
+            method: method.to_string(),
+            path,
+            query,
+            status: response.status().as_u16(),
+            write,
+        });
+    }
+    if write {
+        shared.mark_dirty();
+    }
+    response
+}
+
+fn too_many(cloud: &str, retry_after: u64) -> Response {
+    let mut response = match cloud {
+        "auth0" => auth0_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Global limit has been reached",
+            Some("too_many_requests"),
+        ),
+        "login" => aad_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "temporarily_unavailable",
+            90055,
+            "The request was throttled. Retry after the interval in the Retry-After header.",
+        ),
+        _ => arm_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+            "The request is being throttled. Retry after the interval in the Retry-After header.",
+        ),
+    };
+    if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+        response.headers_mut().insert("retry-after", value);
+    }
+    response
+}
+
+fn server_error(cloud: &str, status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match cloud {
+        "auth0" => auth0_error(status, "Internal error (injected by the sandbox)", None),
+        "login" => aad_error(
+            status,
+            "server_error",
+            50000,
+            "There was an error issuing a token (injected by the sandbox).",
+        ),
+        _ => arm_error(
+            status,
+            if status == StatusCode::SERVICE_UNAVAILABLE {
+                "ServiceUnavailable"
+            } else {
+                "InternalServerError"
+            },
+            "The service encountered an internal error (injected by the sandbox). Please retry.",
+        ),
+    }
+}
+
+impl RunningSandbox {
+    pub fn info(&self) -> &SandboxInfo {
+        &self.info
+    }
+
+    /// A cloneable handle for the clock, faults and simulations.
+    pub fn handle(&self) -> SandboxHandle {
+        self.handle.clone()
+    }
+
+    /// Stops serving, lets the pipeline finish its current step, and saves the state file.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        }
+        if let Some(path) = &self.handle.shared.config.state_file {
+            let world = self.handle.shared.world().clone();
+            if let Err(e) = crate::persist::save(path, &world) {
+                tracing::error!("{e}");
+            }
+        }
+    }
+}
+
+impl SandboxHandle {
+    /// The sandbox clock (advance it to expire tokens, finish registrations, expire topics).
+    pub fn clock(&self) -> Clock {
+        self.shared.clock.clone()
+    }
+
+    /// Moves sandbox time forward.
+    pub fn advance(&self, by: Duration) {
+        self.shared.clock.advance(by);
+        let _ = self.shared.pipeline.send(PipelineJob::Tick);
+    }
+
+    pub fn faults(&self) -> Faults {
+        self.shared.faults().clone()
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        *self.shared.faults() = faults;
+    }
+
+    pub fn add_fault(&self, rule: FaultRule) {
+        self.shared.faults().rules.push(rule);
+    }
+
+    pub fn clear_faults(&self) {
+        *self.shared.faults() = Faults::default();
+    }
+
+    /// Writes `count` tenant log entries of the given kind (they flow through the pipeline).
+    pub fn simulate(&self, kind: SimulationKind, count: u32) -> Vec<Value> {
+        crate::auth0::simulate(&self.shared, kind, count, None)
+    }
+
+    /// Everything that exists, as `GET /_sandbox/state` shows it.
+    pub fn state(&self) -> Value {
+        crate::admin::state_json(&self.shared)
+    }
+
+    /// Every emulated-API request so far.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.requests().clone()
+    }
+
+    /// Waits (bounded) until every event the pipeline knows of has ended; true when it did.
+    pub async fn wait_for_pipeline_idle(&self, limit: Duration) -> bool {
+        crate::pipeline::wait_idle(&self.shared, limit).await
+    }
+}

@@ -1,0 +1,439 @@
+//! Everything that exists in the emulated clouds: the Auth0 tenant (clients, users, log streams, logs), the
+//! Azure tenant (principals, subscriptions, resource groups, partner configurations, partner topics, event
+//! subscriptions, operations) and the pipeline's record of every event. Serialisable as a whole, which is
+//! what `GET /_sandbox/state` shows and `--state FILE` stores.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::{SandboxConfig, SeedUser};
+use crate::tokens::{random_guid, random_hex, random_token};
+
+/// Auth0's partner registration immutable id in Event Grid.
+pub const AUTH0_PARTNER_ID: &str = "804a11ca-ce9b-4158-8e94-3c8dc7a072ec";
+
+/// The scopes the seeded machine-to-machine application is granted on the Management API.
+pub const M2M_SCOPES: &[&str] = &[
+    "read:log_streams",
+    "create:log_streams",
+    "update:log_streams",
+    "delete:log_streams",
+    "read:logs",
+];
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct World {
+    pub auth0: Auth0State,
+    pub azure: AzureState,
+    /// Every event the pipeline handled, with how it ended.
+    pub events: Vec<EventRecord>,
+    /// Events delivered to destinations the sandbox does not call (Event Hubs, queues, ...).
+    pub recorded_deliveries: Vec<Value>,
+    /// Events received by the built-in `/_sandbox/inbox/{name}` receivers.
+    pub inboxes: BTreeMap<String, Vec<Value>>,
+    /// Partner-topic metric totals per minute, keyed `topicId|metric|subscription|minute`.
+    pub metrics: BTreeMap<String, f64>,
+    /// Identity-platform grants in flight; never written to the state file (they are secrets).
+    #[serde(skip)]
+    pub grants: Grants,
+    pub next_seq: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Auth0State {
+    pub tenant: String,
+    pub m2m_client_id: String,
+    pub m2m_client_secret: String,
+    pub users: Vec<SeedUser>,
+    pub streams: Vec<LogStream>,
+    pub logs: Vec<Value>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogStream {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub stream_type: String,
+    pub status: String,
+    pub sink: Value,
+    pub filters: Option<Value>,
+    pub is_priority: Option<bool>,
+    pub pii_config: Option<Value>,
+    pub start_from_ms: Option<i64>,
+    pub created_ms: i64,
+    /// Since when publishing has failed without a success in between (drives suspension).
+    pub failing_since_ms: Option<i64>,
+    /// What the dashboard's Health tab would show (last errors, newest last).
+    pub delivery_errors: Vec<Value>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AzureState {
+    pub tenant_id: String,
+    pub tenant_domain: String,
+    pub principals: Vec<Principal>,
+    pub subscriptions: Vec<Subscription>,
+    pub partner_configurations: Vec<PartnerConfiguration>,
+    pub partner_topics: Vec<PartnerTopic>,
+    pub event_subscriptions: Vec<EventSubscription>,
+    pub operations: BTreeMap<String, Operation>,
+}
+
+/// A service principal or a user, with its role on every seeded subscription.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Principal {
+    pub object_id: String,
+    pub display_name: String,
+    /// Application (client) id for service principals, the sign-in name for users.
+    pub client_id: String,
+    pub secret: String,
+    pub is_user: bool,
+    /// Owner, Contributor or Reader.
+    pub role: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Subscription {
+    pub subscription_id: String,
+    pub display_name: String,
+    pub event_grid: ProviderRegistration,
+    pub resource_groups: Vec<ResourceGroup>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProviderRegistration {
+    /// NotRegistered, Registering or Registered (Registering turns Registered when `ready_ms` passes).
+    pub state: String,
+    pub ready_ms: i64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ResourceGroup {
+    pub name: String,
+    pub location: String,
+    pub tags: Value,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PartnerConfiguration {
+    pub subscription_id: String,
+    pub resource_group: String,
+    pub default_maximum_expiration_days: u32,
+    pub authorized: Vec<AuthorizedPartner>,
+    pub tags: Value,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuthorizedPartner {
+    pub partner_registration_immutable_id: String,
+    pub partner_name: String,
+    pub expires_ms: i64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PartnerTopic {
+    pub subscription_id: String,
+    pub resource_group: String,
+    pub name: String,
+    pub location: String,
+    pub source: String,
+    /// NeverActivated, Activated or Deactivated.
+    pub activation_state: String,
+    pub created_ms: i64,
+    pub expires_ms: i64,
+    pub stream_id: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventSubscription {
+    pub subscription_id: String,
+    pub resource_group: String,
+    pub topic: String,
+    pub name: String,
+    /// The properties as the client sent them, with defaults filled in (minus `provisioningState`).
+    pub properties: Value,
+    pub provisioning_state: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Operation {
+    pub id: String,
+    pub location: String,
+    /// InProgress, Succeeded, Failed or Canceled.
+    pub status: String,
+    pub error: Option<Value>,
+    pub start_ms: i64,
+    pub end_ms: Option<i64>,
+}
+
+/// One event (one log entry through one stream, to one subscription), and how it ended.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventRecord {
+    pub id: String,
+    pub log_id: String,
+    pub log_type: String,
+    pub stream_id: String,
+    pub partner_topic: Option<String>,
+    pub event_subscription: Option<String>,
+    pub destination: Option<String>,
+    pub endpoint: Option<String>,
+    /// pending, delivered, dropped or dead_lettered.
+    pub status: String,
+    pub reason: Option<String>,
+    pub attempts: u32,
+    pub created_ms: i64,
+    pub finished_ms: Option<i64>,
+}
+
+/// Authorization codes, refresh tokens and device codes of both identity providers.
+#[derive(Clone, Debug, Default)]
+pub struct Grants {
+    pub codes: BTreeMap<String, CodeGrant>,
+    pub refresh_tokens: BTreeMap<String, UserGrant>,
+    pub devices: BTreeMap<String, DeviceGrant>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserGrant {
+    /// `auth0` or `azure`.
+    pub issuer: String,
+    pub client_id: String,
+    pub user: String,
+    pub scope: String,
+    pub tenant: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct CodeGrant {
+    pub grant: UserGrant,
+    pub redirect_uri: String,
+    pub code_challenge: String,
+    pub nonce: Option<String>,
+    pub expires_ms: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct DeviceGrant {
+    pub user_code: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub scope: String,
+    pub tenant: String,
+    pub expires_ms: i64,
+    pub interval_secs: i64,
+    pub last_poll_ms: Option<i64>,
+    /// `None` while pending, then `Some(Ok(user))` or `Some(Err(()))` when denied.
+    pub decision: Option<Result<String, ()>>,
+}
+
+/// Seeding and lookups.
+impl World {
+    pub fn seeded(config: &SandboxConfig) -> World {
+        let mut users = vec![
+            SeedUser {
+                name: "ada@sandbox.test".into(),
+                password: "sandbox-ada-1".into(),
+                azure_role: "Owner".into(),
+            },
+            SeedUser {
+                name: "rita.reader@sandbox.test".into(),
+                password: "sandbox-rita-1".into(),
+                azure_role: "Reader".into(),
+            },
+        ];
+        users.extend(config.extra_users.iter().cloned());
+        let mut principals = vec![
+            Principal {
+                object_id: random_guid(),
+                display_name: "sandbox-setup-contributor".into(),
+                client_id: random_guid(),
+                secret: random_token(30),
+                is_user: false,
+                role: "Contributor".into(),
+            },
+            Principal {
+                object_id: random_guid(),
+                display_name: "sandbox-reader".into(),
+                client_id: random_guid(),
+                secret: random_token(30),
+                is_user: false,
+                role: "Reader".into(),
+            },
+        ];
+        principals.extend(users.iter().map(|u| Principal {
+            object_id: random_guid(),
+            display_name: u.name.split('@').next().unwrap_or(&u.name).to_owned(),
+            client_id: u.name.clone(),
+            secret: String::new(),
+            is_user: true,
+            role: u.azure_role.clone(),
+        }));
+        let mut subscriptions = vec![Subscription {
+            subscription_id: random_guid(),
+            display_name: "Sandbox subscription".into(),
+            event_grid: ProviderRegistration {
+                state: "NotRegistered".into(),
+                ready_ms: 0,
+            },
+            resource_groups: Vec::new(),
+        }];
+        for name in &config.extra_subscriptions {
+            subscriptions.push(Subscription {
+                subscription_id: random_guid(),
+                display_name: name.clone(),
+                event_grid: ProviderRegistration {
+                    state: "NotRegistered".into(),
+                    ready_ms: 0,
+                },
+                resource_groups: Vec::new(),
+            });
+        }
+        for (name, location) in &config.extra_resource_groups {
+            subscriptions[0].resource_groups.push(ResourceGroup {
+                name: name.clone(),
+                location: location.clone(),
+                tags: Value::Null,
+            });
+        }
+        World {
+            auth0: Auth0State {
+                tenant: format!("sandbox-{}", &random_hex(3)),
+                m2m_client_id: random_token(24),
+                m2m_client_secret: random_token(48),
+                users,
+                ..Auth0State::default()
+            },
+            azure: AzureState {
+                tenant_id: random_guid(),
+                tenant_domain: "sandbox.onmicrosoft.com".into(),
+                principals,
+                subscriptions,
+                ..AzureState::default()
+            },
+            ..World::default()
+        }
+    }
+
+    pub fn next_id(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+
+    pub fn subscription_mut(&mut self, id: &str) -> Option<&mut Subscription> {
+        self.azure
+            .subscriptions
+            .iter_mut()
+            .find(|s| s.subscription_id.eq_ignore_ascii_case(id))
+    }
+
+    pub fn subscription(&self, id: &str) -> Option<&Subscription> {
+        self.azure
+            .subscriptions
+            .iter()
+            .find(|s| s.subscription_id.eq_ignore_ascii_case(id))
+    }
+
+    pub fn resource_group(&self, sub: &str, rg: &str) -> Option<&ResourceGroup> {
+        self.subscription(sub)?
+            .resource_groups
+            .iter()
+            .find(|g| g.name.eq_ignore_ascii_case(rg))
+    }
+
+    pub fn principal_by_object_id(&self, oid: &str) -> Option<&Principal> {
+        self.azure.principals.iter().find(|p| p.object_id == oid)
+    }
+
+    /// Brings time-driven state up to date: finished registrations, expired never-activated topics.
+    pub fn settle(&mut self, now_ms: i64) {
+        for sub in &mut self.azure.subscriptions {
+            if sub.event_grid.state == "Registering" && now_ms >= sub.event_grid.ready_ms {
+                sub.event_grid.state = "Registered".into();
+            }
+        }
+        let expired: Vec<(String, String, String)> = self
+            .azure
+            .partner_topics
+            .iter()
+            .filter(|t| t.activation_state == "NeverActivated" && now_ms >= t.expires_ms)
+            .map(|t| {
+                (
+                    t.subscription_id.clone(),
+                    t.resource_group.clone(),
+                    t.name.clone(),
+                )
+            })
+            .collect();
+        for (sub, rg, name) in expired {
+            self.remove_partner_topic(&sub, &rg, &name);
+        }
+    }
+
+    /// Deletes a partner topic and its event subscriptions.
+    pub fn remove_partner_topic(&mut self, sub: &str, rg: &str, name: &str) -> bool {
+        let before = self.azure.partner_topics.len();
+        self.azure.partner_topics.retain(|t| {
+            !(t.subscription_id.eq_ignore_ascii_case(sub)
+                && t.resource_group.eq_ignore_ascii_case(rg)
+                && t.name.eq_ignore_ascii_case(name))
+        });
+        self.azure.event_subscriptions.retain(|e| {
+            !(e.subscription_id.eq_ignore_ascii_case(sub)
+                && e.resource_group.eq_ignore_ascii_case(rg)
+                && e.topic.eq_ignore_ascii_case(name))
+        });
+        before != self.azure.partner_topics.len()
+    }
+
+    pub fn add_metric(
+        &mut self,
+        topic_id: &str,
+        metric: &str,
+        subscription: &str,
+        at_ms: i64,
+        n: f64,
+    ) {
+        let minute = at_ms.div_euclid(60_000);
+        let key = format!(
+            "{}|{metric}|{subscription}|{minute}",
+            topic_id.to_ascii_lowercase()
+        );
+        *self.metrics.entry(key).or_insert(0.0) += n;
+    }
+}
+
+impl PartnerTopic {
+    pub fn arm_id(&self) -> String {
+        format!(
+            "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.EventGrid/partnerTopics/{}",
+            self.subscription_id, self.resource_group, self.name
+        )
+    }
+}
+
+impl EventSubscription {
+    pub fn topic_arm_id(&self) -> String {
+        format!(
+            "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.EventGrid/partnerTopics/{}",
+            self.subscription_id, self.resource_group, self.topic
+        )
+    }
+}

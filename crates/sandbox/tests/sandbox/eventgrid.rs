@@ -1,0 +1,1 @@
+//! (tests added in a following step)
