@@ -6,9 +6,6 @@ use ts_rs::{Config, TS};
 
 use crate::commands::AppInfo;
 
-/// Where the front end keeps the generated file, relative to this crate.
-pub const BINDINGS_PATH: &str = "../ui/src/lib/ipc/bindings.ts";
-
 /// The full text of the generated TypeScript file.
 pub fn typescript_bindings() -> String {
     let cfg = Config::new();
@@ -29,6 +26,9 @@ pub fn typescript_bindings() -> String {
 mod tests {
     use super::*;
     use std::path::Path;
+
+    /// Where the front end keeps the generated file, relative to this crate.
+    const BINDINGS_PATH: &str = "../ui/src/lib/ipc/bindings.ts";
 
     /// Fails when a Rust IPC type changed without regenerating the TypeScript; with `UPDATE_BINDINGS=1` it
     /// writes the file instead.

@@ -1,0 +1,62 @@
+# The two commands are `make run` and `make test`; the rest are their parts.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+APP_BINARY := target/debug/auth0-eventgrid-setup
+UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.json -type f 2>/dev/null) icons/source.svg
+# A window needs a display: use the real one when there is one, else a virtual one.
+HEADLESS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),,xvfb-run -a --server-args="-screen 0 1280x900x24")
+
+.PHONY: help deps run test lint test-rust test-ui test-browser test-e2e app ui bindings clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+deps: ## Install whatever is missing (system packages, npm packages, tauri-driver)
+	@scripts/bootstrap.sh
+
+run: deps app ## Launch the wizard
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "No display: run 'xvfb-run make run' to open the window on a virtual display." >&2; exit 1; fi
+	$(APP_BINARY)
+
+test: deps lint test-rust test-ui test-browser test-e2e ## Run every test and lint
+	@echo "make test: every lint and test passed"
+
+ui/dist/index.html: $(UI_SOURCES) ui/package-lock.json
+	cd ui && npm run --silent build -- --logLevel warn
+
+ui: ui/dist/index.html ## Build the front end
+
+app: ui ## Build the desktop app (debug, front end embedded)
+	cargo build -p auth0-eventgrid-setup
+
+lint: ui ## cargo fmt, clippy and the front end's type check
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cd ui && npm run --silent check
+
+test-rust: ui ## Rust unit and integration tests (the app on Tauri's mock runtime included)
+	@if cargo nextest --version >/dev/null 2>&1; then \
+	  cargo nextest run --workspace --locked --no-fail-fast; \
+	else \
+	  cargo test --workspace --locked --no-fail-fast; \
+	fi
+
+test-ui: ## Front-end component tests (vitest, jsdom)
+	cd ui && npm run --silent test:unit
+
+test-browser: ui ## The built UI in Debian's Chromium with IPC mocked (Playwright)
+	cd ui && npm run --silent test:browser
+
+test-e2e: app ## The real window through tauri-driver and WebKitWebDriver
+	$(HEADLESS) node --test --test-concurrency=1 tests/e2e/
+
+bindings: ## Regenerate the TypeScript types of IPC from the Rust types
+	UPDATE_BINDINGS=1 cargo test -p auth0-eventgrid-setup --lib bindings
+
+clean: ## Remove build outputs
+	cargo clean
+	rm -rf ui/dist ui/test-results tests/e2e/artifacts

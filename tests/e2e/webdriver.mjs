@@ -1,0 +1,103 @@
+// A small W3C WebDriver client over fetch, for driving the real app window through tauri-driver (which forwards to
+// WebKitGTK's WebKitWebDriver). Only Node's standard library is used, so these tests need no npm install.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+export async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Starts tauri-driver on free ports and waits until it answers. */
+export async function startDriver({ driverPath = process.env.TAURI_DRIVER ?? 'tauri-driver', nativeDriver = '/usr/bin/WebKitWebDriver' } = {}) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const child = spawn(driverPath, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', nativeDriver], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with code ${child.exitCode}`);
+    try {
+      const answer = await fetch(`${base}/status`);
+      if (answer.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('tauri-driver did not start within 30 s');
+    await delay(100);
+  }
+  return {
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function call(base, method, path, body) {
+  const answer = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const payload = await answer.json();
+  if (!answer.ok) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(payload.value ?? payload)}`);
+  return payload.value;
+}
+
+/** Opens a session that launches `application`. The first connection is sometimes reset: retry once. */
+export async function newSession(base, application) {
+  const capabilities = { capabilities: { alwaysMatch: { 'tauri:options': { application } } } };
+  let value;
+  try {
+    value = await call(base, 'POST', '/session', capabilities);
+  } catch {
+    await delay(1_000);
+    value = await call(base, 'POST', '/session', capabilities);
+  }
+  const path = `/session/${value.sessionId}`;
+  return {
+    async find(css) {
+      const element = await call(base, 'POST', `${path}/element`, { using: 'css selector', value: css });
+      return element[ELEMENT];
+    },
+    async text(css) {
+      const id = await this.find(css);
+      return call(base, 'GET', `${path}/element/${id}/text`);
+    },
+    /** Polls `css`'s text until `accept` holds, for at most `timeoutMs`. */
+    async waitForText(css, accept, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last;
+      for (;;) {
+        try {
+          last = await this.text(css);
+          if (accept(last)) return last;
+        } catch (error) {
+          last = String(error);
+        }
+        if (Date.now() > deadline) throw new Error(`"${css}" never matched; last text: ${last}`);
+        await delay(200);
+      }
+    },
+    async screenshot() {
+      return Buffer.from(await call(base, 'GET', `${path}/screenshot`), 'base64');
+    },
+    async close() {
+      await call(base, 'DELETE', path).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// The real app window, end to end: the built binary launched by tauri-driver, driven over WebDriver through
+// WebKitGTK. Needs a display (run under xvfb-run) and a debug build of the app (`make app`).
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { newSession, startDriver } from './webdriver.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const application = process.env.APP_BINARY ?? join(root, 'target/debug/auth0-eventgrid-setup');
+const artifacts = join(root, 'tests/e2e/artifacts');
+const workspaceVersion = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
+
+let driver;
+let session;
+
+before(async () => {
+  driver = await startDriver();
+  session = await newSession(driver.base, application);
+});
+
+after(async () => {
+  await session?.close();
+  await driver?.stop();
+});
+
+test('the window shows the welcome page with the version read from Rust', async () => {
+  const heading = await session.waitForText('h1', (text) => text.length > 0);
+  assert.equal(heading, 'Send your Auth0 logs to Azure Event Grid');
+  const version = await session.waitForText('[data-testid="app-version"]', (text) => text.startsWith('Version '));
+  assert.match(version, new RegExp(`^Version ${workspaceVersion.replaceAll('.', '\\.')} · Tauri 2\\.\\d+\\.\\d+$`));
+  mkdirSync(artifacts, { recursive: true });
+  writeFileSync(join(artifacts, 'welcome.png'), await session.screenshot());
+});
