@@ -21,8 +21,8 @@ use crate::tokens::random_guid;
 /// Work for the pipeline.
 #[derive(Debug)]
 pub enum PipelineJob {
-    /// A new tenant log entry.
-    Log(Value),
+    /// A new tenant log entry and its position in the tenant log.
+    Log { seq: u64, entry: Value },
     /// The sandbox clock moved.
     Tick,
 }
@@ -41,8 +41,8 @@ pub async fn run(
     loop {
         tokio::select! {
             job = jobs.recv() => match job {
-                Some(PipelineJob::Log(entry)) => {
-                    route_log(&shared, &entry);
+                Some(PipelineJob::Log { seq, entry }) => {
+                    route_log(&shared, seq, &entry);
                     finish_one(&shared);
                 }
                 Some(PipelineJob::Tick) => shared.progress.notify_waiters(),
@@ -79,18 +79,24 @@ pub async fn wait_idle(shared: &Shared, limit: Duration) -> bool {
 }
 
 /// Marks a log entry as entering the pipeline (called before it is queued).
-pub fn enqueue(shared: &Shared, entry: Value) {
+pub fn enqueue(shared: &Shared, seq: u64, entry: Value) {
     start_one(shared);
-    if shared.pipeline.send(PipelineJob::Log(entry)).is_err() {
+    if shared
+        .pipeline
+        .send(PipelineJob::Log { seq, entry })
+        .is_err()
+    {
         finish_one(shared);
     }
 }
 
-fn stream_matches(stream: &LogStream, code: &str, date_ms: i64) -> bool {
+/// Whether a stream carries a log entry: active Event Grid streams, entries written after the stream was
+/// created (and not before `startFrom`), in a category the filters name (no filters: everything).
+fn stream_matches(stream: &LogStream, seq: u64, code: &str, date_ms: i64) -> bool {
     if stream.stream_type != "eventgrid" || stream.status != "active" {
         return false;
     }
-    if stream.start_from_ms.is_some_and(|from| date_ms < from) || date_ms < stream.created_ms {
+    if stream.start_from_ms.is_some_and(|from| date_ms < from) || seq <= stream.created_after_seq {
         return false;
     }
     let filters = stream.filters.as_ref().and_then(Value::as_array);
@@ -104,7 +110,7 @@ fn stream_matches(stream: &LogStream, code: &str, date_ms: i64) -> bool {
     }
 }
 
-fn route_log(shared: &Arc<Shared>, entry: &Value) {
+fn route_log(shared: &Arc<Shared>, seq: u64, entry: &Value) {
     let code = entry["type"].as_str().unwrap_or("");
     let date_ms = entry["date"]
         .as_str()
@@ -115,7 +121,7 @@ fn route_log(shared: &Arc<Shared>, entry: &Value) {
         .auth0
         .streams
         .iter()
-        .filter(|s| stream_matches(s, code, date_ms))
+        .filter(|s| stream_matches(s, seq, code, date_ms))
         .map(|s| s.id.clone())
         .collect();
     for stream_id in streams {

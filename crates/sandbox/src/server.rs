@@ -164,15 +164,16 @@ impl Shared {
     /// Appends a tenant log entry and hands it to the pipeline.
     pub fn append_log(&self, mut entry: Value) -> Value {
         let now = self.clock.now_ms();
-        {
+        let seq = {
             let mut world = self.world();
             let seq = world.next_id();
             let log_id = format!("900{:020}{:017}", now.max(0), seq);
             entry["log_id"] = json!(log_id);
             entry["date"] = json!(rfc3339_ms(now));
             world.auth0.logs.push(entry.clone());
-        }
-        pipeline::enqueue(self, entry.clone());
+            seq
+        };
+        pipeline::enqueue(self, seq, entry.clone());
         self.mark_dirty();
         entry
     }

@@ -67,6 +67,8 @@ pub struct LogStream {
     pub pii_config: Option<Value>,
     pub start_from_ms: Option<i64>,
     pub created_ms: i64,
+    /// The tenant log position when the stream was created; it carries only later entries.
+    pub created_after_seq: u64,
     /// Since when publishing has failed without a success in between (drives suspension).
     pub failing_since_ms: Option<i64>,
     /// What the dashboard's Health tab would show (last errors, newest last).

@@ -144,6 +144,7 @@ fn create_stream(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Response 
         ..LogStream::default()
     };
     let mut world = shared.world();
+    stream.created_after_seq = world.next_seq;
     if world.auth0.streams.len() >= shared.config.stream_limit {
         return auth0_error(
             StatusCode::CONFLICT,

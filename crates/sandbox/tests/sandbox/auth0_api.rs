@@ -108,3 +108,442 @@ async fn failed_client_credentials_answer_like_auth0_and_log_feccft() {
     .await;
     assert_eq!(logs.as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn management_api_names_missing_authentication_and_scope() {
+    let env = start().await;
+    let r = env
+        .http
+        .get(format!("{}/api/v2/log-streams", env.info().auth0_domain))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(r).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["statusCode"], 401);
+    assert_eq!(body["error"], "Unauthorized");
+    let (status, body) = json_of(env.auth0(Method::GET, "/log-streams", "a.b.c", None).await).await;
+    assert_eq!(status, 401);
+    assert!(body["message"].as_str().unwrap().contains("Invalid"));
+    let read_only = env.auth0_token_with(Some("read:logs")).await;
+    let (status, body) = json_of(
+        env.auth0(Method::GET, "/log-streams", &read_only, None)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        body["message"],
+        "Insufficient scope, expected any of: read:log_streams"
+    );
+    assert_eq!(body["errorCode"], "insufficient_scope");
+    let (status, body) = json_of(
+        env.auth0(
+            Method::POST,
+            "/log-streams",
+            &read_only,
+            Some(env.eventgrid_stream("rg")),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("create:log_streams")
+    );
+    // Expired tokens are refused once the clock passes exp.
+    let token = env.auth0_token().await;
+    env.sandbox
+        .handle()
+        .advance(std::time::Duration::from_secs(86_401));
+    let (status, body) = json_of(env.auth0(Method::GET, "/log-streams", &token, None).await).await;
+    assert_eq!(status, 401);
+    assert!(body["message"].as_str().unwrap().contains("Expired"));
+}
+
+#[tokio::test]
+async fn log_stream_lifecycle_has_auth0_status_codes() {
+    let env = start().await;
+    let azure = env.azure_token().await;
+    env.prepare_azure(&azure, "auth0-logs").await;
+    let token = env.auth0_token().await;
+    let (status, list) = json_of(env.auth0(Method::GET, "/log-streams", &token, None).await).await;
+    assert_eq!((status.as_u16(), list), (200, json!([])));
+    let mut body = env.eventgrid_stream("auth0-logs");
+    body["filters"] = json!([{"type": "category", "name": "auth.login.success"}]);
+    body["isPriority"] = json!(false);
+    let (status, created) = json_of(
+        env.auth0(Method::POST, "/log-streams", &token, Some(body))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "create answers 200, not 201: {created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("lst_"));
+    assert_eq!(created["status"], "active");
+    assert_eq!(created["type"], "eventgrid");
+    assert!(
+        created["sink"]["azurePartnerTopic"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
+    assert_eq!(created["filters"][0]["name"], "auth.login.success");
+    let (status, one) = json_of(
+        env.auth0(Method::GET, &format!("/log-streams/{id}"), &token, None)
+            .await,
+    )
+    .await;
+    assert_eq!((status.as_u16(), &one), (200, &created));
+    let (status, paused) = json_of(
+        env.auth0(
+            Method::PATCH,
+            &format!("/log-streams/{id}"),
+            &token,
+            Some(json!({"status": "paused", "name": "renamed"})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (paused["status"].as_str(), paused["name"].as_str()),
+        (Some("paused"), Some("renamed"))
+    );
+    let r = env
+        .auth0(Method::DELETE, &format!("/log-streams/{id}"), &token, None)
+        .await;
+    assert_eq!(r.status(), 204);
+    let (status, body) = json_of(
+        env.auth0(Method::GET, &format!("/log-streams/{id}"), &token, None)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(body["message"], "The log stream does not exist.");
+    let r = env
+        .auth0(Method::DELETE, &format!("/log-streams/{id}"), &token, None)
+        .await;
+    assert_eq!(r.status(), 404);
+}
+
+async fn create_error(env: &crate::common::Env, token: &str, body: Value) -> String {
+    let (status, error) = json_of(
+        env.auth0(Method::POST, "/log-streams", token, Some(body))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400, "{error}");
+    assert_eq!(error["statusCode"], 400);
+    assert_eq!(error["error"], "Bad Request");
+    error["message"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn create_validation_errors_use_auth0_shape_and_name_the_field() {
+    let env = start().await;
+    let token = env.auth0_token().await;
+    let mut unknown = env.eventgrid_stream("rg");
+    unknown["colour"] = json!("blue");
+    let message = create_error(&env, &token, unknown).await;
+    assert!(
+        message.contains("Additional properties not allowed: colour"),
+        "{message}"
+    );
+
+    let mut with_topic = env.eventgrid_stream("rg");
+    with_topic["sink"]["azurePartnerTopic"] = json!("auth0-logs-x");
+    let message = create_error(&env, &token, with_topic).await;
+    assert!(
+        message.contains("Data does not match any schemas from 'oneOf'"),
+        "{message}"
+    );
+    assert!(message.contains("azurePartnerTopic"), "{message}");
+
+    let mut new_region = env.eventgrid_stream("rg");
+    new_region["sink"]["azureRegion"] = json!("westus3");
+    let message = create_error(&env, &token, new_region).await;
+    assert!(
+        message.contains("No enum match for: \"westus3\"") && message.contains("sink.azureRegion"),
+        "{message}"
+    );
+
+    let mut wrong_case = env.eventgrid_stream("rg");
+    wrong_case["sink"]["azureRegion"] = json!("WestEurope");
+    let message = create_error(&env, &token, wrong_case).await;
+    assert!(message.contains("\"WestEurope\""), "{message}");
+
+    let mut bad_guid = env.eventgrid_stream("rg");
+    bad_guid["sink"]["azureSubscriptionId"] = json!("not-a-guid");
+    let message = create_error(&env, &token, bad_guid).await;
+    assert!(message.contains("sink.azureSubscriptionId"), "{message}");
+
+    let mut bad_filter = env.eventgrid_stream("rg");
+    bad_filter["filters"] = json!([{"type": "category", "name": "auth.everything"}]);
+    let message = create_error(&env, &token, bad_filter).await;
+    assert!(message.contains("filters.[0].name"), "{message}");
+
+    let message = create_error(
+        &env,
+        &token,
+        json!({"name": "x", "type": "carrier-pigeon", "sink": {}}),
+    )
+    .await;
+    assert!(
+        message.contains("Data does not match any schemas from 'oneOf'"),
+        "{message}"
+    );
+    let message = create_error(
+        &env,
+        &token,
+        json!({"type": "http", "sink": {"httpEndpoint": "http://plain"}}),
+    )
+    .await;
+    assert!(message.contains("sink.httpEndpoint"), "{message}");
+    // Nothing was created by any of these.
+    let (_, list) = json_of(env.auth0(Method::GET, "/log-streams", &token, None).await).await;
+    assert_eq!(list, json!([]));
+}
+
+#[tokio::test]
+async fn patch_rules_sink_of_eventgrid_and_suspended_status() {
+    let env = start().await;
+    let token = env.auth0_token().await;
+    let (_, http) = json_of(
+        env.auth0(Method::POST, "/log-streams", &token, Some(json!({"name": "h", "type": "http", "sink": {"httpEndpoint": "https://example.test/logs"}}))).await,
+    )
+    .await;
+    let id = http["id"].as_str().unwrap();
+    let (status, updated) = json_of(
+        env.auth0(
+            Method::PATCH,
+            &format!("/log-streams/{id}"),
+            &token,
+            Some(json!({"sink": {"httpEndpoint": "https://example.test/v2"}})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(updated["sink"]["httpEndpoint"], "https://example.test/v2");
+    let (status, body) = json_of(
+        env.auth0(
+            Method::PATCH,
+            &format!("/log-streams/{id}"),
+            &token,
+            Some(json!({"status": "suspended"})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().unwrap().contains("status"));
+    let (status, body) = json_of(
+        env.auth0(
+            Method::PATCH,
+            &format!("/log-streams/{id}"),
+            &token,
+            Some(json!({"unknown": 1})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Additional properties not allowed: unknown")
+    );
+
+    let azure = env.azure_token().await;
+    env.prepare_azure(&azure, "rg").await;
+    let (stream, _) = env.create_stream(&token, "rg", None).await;
+    let id = stream["id"].as_str().unwrap();
+    let (status, body) = json_of(
+        env.auth0(
+            Method::PATCH,
+            &format!("/log-streams/{id}"),
+            &token,
+            Some(json!({"sink": {"azureRegion": "westus"}})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be updated"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn stream_limit_answers_409() {
+    let env =
+        crate::common::start_with(cloud_sandbox::SandboxConfig::for_tests().with_stream_limit(1))
+            .await;
+    let token = env.auth0_token().await;
+    let http =
+        json!({"name": "h", "type": "http", "sink": {"httpEndpoint": "https://example.test/logs"}});
+    assert_eq!(
+        env.auth0(Method::POST, "/log-streams", &token, Some(http.clone()))
+            .await
+            .status(),
+        200
+    );
+    let (status, body) = json_of(
+        env.auth0(Method::POST, "/log-streams", &token, Some(http))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(
+        body["message"],
+        "You have reached the maximum number of log streams for your account."
+    );
+}
+
+#[tokio::test]
+async fn rate_limiting_is_off_by_default_and_switchable() {
+    let env = start().await;
+    let token = env.auth0_token().await;
+    let r = env.auth0(Method::GET, "/log-streams", &token, None).await;
+    assert!(!r.headers().contains_key("x-ratelimit-limit"));
+
+    let limited = crate::common::start_with(
+        cloud_sandbox::SandboxConfig::for_tests().with_rate_limit(Some(cloud_sandbox::RateLimit {
+            limit: 2,
+            window: std::time::Duration::from_secs(3600),
+        })),
+    )
+    .await;
+    let token = limited.auth0_token().await;
+    let first = limited
+        .auth0(Method::GET, "/log-streams", &token, None)
+        .await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["x-ratelimit-limit"], "2");
+    assert_eq!(first.headers()["x-ratelimit-remaining"], "1");
+    assert_eq!(
+        limited
+            .auth0(Method::GET, "/log-streams", &token, None)
+            .await
+            .status(),
+        200
+    );
+    let third = limited
+        .auth0(Method::GET, "/log-streams", &token, None)
+        .await;
+    assert_eq!(third.status(), 429);
+    assert_eq!(third.headers()["x-ratelimit-remaining"], "0");
+    let reset: i64 = third.headers()["x-ratelimit-reset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(reset > 0);
+    assert!(third.headers().contains_key("retry-after"));
+    let (_, body) = json_of(third).await;
+    assert_eq!(body["statusCode"], 429);
+    limited
+        .sandbox
+        .handle()
+        .advance(std::time::Duration::from_secs(3600));
+    assert_eq!(
+        limited
+            .auth0(Method::GET, "/log-streams", &token, None)
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn logs_search_paging_and_checkpoints() {
+    let env = start().await;
+    let token = env.auth0_token().await;
+    env.sandbox
+        .handle()
+        .simulate(cloud_sandbox::SimulationKind::Login, 3);
+    env.sandbox
+        .handle()
+        .simulate(cloud_sandbox::SimulationKind::LoginFailure, 2);
+    let (_, logins) = json_of(env.auth0(Method::GET, "/logs?q=type:s", &token, None).await).await;
+    assert_eq!(logins.as_array().unwrap().len(), 3);
+    let (_, both) = json_of(
+        env.auth0(Method::GET, "/logs?q=type%3A(s%20OR%20f)", &token, None)
+            .await,
+    )
+    .await;
+    assert_eq!(both.as_array().unwrap().len(), 5);
+    let (_, page) = json_of(
+        env.auth0(
+            Method::GET,
+            "/logs?per_page=2&page=0&include_totals=true",
+            &token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(page["logs"].as_array().unwrap().len(), 2);
+    assert_eq!(page["total"], 6, "5 simulated plus the seccft of the token");
+    assert_eq!(page["logs"][0]["type"], "f", "newest first by default");
+    let (status, body) = json_of(
+        env.auth0(Method::GET, "/logs?per_page=101", &token, None)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().unwrap().contains("per_page"));
+    let (status, _) = json_of(
+        env.auth0(Method::GET, "/logs?q=nonsense", &token, None)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+    let first = logins[2]["log_id"].as_str().unwrap();
+    let (_, after) = json_of(
+        env.auth0(
+            Method::GET,
+            &format!("/logs?from={first}&take=2"),
+            &token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(after.as_array().unwrap().len(), 2);
+    assert_eq!(after[0]["type"], "s");
+    let (status, one) = json_of(
+        env.auth0(Method::GET, &format!("/logs/{first}"), &token, None)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), one["log_id"].as_str()),
+        (200, Some(first))
+    );
+    assert_eq!(
+        env.auth0(Method::GET, "/logs/90000000", &token, None)
+            .await
+            .status(),
+        404
+    );
+    let read_streams_only = env.auth0_token_with(Some("read:log_streams")).await;
+    let (status, body) = json_of(
+        env.auth0(Method::GET, "/logs", &read_streams_only, None)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        body["message"],
+        "Insufficient scope, expected any of: read:logs,read:logs_users"
+    );
+}
