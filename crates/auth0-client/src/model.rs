@@ -1,0 +1,260 @@
+//! Log stream and log shapes, from Auth0's OpenAPI document (`CreateLogStreamEventGridRequestBody`,
+//! `LogStreamEventGridResponseSchema`, `Log`).
+
+use serde::{Deserialize, Serialize};
+
+/// `LogStreamEventGridRegionEnum`: lowercase and case-sensitive.
+pub const EVENT_GRID_REGIONS: [&str; 34] = [
+    "australiacentral",
+    "australiaeast",
+    "australiasoutheast",
+    "brazilsouth",
+    "canadacentral",
+    "canadaeast",
+    "centralindia",
+    "centralus",
+    "eastasia",
+    "eastus",
+    "eastus2",
+    "francecentral",
+    "germanywestcentral",
+    "japaneast",
+    "japanwest",
+    "koreacentral",
+    "koreasouth",
+    "northcentralus",
+    "northeurope",
+    "norwayeast",
+    "southafricanorth",
+    "southcentralus",
+    "southeastasia",
+    "southindia",
+    "swedencentral",
+    "switzerlandnorth",
+    "uaenorth",
+    "uksouth",
+    "ukwest",
+    "westcentralus",
+    "westeurope",
+    "westindia",
+    "westus",
+    "westus2",
+];
+
+/// `LogStreamFilterGroupNameEnum`.
+pub const EVENT_CATEGORIES: [&str; 20] = [
+    "auth.login.fail",
+    "auth.login.notification",
+    "auth.login.success",
+    "auth.logout.fail",
+    "auth.logout.success",
+    "auth.signup.fail",
+    "auth.signup.success",
+    "auth.silent_auth.fail",
+    "auth.silent_auth.success",
+    "auth.token_exchange.fail",
+    "auth.token_exchange.success",
+    "management.fail",
+    "management.success",
+    "scim.event",
+    "system.notification",
+    "user.fail",
+    "user.notification",
+    "user.success",
+    "actions",
+    "other",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogStreamStatus {
+    Active,
+    Paused,
+    /// Auth0 disabled the stream after delivery errors ("Disabled" in the dashboard).
+    Suspended,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogStreamFilter {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+}
+
+impl LogStreamFilter {
+    pub fn category(name: impl Into<String>) -> Self {
+        Self {
+            kind: "category".to_owned(),
+            name: name.into(),
+        }
+    }
+}
+
+/// A stream as listed; `sink` stays loose because other stream types carry other sinks.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogStream {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub status: Option<LogStreamStatus>,
+    #[serde(default)]
+    pub filters: Vec<LogStreamFilter>,
+    #[serde(default)]
+    pub sink: serde_json::Value,
+}
+
+impl LogStream {
+    /// The Event Grid sink, when this is an Event Grid stream.
+    pub fn event_grid_sink(&self) -> Option<EventGridSink> {
+        if self.kind != "eventgrid" {
+            return None;
+        }
+        serde_json::from_value(self.sink.clone()).ok()
+    }
+}
+
+/// `LogStreamEventGridSink` as Auth0 returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventGridSink {
+    pub azure_subscription_id: String,
+    pub azure_region: String,
+    pub azure_resource_group: String,
+    /// Filled in by Auth0; compared for equality only, never parsed.
+    pub azure_partner_topic: Option<String>,
+}
+
+/// The sink of a create request. It has no partner-topic field on purpose: sending one is a 400.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewEventGridSink {
+    pub azure_subscription_id: String,
+    pub azure_region: String,
+    pub azure_resource_group: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PiiLogField {
+    FirstName,
+    LastName,
+    Username,
+    Email,
+    Phone,
+    Address,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PiiMethod {
+    Mask,
+    Hash,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PiiConfig {
+    pub log_fields: Vec<PiiLogField>,
+    pub method: PiiMethod,
+    /// Auth0 knows one algorithm, `xxhash`, which applies to hashing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+}
+
+/// `CreateLogStreamEventGridRequestBody`; additional properties are not allowed by Auth0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewEventGridStream {
+    pub name: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    pub sink: NewEventGridSink,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<LogStreamFilter>,
+    #[serde(rename = "isPriority", skip_serializing_if = "Option::is_none")]
+    pub is_priority: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pii_config: Option<PiiConfig>,
+    #[serde(rename = "startFrom", skip_serializing_if = "Option::is_none")]
+    pub start_from: Option<String>,
+}
+
+impl NewEventGridStream {
+    pub fn new(name: impl Into<String>, sink: NewEventGridSink) -> Self {
+        Self {
+            name: name.into(),
+            kind: "eventgrid",
+            sink,
+            filters: Vec::new(),
+            is_priority: None,
+            pii_config: None,
+            start_from: None,
+        }
+    }
+}
+
+/// A log entry; only the fields the product reads are typed.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogEntry {
+    pub log_id: Option<String>,
+    pub date: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub description: Option<String>,
+    pub client_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_body_matches_the_contract() {
+        let mut stream = NewEventGridStream::new(
+            "to-azure",
+            NewEventGridSink {
+                azure_subscription_id: "00000000-0000-0000-0000-000000000001".into(),
+                azure_region: "westeurope".into(),
+                azure_resource_group: "rg".into(),
+            },
+        );
+        stream.filters = vec![LogStreamFilter::category("auth.login.fail")];
+        stream.pii_config = Some(PiiConfig {
+            log_fields: vec![PiiLogField::Email, PiiLogField::FirstName],
+            method: PiiMethod::Mask,
+            algorithm: None,
+        });
+        let json = serde_json::to_value(&stream).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "name": "to-azure",
+                "type": "eventgrid",
+                "sink": {"azureSubscriptionId": "00000000-0000-0000-0000-000000000001",
+                         "azureRegion": "westeurope", "azureResourceGroup": "rg"},
+                "filters": [{"type": "category", "name": "auth.login.fail"}],
+                "pii_config": {"log_fields": ["email", "first_name"], "method": "mask"}
+            })
+        );
+    }
+
+    #[test]
+    fn reads_an_event_grid_stream_and_ignores_other_sinks() {
+        let eg: LogStream = serde_json::from_value(serde_json::json!({
+            "id": "lst_1", "name": "a", "type": "eventgrid", "status": "suspended",
+            "sink": {"azureSubscriptionId": "s", "azureRegion": "r", "azureResourceGroup": "g",
+                     "azurePartnerTopic": "auth0-logs-1"}
+        }))
+        .unwrap();
+        assert_eq!(eg.status, Some(LogStreamStatus::Suspended));
+        assert_eq!(
+            eg.event_grid_sink().unwrap().azure_partner_topic.as_deref(),
+            Some("auth0-logs-1")
+        );
+        let http: LogStream = serde_json::from_value(serde_json::json!({
+            "id": "lst_2", "name": "b", "type": "http", "sink": {"httpEndpoint": "https://x"}
+        }))
+        .unwrap();
+        assert!(http.event_grid_sink().is_none());
+    }
+}

@@ -1,0 +1,745 @@
+//! The Resource Manager client. Every call carries its api-version, goes through the shared retrying
+//! transport, renews the token once on a 401, follows `nextLink` pages and long-running operations only on
+//! the configured host (a bearer token must never be sent elsewhere).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use azure_core::credentials::TokenCredential;
+use cloud_http::{Idempotency, Secret, Transport, rate_limit_delay};
+use reqwest::{Method, Response, StatusCode};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
+use tokio::sync::Mutex;
+use url::Url;
+
+use crate::cloud::AzureEndpoints;
+use crate::error::{ArmError, AzureError};
+use crate::model::*;
+use crate::poll::{PollSchedule, poll_delay};
+
+/// Auth0's partner registration, from Microsoft's Terraform and PowerShell documentation; confirmed at run
+/// time through `verifiedPartners`.
+pub const AUTH0_PARTNER_IMMUTABLE_ID: &str = "804a11ca-ce9b-4158-8e94-3c8dc7a072ec";
+
+const EVENT_GRID: &str = "2025-02-15";
+const RESOURCES: &str = "2025-04-01";
+const SUBSCRIPTIONS: &str = "2022-12-01";
+const MONITOR: &str = "2023-10-01";
+
+/// Renew an Azure token this long before it expires.
+const RENEW_MARGIN: Duration = Duration::from_secs(120);
+
+#[derive(Debug, Clone)]
+pub struct AzureClient {
+    endpoints: AzureEndpoints,
+    credential: Arc<dyn TokenCredential>,
+    transport: Transport,
+    poll: PollSchedule,
+    token: Arc<Mutex<Option<(Secret, OffsetDateTime)>>>,
+}
+
+#[derive(Deserialize)]
+struct ArmErrorBody {
+    error: Option<ArmErrorDetail>,
+}
+
+#[derive(Deserialize)]
+struct ArmErrorDetail {
+    code: Option<String>,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct OperationStatus {
+    status: String,
+    error: Option<ArmErrorDetail>,
+}
+
+impl AzureClient {
+    pub fn new(
+        endpoints: AzureEndpoints,
+        credential: Arc<dyn TokenCredential>,
+        transport: Transport,
+    ) -> Self {
+        Self {
+            endpoints,
+            credential,
+            transport,
+            poll: PollSchedule::default(),
+            token: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    pub fn with_poll_schedule(mut self, poll: PollSchedule) -> Self {
+        self.poll = poll;
+        self
+    }
+
+    pub fn endpoints(&self) -> &AzureEndpoints {
+        &self.endpoints
+    }
+
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    // ---- tenants and subscriptions -------------------------------------------------------------------
+
+    pub async fn list_tenants(&self) -> Result<Vec<Tenant>, AzureError> {
+        self.list("tenants", SUBSCRIPTIONS).await
+    }
+
+    pub async fn list_subscriptions(&self) -> Result<Vec<Subscription>, AzureError> {
+        self.list("subscriptions", SUBSCRIPTIONS).await
+    }
+
+    // ---- provider -----------------------------------------------------------------------------------
+
+    pub async fn get_event_grid_provider(
+        &self,
+        subscription: &str,
+    ) -> Result<Provider, AzureError> {
+        let path = format!("subscriptions/{subscription}/providers/Microsoft.EventGrid");
+        self.get(&path, RESOURCES).await
+    }
+
+    /// Asks for registration; the provider then stays `Registering` for a while (see `wait_for_registration`).
+    pub async fn register_event_grid_provider(
+        &self,
+        subscription: &str,
+    ) -> Result<Provider, AzureError> {
+        let path = format!("subscriptions/{subscription}/providers/Microsoft.EventGrid/register");
+        let response = self
+            .send(
+                Method::POST,
+                &path,
+                RESOURCES,
+                None,
+                Idempotency::Idempotent,
+            )
+            .await?;
+        decode(response, "provider").await
+    }
+
+    /// Polls the provider until `Registered`, within the poll schedule's deadline.
+    pub async fn wait_for_registration(&self, subscription: &str) -> Result<Provider, AzureError> {
+        let mut waited = Duration::ZERO;
+        for poll in 0.. {
+            let provider = self.get_event_grid_provider(subscription).await?;
+            if provider.is_registered() {
+                return Ok(provider);
+            }
+            if !provider.is_registering() {
+                return Err(AzureError::OperationFailed {
+                    operation: "Microsoft.EventGrid registration".into(),
+                    status: provider.registration_state,
+                    code: "RegistrationNotProgressing".into(),
+                    message: "the provider is neither registered nor registering".into(),
+                    correlation_id: None,
+                });
+            }
+            let wait = poll_delay(&self.poll, poll, None);
+            if waited + wait > self.poll.deadline {
+                break;
+            }
+            waited += wait;
+            self.transport.poll_wait(wait).await;
+        }
+        Err(AzureError::OperationTimedOut {
+            operation: "Microsoft.EventGrid registration".into(),
+            waited_secs: waited.as_secs(),
+        })
+    }
+
+    // ---- resource groups ----------------------------------------------------------------------------
+
+    pub async fn get_resource_group(
+        &self,
+        subscription: &str,
+        group: &str,
+    ) -> Result<Option<ResourceGroup>, AzureError> {
+        let path = format!("subscriptions/{subscription}/resourcegroups/{group}");
+        not_found_is_none(self.get(&path, RESOURCES).await)
+    }
+
+    pub async fn create_resource_group(
+        &self,
+        subscription: &str,
+        group: &str,
+        location: &str,
+    ) -> Result<ResourceGroup, AzureError> {
+        let path = format!("subscriptions/{subscription}/resourcegroups/{group}");
+        let body = serde_json::json!({ "location": location });
+        let response = self
+            .send(
+                Method::PUT,
+                &path,
+                RESOURCES,
+                Some(body),
+                Idempotency::Idempotent,
+            )
+            .await?;
+        decode(response, "resource group").await
+    }
+
+    // ---- partner authorization ------------------------------------------------------------------------
+
+    fn partner_configuration_path(subscription: &str, group: &str) -> String {
+        format!(
+            "subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.EventGrid/partnerConfigurations/default"
+        )
+    }
+
+    pub async fn get_partner_configuration(
+        &self,
+        subscription: &str,
+        group: &str,
+    ) -> Result<Option<PartnerConfiguration>, AzureError> {
+        let path = Self::partner_configuration_path(subscription, group);
+        not_found_is_none(self.get(&path, EVENT_GRID).await)
+    }
+
+    /// Creates or replaces the group's partner configuration (the whole partner list is sent).
+    pub async fn put_partner_configuration(
+        &self,
+        subscription: &str,
+        group: &str,
+        configuration: &PartnerConfiguration,
+    ) -> Result<PartnerConfiguration, AzureError> {
+        let path = Self::partner_configuration_path(subscription, group);
+        let body = to_json(configuration)?;
+        self.put_long_running(&path, EVENT_GRID, body, "partner configuration")
+            .await
+    }
+
+    /// Adds or renews one partner, keeping the others already authorized.
+    pub async fn authorize_partner(
+        &self,
+        subscription: &str,
+        group: &str,
+        partner: &AuthorizedPartner,
+    ) -> Result<PartnerConfiguration, AzureError> {
+        let path = format!(
+            "{}/authorizePartner",
+            Self::partner_configuration_path(subscription, group)
+        );
+        let body = to_json(partner)?;
+        let response = self
+            .send(
+                Method::POST,
+                &path,
+                EVENT_GRID,
+                Some(body),
+                Idempotency::Idempotent,
+            )
+            .await?;
+        decode(response, "partner configuration").await
+    }
+
+    pub async fn list_verified_partners(&self) -> Result<Vec<VerifiedPartner>, AzureError> {
+        self.list("providers/Microsoft.EventGrid/verifiedPartners", EVENT_GRID)
+            .await
+    }
+
+    // ---- partner topics -------------------------------------------------------------------------------
+
+    fn partner_topics_path(subscription: &str, group: &str) -> String {
+        format!(
+            "subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.EventGrid/partnerTopics"
+        )
+    }
+
+    pub async fn list_partner_topics(
+        &self,
+        subscription: &str,
+        group: &str,
+    ) -> Result<Vec<PartnerTopic>, AzureError> {
+        self.list(&Self::partner_topics_path(subscription, group), EVENT_GRID)
+            .await
+    }
+
+    pub async fn get_partner_topic(
+        &self,
+        subscription: &str,
+        group: &str,
+        topic: &str,
+    ) -> Result<Option<PartnerTopic>, AzureError> {
+        let path = format!("{}/{topic}", Self::partner_topics_path(subscription, group));
+        not_found_is_none(self.get(&path, EVENT_GRID).await)
+    }
+
+    /// Activation is synchronous and harmless to repeat.
+    pub async fn activate_partner_topic(
+        &self,
+        subscription: &str,
+        group: &str,
+        topic: &str,
+    ) -> Result<PartnerTopic, AzureError> {
+        let path = format!(
+            "{}/{topic}/activate",
+            Self::partner_topics_path(subscription, group)
+        );
+        let response = self
+            .send(
+                Method::POST,
+                &path,
+                EVENT_GRID,
+                None,
+                Idempotency::Idempotent,
+            )
+            .await?;
+        decode(response, "partner topic").await
+    }
+
+    // ---- event subscriptions ----------------------------------------------------------------------------
+
+    fn event_subscription_path(subscription: &str, group: &str, topic: &str, name: &str) -> String {
+        format!(
+            "{}/{topic}/eventSubscriptions/{name}",
+            Self::partner_topics_path(subscription, group)
+        )
+    }
+
+    pub async fn get_event_subscription(
+        &self,
+        subscription: &str,
+        group: &str,
+        topic: &str,
+        name: &str,
+    ) -> Result<Option<EventSubscription>, AzureError> {
+        let path = Self::event_subscription_path(subscription, group, topic, name);
+        not_found_is_none(self.get(&path, EVENT_GRID).await)
+    }
+
+    /// Creates or updates the subscription and waits until its provisioning is terminal.
+    pub async fn put_event_subscription(
+        &self,
+        subscription: &str,
+        group: &str,
+        topic: &str,
+        name: &str,
+        body: &EventSubscription,
+    ) -> Result<EventSubscription, AzureError> {
+        let path = Self::event_subscription_path(subscription, group, topic, name);
+        let body = to_json(body)?;
+        self.put_long_running(&path, EVENT_GRID, body, "event subscription")
+            .await
+    }
+
+    pub async fn delete_event_subscription(
+        &self,
+        subscription: &str,
+        group: &str,
+        topic: &str,
+        name: &str,
+    ) -> Result<(), AzureError> {
+        let path = Self::event_subscription_path(subscription, group, topic, name);
+        match self
+            .send(
+                Method::DELETE,
+                &path,
+                EVENT_GRID,
+                None,
+                Idempotency::Idempotent,
+            )
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(AzureError::Arm(e)) if e.status == 404 => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The full endpoint URL of a WebHook subscription (Azure only returns the base URL otherwise).
+    pub async fn get_event_subscription_full_url(
+        &self,
+        subscription: &str,
+        group: &str,
+        topic: &str,
+        name: &str,
+    ) -> Result<Secret, AzureError> {
+        #[derive(Deserialize)]
+        struct FullUrl {
+            #[serde(rename = "endpointUrl")]
+            endpoint_url: String,
+        }
+        let path = format!(
+            "{}/getFullUrl",
+            Self::event_subscription_path(subscription, group, topic, name)
+        );
+        let response = self
+            .send(
+                Method::POST,
+                &path,
+                EVENT_GRID,
+                None,
+                Idempotency::Idempotent,
+            )
+            .await?;
+        let url: FullUrl = decode(response, "full URL").await?;
+        Ok(Secret::new(url.endpoint_url))
+    }
+
+    // ---- metrics -------------------------------------------------------------------------------------
+
+    /// Totals per hour over the last day for `metric_names` on a resource (a partner topic's id).
+    pub async fn get_metrics(
+        &self,
+        resource_id: &str,
+        metric_names: &[&str],
+    ) -> Result<Metrics, AzureError> {
+        let mut url = self.url(&format!(
+            "{}/providers/Microsoft.Insights/metrics",
+            resource_id.trim_start_matches('/')
+        ))?;
+        url.query_pairs_mut()
+            .append_pair("api-version", MONITOR)
+            .append_pair("metricnames", &metric_names.join(","))
+            .append_pair("timespan", "PT24H")
+            .append_pair("interval", "PT1H")
+            .append_pair("aggregation", "total");
+        let response = self
+            .send_url(Method::GET, url, None, Idempotency::Idempotent)
+            .await?;
+        decode(response, "metrics").await
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------------
+
+    fn url(&self, path: &str) -> Result<Url, AzureError> {
+        self.endpoints
+            .management
+            .join(path)
+            .map_err(|e| AzureError::Decode {
+                context: "request URL",
+                detail: e.to_string(),
+            })
+    }
+
+    fn versioned(&self, path: &str, api_version: &str) -> Result<Url, AzureError> {
+        let mut url = self.url(path)?;
+        url.query_pairs_mut()
+            .append_pair("api-version", api_version);
+        Ok(url)
+    }
+
+    /// Refuses a server-supplied URL (next page, operation status) that points away from Resource Manager.
+    fn same_host(&self, raw: &str) -> Result<Url, AzureError> {
+        let url = Url::parse(raw).map_err(|_| AzureError::ForeignUrl {
+            url: raw.to_owned(),
+        })?;
+        let ours = &self.endpoints.management;
+        if url.scheme() == ours.scheme()
+            && url.host() == ours.host()
+            && url.port_or_known_default() == ours.port_or_known_default()
+        {
+            Ok(url)
+        } else {
+            Err(AzureError::ForeignUrl {
+                url: raw.to_owned(),
+            })
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        api_version: &str,
+    ) -> Result<T, AzureError> {
+        let response = self
+            .send(
+                Method::GET,
+                path,
+                api_version,
+                None,
+                Idempotency::Idempotent,
+            )
+            .await?;
+        decode(response, "resource").await
+    }
+
+    async fn list<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        api_version: &str,
+    ) -> Result<Vec<T>, AzureError> {
+        let mut items = Vec::new();
+        let mut next = Some(self.versioned(path, api_version)?);
+        while let Some(url) = next.take() {
+            let response = self
+                .send_url(Method::GET, url, None, Idempotency::Idempotent)
+                .await?;
+            let page: Page<T> = decode(response, "list").await?;
+            items.extend(page.value);
+            if let Some(link) = page.next_link.filter(|l| !l.is_empty()) {
+                next = Some(self.same_host(&link)?);
+            }
+        }
+        Ok(items)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        api_version: &str,
+        body: Option<serde_json::Value>,
+        idempotency: Idempotency,
+    ) -> Result<Response, AzureError> {
+        let url = self.versioned(path, api_version)?;
+        self.send_url(method, url, body, idempotency).await
+    }
+
+    async fn send_url(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<serde_json::Value>,
+        idempotency: Idempotency,
+    ) -> Result<Response, AzureError> {
+        let mut renewed = false;
+        loop {
+            let token = self.token(renewed).await?;
+            let client = self.transport.client().clone();
+            let make = || {
+                let request = client
+                    .request(method.clone(), url.clone())
+                    .bearer_auth(token.expose());
+                match &body {
+                    Some(json) => request.json(json),
+                    // ARM wants a length on body-less POSTs.
+                    None if method == Method::POST => request.header("content-length", "0"),
+                    None => request,
+                }
+            };
+            let response = self.transport.send(&make, idempotency).await?;
+            if response.status() == StatusCode::UNAUTHORIZED && !renewed {
+                renewed = true;
+                continue;
+            }
+            return check(response).await;
+        }
+    }
+
+    async fn token(&self, force: bool) -> Result<Secret, AzureError> {
+        let mut slot = self.token.lock().await;
+        let now = self.transport.clock().now();
+        if let Some((token, expires)) = slot.as_ref()
+            && !force
+            && now + RENEW_MARGIN < *expires
+        {
+            return Ok(token.clone());
+        }
+        let scope = self.endpoints.scope.as_str();
+        let access = self
+            .credential
+            .get_token(&[scope], None)
+            .await
+            .map_err(|e| AzureError::Credential {
+                message: e.to_string(),
+            })?;
+        let token = Secret::new(access.token.secret().to_owned());
+        *slot = Some((token.clone(), access.expires_on));
+        Ok(token)
+    }
+
+    /// PUT, then wait for a terminal state: through `Azure-AsyncOperation` when the service offers it,
+    /// else by reading the resource's `provisioningState`.
+    async fn put_long_running<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        api_version: &str,
+        body: serde_json::Value,
+        operation: &'static str,
+    ) -> Result<T, AzureError> {
+        let url = self.versioned(path, api_version)?;
+        let response = self
+            .send_url(
+                Method::PUT,
+                url.clone(),
+                Some(body),
+                Idempotency::Idempotent,
+            )
+            .await?;
+        let correlation_id = header(&response, "x-ms-correlation-request-id");
+        let status_url = header(&response, "azure-asyncoperation")
+            .map(|u| self.same_host(&u))
+            .transpose()?;
+        let first_wait = rate_limit_delay(
+            response.headers(),
+            self.transport.clock().now(),
+            self.poll.ceiling,
+        );
+        let created: serde_json::Value = decode(response, operation).await?;
+        if status_url.is_none() && is_terminal(&created) {
+            return finish(created, operation, correlation_id);
+        }
+        let mut waited = Duration::ZERO;
+        let mut retry_after = first_wait;
+        for poll in 0.. {
+            let wait = poll_delay(&self.poll, poll, retry_after);
+            if waited + wait > self.poll.deadline {
+                break;
+            }
+            waited += wait;
+            self.transport.poll_wait(wait).await;
+            if let Some(status_url) = &status_url {
+                let response = self
+                    .send_url(
+                        Method::GET,
+                        status_url.clone(),
+                        None,
+                        Idempotency::Idempotent,
+                    )
+                    .await?;
+                retry_after = rate_limit_delay(
+                    response.headers(),
+                    self.transport.clock().now(),
+                    self.poll.ceiling,
+                );
+                let status: OperationStatus = decode(response, "operation status").await?;
+                match status.status.as_str() {
+                    "Succeeded" => {
+                        let resource = self
+                            .send_url(Method::GET, url.clone(), None, Idempotency::Idempotent)
+                            .await?;
+                        return decode(resource, operation).await;
+                    }
+                    "Failed" | "Canceled" => {
+                        let error = status.error.unwrap_or(ArmErrorDetail {
+                            code: None,
+                            message: None,
+                        });
+                        return Err(AzureError::OperationFailed {
+                            operation: operation.to_owned(),
+                            status: status.status,
+                            code: error.code.unwrap_or_else(|| "OperationFailed".into()),
+                            message: error.message.unwrap_or_default(),
+                            correlation_id,
+                        });
+                    }
+                    _ => continue,
+                }
+            }
+            let response = self
+                .send_url(Method::GET, url.clone(), None, Idempotency::Idempotent)
+                .await?;
+            retry_after = rate_limit_delay(
+                response.headers(),
+                self.transport.clock().now(),
+                self.poll.ceiling,
+            );
+            let current: serde_json::Value = decode(response, operation).await?;
+            if is_terminal(&current) {
+                return finish(current, operation, correlation_id);
+            }
+        }
+        Err(AzureError::OperationTimedOut {
+            operation: operation.to_owned(),
+            waited_secs: waited.as_secs(),
+        })
+    }
+}
+
+fn provisioning_state(resource: &serde_json::Value) -> Option<&str> {
+    resource
+        .pointer("/properties/provisioningState")
+        .and_then(|v| v.as_str())
+}
+
+fn is_terminal(resource: &serde_json::Value) -> bool {
+    // A resource without a provisioning state (older shapes) is taken as done.
+    provisioning_state(resource).is_none_or(|s| matches!(s, "Succeeded" | "Failed" | "Canceled"))
+}
+
+fn finish<T: DeserializeOwned>(
+    resource: serde_json::Value,
+    operation: &'static str,
+    correlation_id: Option<String>,
+) -> Result<T, AzureError> {
+    if let Some(state @ ("Failed" | "Canceled")) = provisioning_state(&resource) {
+        return Err(AzureError::OperationFailed {
+            operation: operation.to_owned(),
+            status: state.to_owned(),
+            code: format!("Provisioning{state}"),
+            message: format!("the {operation} ended in provisioning state {state}"),
+            correlation_id,
+        });
+    }
+    serde_json::from_value(resource).map_err(|e| AzureError::Decode {
+        context: operation,
+        detail: e.to_string(),
+    })
+}
+
+fn header(response: &Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, AzureError> {
+    serde_json::to_value(value).map_err(|e| AzureError::Decode {
+        context: "request body",
+        detail: e.to_string(),
+    })
+}
+
+fn not_found_is_none<T>(result: Result<T, AzureError>) -> Result<Option<T>, AzureError> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(AzureError::Arm(e)) if e.status == 404 => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+async fn check(response: Response) -> Result<Response, AzureError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let correlation_id = header(&response, "x-ms-correlation-request-id");
+    let request_id = header(&response, "x-ms-request-id");
+    let text = response.text().await.unwrap_or_default();
+    let detail = serde_json::from_str::<ArmErrorBody>(&text)
+        .ok()
+        .and_then(|b| b.error);
+    let (code, message) = match detail {
+        Some(d) => (
+            d.code.unwrap_or_else(|| status.as_str().to_owned()),
+            d.message.unwrap_or_default(),
+        ),
+        None => (
+            status
+                .canonical_reason()
+                .unwrap_or("HttpError")
+                .replace(' ', ""),
+            text.chars().take(300).collect(),
+        ),
+    };
+    Err(AzureError::Arm(ArmError {
+        status: status.as_u16(),
+        code,
+        message,
+        correlation_id,
+        request_id,
+    }))
+}
+
+async fn decode<T: DeserializeOwned>(
+    response: Response,
+    context: &'static str,
+) -> Result<T, AzureError> {
+    let bytes = response.bytes().await.map_err(|e| AzureError::Decode {
+        context,
+        detail: e.to_string(),
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| AzureError::Decode {
+        context,
+        detail: e.to_string(),
+    })
+}

@@ -1,0 +1,327 @@
+//! The one error type the desktop app and the command line show. `code` is stable (the UI branches on it),
+//! `message` says what happened in plain words, `remedy` says what to do; `field` names the bad input and
+//! `correlation_id` is what Microsoft support asks for. Every client error is converted here, at the boundary.
+
+use auth0_client::Auth0Error;
+use azure_client::AzureError;
+use cloud_http::{EndpointError, TransportError};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// An input breaks a rule; `field` names it.
+    InvalidInput,
+    /// An endpoint is not https (plain http is for this machine only).
+    InsecureEndpoint,
+    Auth0CredentialsRejected,
+    Auth0MissingScope,
+    Auth0Unauthorized,
+    Auth0RateLimited,
+    Auth0StreamLimit,
+    Auth0RequestFailed,
+    /// A stream with this name exists with another Event Grid sink (or is not an Event Grid stream).
+    StreamSinkMismatch,
+    AzureCredentialsFailed,
+    AzureAuthorizationFailed,
+    AzureSubscriptionNotFound,
+    ResourceGroupNotFound,
+    ProviderNotRegistered,
+    ProviderRegistrationTimeout,
+    PartnerTopicNotFound,
+    PartnerTopicExpired,
+    OperationFailed,
+    OperationTimedOut,
+    AzureRequestFailed,
+    NetworkUnreachable,
+    UnexpectedResponse,
+    ProgressFile,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct SetupError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub remedy: String,
+    pub field: Option<String>,
+    pub correlation_id: Option<String>,
+}
+
+impl SetupError {
+    pub fn new(code: ErrorCode, message: impl Into<String>, remedy: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            remedy: remedy.into(),
+            field: None,
+            correlation_id: None,
+        }
+    }
+
+    pub fn invalid(field: &str, rule: impl Into<String>) -> Self {
+        let rule = rule.into();
+        Self {
+            code: ErrorCode::InvalidInput,
+            message: format!("{field}: {rule}"),
+            remedy: format!("Correct {field} and try again."),
+            field: Some(field.to_owned()),
+            correlation_id: None,
+        }
+    }
+
+    pub fn with_correlation_id(mut self, id: Option<String>) -> Self {
+        self.correlation_id = id;
+        self
+    }
+}
+
+impl From<EndpointError> for SetupError {
+    fn from(error: EndpointError) -> Self {
+        let code = match error {
+            EndpointError::InsecureScheme { .. } | EndpointError::UnsupportedScheme { .. } => {
+                ErrorCode::InsecureEndpoint
+            }
+            _ => ErrorCode::InvalidInput,
+        };
+        Self {
+            code,
+            field: Some(error.field().to_owned()),
+            message: error.to_string(),
+            remedy: "Use an https address; plain http is only accepted for 127.0.0.1, ::1 or localhost (the sandbox)."
+                .into(),
+            correlation_id: None,
+        }
+    }
+}
+
+impl From<TransportError> for SetupError {
+    fn from(error: TransportError) -> Self {
+        Self::new(
+            ErrorCode::NetworkUnreachable,
+            error.to_string(),
+            "Check the network connection (and proxy settings), then run the setup again; finished steps are kept.",
+        )
+    }
+}
+
+impl From<Auth0Error> for SetupError {
+    fn from(error: Auth0Error) -> Self {
+        let message = error.to_string();
+        match error {
+            Auth0Error::Endpoint(e) => e.into(),
+            Auth0Error::Transport(e) => e.into(),
+            Auth0Error::InvalidCredentials { .. } => Self::new(
+                ErrorCode::Auth0CredentialsRejected,
+                message,
+                "Check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET: they must belong to a Machine to Machine application \
+                 of this tenant that is authorized for the Auth0 Management API.",
+            ),
+            Auth0Error::MissingScope { scope } => Self::new(
+                ErrorCode::Auth0MissingScope,
+                format!("The Auth0 application is not allowed to use the scope {scope}."),
+                format!(
+                    "In the Auth0 dashboard open Applications > APIs > Auth0 Management API > Machine to Machine \
+                     Applications, expand this application and tick {scope}, then run the setup again."
+                ),
+            ),
+            Auth0Error::Unauthorized { .. } => Self::new(
+                ErrorCode::Auth0Unauthorized,
+                message,
+                "Auth0 did not accept the token. Check that the domain is the tenant's and the application is authorized \
+                 for the Management API; a pasted token may have expired (they last 24 hours).",
+            ),
+            Auth0Error::RateLimited => Self::new(
+                ErrorCode::Auth0RateLimited,
+                message,
+                "Auth0 is rate limiting this tenant. Wait a minute and run the setup again; finished steps are kept.",
+            ),
+            Auth0Error::Api { status: 409, .. } => Self::new(
+                ErrorCode::Auth0StreamLimit,
+                message,
+                "The tenant has reached its maximum number of log streams. Delete one you no longer use \
+                 (Monitoring > Streams in the Auth0 dashboard), then run the setup again.",
+            ),
+            Auth0Error::Api { status: 403, .. } => Self::new(
+                ErrorCode::Auth0MissingScope,
+                message,
+                "The application lacks a Management API permission. Grant read:log_streams and create:log_streams under \
+                 Applications > APIs > Auth0 Management API > Machine to Machine Applications.",
+            ),
+            Auth0Error::Api { .. } => Self::new(
+                ErrorCode::Auth0RequestFailed,
+                message,
+                "Auth0 refused the request. Check the values named in the message; if it persists, try again later.",
+            ),
+            Auth0Error::Decode { .. } => Self::new(
+                ErrorCode::UnexpectedResponse,
+                message,
+                "Auth0 answered in an unexpected way. Try again; if it persists, report it with this message.",
+            ),
+        }
+    }
+}
+
+impl From<AzureError> for SetupError {
+    fn from(error: AzureError) -> Self {
+        let correlation_id = error.correlation_id().map(str::to_owned);
+        let message = error.to_string();
+        let mapped = match error {
+            AzureError::Endpoint(e) => return e.into(),
+            AzureError::Transport(e) => return e.into(),
+            AzureError::Credential { .. } => Self::new(
+                ErrorCode::AzureCredentialsFailed,
+                message,
+                "Check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or run `az login` when using \
+                 --azure-cli), and that the cloud (public, usgov, china) is the right one.",
+            ),
+            AzureError::Arm(e) => arm_error(&e.code, message, e.status),
+            AzureError::OperationFailed { .. } => Self::new(
+                ErrorCode::OperationFailed,
+                message,
+                "Azure could not finish the operation. Run the setup again (it resumes); if it fails again, give \
+                 Microsoft support the correlation id.",
+            ),
+            AzureError::OperationTimedOut { .. } => Self::new(
+                ErrorCode::OperationTimedOut,
+                message,
+                "Azure is taking unusually long. Run the setup again later; it resumes where it stopped.",
+            ),
+            AzureError::Decode { .. } | AzureError::ForeignUrl { .. } => Self::new(
+                ErrorCode::UnexpectedResponse,
+                message,
+                "Azure answered in an unexpected way. Try again; if it persists, report it with this message.",
+            ),
+        };
+        mapped.with_correlation_id(correlation_id)
+    }
+}
+
+fn arm_error(code: &str, message: String, status: u16) -> SetupError {
+    match code {
+        "AuthorizationFailed" | "LinkedAuthorizationFailed" => SetupError::new(
+            ErrorCode::AzureAuthorizationFailed,
+            message,
+            "The Azure identity lacks a role. Give it Contributor on the resource group (or EventGrid Contributor), \
+             and Microsoft.EventGrid/register/action on the subscription (Contributor on the subscription includes it).",
+        ),
+        "MissingSubscriptionRegistration" => SetupError::new(
+            ErrorCode::ProviderNotRegistered,
+            message,
+            "Register the Microsoft.EventGrid resource provider on the subscription (the setup does it when allowed: \
+             it needs Microsoft.EventGrid/register/action).",
+        ),
+        "ResourceGroupNotFound" => SetupError::new(
+            ErrorCode::ResourceGroupNotFound,
+            message,
+            "Create the resource group, or run the setup with --create-resource-group.",
+        ),
+        "SubscriptionNotFound" | "InvalidSubscriptionId" => SetupError::new(
+            ErrorCode::AzureSubscriptionNotFound,
+            message,
+            "Check the subscription id, and that the signed-in identity can see it (`az account list`).",
+        ),
+        "InvalidAuthenticationToken"
+        | "ExpiredAuthenticationToken"
+        | "InvalidAuthenticationTokenAudience" => SetupError::new(
+            ErrorCode::AzureCredentialsFailed,
+            message,
+            "Azure refused the token. Check the cloud setting and the credentials, then try again.",
+        ),
+        _ if status >= 500 => SetupError::new(
+            ErrorCode::AzureRequestFailed,
+            message,
+            "Azure had a temporary problem. Run the setup again; it resumes where it stopped.",
+        ),
+        _ => SetupError::new(
+            ErrorCode::AzureRequestFailed,
+            message,
+            "Azure refused the request. The message names the reason; correct it and run the setup again.",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use azure_client::ArmError;
+
+    #[test]
+    fn json_shape_is_pinned() {
+        let error = SetupError {
+            code: ErrorCode::OperationFailed,
+            message: "m".into(),
+            remedy: "r".into(),
+            field: None,
+            correlation_id: Some("c-1".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            serde_json::json!({"code": "operation_failed", "message": "m", "remedy": "r", "field": null,
+                               "correlation_id": "c-1"})
+        );
+        let invalid = SetupError::invalid("region", "must be one of Auth0's regions");
+        assert_eq!(
+            serde_json::to_value(&invalid).unwrap(),
+            serde_json::json!({"code": "invalid_input", "message": "region: must be one of Auth0's regions",
+                               "remedy": "Correct region and try again.", "field": "region", "correlation_id": null})
+        );
+        let back: SetupError =
+            serde_json::from_value(serde_json::to_value(&invalid).unwrap()).unwrap();
+        assert_eq!(back, invalid);
+    }
+
+    #[test]
+    fn authorization_failed_names_the_role_and_keeps_the_correlation_id() {
+        let error: SetupError = AzureError::Arm(ArmError {
+            status: 403,
+            code: "AuthorizationFailed".into(),
+            message: "no access".into(),
+            correlation_id: Some("corr-9".into()),
+            request_id: None,
+        })
+        .into();
+        assert_eq!(error.code, ErrorCode::AzureAuthorizationFailed);
+        assert!(error.remedy.contains("Contributor"));
+        assert_eq!(error.correlation_id.as_deref(), Some("corr-9"));
+    }
+
+    #[test]
+    fn missing_scope_names_the_scope_and_where_to_grant_it() {
+        let error: SetupError = Auth0Error::MissingScope {
+            scope: "create:log_streams".into(),
+        }
+        .into();
+        assert_eq!(error.code, ErrorCode::Auth0MissingScope);
+        assert!(error.message.contains("create:log_streams"));
+        assert!(
+            error.remedy.contains("create:log_streams")
+                && error.remedy.contains("Machine to Machine")
+        );
+    }
+
+    #[test]
+    fn failed_operation_keeps_the_correlation_id() {
+        let error: SetupError = AzureError::OperationFailed {
+            operation: "event subscription".into(),
+            status: "Failed".into(),
+            code: "Internal".into(),
+            message: "boom".into(),
+            correlation_id: Some("corr-1".into()),
+        }
+        .into();
+        assert_eq!(error.code, ErrorCode::OperationFailed);
+        assert_eq!(error.correlation_id.as_deref(), Some("corr-1"));
+    }
+
+    #[test]
+    fn plain_http_endpoint_is_an_insecure_endpoint() {
+        let error: SetupError =
+            cloud_http::parse_endpoint("azure_management_url", "http://example.com")
+                .unwrap_err()
+                .into();
+        assert_eq!(error.code, ErrorCode::InsecureEndpoint);
+        assert_eq!(error.field.as_deref(), Some("azure_management_url"));
+    }
+}

@@ -1,0 +1,114 @@
+//! What the user asks for: one flat, serializable record that the wizard's form, the CLI flags and a
+//! `--config` file all fill in. It holds no secret (credentials travel separately).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SetupInputs {
+    /// The Auth0 tenant's domain (`acme.eu.auth0.com` or a custom domain).
+    pub auth0_domain: String,
+    pub stream_name: String,
+    pub subscription_id: String,
+    pub resource_group: String,
+    /// Azure region of the partner topic, from Auth0's list (also where a new resource group goes).
+    pub region: String,
+    #[serde(default)]
+    pub create_resource_group: bool,
+    /// How long Auth0 stays authorized to create a partner topic in the group, 1 to 365 days.
+    #[serde(default = "default_authorization_days")]
+    pub authorization_days: u32,
+    /// Auth0 event categories to stream; empty means every event.
+    #[serde(default)]
+    pub event_categories: Vec<String>,
+    #[serde(default)]
+    pub pii: Option<PiiInput>,
+    /// ISO-8601 instant to stream logs from.
+    #[serde(default)]
+    pub start_from: Option<String>,
+    pub destination: DestinationInput,
+    pub event_subscription_name: String,
+    /// Auth0 log codes (`data.type`) to deliver; empty means all.
+    #[serde(default)]
+    pub log_codes: Vec<String>,
+    #[serde(default)]
+    pub retry: DeliveryRetryInput,
+    #[serde(default)]
+    pub dead_letter: Option<DeadLetterInput>,
+}
+
+pub fn default_authorization_days() -> u32 {
+    7
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum DestinationKind {
+    Webhook,
+    Eventhub,
+    Storagequeue,
+    Servicebusqueue,
+    Servicebustopic,
+    Azurefunction,
+}
+
+impl DestinationKind {
+    /// Event Grid's `endpointType`.
+    pub fn endpoint_type(self) -> &'static str {
+        match self {
+            Self::Webhook => "WebHook",
+            Self::Eventhub => "EventHub",
+            Self::Storagequeue => "StorageQueue",
+            Self::Servicebusqueue => "ServiceBusQueue",
+            Self::Servicebustopic => "ServiceBusTopic",
+            Self::Azurefunction => "AzureFunction",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DestinationInput {
+    pub kind: DestinationKind,
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+    /// Azure resource id of the Event Hub, storage account, Service Bus queue or topic, or function.
+    #[serde(default)]
+    pub resource_id: Option<String>,
+    /// Storage queue name (StorageQueue only).
+    #[serde(default)]
+    pub queue_name: Option<String>,
+    #[serde(default)]
+    pub max_events_per_batch: Option<u32>,
+    #[serde(default)]
+    pub preferred_batch_size_in_kilobytes: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeliveryRetryInput {
+    pub max_delivery_attempts: u32,
+    pub event_time_to_live_in_minutes: u32,
+}
+
+impl Default for DeliveryRetryInput {
+    fn default() -> Self {
+        Self {
+            max_delivery_attempts: 30,
+            event_time_to_live_in_minutes: 1440,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeadLetterInput {
+    /// Resource id of the storage account that receives undeliverable events.
+    pub storage_account_id: String,
+    pub container_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PiiInput {
+    /// first_name, last_name, username, email, phone, address.
+    pub log_fields: Vec<String>,
+    /// mask or hash.
+    pub method: String,
+}

@@ -1,0 +1,28 @@
+//! The setup engine: the documented Auth0 → Azure Event Grid integration performed by code, idempotently
+//! and resumably, against the real services or the sandbox through the same code path. The desktop app
+//! and the `auth0-eventgrid` command line both drive it; it knows nothing of either.
+
+mod engine;
+mod error;
+mod inputs;
+mod progress;
+mod steps;
+mod validate;
+
+pub use engine::{
+    AzureSignIn, Connection, Engine, EngineOptions, SetupEvent, SetupObserver, SetupReport,
+    Unobserved, require_complete,
+};
+pub use error::{ErrorCode, SetupError};
+pub use inputs::{
+    DeadLetterInput, DeliveryRetryInput, DestinationInput, DestinationKind, PiiInput, SetupInputs,
+    default_authorization_days,
+};
+pub use progress::{PROGRESS_VERSION, ProgressFile, ProgressStore, SetupProgress, setup_key};
+pub use steps::{STEPS, StepId, StepState, StepStatus};
+pub use validate::{ValidationContext, validate, validate_all};
+
+// Re-exported so front ends configure the engine without naming the client crates.
+pub use auth0_client::Auth0Credentials;
+pub use azure_client::{AzureCloud, PollSchedule};
+pub use cloud_http::{Clock, RetryPolicy, Secret, SystemClock};

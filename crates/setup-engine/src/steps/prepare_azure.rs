@@ -1,0 +1,284 @@
+//! Step 1, Prepare Azure: the `Microsoft.EventGrid` provider registered (register, then wait within a
+//! deadline), the resource group present (created on request), and Auth0 authorized as a partner in the
+//! group for 1–365 days while keeping any other authorized partner.
+
+use std::time::Duration;
+
+use azure_client::{
+    AUTH0_PARTNER_IMMUTABLE_ID, AuthorizedPartner, PartnerAuthorization, PartnerConfiguration,
+    PartnerConfigurationProperties, Provider, ResourceGroup,
+};
+use time::OffsetDateTime;
+
+use super::{Context, Facts, StepId, StepState, StepStatus, rfc3339};
+use crate::error::{ErrorCode, SetupError};
+
+const STEP: StepId = StepId::PrepareAzure;
+
+/// An authorization ending sooner than this is renewed: Auth0 may need a moment to create the topic.
+const AUTHORIZATION_MARGIN: Duration = Duration::from_secs(600);
+
+pub(crate) struct Detection {
+    pub status: StepStatus,
+    provider: Provider,
+    group: Option<ResourceGroup>,
+    configuration: Option<PartnerConfiguration>,
+    authorization_needed: bool,
+}
+
+pub(crate) async fn detect(ctx: &Context<'_>, facts: &mut Facts) -> Result<Detection, SetupError> {
+    let inputs = ctx.inputs;
+    let (sub, rg) = (
+        inputs.subscription_id.as_str(),
+        inputs.resource_group.as_str(),
+    );
+    let (provider, group, configuration, partners) = tokio::join!(
+        ctx.azure.get_event_grid_provider(sub),
+        ctx.azure.get_resource_group(sub, rg),
+        ctx.azure.get_partner_configuration(sub, rg),
+        ctx.azure.list_verified_partners(),
+    );
+    let provider = provider?;
+    let group = group?;
+    let configuration = configuration?;
+    // The published id is the fallback: the verified-partner list is a confirmation, not a requirement.
+    let partner_id = partners
+        .ok()
+        .and_then(|list| {
+            list.into_iter().find(|p| {
+                let names = [
+                    Some(&p.name),
+                    p.properties.partner_display_name.as_ref(),
+                    p.properties.organization_name.as_ref(),
+                ];
+                names
+                    .into_iter()
+                    .flatten()
+                    .any(|n| n.eq_ignore_ascii_case("Auth0"))
+            })
+        })
+        .and_then(|p| p.properties.partner_registration_immutable_id)
+        .unwrap_or_else(|| AUTH0_PARTNER_IMMUTABLE_ID.to_owned());
+    facts.partner_id = Some(partner_id.clone());
+
+    let now = ctx.clock.now();
+    let current = configuration
+        .as_ref()
+        .and_then(|c| auth0_entry(c, &partner_id));
+    let valid_until = current.and_then(|p| p.authorization_expiration_time_in_utc);
+    let authorized = valid_until.is_some_and(|t| t > now + AUTHORIZATION_MARGIN);
+    // Authorization only gates the creation of a topic: once Auth0's topic exists it is not needed.
+    let authorization_needed = !authorized
+        && match &group {
+            None => true,
+            Some(_) => !topic_exists(ctx, &partner_id).await?,
+        };
+
+    let mut actions = Vec::new();
+    let mut facts_said = Vec::new();
+    if provider.is_registered() {
+        facts_said.push("Microsoft.EventGrid is registered".to_owned());
+    } else if provider.is_registering() {
+        actions.push(format!(
+            "Wait for Microsoft.EventGrid to finish registering on subscription {sub}"
+        ));
+    } else {
+        actions.push(format!(
+            "Register the Microsoft.EventGrid resource provider on subscription {sub}"
+        ));
+    }
+    match &group {
+        Some(g) => facts_said.push(format!("resource group {} exists in {}", g.name, g.location)),
+        None if inputs.create_resource_group => {
+            actions.push(format!("Create resource group {rg} in {}", inputs.region));
+        }
+        None => actions.push(format!(
+            "Resource group {rg} does not exist: create it, or allow the setup to (--create-resource-group)"
+        )),
+    }
+    if authorization_needed {
+        actions.push(format!(
+            "Authorize Auth0 as a partner in {rg} for {} day(s){}",
+            inputs.authorization_days,
+            match valid_until {
+                Some(t) if t <= now =>
+                    format!(" (the previous authorization expired {})", rfc3339(t)),
+                _ => String::new(),
+            }
+        ));
+    } else if let Some(t) = valid_until.filter(|_| authorized) {
+        facts_said.push(format!("Auth0 is authorized until {}", rfc3339(t)));
+    } else {
+        facts_said
+            .push("Auth0's partner topic already exists, so no authorization is needed".to_owned());
+    }
+    let state = if actions.is_empty() {
+        StepState::Done
+    } else {
+        StepState::ToDo
+    };
+    let summary = if facts_said.is_empty() {
+        "Nothing is prepared yet.".to_owned()
+    } else {
+        capitalise(&facts_said.join("; ")) + "."
+    };
+    Ok(Detection {
+        status: StepStatus::new(STEP, state, summary).with_actions(actions),
+        provider,
+        group,
+        configuration,
+        authorization_needed,
+    })
+}
+
+pub(crate) async fn apply(
+    ctx: &Context<'_>,
+    facts: &Facts,
+    found: Detection,
+) -> Result<StepStatus, SetupError> {
+    let inputs = ctx.inputs;
+    let (sub, rg) = (
+        inputs.subscription_id.as_str(),
+        inputs.resource_group.as_str(),
+    );
+    if found.group.is_none() && !inputs.create_resource_group {
+        let mut error = SetupError::new(
+            ErrorCode::ResourceGroupNotFound,
+            format!("The resource group {rg} does not exist in subscription {sub}."),
+            "Create it in the Azure portal, or run the setup with --create-resource-group to create it.",
+        );
+        error.field = Some("resource_group".into());
+        return Err(error);
+    }
+    let mut provider = found.provider;
+    if !provider.is_registered() {
+        if !provider.is_registering() {
+            ctx.applying(STEP, "Registering Microsoft.EventGrid");
+            ctx.azure.register_event_grid_provider(sub).await?;
+        }
+        ctx.waiting(STEP, "Microsoft.EventGrid registration to finish");
+        provider = ctx.azure.wait_for_registration(sub).await.map_err(|e| match e {
+            azure_client::AzureError::OperationTimedOut { waited_secs, .. } => SetupError::new(
+                ErrorCode::ProviderRegistrationTimeout,
+                format!("Microsoft.EventGrid was still registering after {waited_secs} s."),
+                "Registration sometimes takes several minutes. Run the setup again later; it continues from here.",
+            ),
+            other => other.into(),
+        })?;
+    }
+    let group = match found.group {
+        Some(g) => g,
+        None => {
+            ctx.applying(
+                STEP,
+                format!("Creating resource group {rg} in {}", inputs.region),
+            );
+            ctx.azure
+                .create_resource_group(sub, rg, &inputs.region)
+                .await?
+        }
+    };
+    let partner_id = facts
+        .partner_id
+        .clone()
+        .unwrap_or_else(|| AUTH0_PARTNER_IMMUTABLE_ID.to_owned());
+    let mut until = None;
+    if found.authorization_needed {
+        let expires =
+            ctx.clock.now() + Duration::from_secs(u64::from(inputs.authorization_days) * 86_400);
+        let entry = AuthorizedPartner {
+            partner_registration_immutable_id: Some(partner_id.clone()),
+            partner_name: Some("Auth0".into()),
+            authorization_expiration_time_in_utc: Some(expires),
+        };
+        ctx.applying(
+            STEP,
+            format!("Authorizing Auth0 in {rg} until {}", rfc3339(expires)),
+        );
+        let configuration = match found.configuration {
+            // authorizePartner adds or renews one entry and keeps every other partner.
+            Some(_) => ctx.azure.authorize_partner(sub, rg, &entry).await?,
+            None => {
+                let body = PartnerConfiguration {
+                    id: None,
+                    location: "global".into(),
+                    properties: PartnerConfigurationProperties {
+                        partner_authorization: PartnerAuthorization {
+                            default_maximum_expiration_time_in_days: Some(
+                                inputs.authorization_days,
+                            ),
+                            authorized_partners_list: vec![entry],
+                        },
+                        provisioning_state: None,
+                    },
+                };
+                ctx.azure.put_partner_configuration(sub, rg, &body).await?
+            }
+        };
+        let granted = auth0_entry(&configuration, &partner_id)
+            .and_then(|p| p.authorization_expiration_time_in_utc);
+        if granted.is_none_or(|t| t <= ctx.clock.now()) {
+            return Err(SetupError::new(
+                ErrorCode::UnexpectedResponse,
+                "Azure accepted the partner authorization but does not list Auth0 as authorized.",
+                "Check the resource group's partner configuration in the Azure portal, then run the setup again.",
+            ));
+        }
+        until = granted;
+    }
+    let mut summary = format!(
+        "Microsoft.EventGrid is {}; resource group {} is in {}",
+        provider.registration_state.to_lowercase(),
+        group.name,
+        group.location
+    );
+    if let Some(t) = until {
+        summary.push_str(&format!("; Auth0 is authorized until {}", rfc3339(t)));
+    }
+    Ok(StepStatus::new(STEP, StepState::Done, summary + "."))
+}
+
+fn auth0_entry<'a>(
+    configuration: &'a PartnerConfiguration,
+    partner_id: &str,
+) -> Option<&'a AuthorizedPartner> {
+    configuration
+        .properties
+        .partner_authorization
+        .authorized_partners_list
+        .iter()
+        .find(|p| {
+            p.partner_registration_immutable_id
+                .as_deref()
+                .is_some_and(|id| id.eq_ignore_ascii_case(partner_id))
+        })
+}
+
+async fn topic_exists(ctx: &Context<'_>, partner_id: &str) -> Result<bool, SetupError> {
+    let inputs = ctx.inputs;
+    let topics = ctx
+        .azure
+        .list_partner_topics(&inputs.subscription_id, &inputs.resource_group)
+        .await?;
+    let host = super::tenant_host(ctx.auth0);
+    Ok(topics.iter().any(|t| {
+        super::activate_topic::belongs(t, partner_id, &host, None)
+            && still_alive(t, ctx.clock.now())
+    }))
+}
+
+fn still_alive(topic: &azure_client::PartnerTopic, now: OffsetDateTime) -> bool {
+    topic.is_activated()
+        || topic
+            .properties
+            .expiration_time_if_not_activated_utc
+            .is_none_or(|t| t > now)
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
