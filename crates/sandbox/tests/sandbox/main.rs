@@ -4,7 +4,6 @@
 mod auth0_api;
 mod azure_arm;
 mod binary;
-#[allow(dead_code)] // filled in as the test modules grow
 mod common;
 mod eventgrid;
 mod identity;

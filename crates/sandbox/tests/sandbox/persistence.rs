@@ -1,1 +1,96 @@
-//! (tests added in a following step)
+//! `--state FILE`: what exists survives a restart, credentials included; tokens and codes do not.
+
+use cloud_sandbox::SandboxConfig;
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::common::{json_of, start_with};
+
+#[tokio::test]
+async fn state_survives_a_restart() {
+    let dir = std::env::temp_dir().join(format!(
+        "cloud-sandbox-test-{}-{}",
+        std::process::id(),
+        line!()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("state.json");
+    let _ = std::fs::remove_file(&file);
+
+    let env = start_with(SandboxConfig::for_tests().with_state_file(&file)).await;
+    let first_info = env.info().clone();
+    let azure = env.azure_token().await;
+    env.prepare_azure(&azure, "kept").await;
+    let auth0 = env.auth0_token().await;
+    let (stream, topic) = env.create_stream(&auth0, "kept", None).await;
+    env.sandbox.shutdown().await;
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(saved["auth0"]["streams"][0]["id"], stream["id"]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        !text.contains(&auth0) && !text.contains(&azure),
+        "tokens are never written"
+    );
+
+    let env = start_with(SandboxConfig::for_tests().with_state_file(&file)).await;
+    let info = env.info().clone();
+    assert_eq!(info.auth0_client_id, first_info.auth0_client_id);
+    assert_eq!(info.auth0_client_secret, first_info.auth0_client_secret);
+    assert_eq!(info.azure_client_id, first_info.azure_client_id);
+    assert_eq!(info.subscription_id, first_info.subscription_id);
+    let auth0 = env.auth0_token().await;
+    let (status, got) = json_of(
+        env.auth0(
+            Method::GET,
+            &format!("/log-streams/{}", stream["id"].as_str().unwrap()),
+            &auth0,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &got["sink"]["azurePartnerTopic"]),
+        (200, &stream["sink"]["azurePartnerTopic"])
+    );
+    let azure = env.azure_token().await;
+    let path = format!(
+        "{}?api-version=2025-02-15",
+        env.eg_path("kept", &format!("partnerTopics/{topic}"))
+    );
+    let (status, _) = json_of(env.arm(Method::GET, &path, &azure, None).await).await;
+    assert_eq!(status, 200);
+    let provider = format!(
+        "{}/providers/Microsoft.EventGrid?api-version=2025-04-01",
+        env.sub_path()
+    );
+    let (_, body) = json_of(env.arm(Method::GET, &provider, &azure, None).await).await;
+    assert_eq!(body["registrationState"], "Registered");
+    env.sandbox.shutdown().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_broken_state_file_is_refused_with_its_path() {
+    let dir = std::env::temp_dir().join(format!(
+        "cloud-sandbox-test-{}-{}",
+        std::process::id(),
+        line!()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("state.json");
+    std::fs::write(&file, "{ not json").unwrap();
+    let error = match cloud_sandbox::Sandbox::start(
+        SandboxConfig::for_tests().with_state_file(&file),
+    )
+    .await
+    {
+        Ok(_) => panic!("started on a broken state file"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        error.contains("state.json") && error.contains("not a sandbox state"),
+        "{error}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
