@@ -1,6 +1,7 @@
 //! How often to ask whether a long-running operation (provider registration, an event subscription PUT) has
 //! finished: fast at first, since most finish in well under a second, then backing off to a ceiling, never
-//! past a deadline. A server's `Retry-After` is honoured up to the ceiling.
+//! past a deadline. A server's `Retry-After` is honoured up to the ceiling from the second poll on: the first
+//! look comes quickly, because ARM suggests a generic interval even for operations done in milliseconds.
 
 use std::time::Duration;
 
@@ -22,10 +23,10 @@ impl Default for PollSchedule {
     }
 }
 
-/// The wait before poll number `poll` (from zero): doubling from `first` up to `ceiling`; a server's
-/// `Retry-After` replaces it, clamped to the ceiling.
+/// The wait before poll number `poll` (from zero): doubling from `first` up to `ceiling`; after the first
+/// poll a server's `Retry-After` replaces it, clamped to the ceiling.
 pub fn poll_delay(schedule: &PollSchedule, poll: u32, retry_after: Option<Duration>) -> Duration {
-    if let Some(asked) = retry_after {
+    if let Some(asked) = retry_after.filter(|_| poll > 0) {
         return asked.min(schedule.ceiling);
     }
     let factor = 2u32.saturating_pow(poll.min(20));

@@ -239,6 +239,28 @@ async fn wait_for_topic(ctx: &Context<'_>, facts: &Facts) -> Result<PartnerTopic
         waited += wait;
         ctx.azure.transport().poll_wait(wait).await;
     }
+    let named = facts
+        .stream
+        .as_ref()
+        .and_then(|s| s.event_grid_sink())
+        .and_then(|s| s.azure_partner_topic);
+    if let Some(name) = named {
+        // Auth0 did create a topic for this stream, and it is gone: Azure deletes a partner topic that was not
+        // activated before its expiration time.
+        return Err(SetupError::new(
+            ErrorCode::PartnerTopicExpired,
+            format!(
+                "The partner topic {name} that Auth0 created for the stream \"{}\" no longer exists in {}: it was \
+                 not activated before its expiration time (Azure then deletes it), or it was deleted.",
+                inputs.stream_name, inputs.resource_group
+            ),
+            format!(
+                "Delete the log stream \"{}\" in the Auth0 dashboard (Monitoring > Streams), then run the setup again: \
+                 it creates the stream anew and activates the new topic at once.",
+                inputs.stream_name
+            ),
+        ));
+    }
     Err(SetupError::new(
         ErrorCode::PartnerTopicNotFound,
         format!(

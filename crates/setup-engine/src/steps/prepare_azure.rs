@@ -40,7 +40,11 @@ pub(crate) async fn detect(ctx: &Context<'_>, facts: &mut Facts) -> Result<Detec
     );
     let provider = provider?;
     let group = group?;
-    let configuration = configuration?;
+    // Event Grid answers MissingSubscriptionRegistration until the provider is registered: nothing exists yet.
+    let configuration = match configuration {
+        Err(e) if e.arm_code() == Some("MissingSubscriptionRegistration") => None,
+        other => other?,
+    };
     // The published id is the fallback: the verified-partner list is a confirmation, not a requirement.
     let partner_id = partners
         .ok()
@@ -69,10 +73,9 @@ pub(crate) async fn detect(ctx: &Context<'_>, facts: &mut Facts) -> Result<Detec
     let authorized = valid_until.is_some_and(|t| t > now + AUTHORIZATION_MARGIN);
     // Authorization only gates the creation of a topic: once Auth0's topic exists it is not needed.
     let authorization_needed = !authorized
-        && match &group {
-            None => true,
-            Some(_) => !topic_exists(ctx, &partner_id).await?,
-        };
+        && (group.is_none()
+            || !provider.is_registered()
+            || !topic_exists(ctx, &partner_id).await?);
 
     let mut actions = Vec::new();
     let mut facts_said = Vec::new();

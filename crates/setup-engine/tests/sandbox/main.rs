@@ -1,0 +1,7 @@
+//! The engine against the cloud sandbox over real HTTP: a full setup, a second run that writes nothing, runs
+//! stopped after each step and resumed, and every injected fault ending done or with the documented error.
+
+mod common;
+mod faults;
+mod resume;
+mod setup;

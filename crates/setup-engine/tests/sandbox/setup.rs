@@ -1,0 +1,198 @@
+//! A full setup, the second run, status and dry run, and input validation before any request.
+
+use setup_engine::{DestinationKind, ErrorCode, StepId, StepState, Unobserved};
+
+use crate::common::{Recorder, start};
+
+#[tokio::test]
+async fn full_setup_completes_and_a_second_run_writes_nothing() {
+    let world = start().await;
+    let engine = world.engine();
+    let inputs = world.inputs();
+
+    let recorder = Recorder::default();
+    let report = engine
+        .run(&inputs, &recorder)
+        .await
+        .expect("setup completes");
+    assert!(report.complete, "{report:#?}");
+    assert!(report.steps.iter().all(|s| s.state == StepState::Done));
+    let summary = world.summary();
+    assert_eq!(summary["streams"].as_array().unwrap().len(), 1, "{summary}");
+    assert_eq!(
+        summary["topics"][0]["activation_state"], "Activated",
+        "{summary}"
+    );
+    assert_eq!(
+        summary["subscriptions"][0]["provisioning_state"], "Succeeded",
+        "{summary}"
+    );
+    let events = recorder.events.lock().unwrap().clone();
+    assert!(events.iter().any(|e| matches!(
+        e,
+        setup_engine::SetupEvent::Applying {
+            step: StepId::ActivateTopic,
+            ..
+        }
+    )));
+
+    let progress = engine
+        .progress_store()
+        .get(&setup_engine::setup_key(&inputs))
+        .unwrap()
+        .unwrap();
+    assert_eq!(progress.completed.len(), 4);
+    assert_eq!(progress.stream_id, report.stream_id);
+    let raw = std::fs::read_to_string(engine.progress_store().path()).unwrap();
+    assert!(
+        !raw.contains(&world.info.auth0_client_secret) && !raw.contains("inbox"),
+        "no secret, no webhook URL"
+    );
+
+    let before = world.last_seq();
+    let again = engine
+        .run(&inputs, &Unobserved)
+        .await
+        .expect("second run completes");
+    assert!(again.complete);
+    assert_eq!(
+        world.writes_since(before),
+        Vec::<String>::new(),
+        "the second run must not write"
+    );
+    assert_eq!(world.summary(), summary);
+}
+
+#[tokio::test]
+async fn status_and_dry_run_are_read_only_and_say_what_would_happen() {
+    let world = start().await;
+    let engine = world.engine();
+    let inputs = world.inputs();
+    let before = world.last_seq();
+    let plan = engine.plan(&inputs).await.expect("plan");
+    assert_eq!(world.writes_since(before), Vec::<String>::new());
+    assert!(!plan.complete);
+    assert_eq!(plan.steps[0].state, StepState::ToDo);
+    assert!(
+        plan.steps[0]
+            .actions
+            .iter()
+            .any(|a| a.contains("Create resource group auth0-events")),
+        "{plan:#?}"
+    );
+    assert!(
+        plan.steps[0]
+            .actions
+            .iter()
+            .any(|a| a.contains("Authorize Auth0"))
+    );
+    assert_eq!(plan.steps[1].state, StepState::ToDo);
+    assert_eq!(plan.steps[2].state, StepState::Blocked);
+    assert_eq!(plan.steps[3].state, StepState::Blocked);
+
+    engine.run(&inputs, &Unobserved).await.unwrap();
+    let status = engine.status(&inputs).await.unwrap();
+    assert!(status.complete, "{status:#?}");
+    assert!(
+        status.steps[0].summary.contains("authorized until"),
+        "{:?}",
+        status.steps[0]
+    );
+}
+
+#[tokio::test]
+async fn every_destination_kind_is_subscribed() {
+    let world = start().await;
+    let engine = world.engine();
+    let sub = &world.info.subscription_id;
+    let rid = |tail: &str| format!("/subscriptions/{sub}/resourceGroups/targets/providers/{tail}");
+    let kinds = [
+        (
+            DestinationKind::Eventhub,
+            rid("Microsoft.EventHub/namespaces/ns/eventhubs/hub"),
+            None,
+        ),
+        (
+            DestinationKind::Storagequeue,
+            rid("Microsoft.Storage/storageAccounts/acct"),
+            Some("auth0-logs"),
+        ),
+        (
+            DestinationKind::Servicebusqueue,
+            rid("Microsoft.ServiceBus/namespaces/ns/queues/q"),
+            None,
+        ),
+        (
+            DestinationKind::Servicebustopic,
+            rid("Microsoft.ServiceBus/namespaces/ns/topics/t"),
+            None,
+        ),
+        (
+            DestinationKind::Azurefunction,
+            rid("Microsoft.Web/sites/app/functions/fn"),
+            None,
+        ),
+    ];
+    for (i, (kind, id, queue)) in kinds.into_iter().enumerate() {
+        let mut inputs = world.inputs();
+        inputs.event_subscription_name = format!("dest-{i}");
+        inputs.destination.kind = kind;
+        inputs.destination.webhook_url = None;
+        inputs.destination.resource_id = Some(id);
+        inputs.destination.queue_name = queue.map(Into::into);
+        inputs.dead_letter = Some(setup_engine::DeadLetterInput {
+            storage_account_id: rid("Microsoft.Storage/storageAccounts/dl"),
+            container_name: "dead-letters".into(),
+        });
+        let report = engine
+            .run(&inputs, &Unobserved)
+            .await
+            .unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
+        assert!(report.complete, "{kind:?}");
+        let before = world.last_seq();
+        engine.run(&inputs, &Unobserved).await.unwrap();
+        assert_eq!(
+            world.writes_since(before),
+            Vec::<String>::new(),
+            "{kind:?} second run"
+        );
+    }
+    assert_eq!(
+        world.summary()["subscriptions"].as_array().unwrap().len(),
+        5
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_any_request() {
+    let world = start().await;
+    let engine = world.engine();
+    let before = world.last_seq();
+    let mut inputs = world.inputs();
+    inputs.region = "westus3".into();
+    let error = engine.run(&inputs, &Unobserved).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::InvalidInput);
+    assert_eq!(error.field.as_deref(), Some("region"));
+    let mut inputs = world.inputs();
+    inputs.destination.webhook_url = Some("http://hooks.example.com/x".into());
+    let error = engine.status(&inputs).await.unwrap_err();
+    assert_eq!(error.field.as_deref(), Some("destination.webhook_url"));
+    assert_eq!(world.last_seq(), before, "no request at all");
+}
+
+#[tokio::test]
+async fn a_stream_with_the_same_name_and_another_sink_is_explained() {
+    let world = start().await;
+    let engine = world.engine();
+    let mut inputs = world.inputs();
+    engine.run(&inputs, &Unobserved).await.unwrap();
+    inputs.region = "northeurope".into();
+    let before = world.last_seq();
+    let error = engine.run(&inputs, &Unobserved).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::StreamSinkMismatch);
+    assert!(error.message.contains("westeurope"), "{error:?}");
+    assert!(error.remedy.contains("delete"), "{error:?}");
+    assert_eq!(world.writes_since(before), Vec::<String>::new());
+    let status = engine.status(&inputs).await.unwrap();
+    assert_eq!(status.steps[1].state, StepState::Attention);
+}
