@@ -51,13 +51,14 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_honoured_up_to_the_ceiling() {
+    fn retry_after_is_honoured_up_to_the_ceiling_after_a_fast_first_look() {
         let s = PollSchedule::default();
+        assert_eq!(poll_delay(&s, 0, Some(Duration::from_secs(2))), s.first);
         assert_eq!(
-            poll_delay(&s, 0, Some(Duration::from_secs(2))),
+            poll_delay(&s, 1, Some(Duration::from_secs(2))),
             Duration::from_secs(2)
         );
-        assert_eq!(poll_delay(&s, 0, Some(Duration::from_secs(60))), s.ceiling);
+        assert_eq!(poll_delay(&s, 1, Some(Duration::from_secs(60))), s.ceiling);
         assert_eq!(poll_delay(&s, 3, Some(Duration::ZERO)), Duration::ZERO);
     }
 }
