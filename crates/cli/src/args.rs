@@ -1,0 +1,162 @@
+//! The command line's shape: `setup`, `status` and `sandbox`, and the settings `setup` and `status` share.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "auth0-eventgrid",
+    version,
+    about = "Connect an Auth0 tenant to Azure Event Grid"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the four setup steps (prepare Azure, create the stream, activate the topic, subscribe).
+    Setup {
+        #[command(flatten)]
+        settings: Settings,
+        /// Print the plan and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Show what exists and in which state, per step. Read only.
+    Status {
+        #[command(flatten)]
+        settings: Settings,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Start the local cloud sandbox (same output as `cloud-sandbox`).
+    Sandbox(cloud_sandbox::cli::Args),
+}
+
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Output {
+    /// Print one machine-readable JSON result on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Destination {
+    Webhook,
+    Eventhub,
+    Storagequeue,
+    Servicebusqueue,
+    Servicebustopic,
+    Azurefunction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cloud {
+    Public,
+    Usgov,
+    China,
+    Custom,
+}
+
+/// Every setting, as a flag; a `--config` file may give the same settings (snake_case keys), flags win.
+#[derive(Debug, Clone, Default, clap::Args, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// JSON file with the same settings (keys like `auth0_domain`); flags override it.
+    #[arg(long, value_name = "FILE")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// The Auth0 tenant's domain, e.g. acme.eu.auth0.com (or a custom domain).
+    #[arg(long)]
+    pub auth0_domain: Option<String>,
+    /// Name of the Auth0 log stream [default: "Azure Event Grid"].
+    #[arg(long)]
+    pub stream_name: Option<String>,
+    /// Azure subscription id (a GUID).
+    #[arg(long)]
+    pub subscription_id: Option<String>,
+    #[arg(long)]
+    pub resource_group: Option<String>,
+    /// Azure region for the partner topic, from Auth0's list (e.g. westeurope).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Create the resource group (in --region) when it does not exist.
+    #[arg(long)]
+    #[serde(default)]
+    pub create_resource_group: bool,
+    /// Days Auth0 stays authorized to create the partner topic, 1-365 [default: 7].
+    #[arg(long)]
+    pub authorization_days: Option<u32>,
+    /// Comma-separated Auth0 event categories (e.g. auth.login.fail,auth.signup.success); none = all.
+    #[arg(long, value_delimiter = ',')]
+    pub event_categories: Option<Vec<String>>,
+    /// Mask or hash these personal fields in the logs (comma list: first_name,last_name,username,email,phone,address).
+    #[arg(long, value_delimiter = ',')]
+    pub pii_fields: Option<Vec<String>>,
+    /// How to protect --pii-fields: mask or hash [default: mask].
+    #[arg(long)]
+    pub pii_method: Option<String>,
+    /// Stream logs from this ISO-8601 instant.
+    #[arg(long)]
+    pub start_from: Option<String>,
+    /// Where the events go [default: webhook].
+    #[arg(long, value_enum)]
+    pub destination: Option<Destination>,
+    /// The https endpoint of a webhook destination.
+    #[arg(long)]
+    pub webhook_url: Option<String>,
+    /// Azure resource id of the Event Hub, storage account, Service Bus queue or topic, or function.
+    #[arg(long)]
+    pub destination_resource_id: Option<String>,
+    /// Storage queue name (storagequeue destination).
+    #[arg(long)]
+    pub queue_name: Option<String>,
+    /// Maximum events per batch (webhook, azurefunction), 1-5000.
+    #[arg(long)]
+    pub max_events_per_batch: Option<u32>,
+    /// Preferred batch size in kilobytes (webhook, azurefunction), 1-1024.
+    #[arg(long)]
+    pub preferred_batch_size_kb: Option<u32>,
+    /// Name of the Event Grid subscription [default: auth0-logs].
+    #[arg(long)]
+    pub event_subscription_name: Option<String>,
+    /// Deliver only these Auth0 log codes (comma list, e.g. s,f,seccft); none = all.
+    #[arg(long, value_delimiter = ',')]
+    pub log_codes: Option<Vec<String>>,
+    /// Delivery attempts per event, 1-30 [default: 30].
+    #[arg(long)]
+    pub max_delivery_attempts: Option<u32>,
+    /// Event time to live in minutes, 1-1440 [default: 1440].
+    #[arg(long)]
+    pub event_ttl_minutes: Option<u32>,
+    /// Dead-letter undeliverable events to this storage account (resource id).
+    #[arg(long)]
+    pub dead_letter_storage_account_id: Option<String>,
+    /// Blob container for dead letters.
+    #[arg(long)]
+    pub dead_letter_container: Option<String>,
+    /// Which Azure [default: public].
+    #[arg(long, value_enum)]
+    pub azure_cloud: Option<Cloud>,
+    /// Entra ID authority for --azure-cloud custom (http only for loopback).
+    #[arg(long)]
+    pub azure_authority_url: Option<String>,
+    /// Resource Manager URL for --azure-cloud custom (http only for loopback).
+    #[arg(long)]
+    pub azure_management_url: Option<String>,
+    /// Reuse the Azure CLI's sign-in (`az login`) instead of AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET.
+    #[arg(long)]
+    #[serde(default)]
+    pub azure_cli: bool,
+    /// Where progress is kept [default: the platform's data folder].
+    #[arg(long, value_name = "FILE")]
+    pub progress_file: Option<PathBuf>,
+}

@@ -1,0 +1,314 @@
+//! From flags, a `--config` file and the environment to the engine's inputs and connection. Credentials
+//! come only from the environment (or `az login`), never from flags or files.
+
+use setup_engine::{
+    Auth0Credentials, AzureCloud, AzureSignIn, Connection, DeadLetterInput, DeliveryRetryInput,
+    DestinationInput, DestinationKind, ErrorCode, PiiInput, Secret, SetupError, SetupInputs,
+};
+
+use crate::args::{Cloud, Destination, Settings};
+
+/// Flags over the file's values.
+pub fn merge(flags: Settings) -> Result<Settings, SetupError> {
+    let Some(path) = flags.config.clone() else {
+        return Ok(flags);
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        let mut error =
+            SetupError::invalid("config", format!("could not read {}: {e}", path.display()));
+        error.remedy = "Check the path given to --config.".into();
+        error
+    })?;
+    let file: Settings = serde_json::from_str(&text).map_err(|e| {
+        SetupError::invalid(
+            "config",
+            format!("{} is not a valid settings file: {e}", path.display()),
+        )
+    })?;
+    Ok(Settings {
+        config: flags.config,
+        auth0_domain: flags.auth0_domain.or(file.auth0_domain),
+        stream_name: flags.stream_name.or(file.stream_name),
+        subscription_id: flags.subscription_id.or(file.subscription_id),
+        resource_group: flags.resource_group.or(file.resource_group),
+        region: flags.region.or(file.region),
+        create_resource_group: flags.create_resource_group || file.create_resource_group,
+        authorization_days: flags.authorization_days.or(file.authorization_days),
+        event_categories: flags.event_categories.or(file.event_categories),
+        pii_fields: flags.pii_fields.or(file.pii_fields),
+        pii_method: flags.pii_method.or(file.pii_method),
+        start_from: flags.start_from.or(file.start_from),
+        destination: flags.destination.or(file.destination),
+        webhook_url: flags.webhook_url.or(file.webhook_url),
+        destination_resource_id: flags
+            .destination_resource_id
+            .or(file.destination_resource_id),
+        queue_name: flags.queue_name.or(file.queue_name),
+        max_events_per_batch: flags.max_events_per_batch.or(file.max_events_per_batch),
+        preferred_batch_size_kb: flags
+            .preferred_batch_size_kb
+            .or(file.preferred_batch_size_kb),
+        event_subscription_name: flags
+            .event_subscription_name
+            .or(file.event_subscription_name),
+        log_codes: flags.log_codes.or(file.log_codes),
+        max_delivery_attempts: flags.max_delivery_attempts.or(file.max_delivery_attempts),
+        event_ttl_minutes: flags.event_ttl_minutes.or(file.event_ttl_minutes),
+        dead_letter_storage_account_id: flags
+            .dead_letter_storage_account_id
+            .or(file.dead_letter_storage_account_id),
+        dead_letter_container: flags.dead_letter_container.or(file.dead_letter_container),
+        azure_cloud: flags.azure_cloud.or(file.azure_cloud),
+        azure_authority_url: flags.azure_authority_url.or(file.azure_authority_url),
+        azure_management_url: flags.azure_management_url.or(file.azure_management_url),
+        azure_cli: flags.azure_cli || file.azure_cli,
+        progress_file: flags.progress_file.or(file.progress_file),
+    })
+}
+
+fn required(field: &str, flag: &str, value: Option<String>) -> Result<String, SetupError> {
+    value.ok_or_else(|| {
+        let mut error = SetupError::invalid(field, "is required");
+        error.remedy = format!("Pass --{flag} (or set {field} in the --config file).");
+        error
+    })
+}
+
+pub fn inputs(s: &Settings) -> Result<SetupInputs, SetupError> {
+    let kind = match s.destination.unwrap_or(Destination::Webhook) {
+        Destination::Webhook => DestinationKind::Webhook,
+        Destination::Eventhub => DestinationKind::Eventhub,
+        Destination::Storagequeue => DestinationKind::Storagequeue,
+        Destination::Servicebusqueue => DestinationKind::Servicebusqueue,
+        Destination::Servicebustopic => DestinationKind::Servicebustopic,
+        Destination::Azurefunction => DestinationKind::Azurefunction,
+    };
+    let dead_letter = match (&s.dead_letter_storage_account_id, &s.dead_letter_container) {
+        (None, None) => None,
+        (Some(id), Some(container)) => Some(DeadLetterInput {
+            storage_account_id: id.clone(),
+            container_name: container.clone(),
+        }),
+        (Some(_), None) => {
+            return Err(SetupError::invalid(
+                "dead_letter.container_name",
+                "is required with a dead-letter storage account",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(SetupError::invalid(
+                "dead_letter.storage_account_id",
+                "is required with a dead-letter container",
+            ));
+        }
+    };
+    let defaults = DeliveryRetryInput::default();
+    Ok(SetupInputs {
+        auth0_domain: required("auth0_domain", "auth0-domain", s.auth0_domain.clone())?,
+        stream_name: s
+            .stream_name
+            .clone()
+            .unwrap_or_else(|| "Azure Event Grid".into()),
+        subscription_id: required(
+            "subscription_id",
+            "subscription-id",
+            s.subscription_id.clone(),
+        )?,
+        resource_group: required("resource_group", "resource-group", s.resource_group.clone())?,
+        region: required("region", "region", s.region.clone())?,
+        create_resource_group: s.create_resource_group,
+        authorization_days: s
+            .authorization_days
+            .unwrap_or_else(setup_engine::default_authorization_days),
+        event_categories: s.event_categories.clone().unwrap_or_default(),
+        pii: s.pii_fields.clone().map(|fields| PiiInput {
+            log_fields: fields,
+            method: s.pii_method.clone().unwrap_or_else(|| "mask".into()),
+        }),
+        start_from: s.start_from.clone(),
+        destination: DestinationInput {
+            kind,
+            webhook_url: s.webhook_url.clone(),
+            resource_id: s.destination_resource_id.clone(),
+            queue_name: s.queue_name.clone(),
+            max_events_per_batch: s.max_events_per_batch,
+            preferred_batch_size_in_kilobytes: s.preferred_batch_size_kb,
+        },
+        event_subscription_name: s
+            .event_subscription_name
+            .clone()
+            .unwrap_or_else(|| "auth0-logs".into()),
+        log_codes: s.log_codes.clone().unwrap_or_default(),
+        retry: DeliveryRetryInput {
+            max_delivery_attempts: s
+                .max_delivery_attempts
+                .unwrap_or(defaults.max_delivery_attempts),
+            event_time_to_live_in_minutes: s
+                .event_ttl_minutes
+                .unwrap_or(defaults.event_time_to_live_in_minutes),
+        },
+        dead_letter,
+    })
+}
+
+/// Reads one environment variable; an empty value counts as missing.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn env_required(env: Env<'_>, name: &str, why: &str) -> Result<String, SetupError> {
+    env(name).filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+        SetupError::new(
+            ErrorCode::InvalidInput,
+            format!("The environment variable {name} is not set."),
+            format!("Set {name} ({why})."),
+        )
+    })
+}
+
+pub fn connection(s: &Settings, env: Env<'_>) -> Result<Connection, SetupError> {
+    let auth0 = match env("AUTH0_MANAGEMENT_TOKEN").filter(|v| !v.trim().is_empty()) {
+        Some(token) => Auth0Credentials::ManagementToken(Secret::new(token)),
+        None => Auth0Credentials::ClientCredentials {
+            client_id: env_required(
+                env,
+                "AUTH0_CLIENT_ID",
+                "the client id of an Auth0 Machine to Machine application",
+            )?,
+            client_secret: Secret::new(env_required(
+                env,
+                "AUTH0_CLIENT_SECRET",
+                "that application's client secret",
+            )?),
+        },
+    };
+    let azure_cloud = match s.azure_cloud.unwrap_or(Cloud::Public) {
+        Cloud::Public => AzureCloud::Public,
+        Cloud::Usgov => AzureCloud::UsGovernment,
+        Cloud::China => AzureCloud::China,
+        Cloud::Custom => AzureCloud::Custom {
+            authority: required(
+                "azure_authority_url",
+                "azure-authority-url",
+                s.azure_authority_url.clone(),
+            )?,
+            management: required(
+                "azure_management_url",
+                "azure-management-url",
+                s.azure_management_url.clone(),
+            )?,
+        },
+    };
+    if s.azure_cloud != Some(Cloud::Custom)
+        && (s.azure_authority_url.is_some() || s.azure_management_url.is_some())
+    {
+        return Err(SetupError::invalid(
+            "azure_cloud",
+            "must be custom when --azure-authority-url or --azure-management-url is given",
+        ));
+    }
+    let azure = if s.azure_cli {
+        AzureSignIn::AzureCli
+    } else {
+        AzureSignIn::ServicePrincipal {
+            tenant_id: env_required(
+                env,
+                "AZURE_TENANT_ID",
+                "the service principal's tenant, or use --azure-cli",
+            )?,
+            client_id: env_required(
+                env,
+                "AZURE_CLIENT_ID",
+                "the service principal's application id, or use --azure-cli",
+            )?,
+            client_secret: Secret::new(env_required(
+                env,
+                "AZURE_CLIENT_SECRET",
+                "the service principal's secret, or use --azure-cli",
+            )?),
+        }
+    };
+    Ok(Connection {
+        auth0,
+        auth0_audience: None,
+        azure_cloud,
+        azure,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn parse(args: &[&str]) -> Settings {
+        let cli = crate::args::Cli::try_parse_from(args).unwrap();
+        match cli.command {
+            crate::args::Command::Setup { settings, .. } => settings,
+            _ => panic!("not setup"),
+        }
+    }
+
+    #[test]
+    fn flags_override_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("settings.json");
+        std::fs::write(
+            &file,
+            r#"{"auth0_domain": "file.auth0.com", "region": "westeurope", "subscription_id": "11111111-2222-3333-4444-555555555555",
+                "resource_group": "from-file", "event_categories": ["auth.login.fail"], "destination": "eventhub"}"#,
+        )
+        .unwrap();
+        let settings = merge(parse(&[
+            "auth0-eventgrid",
+            "setup",
+            "--config",
+            file.to_str().unwrap(),
+            "--resource-group",
+            "from-flag",
+            "--event-categories",
+            "auth.login.success,auth.signup.fail",
+        ]))
+        .unwrap();
+        let inputs = inputs(&settings).unwrap();
+        assert_eq!(inputs.auth0_domain, "file.auth0.com");
+        assert_eq!(inputs.resource_group, "from-flag");
+        assert_eq!(
+            inputs.event_categories,
+            vec!["auth.login.success", "auth.signup.fail"]
+        );
+        assert_eq!(inputs.destination.kind, DestinationKind::Eventhub);
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.json");
+        std::fs::write(&file, r#"{"auth0_client_secret": "x"}"#).unwrap();
+        let error = merge(parse(&[
+            "auth0-eventgrid",
+            "setup",
+            "--config",
+            file.to_str().unwrap(),
+        ]))
+        .unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("config"));
+    }
+
+    #[test]
+    fn missing_settings_and_credentials_are_named() {
+        let error = inputs(&parse(&[
+            "auth0-eventgrid",
+            "setup",
+            "--region",
+            "westeurope",
+        ]))
+        .unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("auth0_domain"));
+        assert!(error.remedy.contains("--auth0-domain"));
+        let none = |_: &str| None;
+        let error = connection(&Settings::default(), &none).err().unwrap();
+        assert!(error.message.contains("AUTH0_CLIENT_ID"));
+        let auth0_only = |name: &str| name.starts_with("AUTH0_").then(|| "x".to_owned());
+        let error = connection(&Settings::default(), &auth0_only).err().unwrap();
+        assert!(error.message.contains("AZURE_TENANT_ID") && error.remedy.contains("--azure-cli"));
+    }
+}

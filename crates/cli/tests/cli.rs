@@ -1,0 +1,193 @@
+//! The binary end to end against the sandbox: exit codes, `--json` on stdout, progress on stderr, and the
+//! README's two-terminal flow (`auth0-eventgrid sandbox`, then `auth0-eventgrid setup`).
+
+use std::process::Stdio;
+
+use cloud_sandbox::{Sandbox, SandboxConfig, SandboxInfo};
+use tokio::io::AsyncBufReadExt;
+use tokio::process::Command;
+
+struct Outcome {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+async fn run(info: &SandboxInfo, progress: &std::path::Path, args: &[&str]) -> Outcome {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_auth0-eventgrid"));
+    command
+        .args(args)
+        .args([
+            "--auth0-domain",
+            &info.auth0_domain,
+            "--subscription-id",
+            &info.subscription_id,
+            "--azure-cloud",
+            "custom",
+            "--azure-authority-url",
+            &info.azure_authority,
+            "--azure-management-url",
+            &info.azure_management,
+            "--progress-file",
+            progress.to_str().unwrap(),
+        ])
+        .env_clear()
+        .env("AUTH0_CLIENT_ID", &info.auth0_client_id)
+        .env("AUTH0_CLIENT_SECRET", &info.auth0_client_secret)
+        .env("AZURE_TENANT_ID", &info.azure_tenant_id)
+        .env("AZURE_CLIENT_ID", &info.azure_client_id)
+        .env("AZURE_CLIENT_SECRET", &info.azure_client_secret);
+    let out = command.output().await.expect("binary runs");
+    Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn webhook(info: &SandboxInfo) -> String {
+    format!("{}/_sandbox/inbox/cli", info.azure_management)
+}
+
+#[tokio::test]
+async fn setup_status_dry_run_and_exit_codes() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let progress = dir.path().join("progress.json");
+    let hook = webhook(&info);
+    let target = [
+        "--resource-group",
+        "cli-rg",
+        "--region",
+        "westeurope",
+        "--create-resource-group",
+        "--webhook-url",
+        hook.as_str(),
+        "--log-codes",
+        "s,f",
+        "--json",
+    ];
+
+    let status = run(&info, &progress, &[&["status"][..], &target[..]].concat()).await;
+    assert_eq!(status.code, 1, "incomplete before setup: {}", status.stderr);
+
+    let writes_before = sandbox
+        .handle()
+        .requests()
+        .iter()
+        .filter(|r| r.write && !r.path.ends_with("/token"))
+        .count();
+    let plan = run(
+        &info,
+        &progress,
+        &[&["setup", "--dry-run"][..], &target[..]].concat(),
+    )
+    .await;
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let plan: serde_json::Value = serde_json::from_str(plan.stdout.trim()).unwrap();
+    assert!(
+        plan["report"]["steps"][0]["actions"]
+            .as_array()
+            .unwrap()
+            .len()
+            >= 2
+    );
+    let writes_after = sandbox
+        .handle()
+        .requests()
+        .iter()
+        .filter(|r| r.write && !r.path.ends_with("/token"))
+        .count();
+    assert_eq!(writes_before, writes_after, "a dry run writes nothing");
+
+    let setup = run(&info, &progress, &[&["setup"][..], &target[..]].concat()).await;
+    assert_eq!(setup.code, 0, "{}\n{}", setup.stdout, setup.stderr);
+    let result: serde_json::Value =
+        serde_json::from_str(setup.stdout.trim()).expect("one JSON object on stdout");
+    assert_eq!(result["ok"], true);
+    assert_eq!(result["report"]["complete"], true);
+    assert!(
+        setup.stderr.contains("[1/4]") && setup.stderr.contains("[4/4]"),
+        "{}",
+        setup.stderr
+    );
+    assert!(!setup.stderr.contains(&info.auth0_client_secret));
+
+    let status = run(&info, &progress, &[&["status"][..], &target[..]].concat()).await;
+    assert_eq!(status.code, 0);
+
+    let bad = run(
+        &info,
+        &progress,
+        &[
+            "setup",
+            "--resource-group",
+            "rg",
+            "--region",
+            "westus3",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(bad.code, 2);
+    let error: serde_json::Value = serde_json::from_str(bad.stdout.trim()).unwrap();
+    assert_eq!(error["error"]["code"], "invalid_input");
+    assert_eq!(error["error"]["field"], "region");
+
+    let usage = run(
+        &info,
+        &progress,
+        &["setup", "--destination", "carrier-pigeon"],
+    )
+    .await;
+    assert_eq!(usage.code, 2, "clap usage errors exit 2");
+}
+
+#[tokio::test]
+async fn the_readme_flow_sandbox_then_setup() {
+    let mut sandbox = Command::new(env!("CARGO_BIN_EXE_auth0-eventgrid"))
+        .args([
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--registration-delay",
+            "0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(sandbox.stdout.take().unwrap()).lines();
+    let first = lines
+        .next_line()
+        .await
+        .unwrap()
+        .expect("the sandbox prints its info line");
+    let info: SandboxInfo = serde_json::from_str(&first).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let hook = webhook(&info);
+    let setup = run(
+        &info,
+        &dir.path().join("progress.json"),
+        &[
+            "setup",
+            "--resource-group",
+            "demo",
+            "--region",
+            "westeurope",
+            "--create-resource-group",
+            "--webhook-url",
+            &hook,
+        ],
+    )
+    .await;
+    assert_eq!(setup.code, 0, "{}\n{}", setup.stdout, setup.stderr);
+    assert!(
+        setup.stdout.contains("4. Subscribe to the events [done]"),
+        "{}",
+        setup.stdout
+    );
+    sandbox.kill().await.unwrap();
+}
