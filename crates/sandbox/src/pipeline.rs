@@ -499,6 +499,7 @@ async fn deliver(shared: Arc<Shared>, delivery: Delivery) {
         attempts += 1;
         let started = Instant::now();
         let result = if acceptable_webhook(&url) {
+            let _slot = shared.delivery_slots.acquire().await;
             shared
                 .http
                 .post(&url)

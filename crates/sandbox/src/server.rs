@@ -131,6 +131,9 @@ pub(crate) struct Shared {
     rate_window: Mutex<(i64, u32)>,
     pub pipeline: mpsc::UnboundedSender<PipelineJob>,
     pub http: reqwest::Client,
+    /// Bounds concurrent webhook deliveries (Event Grid also limits concurrency per destination), so a
+    /// burst of events does not open thousands of connections at once.
+    pub delivery_slots: tokio::sync::Semaphore,
     pub dirty: Notify,
     /// Log entries, publishes and deliveries not yet finished.
     pub in_flight: std::sync::atomic::AtomicUsize,
@@ -244,6 +247,7 @@ impl Sandbox {
             rate_window: Mutex::new((0, 0)),
             pipeline: pipeline_tx,
             http,
+            delivery_slots: tokio::sync::Semaphore::new(64),
             dirty: Notify::new(),
             in_flight: std::sync::atomic::AtomicUsize::new(0),
             progress: Notify::new(),

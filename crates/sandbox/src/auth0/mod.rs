@@ -48,6 +48,11 @@ pub fn router() -> Router<Arc<Shared>> {
         )
         .route("/api/v2/logs", get(logs::list))
         .route("/api/v2/logs/{id}", get(logs::get_one))
+        .fallback(not_found)
+}
+
+async fn not_found() -> Response {
+    auth0_error(StatusCode::NOT_FOUND, "Not Found", None)
 }
 
 /// The Management API audiences this tenant accepts: the https form with its domain, and the loopback form.

@@ -305,6 +305,42 @@ fn subscription_scoped(ctx: &Ctx, rest: &[&str]) -> Result<Response, Response> {
     }
 }
 
+/// A list answer paged as ARM pages: `$top` items per page (default 100) and a `nextLink` carrying
+/// `$skiptoken` while more remain.
+pub fn paged(ctx: &Ctx, items: Vec<Value>) -> Response {
+    let top: usize = ctx
+        .query
+        .get("$top")
+        .and_then(|t| t.parse().ok())
+        .filter(|t| *t > 0)
+        .unwrap_or(100);
+    let skip: usize = ctx
+        .query
+        .get("$skiptoken")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    let total = items.len();
+    let page: Vec<Value> = items.into_iter().skip(skip).take(top).collect();
+    let mut body = serde_json::json!({ "value": page });
+    if skip + top < total {
+        let mut query: Vec<String> = ctx
+            .query
+            .iter()
+            .filter(|(k, _)| k.as_str() != "$skiptoken")
+            .map(|(k, v)| format!("{k}={}", crate::http_util::percent_encode(v)))
+            .collect();
+        query.sort();
+        query.push(format!("$skiptoken={}", skip + top));
+        body["nextLink"] = serde_json::json!(format!(
+            "{}/{}?{}",
+            ctx.shared.urls.management,
+            ctx.segments.join("/"),
+            query.join("&")
+        ));
+    }
+    json(StatusCode::OK, body)
+}
+
 /// Response helper: JSON with a status.
 pub fn json(status: StatusCode, body: Value) -> Response {
     (status, axum::Json(body)).into_response()

@@ -458,7 +458,8 @@ pub fn list_topics(ctx: &Ctx, sub: &str, rg: Option<&str>) -> Result<Response, R
         .filter(|t| rg.is_none_or(|rg| t.resource_group.eq_ignore_ascii_case(rg)))
         .map(topic_json)
         .collect();
-    Ok(json(StatusCode::OK, json!({"value": value})))
+    drop(world);
+    Ok(super::arm::paged(ctx, value))
 }
 
 fn find_topic<'w>(
@@ -664,7 +665,8 @@ fn list_event_subscriptions(
         .filter(|e| same_topic(e, sub, rg, topic))
         .map(event_subscription_json)
         .collect();
-    Ok(json(StatusCode::OK, json!({"value": value})))
+    drop(world);
+    Ok(super::arm::paged(ctx, value))
 }
 
 fn same_topic(es: &EventSubscription, sub: &str, rg: &str, topic: &str) -> bool {

@@ -38,6 +38,16 @@ pub fn login_router() -> Router<Arc<Shared>> {
             "/devicelogin",
             get(identity::devicelogin_page).post(identity::devicelogin_submit),
         )
+        .fallback(not_found)
+}
+
+async fn not_found() -> axum::response::Response {
+    crate::http_util::aad_error(
+        axum::http::StatusCode::NOT_FOUND,
+        "invalid_request",
+        900_561,
+        "The endpoint does not exist on the identity platform.",
+    )
 }
 
 pub fn management_router() -> Router<Arc<Shared>> {

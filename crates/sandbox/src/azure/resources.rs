@@ -281,7 +281,8 @@ pub fn list_groups(ctx: &Ctx, sub: &str) -> Result<Response, Response> {
                 .collect()
         })
         .unwrap_or_default();
-    Ok(json(StatusCode::OK, json!({"value": value})))
+    drop(world);
+    Ok(super::arm::paged(ctx, value))
 }
 
 fn group_not_found(rg: &str) -> Response {

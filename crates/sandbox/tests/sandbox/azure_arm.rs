@@ -336,3 +336,76 @@ async fn reader_gets_authorization_failed_on_writes_but_can_read() {
         (403, Some("AuthorizationFailed"))
     );
 }
+
+#[tokio::test]
+async fn lists_page_with_next_link() {
+    let env = start().await;
+    let token = env.azure_token().await;
+    for name in ["a", "b", "c"] {
+        env.arm(
+            Method::PUT,
+            &format!("{}?{RM}", env.group_path(name)),
+            &token,
+            Some(json!({"location": "eastus"})),
+        )
+        .await;
+    }
+    let (_, first) = json_of(
+        env.arm(
+            Method::GET,
+            &format!("{}/resourcegroups?{RM}&$top=2", env.sub_path()),
+            &token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(first["value"].as_array().unwrap().len(), 2);
+    let next = first["nextLink"].as_str().unwrap();
+    assert!(next.starts_with(&env.info().azure_management));
+    let r = env.http.get(next).bearer_auth(&token).send().await.unwrap();
+    let (_, second) = json_of(r).await;
+    assert_eq!(second["value"].as_array().unwrap().len(), 1);
+    assert!(second.get("nextLink").is_none());
+    let (_, all) = json_of(
+        env.arm(
+            Method::GET,
+            &format!("{}/resourcegroups?{RM}", env.sub_path()),
+            &token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(all["value"].as_array().unwrap().len(), 3);
+    assert!(all.get("nextLink").is_none());
+}
+
+#[tokio::test]
+async fn unknown_routes_answer_in_each_hosts_shape() {
+    let env = start().await;
+    let token = env.azure_token().await;
+    let (status, body) = json_of(
+        env.arm(
+            Method::GET,
+            "/providers/Microsoft.Nothing/things?api-version=2025-04-01",
+            &token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert!(body["error"]["code"].is_string());
+    let r = env
+        .http
+        .get(format!("{}/api/v2/users", env.info().auth0_domain))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(r).await;
+    assert_eq!(
+        (status.as_u16(), body["statusCode"].as_u64()),
+        (404, Some(404))
+    );
+}

@@ -1,6 +1,7 @@
 //! Conformance and scenario tests of the cloud sandbox, over real HTTP with reqwest. One test binary
 //! (modules per area) so the suite links once.
 
+mod admin;
 mod auth0_api;
 mod azure_arm;
 mod binary;

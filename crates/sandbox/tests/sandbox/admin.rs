@@ -1,0 +1,166 @@
+//! The admin surface over HTTP: page, state (credentials redacted), request log, faults, clock, logs.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::{json_of, start};
+
+#[tokio::test]
+async fn page_and_state_show_what_exists_without_secrets() {
+    let env = start().await;
+    let admin = env.info().admin_url.clone();
+    let page = env.http.get(format!("{admin}/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("<h1>Cloud sandbox</h1>")
+    );
+    let state = env.admin_get("/state").await;
+    assert_eq!(
+        state["azure"]["subscriptions"][0]["subscription_id"],
+        env.info().subscription_id
+    );
+    let text = state.to_string();
+    assert!(!text.contains(&env.info().auth0_client_secret));
+    assert!(!text.contains(&env.info().azure_client_secret));
+    assert!(!text.contains(&env.info().users[0].password));
+}
+
+#[tokio::test]
+async fn request_log_lists_emulated_requests_only() {
+    let env = start().await;
+    let admin = env.info().admin_url.clone();
+    let token = env.auth0_token().await;
+    env.auth0(Method::GET, "/log-streams", &token, None).await;
+    env.admin_get("/state").await;
+    let requests = env.admin_get("/requests").await;
+    let list = requests.as_array().unwrap();
+    assert_eq!(list.len(), 2, "admin calls are not logged: {requests}");
+    assert_eq!(
+        (
+            list[0]["method"].as_str(),
+            list[0]["path"].as_str(),
+            list[0]["cloud"].as_str()
+        ),
+        (Some("POST"), Some("/oauth/token"), Some("auth0"))
+    );
+    assert_eq!(list[0]["write"], true);
+    assert_eq!(
+        (list[1]["status"].as_u64(), list[1]["write"].as_bool()),
+        (Some(200), Some(false))
+    );
+    let writes = env.admin_get("/requests?write=true").await;
+    assert_eq!(writes.as_array().unwrap().len(), 1);
+    assert_eq!(
+        env.http
+            .delete(format!("{admin}/requests"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert_eq!(env.admin_get("/requests").await, json!([]));
+}
+
+#[tokio::test]
+async fn faults_and_clock_through_the_admin_api() {
+    let env = start().await;
+    let admin = env.info().admin_url.clone();
+    let rule = json!({"kind": {"type": "server_error", "status": 502}, "cloud": "auth0", "path_contains": "/log-streams", "times": 1});
+    assert_eq!(env.admin_post("/faults/rules", rule).await.status(), 200);
+    let token = env.auth0_token().await;
+    assert_eq!(
+        env.auth0(Method::GET, "/log-streams", &token, None)
+            .await
+            .status(),
+        502
+    );
+    assert_eq!(
+        env.auth0(Method::GET, "/log-streams", &token, None)
+            .await
+            .status(),
+        200
+    );
+    let bad = env
+        .admin_post("/faults/rules", json!({"kind": {"type": "explode"}}))
+        .await;
+    assert_eq!(bad.status(), 400);
+    let r = env
+        .http
+        .put(format!("{admin}/faults"))
+        .json(&json!({"token_lifetime_secs": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let before: Value = env.admin_get("/clock").await;
+    let (status, after) = json_of(
+        env.admin_post("/clock/advance", json!({"seconds": 10}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        after["now_ms"].as_i64().unwrap() - before["now_ms"].as_i64().unwrap(),
+        10_000
+    );
+    assert_eq!(
+        env.auth0(Method::GET, "/log-streams", &token, None)
+            .await
+            .status(),
+        401,
+        "token outlived the fault lifetime"
+    );
+    assert_eq!(
+        env.http
+            .delete(format!("{admin}/faults"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert_eq!(
+        env.auth0(Method::GET, "/log-streams", &token, None)
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn any_log_entry_can_be_written() {
+    let env = start().await;
+    let (status, entry) = json_of(
+        env.admin_post(
+            "/logs",
+            json!({"type": "sapi", "description": "Update a client"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(entry["log_id"].is_string() && entry["date"].is_string());
+    let token = env.auth0_token().await;
+    let (_, logs) = json_of(
+        env.auth0(Method::GET, "/logs?q=type:sapi", &token, None)
+            .await,
+    )
+    .await;
+    assert_eq!(logs[0]["description"], "Update a client");
+    assert_eq!(
+        env.admin_post("/logs", json!({"no": "type"}))
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        env.admin_post("/simulate", json!({"kind": "teleport"}))
+            .await
+            .status(),
+        400
+    );
+}
