@@ -37,6 +37,9 @@ pub struct Args {
     /// Divide real waiting (delivery retries, publish retries) by this factor.
     #[arg(long, default_value_t = 600)]
     pub time_compression: u32,
+    /// Seconds an Auth0 stream may keep failing before it is suspended (divided by --time-compression).
+    #[arg(long, value_name = "SECONDS", default_value_t = 7 * 86_400)]
+    pub suspend_stream_after: u64,
     /// Start with a frozen clock that only moves through POST /_sandbox/clock/advance.
     #[arg(long)]
     pub frozen_clock: bool,
@@ -184,6 +187,7 @@ impl Args {
             },
             time_compression: self.time_compression.max(1),
             frozen_clock: self.frozen_clock,
+            suspend_stream_after: Duration::from_secs(self.suspend_stream_after),
             extra_users,
             extra_subscriptions: self.seed_subscriptions.clone(),
             extra_resource_groups,

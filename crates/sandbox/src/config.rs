@@ -34,7 +34,8 @@ pub struct SandboxConfig {
     pub time_compression: u32,
     /// Start with a frozen clock that moves only when advanced (tests), instead of following wall time.
     pub frozen_clock: bool,
-    /// How long (sandbox time) an Auth0 stream may keep failing to publish before Auth0 suspends it.
+    /// How long an Auth0 stream may keep failing to publish before Auth0 suspends it (Auth0: 7 days),
+    /// divided by `time_compression` and measured on the sandbox clock.
     pub suspend_stream_after: Duration,
     /// How long (sandbox time) a new partner topic may stay `NeverActivated` before Azure deletes it.
     pub partner_topic_activation_window: Duration,

@@ -186,7 +186,10 @@ fn record_publish_failure(shared: &Shared, stream_id: &str, entry: &Value, reaso
         finished_ms: Some(now),
         ..EventRecord::default()
     });
-    let suspend_after = shared.config.suspend_stream_after.as_millis() as i64;
+    // Auth0 suspends after days of failures; the sandbox compresses that like its other waits.
+    let suspend_after = shared
+        .compressed(shared.config.suspend_stream_after)
+        .as_millis() as i64;
     if let Some(stream) = world.auth0.streams.iter_mut().find(|s| s.id == stream_id) {
         stream.delivery_errors.push(json!({
             "date": rfc3339_ms(now),

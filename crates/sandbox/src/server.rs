@@ -394,7 +394,9 @@ async fn emulated_api(
     for decision in decisions {
         match decision {
             Decision::Delay(delay) => tokio::time::sleep(delay).await,
-            Decision::TooManyRequests(secs) => injected = Some(too_many(cloud, secs)),
+            Decision::TooManyRequests(secs) => {
+                injected = Some(too_many(cloud, secs, shared.clock.now_secs()))
+            }
             Decision::ServerError(status) => injected = Some(server_error(cloud, status)),
         }
     }
@@ -423,7 +425,7 @@ async fn emulated_api(
     response
 }
 
-fn too_many(cloud: &str, retry_after: u64) -> Response {
+fn too_many(cloud: &str, retry_after: u64, now_secs: i64) -> Response {
     let mut response = match cloud {
         "auth0" => auth0_error(
             StatusCode::TOO_MANY_REQUESTS,
@@ -444,6 +446,19 @@ fn too_many(cloud: &str, retry_after: u64) -> Response {
     };
     if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
         response.headers_mut().insert("retry-after", value);
+    }
+    if cloud == "auth0" {
+        // Auth0 clients may rely on x-ratelimit-reset when Retry-After is absent; give both.
+        let reset = now_secs + retry_after as i64;
+        for (name, value) in [
+            ("x-ratelimit-limit", "0".to_owned()),
+            ("x-ratelimit-remaining", "0".to_owned()),
+            ("x-ratelimit-reset", reset.to_string()),
+        ] {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                response.headers_mut().insert(name, value);
+            }
+        }
     }
     response
 }

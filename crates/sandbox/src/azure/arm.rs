@@ -204,9 +204,19 @@ pub async fn dispatch(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let correlation = headers.get("x-ms-correlation-request-id").cloned();
+    let echo = |mut response: Response| {
+        // ARM echoes a client-chosen correlation id, so clients can quote their own id to the user.
+        if let Some(id) = &correlation {
+            response
+                .headers_mut()
+                .insert("x-ms-correlation-request-id", id.clone());
+        }
+        with_arm_headers(response)
+    };
     let (object_id, role) = match authenticate(&shared, &headers) {
         Ok(who) => who,
-        Err(response) => return response,
+        Err(response) => return echo(response),
     };
     let segments: Vec<String> = uri
         .path()
@@ -224,7 +234,7 @@ pub async fn dispatch(
         role,
     };
     let response = route(&ctx).unwrap_or_else(|response| response);
-    with_arm_headers(response)
+    echo(response)
 }
 
 fn no_route(ctx: &Ctx) -> Response {

@@ -409,3 +409,28 @@ async fn unknown_routes_answer_in_each_hosts_shape() {
         (404, Some(404))
     );
 }
+
+#[tokio::test]
+async fn a_client_correlation_id_is_echoed() {
+    let env = start().await;
+    let token = env.azure_token().await;
+    let r = env
+        .http
+        .get(format!(
+            "{}/subscriptions?api-version=2022-12-01",
+            env.info().azure_management
+        ))
+        .bearer_auth(&token)
+        .header(
+            "x-ms-correlation-request-id",
+            "11111111-2222-3333-4444-555555555555",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["x-ms-correlation-request-id"],
+        "11111111-2222-3333-4444-555555555555"
+    );
+    assert!(r.headers().contains_key("x-ms-request-id"));
+}
