@@ -9,7 +9,7 @@ UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.jso
 # A window needs a display: use the real one when there is one, else a virtual one.
 HEADLESS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),,xvfb-run -a --server-args="-screen 0 1280x900x24")
 
-.PHONY: help deps run test lint test-rust test-ui test-browser test-e2e app ui bindings clean
+.PHONY: help deps run test lint test-rust test-keychain test-ui test-browser test-e2e app ui bindings clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -22,7 +22,7 @@ run: deps app ## Launch the wizard
 	  echo "No display: run 'xvfb-run make run' to open the window on a virtual display." >&2; exit 1; fi
 	$(APP_BINARY)
 
-test: deps lint test-rust test-ui test-browser test-e2e ## Run every test and lint
+test: deps lint test-rust test-keychain test-ui test-browser test-e2e ## Run every test and lint
 	@echo "make test: every lint and test passed"
 
 ui/dist/index.html: $(UI_SOURCES) ui/package-lock.json
@@ -44,6 +44,15 @@ test-rust: ui ## Rust unit and integration tests (the app on Tauri's mock runtim
 	else \
 	  cargo test --workspace --locked --no-fail-fast; \
 	fi
+
+# The keyring gets a throwaway data folder, so no test keyring lands in the user's own.
+test-keychain: ## The keychain code against a real Secret Service, and with none at all
+	export XDG_DATA_HOME="$$(mktemp -d)"; \
+	dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
+	  cargo test -p keychain --locked --test secret_service -- --ignored stores_reads_and_deletes'; \
+	rm -rf "$$XDG_DATA_HOME"
+	env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR=/nonexistent \
+	  cargo test -p keychain --locked --test secret_service -- --ignored without_a_secret_service
 
 test-ui: ## Front-end component tests (vitest, jsdom)
 	cd ui && npm run --silent test:unit
