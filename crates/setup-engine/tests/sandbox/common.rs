@@ -13,9 +13,10 @@ use setup_engine::{
 };
 use time::OffsetDateTime;
 
-/// The engine reads the sandbox's clock (so expiry decisions agree with it) and waits only a token
-/// moment for any requested delay: retries and polls still happen in order, but tests do not sit out
-/// `Retry-After` seconds. Requested waits are summed so tests can see that waiting happened.
+/// Virtual time shared by the engine and the sandbox: the engine reads the sandbox's (frozen) clock, so
+/// expiry decisions agree with it, and every wait the engine asks for moves that clock forward by the
+/// same amount after a token real pause. Retries and polls therefore happen in order and registration
+/// delays elapse, without tests sitting out real seconds. Requested waits are kept for assertions.
 #[derive(Debug, Clone)]
 pub struct SandboxTime {
     clock: cloud_sandbox::Clock,
@@ -29,6 +30,7 @@ impl Clock for SandboxTime {
 
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         self.requested.lock().unwrap().push(duration);
+        self.clock.advance(duration);
         Box::pin(tokio::time::sleep(duration.min(Duration::from_millis(2))))
     }
 }

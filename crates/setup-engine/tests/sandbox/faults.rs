@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use cloud_sandbox::{FaultKind, FaultRule, SandboxConfig};
-use setup_engine::{Auth0Credentials, ErrorCode, Secret, StepId, Unobserved};
+use setup_engine::{Auth0Credentials, Clock, ErrorCode, Secret, StepId, Unobserved};
 
 use crate::common::{Recorder, start, start_with};
 
@@ -273,4 +273,107 @@ async fn an_expired_topic_is_explained_with_the_way_out() {
     let error = world.engine().run(&inputs, &Unobserved).await.unwrap_err();
     assert_eq!(error.code, ErrorCode::PartnerTopicExpired, "{error:?}");
     assert!(error.remedy.contains("Delete the log stream"), "{error:?}");
+}
+
+#[tokio::test]
+async fn provider_registration_is_waited_for_with_backoff() {
+    let world =
+        start_with(SandboxConfig::for_tests().with_registration_delay(Duration::from_secs(30)))
+            .await;
+    let engine = world.engine();
+    assert!(
+        engine
+            .run(&world.inputs(), &Unobserved)
+            .await
+            .unwrap()
+            .complete
+    );
+    let waits = world.time.requested.lock().unwrap().clone();
+    assert_eq!(
+        waits[0],
+        Duration::from_millis(25),
+        "polling starts fast: {waits:?}"
+    );
+    assert!(
+        waits.windows(2).take(5).all(|w| w[1] >= w[0]),
+        "then backs off: {waits:?}"
+    );
+    assert!(engine.stats().poll_wait >= Duration::from_secs(30));
+}
+
+#[tokio::test]
+async fn provider_registration_is_not_waited_for_forever() {
+    let world =
+        start_with(SandboxConfig::for_tests().with_registration_delay(Duration::from_secs(3600)))
+            .await;
+    let error = world
+        .engine()
+        .run(&world.inputs(), &Unobserved)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.code,
+        ErrorCode::ProviderRegistrationTimeout,
+        "{error:?}"
+    );
+    assert!(error.remedy.contains("again later"));
+}
+
+#[tokio::test]
+async fn other_authorized_partners_are_kept() {
+    let world = start().await;
+    let inputs = world.inputs();
+    let engine = world.engine();
+    engine
+        .run_until(&inputs, &Unobserved, StepId::PrepareAzure)
+        .await
+        .unwrap();
+    // Someone authorizes another partner in the group, then Auth0's authorization runs out.
+    let other = "11111111-0000-0000-0000-000000000000";
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(format!(
+            "{}/{}/oauth2/v2.0/token",
+            world.info.azure_authority, world.info.azure_tenant_id
+        ))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", world.info.azure_client_id.as_str()),
+            ("client_secret", world.info.azure_client_secret.as_str()),
+            ("scope", "https://management.azure.com/.default"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = format!(
+        "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.EventGrid/partnerConfigurations/default/authorizePartner?api-version=2025-02-15",
+        world.info.azure_management, inputs.subscription_id, inputs.resource_group
+    );
+    let until = (world.time.now() + Duration::from_secs(30 * 86_400))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let answer = http
+        .post(url)
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .json(
+            &serde_json::json!({"partnerRegistrationImmutableId": other, "partnerName": "Other",
+                                  "authorizationExpirationTimeInUtc": until}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{:?}", answer.text().await);
+    world
+        .sandbox
+        .handle()
+        .advance(Duration::from_secs(8 * 86_400));
+    assert!(engine.run(&inputs, &Unobserved).await.unwrap().complete);
+    let state = world.sandbox.handle().state().to_string();
+    assert!(
+        state.contains(other),
+        "the other partner is still authorized"
+    );
 }

@@ -196,3 +196,71 @@ async fn a_stream_with_the_same_name_and_another_sink_is_explained() {
     let status = engine.status(&inputs).await.unwrap();
     assert_eq!(status.steps[1].state, StepState::Attention);
 }
+
+#[tokio::test]
+async fn after_setup_the_clients_read_the_full_url_metrics_and_logs() {
+    use std::sync::Arc;
+    let world = start().await;
+    let inputs = world.inputs();
+    let report = world.engine().run(&inputs, &Unobserved).await.unwrap();
+    let topic = report.partner_topic.clone().unwrap();
+    let endpoints = azure_client::AzureEndpoints::for_cloud(&azure_client::AzureCloud::Custom {
+        authority: world.info.azure_authority.clone(),
+        management: world.info.azure_management.clone(),
+    })
+    .unwrap();
+    let credential = azure_client::service_principal_credential(
+        &endpoints,
+        &world.info.azure_tenant_id,
+        &world.info.azure_client_id,
+        &setup_engine::Secret::new(world.info.azure_client_secret.clone()),
+    )
+    .unwrap();
+    let transport = cloud_http::Transport::new(
+        Default::default(),
+        Arc::new(setup_engine::SystemClock),
+        Arc::new(|| 0.5),
+    )
+    .unwrap();
+    let azure = azure_client::AzureClient::new(endpoints, credential, transport);
+    let (sub, rg) = (
+        inputs.subscription_id.as_str(),
+        inputs.resource_group.as_str(),
+    );
+    let full = azure
+        .get_event_subscription_full_url(sub, rg, &topic, &inputs.event_subscription_name)
+        .await
+        .unwrap();
+    assert_eq!(
+        full.expose(),
+        inputs.destination.webhook_url.as_deref().unwrap()
+    );
+    assert_eq!(format!("{full}"), "***");
+    let found = azure
+        .get_partner_topic(sub, rg, &topic)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(found.is_activated());
+    let metrics = azure
+        .get_metrics(&found.id, &["PublishSuccessCount", "DeliverySuccessCount"])
+        .await
+        .unwrap();
+    let names: Vec<&str> = metrics
+        .value
+        .iter()
+        .map(|m| m.name.value.as_str())
+        .collect();
+    assert_eq!(names, vec!["PublishSuccessCount", "DeliverySuccessCount"]);
+    azure
+        .delete_event_subscription(sub, rg, &topic, &inputs.event_subscription_name)
+        .await
+        .unwrap();
+    assert!(
+        azure
+            .get_event_subscription(sub, rg, &topic, &inputs.event_subscription_name)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -1,0 +1,105 @@
+//! The Auth0 client against the sandbox's tenant over HTTP: token, scopes, every log-stream call, log search,
+//! and the mapping of Auth0's errors.
+
+use std::sync::Arc;
+
+use auth0_client::{
+    Auth0Client, Auth0Credentials, Auth0Error, NewEventGridSink, NewEventGridStream,
+    REQUIRED_SCOPES,
+};
+use cloud_http::{RetryPolicy, Secret, SystemClock, Transport};
+use cloud_sandbox::{Sandbox, SandboxConfig, SandboxInfo};
+
+fn client(info: &SandboxInfo, secret: &str) -> Auth0Client {
+    let transport = Transport::new(
+        RetryPolicy::default(),
+        Arc::new(SystemClock),
+        Arc::new(|| 0.5),
+    )
+    .unwrap();
+    Auth0Client::new(
+        &info.auth0_domain,
+        None,
+        Auth0Credentials::ClientCredentials {
+            client_id: info.auth0_client_id.clone(),
+            client_secret: Secret::new(secret.to_owned()),
+        },
+        transport,
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn log_streams_round_trip() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let auth0 = client(&info, &info.auth0_client_secret);
+    auth0.require_scopes(&REQUIRED_SCOPES).await.unwrap();
+    assert!(
+        auth0
+            .scopes()
+            .await
+            .unwrap()
+            .unwrap()
+            .iter()
+            .any(|s| s == "read:logs")
+    );
+
+    // No Azure side is prepared, so the sandbox (like Auth0) refuses to create the partner topic.
+    let stream = NewEventGridStream::new(
+        "s1",
+        NewEventGridSink {
+            azure_subscription_id: info.subscription_id.clone(),
+            azure_region: "westeurope".into(),
+            azure_resource_group: "nowhere".into(),
+        },
+    );
+    let refused = auth0.create_event_grid_stream(&stream).await.unwrap_err();
+    assert!(
+        matches!(refused, Auth0Error::Api { status: 400, .. }),
+        "{refused:?}"
+    );
+
+    let all = auth0.list_log_streams().await.unwrap();
+    assert!(all.iter().all(|s| s.name != "s1"));
+    assert!(auth0.get_log_stream("lst_missing").await.unwrap().is_none());
+    auth0.delete_log_stream("lst_missing").await.unwrap();
+    let logs = auth0.search_logs("type:seccft", 10).await.unwrap();
+    assert!(
+        logs.iter().any(|l| l.kind.as_deref() == Some("seccft")),
+        "our token exchange is logged: {logs:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_secret_is_invalid_credentials() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let error = client(&info, "wrong").list_log_streams().await.unwrap_err();
+    assert!(
+        matches!(error, Auth0Error::InvalidCredentials { .. }),
+        "{error:?}"
+    );
+    assert!(
+        !format!("{error:?}").contains("wrong"),
+        "the secret is not echoed"
+    );
+}
+
+#[tokio::test]
+async fn plain_http_off_this_machine_is_refused() {
+    let transport = Transport::new(
+        RetryPolicy::default(),
+        Arc::new(SystemClock),
+        Arc::new(|| 0.5),
+    )
+    .unwrap();
+    let error = Auth0Client::new(
+        "http://acme.auth0.com",
+        None,
+        Auth0Credentials::ManagementToken(Secret::new("t")),
+        transport,
+    )
+    .unwrap_err();
+    assert!(matches!(error, Auth0Error::Endpoint(_)));
+}
