@@ -87,6 +87,11 @@ impl Auth0Client {
         &self.transport
     }
 
+    /// The Management API audience; its host is the tenant's canonical domain even behind a custom domain.
+    pub fn audience(&self) -> &str {
+        &self.audience
+    }
+
     /// The granted scopes, when the token says (a JWT). Acquires a token if needed.
     pub async fn scopes(&self) -> Result<Option<Vec<String>>, Auth0Error> {
         Ok(self.token(false).await?.scopes)

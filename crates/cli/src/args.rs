@@ -77,6 +77,9 @@ pub struct Settings {
     /// The Auth0 tenant's domain, e.g. acme.eu.auth0.com (or a custom domain).
     #[arg(long)]
     pub auth0_domain: Option<String>,
+    /// Management API audience when --auth0-domain is a custom domain [default: https://{domain}/api/v2/].
+    #[arg(long)]
+    pub auth0_audience: Option<String>,
     /// Name of the Auth0 log stream [default: "Azure Event Grid"].
     #[arg(long)]
     pub stream_name: Option<String>,

@@ -28,6 +28,7 @@ pub fn merge(flags: Settings) -> Result<Settings, SetupError> {
     Ok(Settings {
         config: flags.config,
         auth0_domain: flags.auth0_domain.or(file.auth0_domain),
+        auth0_audience: flags.auth0_audience.or(file.auth0_audience),
         stream_name: flags.stream_name.or(file.stream_name),
         subscription_id: flags.subscription_id.or(file.subscription_id),
         resource_group: flags.resource_group.or(file.resource_group),
@@ -228,7 +229,7 @@ pub fn connection(s: &Settings, env: Env<'_>) -> Result<Connection, SetupError> 
     };
     Ok(Connection {
         auth0,
-        auth0_audience: None,
+        auth0_audience: s.auth0_audience.clone(),
         azure_cloud,
         azure,
     })

@@ -5,6 +5,7 @@
 mod engine;
 mod error;
 mod inputs;
+mod ipc;
 mod progress;
 mod steps;
 mod validate;
@@ -18,6 +19,7 @@ pub use inputs::{
     DeadLetterInput, DeliveryRetryInput, DestinationInput, DestinationKind, PiiInput, SetupInputs,
     default_authorization_days,
 };
+pub use ipc::typescript_declarations;
 pub use progress::{PROGRESS_VERSION, ProgressFile, ProgressStore, SetupProgress, setup_key};
 pub use steps::{STEPS, StepId, StepState, StepStatus};
 pub use validate::{ValidationContext, validate, validate_all};

@@ -123,9 +123,11 @@ pub(crate) struct Facts {
     pub topic: Option<PartnerTopic>,
 }
 
-/// `host[:port]` of the tenant, as it appears in a partner topic's `source`.
+/// `host[:port]` of the tenant, as it appears in a partner topic's `source`: taken from the Management API
+/// audience, which names the canonical domain even when the tenant is reached through a custom domain.
 pub(crate) fn tenant_host(auth0: &Auth0Client) -> String {
-    let url = auth0.base_url();
+    let audience = url::Url::parse(auth0.audience()).ok();
+    let url = audience.as_ref().unwrap_or(auth0.base_url());
     let host = url.host_str().unwrap_or_default().to_lowercase();
     match url.port() {
         Some(port) => format!("{host}:{port}"),

@@ -1,0 +1,56 @@
+//! The engine's types that cross IPC, declared for TypeScript in one place so the desktop app's bindings
+//! file can include them all (ts-rs `decl`, in dependency order: referenced types first).
+
+use ts_rs::{Config, TS};
+
+use crate::engine::{SetupEvent, SetupReport};
+use crate::error::{ErrorCode, SetupError};
+use crate::inputs::{
+    DeadLetterInput, DeliveryRetryInput, DestinationInput, DestinationKind, PiiInput, SetupInputs,
+};
+use crate::progress::SetupProgress;
+use crate::steps::{StepId, StepState, StepStatus};
+
+/// `type X = ...` declarations (without `export`) for every IPC type of the engine.
+pub fn typescript_declarations(cfg: &Config) -> Vec<String> {
+    vec![
+        ErrorCode::decl(cfg),
+        SetupError::decl(cfg),
+        DestinationKind::decl(cfg),
+        DestinationInput::decl(cfg),
+        DeliveryRetryInput::decl(cfg),
+        DeadLetterInput::decl(cfg),
+        PiiInput::decl(cfg),
+        SetupInputs::decl(cfg),
+        StepId::decl(cfg),
+        StepState::decl(cfg),
+        StepStatus::decl(cfg),
+        SetupReport::decl(cfg),
+        SetupEvent::decl(cfg),
+        SetupProgress::decl(cfg),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_error_and_step_types_declare_the_shapes_the_ui_branches_on() {
+        let all = typescript_declarations(&Config::new()).join("\n");
+        assert!(
+            all.contains(
+                "type SetupError = { code: ErrorCode, message: string, remedy: string, field: string | null, correlation_id: string | null, }"
+            ),
+            "{all}"
+        );
+        assert!(all.contains("\"invalid_input\""), "{all}");
+        assert!(
+            all.contains(
+                "\"prepare_azure\" | \"create_stream\" | \"activate_topic\" | \"subscribe\""
+            ),
+            "{all}"
+        );
+        assert!(all.contains("\"event\": \"step_failed\""), "{all}");
+    }
+}
