@@ -134,6 +134,8 @@ pub(crate) struct Shared {
     /// Bounds concurrent webhook deliveries (Event Grid also limits concurrency per destination), so a
     /// burst of events does not open thousands of connections at once.
     pub delivery_slots: tokio::sync::Semaphore,
+    /// Per batched event subscription, the events waiting to go out together.
+    pub batches: Mutex<std::collections::HashMap<String, pipeline::BatchQueue>>,
     pub dirty: Notify,
     /// Log entries, publishes and deliveries not yet finished.
     pub in_flight: std::sync::atomic::AtomicUsize,
@@ -248,6 +250,7 @@ impl Sandbox {
             pipeline: pipeline_tx,
             http,
             delivery_slots: tokio::sync::Semaphore::new(64),
+            batches: Mutex::new(std::collections::HashMap::new()),
             dirty: Notify::new(),
             in_flight: std::sync::atomic::AtomicUsize::new(0),
             progress: Notify::new(),

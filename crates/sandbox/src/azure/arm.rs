@@ -124,12 +124,12 @@ impl Ctx<'_> {
 }
 
 fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<(String, String), Response> {
+    let tenant_id = shared.world().azure.tenant_id.clone();
     let unauthorized = |code: &str, message: &str| {
         let mut response = arm_error(StatusCode::UNAUTHORIZED, code, message);
         if let Ok(v) = format!(
             "Bearer authorization_uri=\"{}/{}\", error=\"invalid_token\"",
-            shared.urls.login,
-            shared.world().azure.tenant_id
+            shared.urls.login, tenant_id
         )
         .parse()
         {
@@ -179,15 +179,18 @@ fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<(String, String)
         ));
     }
     let oid = claims["oid"].as_str().unwrap_or("").to_owned();
-    let world = shared.world();
-    if claims["tid"].as_str() != Some(world.azure.tenant_id.as_str()) {
+    if claims["tid"].as_str() != Some(tenant_id.as_str()) {
         return Err(unauthorized(
             "InvalidAuthenticationTokenTenant",
             "The access token is from the wrong issuer. It must match the tenant associated with this subscription.",
         ));
     }
-    match world.principal_by_object_id(&oid) {
-        Some(principal) => Ok((oid, principal.role.clone())),
+    let role = shared
+        .world()
+        .principal_by_object_id(&oid)
+        .map(|p| p.role.clone());
+    match role {
+        Some(role) => Ok((oid, role)),
         None => Err(unauthorized(
             "InvalidAuthenticationToken",
             "The access token's principal does not exist in this tenant.",

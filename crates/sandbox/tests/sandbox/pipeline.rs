@@ -360,3 +360,49 @@ async fn paused_streams_do_not_publish() {
         1.0
     );
 }
+
+#[tokio::test]
+async fn batched_webhooks_receive_cloudevents_batches() {
+    let env = start().await;
+    let (azure, topic) = ready(&env, None).await;
+    let hook = webhook::start(true).await;
+    let path = format!(
+        "{}?api-version=2025-02-15",
+        env.eg_path(
+            "rg",
+            &format!("partnerTopics/{topic}/eventSubscriptions/batched")
+        )
+    );
+    let body = json!({"properties": {"eventDeliverySchema": "CloudEventSchemaV1_0", "destination": {"endpointType": "WebHook",
+        "properties": {"endpointUrl": hook.url, "maxEventsPerBatch": 10, "preferredBatchSizeInKilobytes": 1024}}}});
+    let r = env.arm(Method::PUT, &path, &azure, Some(body)).await;
+    let operation = r.headers()["azure-asyncoperation"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        env.wait_operation(&azure, &operation).await["status"],
+        "Succeeded"
+    );
+    env.sandbox.handle().simulate(SimulationKind::Login, 25);
+    env.wait_idle().await;
+    let received = hook.hook.received.lock().unwrap().clone();
+    let mut total = 0;
+    for (headers, body) in &received {
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/cloudevents-batch+json")
+        );
+        let events = body.as_array().expect("a batch is an array, even of one");
+        assert!(!events.is_empty() && events.len() <= 10);
+        total += events.len();
+    }
+    assert_eq!(total, 25);
+    assert_eq!(events_of(&env, "delivered").len(), 25);
+    assert_eq!(
+        metric(&env, &azure, &topic, "DeliverySuccessCount").await,
+        25.0
+    );
+}
