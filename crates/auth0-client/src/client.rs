@@ -11,7 +11,7 @@ use tokio::sync::Mutex;
 use url::Url;
 
 use crate::error::Auth0Error;
-use crate::model::{LogEntry, LogStream, LogStreamStatus, NewEventGridStream};
+use crate::model::{LogEntry, LogStream, LogStreamStatus, LogStreamUpdate, NewEventGridStream};
 use crate::token::{
     CachedToken, TokenErrorResponse, TokenResponse, granted_scopes, jwt_expiry, scope_from_message,
 };
@@ -159,8 +159,27 @@ impl Auth0Client {
         id: &str,
         status: LogStreamStatus,
     ) -> Result<LogStream, Auth0Error> {
+        self.update_log_stream(
+            id,
+            &LogStreamUpdate {
+                status: Some(status),
+                filters: None,
+            },
+        )
+        .await
+    }
+
+    /// `PATCH /log-streams/{id}` with the fields that are set (the sink cannot be changed this way).
+    pub async fn update_log_stream(
+        &self,
+        id: &str,
+        update: &LogStreamUpdate,
+    ) -> Result<LogStream, Auth0Error> {
         let path = format!("api/v2/log-streams/{}", encode(id));
-        let body = serde_json::json!({ "status": status });
+        let body = serde_json::to_value(update).map_err(|e| Auth0Error::Decode {
+            context: "update body",
+            detail: e.to_string(),
+        })?;
         let response = self
             .call(Method::PATCH, &path, Some(body), Idempotency::Idempotent)
             .await?;

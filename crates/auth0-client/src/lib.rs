@@ -11,6 +11,7 @@ pub use client::{Auth0Client, Auth0Credentials, REQUIRED_SCOPES};
 pub use error::Auth0Error;
 pub use model::{
     EVENT_CATEGORIES, EVENT_GRID_REGIONS, EventGridSink, LogEntry, LogStream, LogStreamFilter,
-    LogStreamStatus, NewEventGridSink, NewEventGridStream, PiiConfig, PiiLogField, PiiMethod,
+    LogStreamStatus, LogStreamUpdate, NewEventGridSink, NewEventGridStream, PiiConfig, PiiLogField,
+    PiiMethod,
 };
 pub use token::granted_scopes;

@@ -193,6 +193,15 @@ impl NewEventGridStream {
     }
 }
 
+/// `UpdateLogStreamRequestContent`, limited to what the setup changes. An empty `filters` means every event.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LogStreamUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<LogStreamStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<LogStreamFilter>>,
+}
+
 /// A log entry; only the fields the product reads are typed.
 #[derive(Debug, Clone, Deserialize)]
 pub struct LogEntry {

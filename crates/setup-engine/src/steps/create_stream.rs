@@ -3,8 +3,8 @@
 //! the sink change), so the user is told to delete and re-create it.
 
 use auth0_client::{
-    LogStream, LogStreamFilter, LogStreamStatus, NewEventGridSink, NewEventGridStream, PiiConfig,
-    PiiLogField, PiiMethod,
+    LogStream, LogStreamFilter, LogStreamStatus, LogStreamUpdate, NewEventGridSink,
+    NewEventGridStream, PiiConfig, PiiLogField, PiiMethod,
 };
 
 use super::{Context, Facts, StepId, StepState, StepStatus};
@@ -16,7 +16,8 @@ const STEP: StepId = StepId::CreateStream;
 pub(crate) enum Plan {
     Nothing,
     Create,
-    Resume(String),
+    /// Resume it and/or set its event categories.
+    Update(String, LogStreamUpdate),
     Refuse(SetupError),
 }
 
@@ -54,26 +55,21 @@ pub(crate) async fn detect(ctx: &Context<'_>, facts: &mut Facts) -> Result<Detec
             plan: Plan::Refuse(error),
         });
     }
-    match stream.status {
-        Some(LogStreamStatus::Paused | LogStreamStatus::Suspended) => {
-            let state = stream
-                .status
-                .map(|s| format!("{s:?}").to_lowercase())
-                .unwrap_or_default();
-            Ok(Detection {
-                status: StepStatus::new(
-                    STEP,
-                    StepState::ToDo,
-                    format!(
-                        "The log stream \"{}\" ({}) exists but is {state}.",
-                        stream.name, stream.id
-                    ),
-                )
-                .with_actions(vec![format!("Resume the log stream \"{}\"", stream.name)]),
-                plan: Plan::Resume(stream.id),
-            })
-        }
-        _ => Ok(Detection {
+    let mut update = LogStreamUpdate::default();
+    let mut actions = Vec::new();
+    let mut problems = Vec::new();
+    if let Some(state @ (LogStreamStatus::Paused | LogStreamStatus::Suspended)) = stream.status {
+        problems.push(format!("is {}", format!("{state:?}").to_lowercase()));
+        actions.push(format!("Resume the log stream \"{}\"", stream.name));
+        update.status = Some(LogStreamStatus::Active);
+    }
+    if categories(&stream.filters) != categories(&wanted_filters(inputs)) {
+        problems.push("streams other event categories than requested".to_owned());
+        actions.push(format!("Set the event categories of \"{}\"", stream.name));
+        update.filters = Some(wanted_filters(inputs));
+    }
+    if actions.is_empty() {
+        return Ok(Detection {
             status: StepStatus::new(
                 STEP,
                 StepState::Done,
@@ -83,8 +79,39 @@ pub(crate) async fn detect(ctx: &Context<'_>, facts: &mut Facts) -> Result<Detec
                 ),
             ),
             plan: Plan::Nothing,
-        }),
+        });
     }
+    Ok(Detection {
+        status: StepStatus::new(
+            STEP,
+            StepState::ToDo,
+            format!(
+                "The log stream \"{}\" ({}) exists but {}.",
+                stream.name,
+                stream.id,
+                problems.join(" and ")
+            ),
+        )
+        .with_actions(actions),
+        plan: Plan::Update(stream.id, update),
+    })
+}
+
+fn wanted_filters(inputs: &SetupInputs) -> Vec<LogStreamFilter> {
+    inputs
+        .event_categories
+        .iter()
+        .map(|c| LogStreamFilter::category(c.clone()))
+        .collect()
+}
+
+/// The categories a filter list selects; empty means every event.
+fn categories(filters: &[LogStreamFilter]) -> std::collections::BTreeSet<&str> {
+    filters
+        .iter()
+        .filter(|f| f.kind == "category")
+        .map(|f| f.name.as_str())
+        .collect()
 }
 
 pub(crate) async fn apply(
@@ -95,11 +122,12 @@ pub(crate) async fn apply(
     let stream = match found.plan {
         Plan::Nothing => return Ok(found.status),
         Plan::Refuse(error) => return Err(error),
-        Plan::Resume(id) => {
-            ctx.applying(STEP, "Resuming the log stream");
-            ctx.auth0
-                .set_log_stream_status(&id, LogStreamStatus::Active)
-                .await?
+        Plan::Update(id, update) => {
+            ctx.applying(
+                STEP,
+                format!("Updating the log stream \"{}\"", ctx.inputs.stream_name),
+            );
+            ctx.auth0.update_log_stream(&id, &update).await?
         }
         Plan::Create => {
             ctx.applying(
@@ -138,11 +166,7 @@ fn new_stream(inputs: &SetupInputs) -> NewEventGridStream {
             azure_resource_group: inputs.resource_group.clone(),
         },
     );
-    stream.filters = inputs
-        .event_categories
-        .iter()
-        .map(|c| LogStreamFilter::category(c.clone()))
-        .collect();
+    stream.filters = wanted_filters(inputs);
     stream.pii_config = inputs.pii.as_ref().map(|pii| PiiConfig {
         log_fields: pii.log_fields.iter().filter_map(|f| pii_field(f)).collect(),
         method: if pii.method == "hash" {

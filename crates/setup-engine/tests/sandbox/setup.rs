@@ -264,3 +264,75 @@ async fn after_setup_the_clients_read_the_full_url_metrics_and_logs() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn changed_event_categories_update_the_stream_in_place() {
+    let world = start().await;
+    let engine = world.engine();
+    let mut inputs = world.inputs();
+    engine.run(&inputs, &Unobserved).await.unwrap();
+    inputs.event_categories = vec!["auth.signup.success".into()];
+    let plan = engine.plan(&inputs).await.unwrap();
+    assert_eq!(plan.steps[1].state, StepState::ToDo);
+    assert!(
+        plan.steps[1].actions[0].contains("event categories"),
+        "{:?}",
+        plan.steps[1]
+    );
+    let before = world.last_seq();
+    assert!(engine.run(&inputs, &Unobserved).await.unwrap().complete);
+    let writes = world.writes_since(before);
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert!(
+        writes[0].starts_with("PATCH") && writes[0].contains("/log-streams/"),
+        "{writes:?}"
+    );
+    let state = world.sandbox.handle().state().to_string();
+    assert!(state.contains("auth.signup.success"));
+    let before = world.last_seq();
+    engine.run(&inputs, &Unobserved).await.unwrap();
+    assert_eq!(world.writes_since(before), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_paused_stream_is_resumed() {
+    let world = start().await;
+    let engine = world.engine();
+    let inputs = world.inputs();
+    let report = engine.run(&inputs, &Unobserved).await.unwrap();
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(format!("{}/oauth/token", world.info.auth0_domain))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", world.info.auth0_client_id.as_str()),
+            ("client_secret", world.info.auth0_client_secret.as_str()),
+            ("audience", &format!("{}/api/v2/", world.info.auth0_domain)),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paused = http
+        .patch(format!(
+            "{}/api/v2/log-streams/{}",
+            world.info.auth0_domain,
+            report.stream_id.unwrap()
+        ))
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .json(&serde_json::json!({"status": "paused"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paused.status(), 200);
+    let status = engine.status(&inputs).await.unwrap();
+    assert!(
+        status.steps[1].summary.contains("paused"),
+        "{:?}",
+        status.steps[1]
+    );
+    assert!(engine.run(&inputs, &Unobserved).await.unwrap().complete);
+    assert_eq!(world.summary()["streams"][0]["status"], "active");
+}
