@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::{SandboxConfig, SeedUser};
-use crate::tokens::{random_guid, random_hex, random_token};
+use crate::tokens::{random_alphanumeric, random_guid, random_hex, random_token};
 
 /// Auth0's partner registration immutable id in Event Grid.
 pub const AUTH0_PARTNER_ID: &str = "804a11ca-ce9b-4158-8e94-3c8dc7a072ec";
@@ -318,7 +318,7 @@ impl World {
         World {
             auth0: Auth0State {
                 tenant: format!("sandbox-{}", &random_hex(3)),
-                m2m_client_id: random_token(24),
+                m2m_client_id: random_alphanumeric(32),
                 m2m_client_secret: random_token(48),
                 users,
                 ..Auth0State::default()

@@ -99,6 +99,16 @@ pub fn random_token(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// Random letters and digits (Auth0 client ids are 32 of them).
+pub fn random_alphanumeric(len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut buf = vec![0u8; len];
+    let _ = getrandom::fill(&mut buf);
+    buf.iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
 /// A random RFC 4122 version-4 GUID in lowercase.
 pub fn random_guid() -> String {
     let hex = random_hex(16);
@@ -157,6 +167,13 @@ mod tests {
             "other",
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         ));
+    }
+
+    #[test]
+    fn client_ids_are_alphanumeric() {
+        let id = random_alphanumeric(32);
+        assert_eq!(id.len(), 32);
+        assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()));
     }
 
     #[test]

@@ -406,3 +406,27 @@ async fn batched_webhooks_receive_cloudevents_batches() {
         25.0
     );
 }
+
+#[tokio::test]
+async fn events_past_their_time_to_live_are_dropped_with_that_reason() {
+    let env = start().await;
+    let (azure, topic) = ready(&env, None).await;
+    let hook = webhook::start(true).await;
+    let policy = json!({"retryPolicy": {"maxDeliveryAttempts": 30, "eventTimeToLiveInMinutes": 1}});
+    env.subscribe(&azure, "rg", &topic, "short-lived", &hook.url, policy)
+        .await;
+    hook.fail_first(100, 503);
+    env.sandbox.handle().simulate(SimulationKind::Login, 1);
+    env.wait_idle().await;
+    let dropped = events_of(&env, "dropped");
+    assert_eq!(dropped.len(), 1);
+    assert!(
+        dropped[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("TimeToLiveExceeded")
+    );
+    // Attempts at 0 s, 10 s and 40 s (Event Grid's schedule); the next would be at 100 s, past 60 s.
+    assert_eq!(dropped[0]["attempts"], 3);
+    assert_eq!(hook.count(), 0);
+}
