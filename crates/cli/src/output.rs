@@ -9,6 +9,7 @@ use setup_engine::{STEPS, SetupError, SetupEvent, SetupObserver, SetupReport, St
 pub struct Progress {
     terminal: bool,
     line_open: Mutex<bool>,
+    finished: Mutex<usize>,
 }
 
 impl Progress {
@@ -16,7 +17,19 @@ impl Progress {
         Self {
             terminal: std::io::stderr().is_terminal(),
             line_open: Mutex::new(false),
+            finished: Mutex::new(0),
         }
+    }
+
+    /// `[##--] ` for two of four steps finished.
+    fn bar(&self) -> String {
+        let done = *self.finished.lock().unwrap_or_else(|e| e.into_inner());
+        let total = STEPS.len();
+        format!(
+            "[{}{}] ",
+            "#".repeat(done),
+            "-".repeat(total.saturating_sub(done))
+        )
     }
 
     fn say(&self, text: &str, transient: bool) {
@@ -24,7 +37,11 @@ impl Progress {
         let mut open = self.line_open.lock().unwrap_or_else(|e| e.into_inner());
         if self.terminal {
             // \x1b[2K clears the line so a shorter message does not leave the end of a longer one.
-            let _ = write!(stderr, "\r\x1b[2K{text}");
+            let _ = write!(
+                stderr,
+                "\r\x1b[2K{}{text}",
+                if transient { self.bar() } else { String::new() }
+            );
             if !transient {
                 let _ = writeln!(stderr);
             }
@@ -55,10 +72,13 @@ impl SetupObserver for Progress {
                 &format!("[{}/{n}] waiting for {what} ...", position(*step)),
                 true,
             ),
-            SetupEvent::StepFinished { status } => self.say(
-                &format!("[{}/{n}] done: {}", position(status.step), status.summary),
-                false,
-            ),
+            SetupEvent::StepFinished { status } => {
+                *self.finished.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+                self.say(
+                    &format!("[{}/{n}] done: {}", position(status.step), status.summary),
+                    false,
+                )
+            }
             SetupEvent::StepFailed { step, error } => self.say(
                 &format!("[{}/{n}] failed: {}", position(*step), error.message),
                 false,

@@ -377,3 +377,24 @@ async fn other_authorized_partners_are_kept() {
         "the other partner is still authorized"
     );
 }
+
+#[tokio::test]
+async fn auth0_rate_limiting_is_waited_out_by_its_headers() {
+    // One Management API call per second: every second call of a run is throttled.
+    let config = SandboxConfig::for_tests().with_rate_limit(Some(cloud_sandbox::RateLimit {
+        limit: 1,
+        window: Duration::from_secs(1),
+    }));
+    let world = start_with(config).await;
+    let engine = world.engine();
+    assert!(
+        engine
+            .run(&world.inputs(), &Unobserved)
+            .await
+            .unwrap()
+            .complete
+    );
+    let throttled = world.requests().iter().filter(|r| r.status == 429).count();
+    assert!(throttled >= 1, "the tenant did throttle");
+    assert!(engine.stats().retries as usize >= throttled);
+}
