@@ -70,14 +70,20 @@ pub struct Args {
     /// Refuse every refresh token, as if revoked.
     #[arg(long)]
     pub fault_revoke_refresh_tokens: bool,
-    /// Seed another interactive user: NAME:PASSWORD[:ROLE] (role Owner, Contributor or Reader).
-    #[arg(long = "seed-user", value_name = "NAME:PASSWORD[:ROLE]")]
+    #[arg(
+        long = "seed-user",
+        value_name = "NAME:PASSWORD[:ROLE]",
+        help = "Seed another interactive user: NAME:PASSWORD[:ROLE] (role Owner, Contributor or Reader)"
+    )]
     pub seed_users: Vec<String>,
     /// Seed another Azure subscription with this display name.
     #[arg(long = "seed-subscription", value_name = "NAME")]
     pub seed_subscriptions: Vec<String>,
-    /// Seed a resource group in the default subscription: NAME[:LOCATION].
-    #[arg(long = "seed-resource-group", value_name = "NAME[:LOCATION]")]
+    #[arg(
+        long = "seed-resource-group",
+        value_name = "NAME[:LOCATION]",
+        help = "Seed a resource group in the default subscription: NAME[:LOCATION]"
+    )]
     pub seed_resource_groups: Vec<String>,
 }
 
