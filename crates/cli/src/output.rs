@@ -126,6 +126,22 @@ pub fn print_report(report: &SetupReport, json: bool, heading: &str) {
             println!("   - {action}");
         }
     }
+    if let Some(last) = report
+        .last_run
+        .as_ref()
+        .filter(|l| !l.updated_at.is_empty())
+    {
+        let finished: Vec<&str> = last.completed.iter().map(|s| s.title()).collect();
+        println!(
+            "Last run {}: finished {}.",
+            last.updated_at,
+            if finished.is_empty() {
+                "no step".to_owned()
+            } else {
+                finished.join(", ")
+            }
+        );
+    }
 }
 
 pub fn print_error(error: &SetupError, json: bool) {

@@ -71,6 +71,8 @@ pub struct SetupReport {
     pub complete: bool,
     pub stream_id: Option<String>,
     pub partner_topic: Option<String>,
+    /// What the progress file recorded of earlier runs of this setup (steps finished, when).
+    pub last_run: Option<SetupProgress>,
 }
 
 /// How to sign in to Azure.
@@ -251,7 +253,9 @@ impl Engine {
                 }
             }
         }
-        Ok(report(steps, &facts))
+        let mut report = report(steps, &facts);
+        report.last_run = Some(progress);
+        Ok(report)
     }
 
     fn auth0_client(&self, inputs: &SetupInputs) -> Result<Auth0Client, SetupError> {
@@ -290,7 +294,9 @@ impl Engine {
             activate_topic::detect(&ctx, &mut facts).await?.status,
             subscribe::detect(&ctx, &mut facts).await?.status,
         ];
-        Ok(report(steps, &facts))
+        let mut report = report(steps, &facts);
+        report.last_run = self.progress.get(&setup_key(inputs))?;
+        Ok(report)
     }
 }
 
@@ -328,6 +334,7 @@ fn report(steps: Vec<StepStatus>, facts: &Facts) -> SetupReport {
         steps,
         stream_id: facts.stream.as_ref().map(|s| s.id.clone()),
         partner_topic: facts.topic.as_ref().map(|t| t.name.clone()),
+        last_run: None,
     }
 }
 

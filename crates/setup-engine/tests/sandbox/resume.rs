@@ -45,6 +45,11 @@ async fn stopped_after_each_step_then_resumed_ends_like_an_uninterrupted_run() {
             .unwrap()
             .unwrap();
         assert_eq!(saved.completed.last(), Some(&last));
+        let status = world.engine().status(&inputs).await.unwrap();
+        assert_eq!(
+            status.last_run.as_ref().map(|l| l.completed.clone()),
+            Some(saved.completed.clone())
+        );
         let report = world.engine().run(&inputs, &Unobserved).await.unwrap();
         assert!(report.complete, "after {last:?}: {report:#?}");
         assert_eq!(world.summary(), expected, "resumed after {last:?}");
