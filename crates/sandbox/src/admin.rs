@@ -34,6 +34,10 @@ pub fn router() -> Router<Arc<Shared>> {
             get(faults).put(set_faults).delete(clear_faults),
         )
         .route("/_sandbox/faults/rules", post(add_fault_rule))
+        .route(
+            "/_sandbox/rate-limit",
+            get(rate_limit).put(set_rate_limit).delete(clear_rate_limit),
+        )
         .route("/_sandbox/clock", get(clock))
         .route("/_sandbox/clock/advance", post(advance_clock))
         .route("/_sandbox/wait-idle", post(wait_idle))
@@ -73,6 +77,7 @@ pub fn state_json(shared: &Shared) -> Value {
     body["clock"] =
         json!({"now": rfc3339_ms(shared.clock.now_ms()), "frozen": shared.clock.is_frozen()});
     body["faults"] = serde_json::to_value(&*shared.faults()).unwrap_or(Value::Null);
+    body["rate_limit"] = rate_limit_json(shared.rate_limit());
     body["urls"] = json!({
         "auth0": shared.urls.auth0,
         "login": shared.urls.login,
@@ -207,6 +212,39 @@ async fn add_fault_rule(State(shared): State<Arc<Shared>>, body: Bytes) -> Respo
 
 async fn clear_faults(State(shared): State<Arc<Shared>>) -> Response {
     *shared.faults() = Faults::default();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+fn rate_limit_json(limit: Option<crate::config::RateLimit>) -> Value {
+    match limit {
+        Some(limit) => json!({"limit": limit.limit, "window_secs": limit.window.as_secs_f64()}),
+        None => Value::Null,
+    }
+}
+
+async fn rate_limit(State(shared): State<Arc<Shared>>) -> Response {
+    axum::Json(rate_limit_json(shared.rate_limit())).into_response()
+}
+
+async fn set_rate_limit(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let limit = body["limit"]
+        .as_u64()
+        .filter(|l| *l > 0 && *l <= u32::MAX as u64);
+    let window = body["window_secs"].as_f64().unwrap_or(1.0);
+    let Some(limit) = limit.filter(|_| window.is_finite() && window > 0.0) else {
+        return bad("expected {\"limit\": N > 0, \"window_secs\": seconds > 0 (default 1)}");
+    };
+    let limit = Some(crate::config::RateLimit {
+        limit: limit as u32,
+        window: Duration::from_secs_f64(window),
+    });
+    shared.set_rate_limit(limit);
+    axum::Json(rate_limit_json(limit)).into_response()
+}
+
+async fn clear_rate_limit(State(shared): State<Arc<Shared>>) -> Response {
+    shared.set_rate_limit(None);
     StatusCode::NO_CONTENT.into_response()
 }
 

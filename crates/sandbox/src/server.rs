@@ -129,6 +129,8 @@ pub(crate) struct Shared {
     faults: Mutex<Faults>,
     requests: Mutex<Vec<RequestRecord>>,
     rate_window: Mutex<(i64, u32)>,
+    /// Management API rate limiting; starts from the configuration, switchable at run time.
+    rate_limit: Mutex<Option<crate::config::RateLimit>>,
     pub pipeline: mpsc::UnboundedSender<PipelineJob>,
     pub http: reqwest::Client,
     /// Bounds concurrent webhook deliveries (Event Grid also limits concurrency per destination), so a
@@ -185,7 +187,7 @@ impl Shared {
 
     /// Auth0 rate limiting: fixed windows on the sandbox clock. Returns (limit, remaining, reset, allowed).
     pub fn take_rate_token(&self) -> Option<(u32, u32, i64, bool)> {
-        let limit = self.config.rate_limit?;
+        let limit = (*self.rate_limit.lock().unwrap_or_else(|e| e.into_inner()))?;
         let window_ms = limit.window.as_millis().max(1) as i64;
         let now = self.clock.now_ms();
         let start = now - now.rem_euclid(window_ms);
@@ -200,6 +202,16 @@ impl Shared {
         let remaining = limit.limit.saturating_sub(guard.1);
         let reset = (start + window_ms).div_euclid(1000);
         Some((limit.limit, remaining, reset, allowed))
+    }
+
+    /// Turns Management API rate limiting on (`Some`) or off, starting a fresh window.
+    pub fn set_rate_limit(&self, limit: Option<crate::config::RateLimit>) {
+        *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = limit;
+        *self.rate_window.lock().unwrap_or_else(|e| e.into_inner()) = (0, 0);
+    }
+
+    pub fn rate_limit(&self) -> Option<crate::config::RateLimit> {
+        *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Real time to wait for a delay expressed in sandbox time.
@@ -247,6 +259,7 @@ impl Sandbox {
             world: Mutex::new(world),
             requests: Mutex::new(Vec::new()),
             rate_window: Mutex::new((0, 0)),
+            rate_limit: Mutex::new(config.rate_limit),
             pipeline: pipeline_tx,
             http,
             delivery_slots: tokio::sync::Semaphore::new(64),
@@ -535,6 +548,11 @@ impl SandboxHandle {
 
     pub fn add_fault(&self, rule: FaultRule) {
         self.shared.faults().rules.push(rule);
+    }
+
+    /// Turns Auth0 Management API rate limiting on or off while running.
+    pub fn set_rate_limit(&self, limit: Option<crate::config::RateLimit>) {
+        self.shared.set_rate_limit(limit);
     }
 
     pub fn clear_faults(&self) {

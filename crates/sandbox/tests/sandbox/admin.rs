@@ -164,3 +164,47 @@ async fn any_log_entry_can_be_written() {
         400
     );
 }
+
+#[tokio::test]
+async fn rate_limiting_can_be_switched_while_running() {
+    let env = start().await;
+    let admin = env.info().admin_url.clone();
+    let token = env.auth0_token().await;
+    assert_eq!(env.admin_get("/rate-limit").await, Value::Null);
+    let r = env
+        .http
+        .put(format!("{admin}/rate-limit"))
+        .json(&json!({"limit": 1, "window_secs": 3600}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let first = env.auth0(Method::GET, "/log-streams", &token, None).await;
+    assert_eq!(first.headers()["x-ratelimit-limit"], "1");
+    assert_eq!(
+        env.auth0(Method::GET, "/log-streams", &token, None)
+            .await
+            .status(),
+        429
+    );
+    let r = env
+        .http
+        .put(format!("{admin}/rate-limit"))
+        .json(&json!({"limit": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(
+        env.http
+            .delete(format!("{admin}/rate-limit"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let after = env.auth0(Method::GET, "/log-streams", &token, None).await;
+    assert_eq!(after.status(), 200);
+    assert!(!after.headers().contains_key("x-ratelimit-limit"));
+}
