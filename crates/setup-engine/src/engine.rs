@@ -219,7 +219,14 @@ impl Engine {
         let mut steps = Vec::new();
         for step in STEPS.into_iter().filter(|s| *s <= last) {
             observer.on_event(&SetupEvent::StepStarted { step });
+            tracing::info!(?step, "step started");
             let outcome = run_step(step, &ctx, &mut facts).await;
+            match &outcome {
+                Ok(status) => tracing::info!(?step, summary = %status.summary, "step done"),
+                Err(error) => {
+                    tracing::warn!(?step, code = ?error.code, message = %error.message, "step failed")
+                }
+            }
             progress.stream_id = facts
                 .stream
                 .as_ref()

@@ -24,11 +24,7 @@ pub fn validate_all(inputs: &SetupInputs, context: ValidationContext) -> Vec<Set
             errors.push(e);
         }
     };
-    check(
-        parse_endpoint("auth0_domain", &inputs.auth0_domain)
-            .map(drop)
-            .map_err(SetupError::from),
-    );
+    check(auth0_domain(&inputs.auth0_domain));
     check(stream_name(&inputs.stream_name));
     check(guid("subscription_id", &inputs.subscription_id));
     check(resource_group("resource_group", &inputs.resource_group));
@@ -67,6 +63,26 @@ pub fn validate(inputs: &SetupInputs, context: ValidationContext) -> Result<(), 
         Some(error) => Err(error),
         None => Ok(()),
     }
+}
+
+fn auth0_domain(raw: &str) -> Result<(), SetupError> {
+    let url = parse_endpoint("auth0_domain", raw)?;
+    let dotted = url
+        .host_str()
+        .is_some_and(|h| h.contains('.') || h.starts_with('['));
+    if !dotted && !is_loopback(&url) {
+        return Err(SetupError::invalid(
+            "auth0_domain",
+            "must be the tenant's full domain, such as acme.eu.auth0.com",
+        ));
+    }
+    if url.path() != "/" {
+        return Err(SetupError::invalid(
+            "auth0_domain",
+            "must be a domain without a path",
+        ));
+    }
+    Ok(())
 }
 
 fn stream_name(name: &str) -> Result<(), SetupError> {
@@ -567,6 +583,12 @@ mod tests {
             }),
             ("auth0_domain", "query", |i| {
                 i.auth0_domain = "https://acme.auth0.com/?x=1".into()
+            }),
+            ("auth0_domain", "full domain", |i| {
+                i.auth0_domain = "acme".into()
+            }),
+            ("auth0_domain", "without a path", |i| {
+                i.auth0_domain = "acme.auth0.com/api/v2".into()
             }),
             ("stream_name", "must not be empty", |i| {
                 i.stream_name = "  ".into()
