@@ -177,3 +177,43 @@ impl TokenCredential for ClientSecretHttpCredential {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::AzureCloud;
+
+    #[test]
+    fn every_cloud_gets_a_credential_and_loopback_gets_the_http_one() {
+        let secret = Secret::new("s");
+        for cloud in [
+            AzureCloud::Public,
+            AzureCloud::UsGovernment,
+            AzureCloud::China,
+        ] {
+            let endpoints = AzureEndpoints::for_cloud(&cloud).unwrap();
+            let credential = service_principal_credential(
+                &endpoints,
+                "00000000-0000-0000-0000-000000000001",
+                "c",
+                &secret,
+            );
+            let text = format!("{:?}", credential.unwrap());
+            assert!(text.contains("ClientSecretCredential"), "{cloud:?}: {text}");
+            assert!(!text.contains("\"s\""));
+        }
+        let sandbox = AzureEndpoints::for_cloud(&AzureCloud::Custom {
+            authority: "http://127.0.0.1:4001".into(),
+            management: "http://127.0.0.1:4002".into(),
+        })
+        .unwrap();
+        let credential = service_principal_credential(&sandbox, "tenant-1", "c", &secret).unwrap();
+        let text = format!("{credential:?}");
+        assert!(
+            text.contains("ClientSecretHttpCredential")
+                && text.contains("127.0.0.1:4001/tenant-1/oauth2/v2.0/token"),
+            "{text}"
+        );
+        assert!(service_principal_credential(&sandbox, "bad tenant/..", "c", &secret).is_err());
+    }
+}

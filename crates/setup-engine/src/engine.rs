@@ -361,3 +361,42 @@ pub fn require_complete(report: &SetupReport) -> Result<(), SetupError> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    fn assert_send<T: Send>(_: T) {}
+
+    /// The desktop app keeps one engine in its state and awaits it from async commands, which must be Send.
+    #[test]
+    fn the_engine_and_its_futures_can_live_in_a_multithreaded_app() {
+        let dir = std::env::temp_dir().join("setup-engine-send-check");
+        let engine = Engine::connect(
+            Connection {
+                auth0: Auth0Credentials::ManagementToken(Secret::new("t")),
+                auth0_audience: None,
+                azure_cloud: AzureCloud::Public,
+                azure: AzureSignIn::ServicePrincipal {
+                    tenant_id: "00000000-0000-0000-0000-000000000001".into(),
+                    client_id: "c".into(),
+                    client_secret: Secret::new("s"),
+                },
+            },
+            EngineOptions::new(ProgressStore::at(dir.join("p.json"))),
+        )
+        .unwrap();
+        assert_send_sync(&engine);
+        let inputs: SetupInputs = serde_json::from_value(serde_json::json!({
+            "auth0_domain": "acme.auth0.com", "stream_name": "s",
+            "subscription_id": "11111111-2222-3333-4444-555555555555", "resource_group": "rg",
+            "region": "westeurope", "event_subscription_name": "auth0-logs",
+            "destination": {"kind": "webhook", "webhook_url": "https://hooks.example.com/x"}
+        }))
+        .unwrap();
+        assert_send(engine.run(&inputs, &Unobserved));
+        assert_send(engine.status(&inputs));
+        assert!(!engine.validation_context().azure_is_loopback);
+    }
+}
