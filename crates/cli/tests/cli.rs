@@ -135,6 +135,35 @@ async fn setup_status_dry_run_and_exit_codes() {
     assert_eq!(error["error"]["code"], "invalid_input");
     assert_eq!(error["error"]["field"], "region");
 
+    let missing_group = run(
+        &info,
+        &progress,
+        &[
+            "setup",
+            "--resource-group",
+            "absent",
+            "--region",
+            "westeurope",
+            "--webhook-url",
+            hook.as_str(),
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(
+        missing_group.code, 1,
+        "a failed step exits 1: {}",
+        missing_group.stderr
+    );
+    let error: serde_json::Value = serde_json::from_str(missing_group.stdout.trim()).unwrap();
+    assert_eq!(error["error"]["code"], "resource_group_not_found");
+    assert!(
+        error["error"]["remedy"]
+            .as_str()
+            .unwrap()
+            .contains("--create-resource-group")
+    );
+
     let usage = run(
         &info,
         &progress,
