@@ -272,3 +272,59 @@ async fn wait_for_topic(ctx: &Context<'_>, facts: &Facts) -> Result<PartnerTopic
          expired (step 1 renews it), and that Microsoft.EventGrid is registered; then run the setup again.",
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topic(partner: &str, source: &str) -> PartnerTopic {
+        serde_json::from_value(serde_json::json!({
+            "id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.EventGrid/partnerTopics/t",
+            "name": "t",
+            "properties": {"partnerRegistrationImmutableId": partner, "source": source}
+        }))
+        .unwrap()
+    }
+
+    fn stream(id: &str) -> LogStream {
+        serde_json::from_value(serde_json::json!({"id": id, "name": "n", "type": "eventgrid"}))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_topic_belongs_when_auth0_made_it_for_this_tenant() {
+        let auth0 = azure_client::AUTH0_PARTNER_IMMUTABLE_ID;
+        let host = "acme.eu.auth0.com";
+        assert!(belongs(
+            &topic(auth0, "urn:auth0:ACME.eu.auth0.com:logs"),
+            auth0,
+            host,
+            None
+        ));
+        assert!(belongs(
+            &topic(&auth0.to_uppercase(), "acme.eu.auth0.com"),
+            auth0,
+            host,
+            None
+        ));
+        assert!(belongs(
+            &topic(auth0, "stream lst_42"),
+            auth0,
+            host,
+            Some(&stream("LST_42"))
+        ));
+        assert!(!belongs(
+            &topic(auth0, "other.eu.auth0.com"),
+            auth0,
+            host,
+            Some(&stream("lst_42"))
+        ));
+        assert!(!belongs(
+            &topic("someone-else", "acme.eu.auth0.com"),
+            auth0,
+            host,
+            None
+        ));
+        assert!(!belongs(&topic(auth0, ""), auth0, "", None));
+    }
+}
