@@ -390,6 +390,29 @@ impl AzureClient {
         resource_id: &str,
         metric_names: &[&str],
     ) -> Result<Metrics, AzureError> {
+        self.metrics(resource_id, metric_names, None).await
+    }
+
+    /// Like `get_metrics`, with one time series per event subscription (`EventSubscriptionName`).
+    pub async fn get_metrics_by_subscription(
+        &self,
+        resource_id: &str,
+        metric_names: &[&str],
+    ) -> Result<Metrics, AzureError> {
+        self.metrics(
+            resource_id,
+            metric_names,
+            Some("EventSubscriptionName eq '*'"),
+        )
+        .await
+    }
+
+    async fn metrics(
+        &self,
+        resource_id: &str,
+        metric_names: &[&str],
+        filter: Option<&str>,
+    ) -> Result<Metrics, AzureError> {
         let mut url = self.url(&format!(
             "{}/providers/Microsoft.Insights/metrics",
             resource_id.trim_start_matches('/')
@@ -400,6 +423,9 @@ impl AzureClient {
             .append_pair("timespan", "PT24H")
             .append_pair("interval", "PT1H")
             .append_pair("aggregation", "total");
+        if let Some(filter) = filter {
+            url.query_pairs_mut().append_pair("$filter", filter);
+        }
         let response = self
             .send_url(Method::GET, url, None, Idempotency::Idempotent)
             .await?;

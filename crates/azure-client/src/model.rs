@@ -274,8 +274,17 @@ pub struct MetricName {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct TimeSeries {
+    /// The dimension values of a split series, e.g. `eventsubscriptionname`.
+    #[serde(default)]
+    pub metadatavalues: Vec<MetadataValue>,
     #[serde(default)]
     pub data: Vec<MetricValue>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MetadataValue {
+    pub name: MetricName,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -198,7 +198,7 @@ async fn a_stream_with_the_same_name_and_another_sink_is_explained() {
 }
 
 #[tokio::test]
-async fn after_setup_the_clients_read_the_full_url_metrics_and_logs() {
+async fn after_setup_logins_arrive_as_cloud_events_and_the_clients_read_url_and_metrics() {
     use std::sync::Arc;
     let world = start().await;
     let inputs = world.inputs();
@@ -252,6 +252,50 @@ async fn after_setup_the_clients_read_the_full_url_metrics_and_logs() {
         .map(|m| m.name.value.as_str())
         .collect();
     assert_eq!(names, vec!["PublishSuccessCount", "DeliverySuccessCount"]);
+    world
+        .sandbox
+        .handle()
+        .simulate(cloud_sandbox::SimulationKind::Login, 3);
+    assert!(
+        world
+            .sandbox
+            .handle()
+            .wait_for_pipeline_idle(std::time::Duration::from_secs(30))
+            .await
+    );
+    let split = azure
+        .get_metrics_by_subscription(&found.id, &["DeliverySuccessCount"])
+        .await
+        .unwrap();
+    let series = &split.value[0].timeseries;
+    assert!(
+        series.iter().any(|t| t
+            .metadatavalues
+            .iter()
+            .any(|m| m.value == inputs.event_subscription_name)),
+        "{split:?}"
+    );
+    assert_eq!(
+        split.value[0].total(),
+        3.0,
+        "three logins delivered: {split:?}"
+    );
+    let inbox: Vec<serde_json::Value> = reqwest::get(format!(
+        "{}/_sandbox/inbox/engine-test",
+        world.info.azure_management
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(inbox.len(), 3, "{inbox:?}");
+    assert!(
+        inbox
+            .iter()
+            .all(|e| e["specversion"] == "1.0" && e["data"]["type"] == "s"),
+        "{inbox:?}"
+    );
     azure
         .delete_event_subscription(sub, rg, &topic, &inputs.event_subscription_name)
         .await
