@@ -33,4 +33,6 @@ pub enum Error {
     },
     #[error("no secure random numbers available: {0}")]
     Random(String),
+    #[error("cannot set up the HTTP client for webhook deliveries: {0}")]
+    HttpClient(String),
 }

@@ -250,7 +250,7 @@ impl Sandbox {
             .timeout(Duration::from_secs(30))
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| Error::Random(format!("HTTP client: {e}")))?;
+            .map_err(|e| Error::HttpClient(e.to_string()))?;
         let shared = Arc::new(Shared {
             faults: Mutex::new(config.faults.clone()),
             signer: TokenSigner::random()?,
