@@ -91,7 +91,7 @@ pub enum SimulationKind {
 /// Entry point.
 pub struct Sandbox;
 
-/// A started sandbox; dropping it without [`RunningSandbox::shutdown`] leaves its tasks to the runtime.
+/// A started sandbox. [`RunningSandbox::shutdown`] stops it and waits; dropping it stops it too.
 pub struct RunningSandbox {
     info: SandboxInfo,
     handle: SandboxHandle,
@@ -512,9 +512,9 @@ impl RunningSandbox {
     }
 
     /// Stops serving, lets the pipeline finish its current step, and saves the state file.
-    pub async fn shutdown(self) {
+    pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
-        for task in self.tasks {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
         }
         if let Some(path) = &self.handle.shared.config.state_file {
@@ -523,6 +523,14 @@ impl RunningSandbox {
                 tracing::error!("{e}");
             }
         }
+    }
+}
+
+/// Dropping a running sandbox stops its servers and background work (without the final state save that
+/// [`RunningSandbox::shutdown`] does; the saver has written every change already).
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
     }
 }
 

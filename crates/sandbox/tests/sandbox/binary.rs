@@ -66,3 +66,23 @@ fn binary_refuses_bad_flags_naming_them() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("--fault-5xx-rate"));
     assert!(output.stdout.is_empty());
 }
+
+#[tokio::test]
+async fn dropping_a_running_sandbox_stops_serving() {
+    let sandbox = cloud_sandbox::Sandbox::start(cloud_sandbox::SandboxConfig::for_tests())
+        .await
+        .unwrap();
+    let url = format!(
+        "{}/.well-known/openid-configuration",
+        sandbox.info().auth0_domain
+    );
+    let client = reqwest::Client::new();
+    assert_eq!(client.get(&url).send().await.unwrap().status(), 200);
+    drop(sandbox);
+    let stopped = crate::common::poll(|| async {
+        let fresh = reqwest::Client::new();
+        fresh.get(&url).send().await.is_err().then_some(())
+    })
+    .await;
+    assert_eq!(stopped, ());
+}
