@@ -1,0 +1,28 @@
+//! Signing in to Auth0 and Azure, for the desktop app and the command line alike (no Tauri here).
+//!
+//! - Azure: [`AzureSignIn::start_browser`] (authorization code + PKCE S256, RFC 8252 loopback redirect) or
+//!   [`AzureSignIn::start_device_code`], ending in an [`AzureSession`] whose `TokenCredential` renews access
+//!   tokens from a refresh token kept in the keychain.
+//! - Auth0: [`Auth0SignIn`] with a machine-to-machine application's client secret, or a pasted Management API
+//!   token; the missing log-stream scopes are named.
+//! - What is remembered: refresh tokens and client secrets in the keychain only; who signed in (no secret) in
+//!   [`AccountFile`]. Access tokens live in memory.
+
+mod accounts;
+mod auth0;
+mod azure;
+mod config;
+mod credential;
+mod error;
+mod loopback;
+mod oauth;
+
+pub use accounts::{AccountFile, SignedInAccounts};
+pub use auth0::{Auth0Account, Auth0Method, Auth0Session, Auth0SignIn, LOG_STREAM_SCOPES};
+pub use azure::{
+    AzureAccount, AzureMethod, AzureSession, AzureSignIn, BrowserSignIn, DeviceSignIn,
+};
+pub use config::{AzureSignInConfig, BUILD_CLIENT_ID, registration_command, registration_remedy};
+pub use credential::{REFRESH_TOKEN_KEY, RefreshTokenCredential};
+pub use error::{SignInError, SignInProblem};
+pub use loopback::{BrowserCallback, CallbackPage, CallbackReply, LoopbackListener, SignInCancel};
