@@ -154,6 +154,7 @@ pub(crate) async fn apply(
         return Err(error);
     }
     let mut provider = found.provider;
+    let mut configuration = found.configuration;
     if !provider.is_registered() {
         if !provider.is_registering() {
             ctx.applying(STEP, "Registering Microsoft.EventGrid");
@@ -168,6 +169,10 @@ pub(crate) async fn apply(
             ),
             other => other.into(),
         })?;
+        // Unreadable before registration; read it now so other partners already authorized are kept.
+        if found.group.is_some() {
+            configuration = ctx.azure.get_partner_configuration(sub, rg).await?;
+        }
     }
     let group = match found.group {
         Some(g) => g,
@@ -198,7 +203,7 @@ pub(crate) async fn apply(
             STEP,
             format!("Authorizing Auth0 in {rg} until {}", rfc3339(expires)),
         );
-        let configuration = match found.configuration {
+        let configuration = match configuration {
             // authorizePartner adds or renews one entry and keeps every other partner.
             Some(_) => ctx.azure.authorize_partner(sub, rg, &entry).await?,
             None => {
