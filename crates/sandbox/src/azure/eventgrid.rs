@@ -492,13 +492,14 @@ fn topic(ctx: &Ctx, sub: &str, rg: &str, name: &str) -> Result<Response, Respons
                     group_scope(sub, rg)
                 ),
             )?;
-            let removed = ctx.shared.world().remove_partner_topic(sub, rg, name);
-            Ok(if removed {
-                StatusCode::OK
-            } else {
-                StatusCode::NO_CONTENT
-            }
-            .into_response())
+            let mut world = ctx.shared.world();
+            let location = find_topic(&mut world, sub, rg, name).map(|t| t.location.clone());
+            world.remove_partner_topic(sub, rg, name);
+            drop(world);
+            Ok(match location {
+                Some(location) => accepted_delete(ctx, sub, &location),
+                None => StatusCode::NO_CONTENT.into_response(),
+            })
         }
         Method::PUT => Err(bad_request(
             "Partner topics are created by the partner (Auth0 creates one for each Event Grid log stream); they cannot be created here.",
@@ -704,17 +705,18 @@ fn event_subscription(
         Method::DELETE => {
             ctx.require_write("Microsoft.EventGrid/eventSubscriptions/delete", &scope)?;
             let mut world = ctx.shared.world();
+            let location = find_topic(&mut world, sub, rg, topic).map(|t| t.location.clone());
             let before = world.azure.event_subscriptions.len();
             world
                 .azure
                 .event_subscriptions
                 .retain(|e| !(same_topic(e, sub, rg, topic) && e.name.eq_ignore_ascii_case(name)));
-            Ok(if before == world.azure.event_subscriptions.len() {
-                StatusCode::NO_CONTENT
-            } else {
-                StatusCode::OK
-            }
-            .into_response())
+            let removed = before != world.azure.event_subscriptions.len();
+            drop(world);
+            Ok(match location.filter(|_| removed) {
+                Some(location) => accepted_delete(ctx, sub, &location),
+                None => StatusCode::NO_CONTENT.into_response(),
+            })
         }
         _ => Ok(method_not_allowed(ctx)),
     }
@@ -1021,6 +1023,40 @@ fn full_url(ctx: &Ctx, sub: &str, rg: &str, topic: &str, name: &str) -> Result<R
         StatusCode::OK,
         json!({"endpointUrl": es.properties["destination"]["properties"]["endpointUrl"]}),
     ))
+}
+
+/// Event Grid deletes are long-running: 202 Accepted with `Azure-AsyncOperation` and `Location` to poll.
+/// The sandbox finishes the deletion at once, so the operation is already `Succeeded`.
+fn accepted_delete(ctx: &Ctx, sub: &str, location: &str) -> Response {
+    let now = ctx.shared.clock.now_ms();
+    let operation_id = random_guid();
+    ctx.shared.world().azure.operations.insert(
+        operation_id.clone(),
+        Operation {
+            id: operation_id.clone(),
+            location: location.to_owned(),
+            status: "Succeeded".into(),
+            error: None,
+            start_ms: now,
+            end_ms: Some(now),
+        },
+    );
+    let url = format!(
+        "{}/subscriptions/{sub}/providers/Microsoft.EventGrid/locations/{location}/operationsStatus/{operation_id}?api-version={}",
+        ctx.shared.urls.management,
+        ctx.query
+            .get("api-version")
+            .map(String::as_str)
+            .unwrap_or("2025-02-15")
+    );
+    let mut response = StatusCode::ACCEPTED.into_response();
+    if let Ok(value) = HeaderValue::from_str(&url) {
+        response
+            .headers_mut()
+            .insert("azure-asyncoperation", value.clone());
+        response.headers_mut().insert("location", value);
+    }
+    response
 }
 
 pub fn operation_status(ctx: &Ctx, _sub: &str, id: &str) -> Result<Response, Response> {

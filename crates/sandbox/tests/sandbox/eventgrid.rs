@@ -303,9 +303,20 @@ async fn partner_topic_is_created_by_auth0_and_can_be_activated() {
         "{}?{EG}",
         env.eg_path("rg", &format!("partnerTopics/{topic}"))
     );
+    let deleted = env.arm(Method::DELETE, &one, &azure, None).await;
+    assert_eq!(deleted.status(), 202, "deletes are long-running");
+    let operation = deleted.headers()["azure-asyncoperation"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        env.wait_operation(&azure, &operation).await["status"],
+        "Succeeded"
+    );
     assert_eq!(
         env.arm(Method::DELETE, &one, &azure, None).await.status(),
-        200
+        204,
+        "already gone"
     );
     let (status, body) = json_of(env.arm(Method::GET, &one, &azure, None).await).await;
     assert_eq!(
@@ -454,11 +465,16 @@ async fn event_subscription_lifecycle_with_handshake() {
     );
     let (_, listed) = json_of(env.arm(Method::GET, &list, &azure, None).await).await;
     assert_eq!(listed["value"].as_array().unwrap().len(), 1);
+    let deleted = env
+        .arm(Method::DELETE, &path("to-hook"), &azure, None)
+        .await;
+    assert_eq!(deleted.status(), 202);
+    assert!(deleted.headers().contains_key("location"));
     assert_eq!(
         env.arm(Method::DELETE, &path("to-hook"), &azure, None)
             .await
             .status(),
-        200
+        204
     );
     assert_eq!(
         env.arm(Method::GET, &path("to-hook"), &azure, None)
