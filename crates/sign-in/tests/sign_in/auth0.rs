@@ -1,0 +1,163 @@
+//! Auth0 sign-in against the sandbox tenant: client credentials of the seeded machine-to-machine application,
+//! a pasted Management API token with scopes missing, wrong secrets, and what is kept in the keychain.
+
+use cloud_http::Secret;
+use sign_in::{Auth0Method, Auth0SignIn, LOG_STREAM_SCOPES};
+
+use crate::common::World;
+
+fn auth0(world: &World) -> Auth0SignIn {
+    Auth0SignIn::new(world.keychain.clone(), world.transport())
+}
+
+/// A Management API token with only `scope`, as the dashboard's API Explorer would give one.
+async fn token_with(world: &World, scope: &str) -> String {
+    let info = world.sandbox.info();
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/oauth/token", info.auth0_domain))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", info.auth0_client_id.as_str()),
+            ("client_secret", info.auth0_client_secret.as_str()),
+            ("audience", &format!("{}/api/v2/", info.auth0_domain)),
+            ("scope", scope),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn client_credentials_sign_in_reads_the_scopes_and_keeps_the_secret_in_the_keychain() {
+    let world = World::start().await;
+    let info = world.sandbox.info();
+    let session = auth0(&world)
+        .with_client_secret(
+            &info.auth0_domain,
+            &info.auth0_client_id,
+            Secret::new(info.auth0_client_secret.clone()),
+        )
+        .await
+        .unwrap();
+    let account = &session.account;
+    assert_eq!(account.method, Auth0Method::ClientSecret);
+    assert!(
+        account.missing_scopes.is_empty(),
+        "{:?}",
+        account.missing_scopes
+    );
+    let granted = account.granted_scopes.clone().unwrap();
+    assert!(
+        LOG_STREAM_SCOPES
+            .iter()
+            .all(|s| granted.iter().any(|g| g == s))
+    );
+    session.require_all_scopes().unwrap();
+    session.client.list_log_streams().await.unwrap();
+    assert!(
+        !serde_json::to_string(account)
+            .unwrap()
+            .contains(&info.auth0_client_secret)
+    );
+
+    // Restored after a restart from the keychain alone.
+    let restored = auth0(&world).restore(account).await.unwrap().unwrap();
+    restored.client.list_log_streams().await.unwrap();
+
+    auth0(&world).sign_out(account).await.unwrap();
+    assert!(world.store.names().is_empty(), "{:?}", world.store.names());
+    assert!(auth0(&world).restore(account).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_wrong_client_secret_is_rejected_and_not_stored() {
+    let world = World::start().await;
+    let info = world.sandbox.info();
+    let error = auth0(&world)
+        .with_client_secret(
+            &info.auth0_domain,
+            &info.auth0_client_id,
+            Secret::new("wrong"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "Auth0CredentialsRejected", "{error:?}");
+    assert!(world.store.names().is_empty());
+}
+
+#[tokio::test]
+async fn bad_input_is_named_before_anything_is_sent() {
+    let world = World::start().await;
+    let info = world.sandbox.info();
+    let cases = [
+        ("", "id", "secret", "auth0_domain"),
+        (info.auth0_domain.as_str(), " ", "secret", "auth0_client_id"),
+        (info.auth0_domain.as_str(), "id", " ", "auth0_client_secret"),
+    ];
+    for (domain, id, secret, field) in cases {
+        let error = auth0(&world)
+            .with_client_secret(domain, id, Secret::new(secret))
+            .await
+            .unwrap_err();
+        assert_eq!(error.problem().field.as_deref(), Some(field));
+    }
+    let error = auth0(&world)
+        .with_client_secret("http://auth0.example.com", "id", Secret::new("s"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "InsecureEndpoint");
+    assert!(world.handle().requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_token_missing_scopes_names_them() {
+    let world = World::start().await;
+    let info = world.sandbox.info();
+    let token = token_with(&world, "read:log_streams read:logs").await;
+    let session = auth0(&world)
+        .with_management_token(&info.auth0_domain, Secret::new(token), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        session.account.missing_scopes,
+        [
+            "create:log_streams",
+            "update:log_streams",
+            "delete:log_streams"
+        ]
+    );
+    let error = session.require_all_scopes().unwrap_err();
+    assert_eq!(error.code(), "Auth0MissingScope");
+    assert!(error.to_string().contains("create:log_streams"));
+    assert!(error.remedy().contains("create:log_streams"));
+    assert!(!session.account.remembered);
+    assert!(
+        world.store.names().is_empty(),
+        "a pasted token stays in memory"
+    );
+}
+
+#[tokio::test]
+async fn a_pasted_token_is_kept_only_when_the_user_opts_in() {
+    let world = World::start().await;
+    let info = world.sandbox.info();
+    let token = token_with(&world, &LOG_STREAM_SCOPES.join(" ")).await;
+    let session = auth0(&world)
+        .with_management_token(&info.auth0_domain, Secret::new(token.clone()), true)
+        .await
+        .unwrap();
+    assert!(session.account.missing_scopes.is_empty());
+    assert!(session.account.remembered);
+    let restored = auth0(&world)
+        .restore(&session.account)
+        .await
+        .unwrap()
+        .unwrap();
+    restored.client.list_log_streams().await.unwrap();
+    auth0(&world).sign_out(&session.account).await.unwrap();
+    assert!(world.store.names().is_empty());
+}

@@ -1,0 +1,8 @@
+//! Sign-in scenarios over real HTTP against the in-process cloud sandbox.
+
+mod auth0;
+mod browser;
+mod common;
+mod credential;
+mod device;
+mod no_secret_on_disk;
