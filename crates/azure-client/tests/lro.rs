@@ -1,0 +1,235 @@
+//! Long-running operations against a scripted server with a clock that records waits: the first look comes
+//! fast, later ones honour `Retry-After` up to the ceiling, a failed operation keeps the correlation id, and a
+//! status URL on another host is refused (the bearer token never leaves the Resource Manager host).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use azure_client::{
+    AzureClient, AzureCloud, AzureEndpoints, AzureError, EventSubscription,
+    EventSubscriptionProperties,
+};
+use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
+use cloud_http::{Clock, RetryPolicy, Transport};
+use time::OffsetDateTime;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+#[derive(Debug, Default, Clone)]
+struct RecordingClock(Arc<Mutex<Vec<Duration>>>);
+
+impl Clock for RecordingClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.0.lock().unwrap().push(duration);
+        Box::pin(async {})
+    }
+}
+
+#[derive(Debug)]
+struct FixedToken;
+
+#[async_trait::async_trait]
+impl TokenCredential for FixedToken {
+    async fn get_token(
+        &self,
+        _: &[&str],
+        _: Option<TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<AccessToken> {
+        Ok(AccessToken::new(
+            azure_core::credentials::Secret::new("token"),
+            OffsetDateTime::now_utc() + Duration::from_secs(3600),
+        ))
+    }
+}
+
+/// Answers each connection with the next scripted response; `{base}` becomes the server's own URL.
+/// Returns the base URL and the request lines seen.
+async fn scripted(answers: Vec<(&'static str, &'static str)>) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (log, own) = (seen.clone(), base.clone());
+    tokio::spawn(async move {
+        for (head, body) in answers {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut buffer = vec![0u8; 16384];
+            let n = socket.read(&mut buffer).await.unwrap();
+            let request = String::from_utf8_lossy(&buffer[..n]).to_string();
+            log.lock()
+                .unwrap()
+                .push(request.lines().next().unwrap_or_default().to_owned());
+            let head = head.replace("{base}", &own);
+            let response = format!(
+                "HTTP/1.1 {head}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            socket.write_all(response.as_bytes()).await.unwrap();
+        }
+    });
+    (base, seen)
+}
+
+fn client(base: &str, clock: &RecordingClock) -> AzureClient {
+    let endpoints = AzureEndpoints::for_cloud(&AzureCloud::Custom {
+        authority: base.to_owned(),
+        management: base.to_owned(),
+    })
+    .unwrap();
+    let transport = Transport::new(
+        RetryPolicy::default(),
+        Arc::new(clock.clone()),
+        Arc::new(|| 0.5),
+    )
+    .unwrap();
+    AzureClient::new(endpoints, Arc::new(FixedToken), transport)
+}
+
+fn body() -> EventSubscription {
+    EventSubscription {
+        id: None,
+        name: None,
+        properties: EventSubscriptionProperties {
+            destination: None,
+            filter: None,
+            event_delivery_schema: Some("CloudEventSchemaV1_0".into()),
+            retry_policy: None,
+            dead_letter_destination: None,
+            provisioning_state: None,
+        },
+    }
+}
+
+const CREATING: &str = r#"{"name":"es","properties":{"provisioningState":"Creating"}}"#;
+const SUCCEEDED: &str = r#"{"name":"es","properties":{"provisioningState":"Succeeded","eventDeliverySchema":"CloudEventSchemaV1_0"}}"#;
+
+#[tokio::test]
+async fn polls_the_operation_fast_first_then_as_the_server_asks() {
+    let (base, seen) = scripted(vec![
+        ("201 Created\r\nazure-asyncoperation: {base}/op/1\r\nretry-after: 7\r\nx-ms-correlation-request-id: corr-1", CREATING),
+        ("200 OK\r\nretry-after: 2", r#"{"status":"InProgress"}"#),
+        ("200 OK\r\nretry-after: 60", r#"{"status":"InProgress"}"#),
+        ("200 OK", r#"{"status":"Succeeded"}"#),
+        ("200 OK", SUCCEEDED),
+    ])
+    .await;
+    let clock = RecordingClock::default();
+    let azure = client(&base, &clock);
+    let created = azure
+        .put_event_subscription("s", "g", "t", "es", &body())
+        .await
+        .unwrap();
+    assert_eq!(
+        created.properties.provisioning_state.as_deref(),
+        Some("Succeeded")
+    );
+    let waits = clock.0.lock().unwrap().clone();
+    assert_eq!(
+        waits,
+        vec![
+            Duration::from_millis(25),
+            Duration::from_secs(2),
+            Duration::from_secs(5)
+        ]
+    );
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen[0].starts_with("PUT /subscriptions/s/resourceGroups/g/providers/Microsoft.EventGrid/partnerTopics/t/eventSubscriptions/es?api-version=2025-02-15"), "{seen:?}");
+    assert!(seen[1].starts_with("GET /op/1"), "{seen:?}");
+    assert!(seen[4].starts_with("GET /subscriptions/"), "{seen:?}");
+    assert_eq!(
+        azure.transport().stats().snapshot().poll_wait,
+        Duration::from_millis(7025)
+    );
+}
+
+#[tokio::test]
+async fn a_failed_operation_keeps_the_correlation_id() {
+    let (base, _) = scripted(vec![
+        ("201 Created\r\nazure-asyncoperation: {base}/op/2\r\nx-ms-correlation-request-id: corr-2", CREATING),
+        ("200 OK", r#"{"status":"Failed","error":{"code":"Internal","message":"boom"}}"#),
+    ])
+    .await;
+    let clock = RecordingClock::default();
+    let error = client(&base, &clock)
+        .put_event_subscription("s", "g", "t", "es", &body())
+        .await
+        .unwrap_err();
+    let AzureError::OperationFailed {
+        code,
+        correlation_id,
+        ..
+    } = error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(code, "Internal");
+    assert_eq!(correlation_id.as_deref(), Some("corr-2"));
+}
+
+#[tokio::test]
+async fn without_a_status_url_the_resource_is_polled_until_terminal() {
+    let (base, seen) = scripted(vec![
+        ("201 Created", CREATING),
+        ("200 OK", CREATING),
+        ("200 OK", SUCCEEDED),
+    ])
+    .await;
+    let clock = RecordingClock::default();
+    let created = client(&base, &clock)
+        .put_event_subscription("s", "g", "t", "es", &body())
+        .await
+        .unwrap();
+    assert_eq!(
+        created.properties.provisioning_state.as_deref(),
+        Some("Succeeded")
+    );
+    assert_eq!(
+        clock.0.lock().unwrap().clone(),
+        vec![Duration::from_millis(25), Duration::from_millis(50)]
+    );
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_status_url_on_another_host_is_refused() {
+    let (base, seen) = scripted(vec![(
+        "201 Created\r\nazure-asyncoperation: https://collector.example.com/op/3",
+        CREATING,
+    )])
+    .await;
+    let clock = RecordingClock::default();
+    let error = client(&base, &clock)
+        .put_event_subscription("s", "g", "t", "es", &body())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, AzureError::ForeignUrl { .. }), "{error:?}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn arm_errors_keep_code_and_correlation_id() {
+    let (base, _) = scripted(vec![(
+        "403 Forbidden\r\nx-ms-correlation-request-id: corr-4\r\nx-ms-request-id: req-4",
+        r#"{"error":{"code":"AuthorizationFailed","message":"The client does not have authorization"}}"#,
+    )])
+    .await;
+    let clock = RecordingClock::default();
+    let error = client(&base, &clock)
+        .get_resource_group("s", "g")
+        .await
+        .unwrap_err();
+    let AzureError::Arm(arm) = error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (arm.status, arm.code.as_str()),
+        (403, "AuthorizationFailed")
+    );
+    assert_eq!(arm.correlation_id.as_deref(), Some("corr-4"));
+    assert_eq!(arm.request_id.as_deref(), Some("req-4"));
+}
