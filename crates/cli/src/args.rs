@@ -86,6 +86,7 @@ pub struct Settings {
     /// Azure subscription id (a GUID).
     #[arg(long)]
     pub subscription_id: Option<String>,
+    /// Azure resource group that receives Auth0's partner topic.
     #[arg(long)]
     pub resource_group: Option<String>,
     /// Azure region for the partner topic, from Auth0's list (e.g. westeurope).
