@@ -6,7 +6,10 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use azure_client::{AzureClient, AzureEndpoints, Subscription, Tenant};
+use azure_client::{
+    AzureClient, AzureEndpoints, AzureError, Subscription, Tenant, azure_cli_credential,
+    service_principal_credential,
+};
 use azure_core::credentials::TokenCredential;
 use cloud_http::{Clock, Secret, Transport};
 use keychain::Keychain;
@@ -17,7 +20,7 @@ use oauth2::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::config::AzureSignInConfig;
+use crate::config::{AzureSignInConfig, is_guid};
 use crate::credential::{CredentialParts, REFRESH_TOKEN_KEY, RefreshTokenCredential};
 use crate::error::SignInError;
 use crate::loopback::{CallbackPage, LoopbackListener, SignInCancel};
@@ -25,12 +28,19 @@ use crate::oauth::{
     OAuthHttp, TokenAnswer, first_line, identity_client, jwt_claims, refused_grant, token_error,
 };
 
+/// The keychain key of a service principal's client secret.
+const CLIENT_SECRET_KEY: &str = "azure-client-secret";
+
 /// How the user signed in to Azure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AzureMethod {
     Browser,
     DeviceCode,
+    /// An app registration's client id and secret (a service principal).
+    ServicePrincipal,
+    /// The signed-in Azure CLI (`az login`).
+    AzureCli,
 }
 
 /// Who signed in. Safe to show, to send to the webview and to save: it holds no secret.
@@ -45,7 +55,7 @@ pub struct AzureAccount {
     pub home_tenant_id: String,
     pub object_id: String,
     pub method: AzureMethod,
-    /// Where the refresh token is filed in the keychain.
+    /// Where the refresh token or client secret is filed in the keychain (unused for the Azure CLI).
     pub keychain_account: String,
 }
 
@@ -147,30 +157,142 @@ impl AzureSignIn {
         })
     }
 
-    /// The session saved earlier for `account`, if its refresh token is still in the keychain. Whether the
+    /// Signs in as a service principal (an app registration's client id and secret), checking the secret by
+    /// getting a token, then storing it in the keychain.
+    pub async fn with_service_principal(
+        &self,
+        tenant_id: &str,
+        client_id: &str,
+        client_secret: Secret,
+    ) -> Result<AzureSession, SignInError> {
+        let tenant_id = tenant_id.trim();
+        if tenant_id.is_empty() || matches!(tenant_id, "organizations" | "common") {
+            return Err(SignInError::invalid(
+                "azure_tenant_id",
+                "a service principal signs in to its own tenant: enter its tenant id or domain",
+            ));
+        }
+        AzureSignInConfig::check_tenant(tenant_id).map_err(|_| {
+            SignInError::invalid(
+                "azure_tenant_id",
+                format!("\"{tenant_id}\" is not a tenant id or domain"),
+            )
+        })?;
+        let client_id = client_id.trim();
+        if !is_guid(client_id) {
+            return Err(SignInError::invalid(
+                "azure_client_id",
+                "expect the application (client) id, a GUID such as 00000000-0000-0000-0000-000000000000",
+            ));
+        }
+        if client_secret.is_empty() {
+            return Err(SignInError::invalid(
+                "azure_client_secret",
+                "must not be empty",
+            ));
+        }
+        let endpoints = &self.config.endpoints;
+        let credential =
+            service_principal_credential(endpoints, tenant_id, client_id, &client_secret)?;
+        let mut account = identify(
+            credential.as_ref(),
+            endpoints,
+            AzureMethod::ServicePrincipal,
+        )
+        .await?;
+        account.username = client_id.to_owned();
+        account.keychain_account = format!("azure-app:{client_id}@{tenant_id}");
+        self.keychain
+            .save(&account.keychain_account, CLIENT_SECRET_KEY, &client_secret)
+            .await?;
+        Ok(AzureSession::for_credential(
+            account,
+            credential,
+            endpoints.clone(),
+            self.keychain.clone(),
+        ))
+    }
+
+    /// Reuses the signed-in Azure CLI (`az login`); nothing is stored.
+    pub async fn with_azure_cli(&self) -> Result<AzureSession, SignInError> {
+        let credential = azure_cli_credential()?;
+        let account = identify(
+            credential.as_ref(),
+            &self.config.endpoints,
+            AzureMethod::AzureCli,
+        )
+        .await?;
+        Ok(AzureSession::for_credential(
+            account,
+            credential,
+            self.config.endpoints.clone(),
+            self.keychain.clone(),
+        ))
+    }
+
+    /// The session saved earlier for `account`, if its credential is still in the keychain. Whether a refresh
     /// token still works shows on first use ([`SignInError::SignInAgain`] if not).
     pub async fn restore(
         &self,
         account: &AzureAccount,
     ) -> Result<Option<AzureSession>, SignInError> {
-        let Some(refresh) = self
-            .keychain
-            .load(&account.keychain_account, REFRESH_TOKEN_KEY)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let client_id = self.config.client_id()?.to_owned();
-        let credential = RefreshTokenCredential::new(
-            self.credential_parts(&account.tenant_id, &client_id, &account.keychain_account),
-            refresh,
-        );
-        Ok(Some(AzureSession {
-            account: account.clone(),
-            credential: Arc::new(credential),
-            endpoints: self.config.endpoints.clone(),
-            keychain: self.keychain.clone(),
-        }))
+        let endpoints = &self.config.endpoints;
+        match account.method {
+            AzureMethod::AzureCli => {
+                let credential = azure_cli_credential()?;
+                Ok(Some(AzureSession::for_credential(
+                    account.clone(),
+                    credential,
+                    endpoints.clone(),
+                    self.keychain.clone(),
+                )))
+            }
+            AzureMethod::ServicePrincipal => {
+                let Some(secret) = self
+                    .keychain
+                    .load(&account.keychain_account, CLIENT_SECRET_KEY)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let credential = service_principal_credential(
+                    endpoints,
+                    &account.tenant_id,
+                    &account.username,
+                    &secret,
+                )?;
+                Ok(Some(AzureSession::for_credential(
+                    account.clone(),
+                    credential,
+                    endpoints.clone(),
+                    self.keychain.clone(),
+                )))
+            }
+            AzureMethod::Browser | AzureMethod::DeviceCode => {
+                let Some(refresh) = self
+                    .keychain
+                    .load(&account.keychain_account, REFRESH_TOKEN_KEY)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let client_id = self.config.client_id()?.to_owned();
+                let credential = RefreshTokenCredential::new(
+                    self.credential_parts(
+                        &account.tenant_id,
+                        &client_id,
+                        &account.keychain_account,
+                    ),
+                    refresh,
+                );
+                Ok(Some(AzureSession::for_user(
+                    account.clone(),
+                    Arc::new(credential),
+                    endpoints.clone(),
+                    self.keychain.clone(),
+                )))
+            }
+        }
     }
 
     fn credential_parts(
@@ -216,13 +338,43 @@ impl AzureSignIn {
         credential
             .remember(&self.config.endpoints.scope, &answer)
             .await;
-        Ok(AzureSession {
+        Ok(AzureSession::for_user(
             account,
-            credential: Arc::new(credential),
-            endpoints: self.config.endpoints.clone(),
-            keychain: self.keychain.clone(),
-        })
+            Arc::new(credential),
+            self.config.endpoints.clone(),
+            self.keychain.clone(),
+        ))
     }
+}
+
+/// Who a non-interactive credential is, from the claims of a token it obtains (which also proves it works).
+async fn identify(
+    credential: &dyn TokenCredential,
+    endpoints: &AzureEndpoints,
+    method: AzureMethod,
+) -> Result<AzureAccount, SignInError> {
+    let token = credential
+        .get_token(&[&endpoints.scope], None)
+        .await
+        .map_err(|e| AzureError::Credential {
+            message: e.to_string(),
+        })?;
+    let claims = jwt_claims(token.token.secret()).unwrap_or_default();
+    let text = |name: &str| claims.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    let tenant_id = text("tid").unwrap_or_default();
+    let username = text("upn")
+        .or_else(|| text("unique_name"))
+        .or_else(|| text("appid"))
+        .unwrap_or_default();
+    Ok(AzureAccount {
+        display_name: text("name").unwrap_or_else(|| username.clone()),
+        username,
+        home_tenant_id: tenant_id.clone(),
+        tenant_id,
+        object_id: text("oid").unwrap_or_default(),
+        method,
+        keychain_account: String::new(),
+    })
 }
 
 /// Reads who signed in from the ID token (or, failing that, the access token).
@@ -410,11 +562,13 @@ fn device_refusal(answer: &DeviceCodeErrorResponse) -> SignInError {
     }
 }
 
-/// A signed-in Azure user: who it is, and the credential the engine uses.
+/// A signed-in Azure identity: who it is, and the credential the engine uses.
 #[derive(Clone)]
 pub struct AzureSession {
     account: AzureAccount,
-    credential: Arc<RefreshTokenCredential>,
+    credential: Arc<dyn TokenCredential>,
+    /// Set for a user signed in through the browser or a device code.
+    user: Option<Arc<RefreshTokenCredential>>,
     endpoints: AzureEndpoints,
     keychain: Keychain,
 }
@@ -428,6 +582,37 @@ impl std::fmt::Debug for AzureSession {
 }
 
 impl AzureSession {
+    fn for_user(
+        account: AzureAccount,
+        credential: Arc<RefreshTokenCredential>,
+        endpoints: AzureEndpoints,
+        keychain: Keychain,
+    ) -> Self {
+        Self {
+            account,
+            credential: credential.clone(),
+            user: Some(credential),
+            endpoints,
+            keychain,
+        }
+    }
+
+    /// A session over a credential that is not a signed-in user's (service principal, Azure CLI).
+    pub(crate) fn for_credential(
+        account: AzureAccount,
+        credential: Arc<dyn TokenCredential>,
+        endpoints: AzureEndpoints,
+        keychain: Keychain,
+    ) -> Self {
+        Self {
+            account,
+            credential,
+            user: None,
+            endpoints,
+            keychain,
+        }
+    }
+
     pub fn account(&self) -> &AzureAccount {
         &self.account
     }
@@ -437,16 +622,17 @@ impl AzureSession {
         self.credential.clone()
     }
 
-    pub fn refresh_credential(&self) -> &Arc<RefreshTokenCredential> {
-        &self.credential
+    /// The refresh-token credential of a user sign-in (browser or device code).
+    pub fn refresh_credential(&self) -> Option<&Arc<RefreshTokenCredential>> {
+        self.user.as_ref()
     }
 
-    /// A Resource Manager client acting as this user in the current tenant.
+    /// A Resource Manager client acting as this identity in the current tenant.
     pub fn azure_client(&self, transport: Transport) -> AzureClient {
         AzureClient::new(self.endpoints.clone(), self.credential(), transport)
     }
 
-    /// The tenants the user belongs to and the subscriptions of the current tenant, fetched together.
+    /// The tenants the identity belongs to and the subscriptions of the current tenant, fetched together.
     pub async fn tenants_and_subscriptions(
         &self,
         transport: Transport,
@@ -458,26 +644,36 @@ impl AzureSession {
     }
 
     /// The same user acting in `tenant_id`: the refresh token is redeemed against that tenant at once, so a
-    /// tenant that refuses the user is reported here rather than in the middle of the setup.
+    /// tenant that refuses the user is reported here rather than in the middle of the setup. Only for a user
+    /// sign-in: a service principal belongs to its tenant, and `az login --tenant` switches the Azure CLI's.
     pub async fn switch_tenant(&self, tenant_id: &str) -> Result<AzureSession, SignInError> {
         AzureSignInConfig::check_tenant(tenant_id)?;
-        let credential = self.credential.for_tenant(tenant_id);
+        let Some(user) = &self.user else {
+            return Err(SignInError::invalid(
+                "azure_tenant",
+                "switching tenant needs a sign-in with a Microsoft account; a service principal or the Azure \
+                 CLI acts in the tenant it was set up for",
+            ));
+        };
+        let credential = user.for_tenant(tenant_id);
         credential.access_token(&[&self.endpoints.scope]).await?;
         let mut account = self.account.clone();
         account.tenant_id = tenant_id.to_owned();
-        Ok(AzureSession {
+        Ok(AzureSession::for_user(
             account,
-            credential: Arc::new(credential),
-            endpoints: self.endpoints.clone(),
-            keychain: self.keychain.clone(),
-        })
+            Arc::new(credential),
+            self.endpoints.clone(),
+            self.keychain.clone(),
+        ))
     }
 
-    /// Removes everything the app stored for this user from the keychain.
+    /// Removes everything the app stored for this identity from the keychain.
     pub async fn sign_out(&self) -> Result<(), SignInError> {
-        self.keychain
-            .sign_out(&self.account.keychain_account)
-            .await?;
+        if self.account.method != AzureMethod::AzureCli {
+            self.keychain
+                .sign_out(&self.account.keychain_account)
+                .await?;
+        }
         Ok(())
     }
 }

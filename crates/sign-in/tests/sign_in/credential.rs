@@ -124,7 +124,7 @@ async fn switching_tenant_redeems_the_refresh_token_against_that_tenant() {
     let tenant = world.sandbox.info().azure_tenant_id.clone();
     let switched = session.switch_tenant(&tenant).await.unwrap();
     assert_eq!(switched.account().tenant_id, tenant);
-    assert_eq!(switched.refresh_credential().tenant(), tenant);
+    assert_eq!(switched.refresh_credential().unwrap().tenant(), tenant);
     let (_, subscriptions) = switched
         .tenants_and_subscriptions(world.transport())
         .await

@@ -6,3 +6,4 @@ mod common;
 mod credential;
 mod device;
 mod no_secret_on_disk;
+mod service_principal;
