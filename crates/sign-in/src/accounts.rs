@@ -94,6 +94,7 @@ mod tests {
                 domain: "acme.eu.auth0.com".into(),
                 client_id: Some("m2m".into()),
                 method: Auth0Method::ClientSecret,
+                assertion_algorithm: None,
                 granted_scopes: Some(vec!["read:logs".into()]),
                 missing_scopes: vec![],
                 remembered: true,

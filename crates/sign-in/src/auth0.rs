@@ -3,11 +3,15 @@
 //! token pasted from the dashboard. Either way the granted scopes are read from the token and the missing ones
 //! among those the integration uses are named before any call fails.
 
+use std::path::Path;
+
 use auth0_client::{Auth0Client, Auth0Credentials, Auth0Error};
-use cloud_http::{Secret, Transport};
+use cloud_http::{Idempotency, Secret, Transport, parse_endpoint};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use keychain::Keychain;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use url::Url;
 
 use crate::error::SignInError;
 use crate::oauth::jwt_claims;
@@ -24,12 +28,23 @@ pub const LOG_STREAM_SCOPES: [&str; 5] = [
 
 const CLIENT_SECRET_KEY: &str = "auth0-client-secret";
 const MANAGEMENT_TOKEN_KEY: &str = "auth0-management-token";
+const PRIVATE_KEY_PATH_KEY: &str = "auth0-private-key-path";
+const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Auth0Method {
     ClientSecret,
+    /// Private-key JWT client authentication: the app signs an assertion with the user's key file.
+    PrivateKeyJwt,
     ManagementToken,
+}
+
+/// The signing algorithms Auth0 accepts for a private-key JWT that this app offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssertionAlgorithm {
+    RS256,
+    PS256,
 }
 
 /// Who is signed in to Auth0, and what the token may do. Holds no secret.
@@ -37,9 +52,12 @@ pub enum Auth0Method {
 pub struct Auth0Account {
     /// The tenant domain as entered (`acme.eu.auth0.com`).
     pub domain: String,
-    /// The machine-to-machine application, for the client-secret method.
+    /// The machine-to-machine application, for the client-secret and private-key methods.
     pub client_id: Option<String>,
     pub method: Auth0Method,
+    /// For the private-key method: how the assertion is signed (the key file's path is in the keychain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assertion_algorithm: Option<AssertionAlgorithm>,
     /// `None` for an opaque token whose scopes cannot be read.
     pub granted_scopes: Option<Vec<String>>,
     /// Scopes of [`LOG_STREAM_SCOPES`] the token lacks.
@@ -100,6 +118,7 @@ impl Auth0SignIn {
             domain,
             client_id: Some(client_id),
             method: Auth0Method::ClientSecret,
+            assertion_algorithm: None,
             missing_scopes: missing(granted.as_deref()),
             granted_scopes: granted,
             remembered: true,
@@ -148,6 +167,7 @@ impl Auth0SignIn {
             domain,
             client_id: None,
             method: Auth0Method::ManagementToken,
+            assertion_algorithm: None,
             missing_scopes: missing(granted.as_deref()),
             granted_scopes: granted,
             remembered: remember,
@@ -158,6 +178,108 @@ impl Auth0SignIn {
                 .await?;
         }
         Ok(Auth0Session { account, client })
+    }
+
+    /// Obtains a token with a private-key JWT client assertion signed by the key in `key_file` (PEM), and
+    /// stores the key file's path (not the key) in the keychain. The token is not renewed within the session
+    /// (Auth0 issues them for 24 hours by default); restoring signs a new assertion.
+    pub async fn with_private_key(
+        &self,
+        domain: &str,
+        client_id: &str,
+        key_file: &Path,
+        algorithm: AssertionAlgorithm,
+    ) -> Result<Auth0Session, SignInError> {
+        let domain = required("auth0_domain", domain)?;
+        let client_id = required("auth0_client_id", client_id)?;
+        let base = parse_endpoint("auth0_domain", &domain).map_err(Auth0Error::from)?;
+        let key = read_private_key(key_file, algorithm).await?;
+        let token = self
+            .token_by_assertion(&base, &client_id, &key, algorithm)
+            .await?;
+        let client = Auth0Client::new(
+            &domain,
+            None,
+            Auth0Credentials::ManagementToken(token),
+            self.transport.clone(),
+        )?;
+        let granted = client.scopes().await?;
+        let account = Auth0Account {
+            keychain_account: format!("auth0:{client_id}@{domain}"),
+            domain,
+            client_id: Some(client_id),
+            method: Auth0Method::PrivateKeyJwt,
+            assertion_algorithm: Some(algorithm),
+            missing_scopes: missing(granted.as_deref()),
+            granted_scopes: granted,
+            remembered: true,
+        };
+        let path = key_file.to_str().ok_or_else(|| {
+            SignInError::invalid("auth0_private_key_path", "the path must be valid Unicode")
+        })?;
+        self.keychain
+            .save(
+                &account.keychain_account,
+                PRIVATE_KEY_PATH_KEY,
+                &Secret::new(path),
+            )
+            .await?;
+        Ok(Auth0Session { account, client })
+    }
+
+    async fn token_by_assertion(
+        &self,
+        base: &Url,
+        client_id: &str,
+        key: &EncodingKey,
+        algorithm: AssertionAlgorithm,
+    ) -> Result<Secret, SignInError> {
+        let now = self.transport.clock().now();
+        let assertion = client_assertion(client_id, base.as_str(), key, algorithm, now)?;
+        let url = base
+            .join("oauth/token")
+            .map_err(|e| SignInError::Unexpected {
+                detail: e.to_string(),
+            })?;
+        let audience = format!("{base}api/v2/");
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_assertion_type", CLIENT_ASSERTION_TYPE),
+            ("client_assertion", assertion.expose()),
+            ("audience", audience.as_str()),
+        ];
+        let http = self.transport.client();
+        let response = self
+            .transport
+            .send(
+                &|| http.post(url.clone()).form(&form),
+                Idempotency::Idempotent,
+            )
+            .await
+            .map_err(Auth0Error::from)?;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        let text = |name: &str| body.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+        if !status.is_success() {
+            let message = [text("error"), text("error_description")]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(": ");
+            return Err(SignInError::Auth0(Auth0Error::InvalidCredentials {
+                message: if message.is_empty() {
+                    status.to_string()
+                } else {
+                    message
+                },
+            }));
+        }
+        text("access_token")
+            .map(Secret::new)
+            .ok_or_else(|| SignInError::Unexpected {
+                detail: "Auth0's token answer has no access_token".into(),
+            })
     }
 
     /// The session saved earlier for `account`, if its credential is still in the keychain.
@@ -174,6 +296,23 @@ impl Auth0SignIn {
                     client_id: client_id.clone(),
                     client_secret,
                 }),
+            (Auth0Method::PrivateKeyJwt, Some(client_id)) => {
+                let (Some(path), Some(algorithm)) = (
+                    self.keychain
+                        .load(&account.keychain_account, PRIVATE_KEY_PATH_KEY)
+                        .await?,
+                    account.assertion_algorithm,
+                ) else {
+                    return Ok(None);
+                };
+                let base =
+                    parse_endpoint("auth0_domain", &account.domain).map_err(Auth0Error::from)?;
+                let key = read_private_key(Path::new(path.expose()), algorithm).await?;
+                let token = self
+                    .token_by_assertion(&base, client_id, &key, algorithm)
+                    .await?;
+                Some(Auth0Credentials::ManagementToken(token))
+            }
             (Auth0Method::ManagementToken, _) if account.remembered => self
                 .keychain
                 .load(&account.keychain_account, MANAGEMENT_TOKEN_KEY)
@@ -210,6 +349,71 @@ impl Auth0Session {
     }
 }
 
+/// Reads a PEM private key for `algorithm`, naming the field when the file is missing or not an RSA key.
+async fn read_private_key(
+    path: &Path,
+    algorithm: AssertionAlgorithm,
+) -> Result<EncodingKey, SignInError> {
+    let field = "auth0_private_key_path";
+    let pem = tokio::fs::read(path).await.map_err(|e| {
+        SignInError::invalid(field, format!("could not read {}: {e}", path.display()))
+    })?;
+    let not_a_key = || {
+        SignInError::invalid(
+            field,
+            format!("{} is not an RSA private key in PEM format", path.display()),
+        )
+    };
+    let key = match algorithm {
+        AssertionAlgorithm::RS256 | AssertionAlgorithm::PS256 => EncodingKey::from_rsa_pem(&pem),
+    }
+    .map_err(|_| not_a_key())?;
+    // A public key parses too; only signing tells them apart.
+    jsonwebtoken::encode(
+        &Header::new(jwt_algorithm(algorithm)),
+        &serde_json::json!({}),
+        &key,
+    )
+    .map_err(|_| not_a_key())?;
+    Ok(key)
+}
+
+fn jwt_algorithm(algorithm: AssertionAlgorithm) -> Algorithm {
+    match algorithm {
+        AssertionAlgorithm::RS256 => Algorithm::RS256,
+        AssertionAlgorithm::PS256 => Algorithm::PS256,
+    }
+}
+
+/// A short-lived assertion: issuer and subject are the client id, the audience is the tenant's URL, and a
+/// random `jti` makes every one unique so a captured assertion cannot be replayed.
+fn client_assertion(
+    client_id: &str,
+    audience: &str,
+    key: &EncodingKey,
+    algorithm: AssertionAlgorithm,
+    now: OffsetDateTime,
+) -> Result<Secret, SignInError> {
+    let header = Header::new(jwt_algorithm(algorithm));
+    let issued = now.unix_timestamp();
+    let claims = serde_json::json!({
+        "iss": client_id,
+        "sub": client_id,
+        "aud": audience,
+        "iat": issued,
+        "exp": issued + 60,
+        "jti": oauth2::CsrfToken::new_random().secret(),
+    });
+    jsonwebtoken::encode(&header, &claims, key)
+        .map(Secret::new)
+        .map_err(|e| {
+            SignInError::invalid(
+                "auth0_private_key_path",
+                format!("could not sign with the key: {e}"),
+            )
+        })
+}
+
 fn required(field: &'static str, value: &str) -> Result<String, SignInError> {
     let value = value.trim();
     if value.is_empty() {
@@ -231,7 +435,75 @@ fn missing(granted: Option<&[String]>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use jsonwebtoken::{DecodingKey, Validation};
+
     use super::*;
+
+    const KEY: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/test-only-rsa-key.pem"
+    );
+    const PUBLIC_KEY: &[u8] = include_bytes!("../tests/fixtures/test-only-rsa-key.pub.pem");
+
+    #[tokio::test]
+    async fn assertions_are_signed_with_the_key_and_name_the_client_and_tenant() {
+        let now = OffsetDateTime::now_utc();
+        for (algorithm, jwt_algorithm) in [
+            (AssertionAlgorithm::RS256, Algorithm::RS256),
+            (AssertionAlgorithm::PS256, Algorithm::PS256),
+        ] {
+            let key = read_private_key(Path::new(KEY), algorithm).await.unwrap();
+            let first =
+                client_assertion("m2m-id", "https://acme.eu.auth0.com/", &key, algorithm, now)
+                    .unwrap();
+            let second =
+                client_assertion("m2m-id", "https://acme.eu.auth0.com/", &key, algorithm, now)
+                    .unwrap();
+            let mut validation = Validation::new(jwt_algorithm);
+            validation.set_audience(&["https://acme.eu.auth0.com/"]);
+            validation.set_issuer(&["m2m-id"]);
+            let decoding = DecodingKey::from_rsa_pem(PUBLIC_KEY).unwrap();
+            let claims =
+                jsonwebtoken::decode::<serde_json::Value>(first.expose(), &decoding, &validation)
+                    .unwrap()
+                    .claims;
+            assert_eq!(claims["sub"], "m2m-id");
+            assert_eq!(
+                claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+                60
+            );
+            let other =
+                jsonwebtoken::decode::<serde_json::Value>(second.expose(), &decoding, &validation)
+                    .unwrap()
+                    .claims;
+            assert_ne!(claims["jti"], other["jti"], "every assertion is unique");
+        }
+    }
+
+    #[tokio::test]
+    async fn unreadable_or_wrong_key_files_name_the_field() {
+        let missing =
+            read_private_key(Path::new("/nonexistent/key.pem"), AssertionAlgorithm::RS256)
+                .await
+                .err()
+                .unwrap();
+        assert_eq!(
+            missing.problem().field.as_deref(),
+            Some("auth0_private_key_path")
+        );
+        let public = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/test-only-rsa-key.pub.pem"
+        );
+        let wrong = read_private_key(Path::new(public), AssertionAlgorithm::PS256)
+            .await
+            .err()
+            .unwrap();
+        assert!(
+            wrong.to_string().contains("not an RSA private key"),
+            "{wrong}"
+        );
+    }
 
     #[test]
     fn missing_scopes_are_named_in_order() {

@@ -18,7 +18,9 @@ mod loopback;
 mod oauth;
 
 pub use accounts::{AccountFile, SignedInAccounts};
-pub use auth0::{Auth0Account, Auth0Method, Auth0Session, Auth0SignIn, LOG_STREAM_SCOPES};
+pub use auth0::{
+    AssertionAlgorithm, Auth0Account, Auth0Method, Auth0Session, Auth0SignIn, LOG_STREAM_SCOPES,
+};
 pub use azure::{
     AzureAccount, AzureMethod, AzureSession, AzureSignIn, BrowserSignIn, DeviceSignIn,
 };

@@ -161,3 +161,23 @@ async fn a_pasted_token_is_kept_only_when_the_user_opts_in() {
     auth0(&world).sign_out(&session.account).await.unwrap();
     assert!(world.store.names().is_empty());
 }
+
+#[tokio::test]
+async fn a_refused_private_key_assertion_is_reported_and_nothing_is_stored() {
+    // The sandbox knows no application keys, so every assertion is refused: this checks the refusal path only.
+    let world = World::start().await;
+    let info = world.sandbox.info();
+    let key = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/test-only-rsa-key.pem");
+    let error = auth0(&world)
+        .with_private_key(
+            &info.auth0_domain,
+            &info.auth0_client_id,
+            &key,
+            sign_in::AssertionAlgorithm::RS256,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "Auth0CredentialsRejected", "{error:?}");
+    assert!(world.store.names().is_empty());
+}
