@@ -1,6 +1,7 @@
 //! What the user sees: progress on stderr (one rewritten line on a terminal, plain lines otherwise), and the
 //! result on stdout (a readable summary, or one JSON object with `--json`).
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
@@ -107,12 +108,13 @@ fn mark(state: StepState) -> &'static str {
 
 pub fn print_report(report: &SetupReport, json: bool, heading: &str) {
     if json {
-        println!("{}", serde_json::json!({ "ok": true, "report": report }));
+        emit(&serde_json::json!({ "ok": true, "report": report }).to_string());
         return;
     }
-    println!("{heading}");
+    let mut text = format!("{heading}\n");
     for (i, step) in report.steps.iter().enumerate() {
-        println!(
+        let _ = writeln!(
+            text,
             "{}. {} [{}]: {}",
             i + 1,
             step.step.title(),
@@ -120,10 +122,10 @@ pub fn print_report(report: &SetupReport, json: bool, heading: &str) {
             step.summary
         );
         if let Some(at) = &step.expires_at {
-            println!("   activate before {at}");
+            let _ = writeln!(text, "   activate before {at}");
         }
         for action in &step.actions {
-            println!("   - {action}");
+            let _ = writeln!(text, "   - {action}");
         }
     }
     if let Some(last) = report
@@ -132,7 +134,8 @@ pub fn print_report(report: &SetupReport, json: bool, heading: &str) {
         .filter(|l| !l.updated_at.is_empty())
     {
         let finished: Vec<&str> = last.completed.iter().map(|s| s.title()).collect();
-        println!(
+        let _ = writeln!(
+            text,
             "Last run {}: finished {}.",
             last.updated_at,
             if finished.is_empty() {
@@ -142,11 +145,19 @@ pub fn print_report(report: &SetupReport, json: bool, heading: &str) {
             }
         );
     }
+    emit(text.trim_end());
+}
+
+/// Writes one result to stdout. A reader that went away (`| head`) is not an error of ours: the result was
+/// produced, so the exit code stays what the run decided instead of a panic on the closed pipe.
+fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
 }
 
 pub fn print_error(error: &SetupError, json: bool) {
     if json {
-        println!("{}", serde_json::json!({ "ok": false, "error": error }));
+        emit(&serde_json::json!({ "ok": false, "error": error }).to_string());
         return;
     }
     eprintln!(

@@ -220,3 +220,57 @@ async fn the_readme_flow_sandbox_then_setup() {
     );
     sandbox.kill().await.unwrap();
 }
+
+/// `auth0-eventgrid status | head -1` must not panic when the reader goes away before the report is written.
+#[tokio::test]
+async fn a_closed_stdout_is_not_a_crash() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_auth0-eventgrid"))
+        .args([
+            "status",
+            "--resource-group",
+            "rg-closed-pipe",
+            "--region",
+            "westeurope",
+            "--webhook-url",
+            "https://example.com/hook",
+        ])
+        .args([
+            "--auth0-domain",
+            &info.auth0_domain,
+            "--subscription-id",
+            &info.subscription_id,
+        ])
+        .args([
+            "--azure-cloud",
+            "custom",
+            "--azure-authority-url",
+            &info.azure_authority,
+        ])
+        .args(["--azure-management-url", &info.azure_management])
+        .arg("--progress-file")
+        .arg(dir.path().join("progress.json"))
+        .env_clear()
+        .env("AUTH0_CLIENT_ID", &info.auth0_client_id)
+        .env("AUTH0_CLIENT_SECRET", &info.auth0_client_secret)
+        .env("AZURE_TENANT_ID", &info.azure_tenant_id)
+        .env("AZURE_CLIENT_ID", &info.azure_client_id)
+        .env("AZURE_CLIENT_SECRET", &info.azure_client_secret)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    // Close the reading end before the binary has done its requests, as `head` does once it has enough.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an unfinished setup exits 1; stderr: {stderr}"
+    );
+    sandbox.shutdown().await;
+}
