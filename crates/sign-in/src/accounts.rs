@@ -28,15 +28,14 @@ impl AccountFile {
         Self { path: path.into() }
     }
 
-    /// `accounts.json` in the app's config folder (`$XDG_CONFIG_HOME/...` on Linux, Application Support on
-    /// macOS, `%APPDATA%` on Windows).
+    /// `accounts.json` in the app's config folder (`$XDG_CONFIG_HOME/auth0-eventgrid` on Linux, Application
+    /// Support on macOS, `%APPDATA%` on Windows): the same project folders as the setup engine's progress file.
     pub fn default_location() -> Result<Self, SignInError> {
-        let dirs = directories::ProjectDirs::from("com", "auth0eventgridsetup", "app").ok_or_else(
-            || SignInError::AccountFile {
+        let dirs = directories::ProjectDirs::from("com", "Auth0 Event Grid", "auth0-eventgrid")
+            .ok_or_else(|| SignInError::AccountFile {
                 path: "(config folder)".into(),
                 detail: "no home folder is known for this user".into(),
-            },
-        )?;
+            })?;
         Ok(Self::at(dirs.config_dir().join(FILE_NAME)))
     }
 

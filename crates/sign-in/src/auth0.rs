@@ -71,6 +71,8 @@ pub struct Auth0Account {
 pub struct Auth0Session {
     pub account: Auth0Account,
     pub client: Auth0Client,
+    /// What the setup engine's `Connection` takes (its `Debug` redacts the secret).
+    pub credentials: Auth0Credentials,
 }
 
 /// Auth0 sign-ins, storing what must outlive the process in `keychain`.
@@ -103,15 +105,11 @@ impl Auth0SignIn {
                 "must not be empty",
             ));
         }
-        let client = Auth0Client::new(
-            &domain,
-            None,
-            Auth0Credentials::ClientCredentials {
-                client_id: client_id.clone(),
-                client_secret: client_secret.clone(),
-            },
-            self.transport.clone(),
-        )?;
+        let credentials = Auth0Credentials::ClientCredentials {
+            client_id: client_id.clone(),
+            client_secret: client_secret.clone(),
+        };
+        let client = Auth0Client::new(&domain, None, credentials.clone(), self.transport.clone())?;
         let granted = client.scopes().await?;
         let account = Auth0Account {
             keychain_account: format!("auth0:{client_id}@{domain}"),
@@ -126,7 +124,11 @@ impl Auth0SignIn {
         self.keychain
             .save(&account.keychain_account, CLIENT_SECRET_KEY, &client_secret)
             .await?;
-        Ok(Auth0Session { account, client })
+        Ok(Auth0Session {
+            account,
+            client,
+            credentials,
+        })
     }
 
     /// Uses a Management API token pasted from the dashboard. It stays in memory unless `remember` is set.
@@ -155,12 +157,8 @@ impl Auth0SignIn {
             }));
         }
         let token = Secret::new(token.expose().trim());
-        let client = Auth0Client::new(
-            &domain,
-            None,
-            Auth0Credentials::ManagementToken(token.clone()),
-            self.transport.clone(),
-        )?;
+        let credentials = Auth0Credentials::ManagementToken(token.clone());
+        let client = Auth0Client::new(&domain, None, credentials.clone(), self.transport.clone())?;
         let granted = client.scopes().await?;
         let account = Auth0Account {
             keychain_account: format!("auth0:token@{domain}"),
@@ -177,7 +175,11 @@ impl Auth0SignIn {
                 .save(&account.keychain_account, MANAGEMENT_TOKEN_KEY, &token)
                 .await?;
         }
-        Ok(Auth0Session { account, client })
+        Ok(Auth0Session {
+            account,
+            client,
+            credentials,
+        })
     }
 
     /// Obtains a token with a private-key JWT client assertion signed by the key in `key_file` (PEM), and
@@ -197,12 +199,8 @@ impl Auth0SignIn {
         let token = self
             .token_by_assertion(&base, &client_id, &key, algorithm)
             .await?;
-        let client = Auth0Client::new(
-            &domain,
-            None,
-            Auth0Credentials::ManagementToken(token),
-            self.transport.clone(),
-        )?;
+        let credentials = Auth0Credentials::ManagementToken(token);
+        let client = Auth0Client::new(&domain, None, credentials.clone(), self.transport.clone())?;
         let granted = client.scopes().await?;
         let account = Auth0Account {
             keychain_account: format!("auth0:{client_id}@{domain}"),
@@ -224,7 +222,11 @@ impl Auth0SignIn {
                 &Secret::new(path),
             )
             .await?;
-        Ok(Auth0Session { account, client })
+        Ok(Auth0Session {
+            account,
+            client,
+            credentials,
+        })
     }
 
     async fn token_by_assertion(
@@ -323,10 +325,16 @@ impl Auth0SignIn {
         let Some(credentials) = credentials else {
             return Ok(None);
         };
-        let client = Auth0Client::new(&account.domain, None, credentials, self.transport.clone())?;
+        let client = Auth0Client::new(
+            &account.domain,
+            None,
+            credentials.clone(),
+            self.transport.clone(),
+        )?;
         Ok(Some(Auth0Session {
             account: account.clone(),
             client,
+            credentials,
         }))
     }
 

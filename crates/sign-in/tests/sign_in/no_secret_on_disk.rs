@@ -1,13 +1,25 @@
 //! A full sign-in (Azure in the browser with a token renewal, Auth0 by client credentials and by a pasted
-//! token, the account summary saved) run in a child process whose HOME, XDG folders and TMPDIR point at a
-//! temporary folder; afterwards every file written there is searched for every token and secret issued.
+//! token, the account summary saved) and a full setup by the engine with those credentials, run in a child
+//! process whose HOME, XDG folders and TMPDIR point at a temporary folder; afterwards every file written
+//! there is searched for every token and secret issued.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::process::Command;
+use std::sync::Arc;
 use std::time::Duration;
 
 use cloud_http::Secret;
-use sign_in::{AccountFile, Auth0SignIn, REFRESH_TOKEN_KEY, SignInCancel, SignedInAccounts};
+use setup_engine::{
+    AzureCloud, Clock, Connection, DestinationInput, DestinationKind, Engine, EngineOptions,
+    PollSchedule, ProgressStore, SetupInputs,
+};
+use sign_in::{
+    AccountFile, Auth0Session, Auth0SignIn, AzureSession, REFRESH_TOKEN_KEY, SignInCancel,
+    SignedInAccounts,
+};
+use time::OffsetDateTime;
 
 use crate::common::{Browser, World};
 
@@ -63,10 +75,17 @@ fn a_full_sign_in_writes_no_secret_under_home() {
     );
 
     let files = files_under(home.path());
-    let accounts = home.path().join(".config/app/accounts.json");
+    let accounts = home.path().join(".config/auth0-eventgrid/accounts.json");
     assert!(
         files.contains(&accounts),
         "the account summary was written: {files:?}"
+    );
+    let progress = home
+        .path()
+        .join(".local/share/auth0-eventgrid/progress.json");
+    assert!(
+        files.contains(&progress),
+        "the setup's progress file was written: {files:?}"
     );
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
@@ -168,6 +187,13 @@ async fn child_signs_in_with_home_redirected() {
         .await
         .unwrap();
 
+    // The whole setup with what the sign-ins produced, its progress file in the redirected data folder.
+    let setup = engine(&world, &m2m, &session)
+        .run(&setup_inputs(&info), &setup_engine::Unobserved)
+        .await
+        .unwrap();
+    assert!(setup.complete, "{setup:?}");
+
     // Who signed in, remembered where the app keeps it.
     let file = AccountFile::default_location().unwrap();
     file.save(&SignedInAccounts {
@@ -201,4 +227,71 @@ async fn direct_auth0_token(info: &cloud_sandbox::SandboxInfo) -> String {
         .await
         .unwrap();
     answer["access_token"].as_str().unwrap().to_owned()
+}
+
+/// The engine's waits move the sandbox's clock instead of passing real time.
+#[derive(Debug, Clone)]
+struct SandboxTime(cloud_sandbox::Clock);
+
+impl Clock for SandboxTime {
+    fn now(&self) -> OffsetDateTime {
+        self.0.now()
+    }
+
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.0.advance(duration);
+        Box::pin(tokio::task::yield_now())
+    }
+}
+
+fn engine(world: &World, auth0: &Auth0Session, azure: &AzureSession) -> Engine {
+    let info = world.sandbox.info();
+    let connection = Connection {
+        auth0: auth0.credentials.clone(),
+        auth0_audience: None,
+        azure_cloud: AzureCloud::Custom {
+            authority: info.azure_authority.clone(),
+            management: info.azure_management.clone(),
+        },
+        azure: setup_engine::AzureSignIn::Credential(azure.credential()),
+    };
+    let mut options = EngineOptions::new(ProgressStore::default_location().unwrap());
+    options.clock = Arc::new(SandboxTime(world.handle().clock()));
+    options.jitter = Arc::new(|| 0.5);
+    options.topic_wait = PollSchedule {
+        first: Duration::from_millis(25),
+        ceiling: Duration::from_millis(100),
+        deadline: Duration::from_secs(1),
+    };
+    Engine::connect(connection, options).unwrap()
+}
+
+fn setup_inputs(info: &cloud_sandbox::SandboxInfo) -> SetupInputs {
+    SetupInputs {
+        auth0_domain: info.auth0_domain.clone(),
+        stream_name: "Azure Event Grid".into(),
+        subscription_id: info.subscription_id.clone(),
+        resource_group: "auth0-events".into(),
+        region: "westeurope".into(),
+        create_resource_group: true,
+        authorization_days: 7,
+        event_categories: vec!["auth.login.success".into()],
+        pii: None,
+        start_from: None,
+        destination: DestinationInput {
+            kind: DestinationKind::Webhook,
+            webhook_url: Some(format!(
+                "{}/_sandbox/inbox/sign-in-test",
+                info.azure_management
+            )),
+            resource_id: None,
+            queue_name: None,
+            max_events_per_batch: None,
+            preferred_batch_size_in_kilobytes: None,
+        },
+        event_subscription_name: "auth0-to-webhook".into(),
+        log_codes: vec![],
+        retry: Default::default(),
+        dead_letter: None,
+    }
 }
