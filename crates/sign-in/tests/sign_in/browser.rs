@@ -214,3 +214,39 @@ async fn without_a_client_id_the_browser_option_explains_the_registration() {
     assert!(problem.remedy.contains("az ad app create"));
     assert!(problem.remedy.contains("http://localhost"));
 }
+
+#[tokio::test]
+async fn a_refusal_on_the_authorize_page_ends_the_sign_in_with_its_reason() {
+    let world = World::start().await;
+    let pending = world
+        .azure(world.azure_config())
+        .start_browser(|_| false)
+        .await
+        .unwrap();
+    let query: std::collections::HashMap<_, _> = url::Url::parse(pending.url())
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    let redirect = pending.redirect_uri().to_owned();
+    let finish = tokio::spawn(async move { pending.finish(&SignInCancel::new()).await });
+    // What the identity platform sends back when the user declines consent.
+    let mut refusal = url::Url::parse(&redirect).unwrap();
+    refusal
+        .query_pairs_mut()
+        .append_pair("error", "access_denied")
+        .append_pair(
+            "error_description",
+            "AADSTS65004: User declined to consent.\r\nTrace ID: 1",
+        )
+        .append_pair("state", &query["state"]);
+    let (status, page) = Browser::new().get(refusal.as_str()).await;
+    assert_eq!(status, 400);
+    assert!(
+        page.contains("AADSTS65004: User declined to consent."),
+        "{page}"
+    );
+    let error = finish.await.unwrap().unwrap_err();
+    assert_eq!(error.code(), "SignInRefused");
+    assert!(!error.to_string().contains("Trace ID"));
+}
