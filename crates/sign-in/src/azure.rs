@@ -512,7 +512,8 @@ impl std::fmt::Debug for DeviceSignIn {
 }
 
 impl DeviceSignIn {
-    /// The code the user types on the verification page (short-lived and useless without the device code).
+    /// The code the user types on the verification page. It is meant to be shown: it expires in minutes and
+    /// grants nothing without the device code, which never leaves this struct.
     pub fn user_code(&self) -> &str {
         self.details.user_code().secret()
     }

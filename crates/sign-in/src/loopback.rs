@@ -21,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 use crate::error::SignInError;
 
 /// The Cancel button's end of a sign-in. Cheap to clone: keep one in the UI state and call [`SignInCancel::cancel`].
+/// Use a new one for every sign-in: once cancelled it stays cancelled.
 #[derive(Debug, Clone, Default)]
 pub struct SignInCancel(CancellationToken);
 
