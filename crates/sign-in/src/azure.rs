@@ -21,7 +21,9 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 
 use crate::config::{AzureSignInConfig, is_guid};
-use crate::credential::{CredentialParts, REFRESH_TOKEN_KEY, RefreshTokenCredential};
+use crate::credential::{
+    ConsumerCredential, CredentialParts, REFRESH_TOKEN_KEY, RefreshTokenCredential,
+};
 use crate::error::SignInError;
 use crate::loopback::{CallbackPage, LoopbackListener, SignInCancel};
 use crate::oauth::{
@@ -618,9 +620,13 @@ impl AzureSession {
         &self.account
     }
 
-    /// What the engine and [`AzureClient`] take.
+    /// What the engine and [`AzureClient`] take. Give each consumer its own: for a user sign-in, a consumer
+    /// asking again for a token it already holds unexpired gets a renewed one (the service refused it early).
     pub fn credential(&self) -> Arc<dyn TokenCredential> {
-        self.credential.clone()
+        match &self.user {
+            Some(user) => Arc::new(ConsumerCredential::new(user.clone())),
+            None => self.credential.clone(),
+        }
     }
 
     /// The refresh-token credential of a user sign-in (browser or device code).

@@ -114,10 +114,21 @@ impl RefreshTokenCredential {
 
     /// An access token for `scopes`, from memory while it has more than the renewal margin left.
     pub async fn access_token(&self, scopes: &[&str]) -> Result<AccessToken, SignInError> {
+        self.token(scopes, false).await
+    }
+
+    /// A new access token for `scopes` whatever the cache holds: for a caller whose token was refused before
+    /// its announced expiry (revoked sessions, policy changes).
+    pub async fn renewed_access_token(&self, scopes: &[&str]) -> Result<AccessToken, SignInError> {
+        self.token(scopes, true).await
+    }
+
+    async fn token(&self, scopes: &[&str], renew: bool) -> Result<AccessToken, SignInError> {
         let key = scopes.join(" ");
         let mut cache = self.cache.lock().await;
         if let Some((token, expires_on)) = cache.get(&key)
-            && self.clock.now() + self.renew_margin < *expires_on
+            && !renew
+            && self.is_fresh(*expires_on)
         {
             return Ok(access_token(token, *expires_on));
         }
@@ -127,6 +138,10 @@ impl RefreshTokenCredential {
         let result = access_token(&token, expires_on);
         cache.insert(key, (token, expires_on));
         Ok(result)
+    }
+
+    fn is_fresh(&self, expires_on: OffsetDateTime) -> bool {
+        self.clock.now() + self.renew_margin < expires_on
     }
 
     fn expiry(&self, answer: &TokenAnswer) -> OffsetDateTime {
@@ -171,6 +186,57 @@ fn access_token(token: &Secret, expires_on: OffsetDateTime) -> AccessToken {
         azure_core::credentials::Secret::new(token.expose().to_owned()),
         expires_on,
     )
+}
+
+/// What one consumer (an `AzureClient`, the engine) is given. Consumers keep the token until shortly before it
+/// expires, so a consumer asking again while the token it holds is still fresh means the service refused it
+/// early; then the refresh token is redeemed instead of serving the same refused token from memory.
+pub(crate) struct ConsumerCredential {
+    inner: Arc<RefreshTokenCredential>,
+    served: std::sync::Mutex<HashMap<String, OffsetDateTime>>,
+}
+
+impl ConsumerCredential {
+    pub fn new(inner: Arc<RefreshTokenCredential>) -> Self {
+        Self {
+            inner,
+            served: std::sync::Mutex::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ConsumerCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+#[async_trait::async_trait]
+impl TokenCredential for ConsumerCredential {
+    async fn get_token(
+        &self,
+        scopes: &[&str],
+        _options: Option<TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<AccessToken> {
+        let key = scopes.join(" ");
+        let refused = self
+            .served
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&key)
+            .is_some_and(|expires_on| self.inner.is_fresh(*expires_on));
+        let token = if refused {
+            self.inner.renewed_access_token(scopes).await
+        } else {
+            self.inner.access_token(scopes).await
+        }
+        .map_err(|error| CoreError::new(ErrorKind::Credential, error))?;
+        self.served
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(key, token.expires_on);
+        Ok(token)
+    }
 }
 
 #[async_trait::async_trait]

@@ -42,10 +42,14 @@ async fn tokens_come_from_memory_until_near_expiry_then_the_rotated_refresh_toke
     let credential = session.credential();
 
     let first = credential.get_token(&[SCOPE], None).await.unwrap();
-    let again = credential.get_token(&[SCOPE], None).await.unwrap();
+    let another_consumer = session
+        .credential()
+        .get_token(&[SCOPE], None)
+        .await
+        .unwrap();
     assert_eq!(
         first.token.secret(),
-        again.token.secret(),
+        another_consumer.token.secret(),
         "served from memory"
     );
     assert_eq!(
@@ -62,7 +66,11 @@ async fn tokens_come_from_memory_until_near_expiry_then_the_rotated_refresh_toke
     world
         .clock
         .advance(Duration::try_from(lifetime).unwrap() - Duration::from_secs(60));
-    let renewed = credential.get_token(&[SCOPE], None).await.unwrap();
+    let renewed = session
+        .credential()
+        .get_token(&[SCOPE], None)
+        .await
+        .unwrap();
     assert!(renewed.expires_on > first.expires_on);
     let second_refresh = world
         .keychain_values(&account, REFRESH_TOKEN_KEY)
@@ -79,7 +87,11 @@ async fn tokens_come_from_memory_until_near_expiry_then_the_rotated_refresh_toke
 
     // Newest wins across renewals, and the stored token is the one that works.
     world.clock.advance(Duration::from_secs(2 * 3600));
-    credential.get_token(&[SCOPE], None).await.unwrap();
+    session
+        .credential()
+        .get_token(&[SCOPE], None)
+        .await
+        .unwrap();
     let third_refresh = world
         .keychain_values(&account, REFRESH_TOKEN_KEY)
         .await
@@ -157,4 +169,64 @@ async fn a_restored_session_uses_the_stored_refresh_token() {
     session.sign_out().await.unwrap();
     assert!(world.store.names().is_empty(), "{:?}", world.store.names());
     assert!(azure.restore(session.account()).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_token_refused_before_its_expiry_is_renewed_when_the_client_asks_again() {
+    let world = World::start().await;
+    let session = world.browser_sign_in().await;
+    let account = session.account().keychain_account.clone();
+    let first_refresh = world
+        .keychain_values(&account, REFRESH_TOKEN_KEY)
+        .await
+        .unwrap();
+    // The sandbox stops accepting access tokens a minute after issue, whatever their `exp` says.
+    let handle = world.handle();
+    let mut faults = handle.faults();
+    faults.token_lifetime_secs = Some(60);
+    handle.set_faults(faults);
+    handle.advance(Duration::from_secs(120));
+
+    // The Resource Manager client gets a 401 with the token from memory, asks again, and gets a renewed one.
+    let (_, subscriptions) = session
+        .tenants_and_subscriptions(world.transport())
+        .await
+        .unwrap();
+    assert!(!subscriptions.is_empty());
+    let rotated = world
+        .keychain_values(&account, REFRESH_TOKEN_KEY)
+        .await
+        .unwrap();
+    assert_ne!(
+        rotated, first_refresh,
+        "the renewal rotated the stored refresh token"
+    );
+
+    // The same consumer asking again for a token it holds unexpired is renewed; another consumer is not.
+    // (The sandbox's frozen clock makes a renewed token look the same: the rotation shows the renewal.)
+    let consumer = session.credential();
+    consumer.get_token(&[SCOPE], None).await.unwrap();
+    let before = world
+        .keychain_values(&account, REFRESH_TOKEN_KEY)
+        .await
+        .unwrap();
+    consumer.get_token(&[SCOPE], None).await.unwrap();
+    let after = world
+        .keychain_values(&account, REFRESH_TOKEN_KEY)
+        .await
+        .unwrap();
+    assert_ne!(before, after, "renewed for the consumer that asked again");
+    session
+        .credential()
+        .get_token(&[SCOPE], None)
+        .await
+        .unwrap();
+    assert_eq!(
+        world
+            .keychain_values(&account, REFRESH_TOKEN_KEY)
+            .await
+            .unwrap(),
+        after,
+        "another consumer is served from memory"
+    );
 }
