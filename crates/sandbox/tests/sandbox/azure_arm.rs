@@ -434,3 +434,51 @@ async fn a_client_correlation_id_is_echoed() {
     );
     assert!(r.headers().contains_key("x-ms-request-id"));
 }
+
+#[tokio::test]
+async fn extra_seeds_exist() {
+    let mut config = SandboxConfig::for_tests().with_user(cloud_sandbox::SeedUser {
+        name: "bob@sandbox.test".into(),
+        password: "pw-bob".into(),
+        azure_role: "Reader".into(),
+    });
+    config
+        .extra_subscriptions
+        .push("Second subscription".into());
+    config
+        .extra_resource_groups
+        .push(("existing-rg".into(), "northeurope".into()));
+    let env = start_with(config).await;
+    assert!(
+        env.info()
+            .users
+            .iter()
+            .any(|u| u.name == "bob@sandbox.test" && u.azure_role == "Reader")
+    );
+    let token = env.azure_token().await;
+    let (_, subs) = json_of(
+        env.arm(
+            Method::GET,
+            "/subscriptions?api-version=2022-12-01",
+            &token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(subs["value"].as_array().unwrap().len(), 2);
+    let (status, group) = json_of(
+        env.arm(
+            Method::GET,
+            &format!("{}?{RM}", env.group_path("existing-rg")),
+            &token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), group["location"].as_str()),
+        (200, Some("northeurope"))
+    );
+}
