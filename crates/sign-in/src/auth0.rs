@@ -422,6 +422,27 @@ fn client_assertion(
         })
 }
 
+/// The tenant's Applications page in the Auth0 Dashboard, where the machine-to-machine application is created.
+/// `None` for a custom domain (or the sandbox): the dashboard address cannot be derived from it.
+pub fn dashboard_applications_url(domain: &str) -> Option<String> {
+    let host = domain
+        .trim()
+        .trim_start_matches("https://")
+        .trim_end_matches('/')
+        .to_ascii_lowercase();
+    let name = host.strip_suffix(".auth0.com")?;
+    let (tenant, region) = match name.split('.').collect::<Vec<_>>().as_slice() {
+        [tenant] => (tenant.to_string(), "us".to_owned()),
+        [tenant, region] => (tenant.to_string(), region.to_string()),
+        _ => return None,
+    };
+    let valid = |part: &str| {
+        !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    (valid(&tenant) && valid(&region))
+        .then(|| format!("https://manage.auth0.com/dashboard/{region}/{tenant}/applications"))
+}
+
 fn required(field: &'static str, value: &str) -> Result<String, SignInError> {
     let value = value.trim();
     if value.is_empty() {
@@ -511,6 +532,21 @@ mod tests {
             wrong.to_string().contains("not an RSA private key"),
             "{wrong}"
         );
+    }
+
+    #[test]
+    fn the_dashboard_applications_page_follows_the_tenant_domain() {
+        assert_eq!(
+            dashboard_applications_url("acme.eu.auth0.com").as_deref(),
+            Some("https://manage.auth0.com/dashboard/eu/acme/applications")
+        );
+        assert_eq!(
+            dashboard_applications_url("https://Acme.auth0.com/").as_deref(),
+            Some("https://manage.auth0.com/dashboard/us/acme/applications")
+        );
+        assert_eq!(dashboard_applications_url("login.acme.com"), None);
+        assert_eq!(dashboard_applications_url("http://127.0.0.1:4000"), None);
+        assert_eq!(dashboard_applications_url("a.b.c.auth0.com"), None);
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod oauth;
 pub use accounts::{AccountFile, SignedInAccounts};
 pub use auth0::{
     AssertionAlgorithm, Auth0Account, Auth0Method, Auth0Session, Auth0SignIn, LOG_STREAM_SCOPES,
+    dashboard_applications_url,
 };
 pub use azure::{
     AzureAccount, AzureMethod, AzureSession, AzureSignIn, BrowserSignIn, DeviceSignIn,
