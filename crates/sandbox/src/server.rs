@@ -169,20 +169,30 @@ impl Shared {
     }
 
     /// Appends a tenant log entry and hands it to the pipeline.
-    pub fn append_log(&self, mut entry: Value) -> Value {
-        let now = self.clock.now_ms();
-        let seq = {
+    pub fn append_log(&self, entry: Value) -> Value {
+        let (seq, entry) = {
             let mut world = self.world();
-            let seq = world.next_id();
-            let log_id = format!("900{:020}{:017}", now.max(0), seq);
-            entry["log_id"] = json!(log_id);
-            entry["date"] = json!(rfc3339_ms(now));
-            world.auth0.logs.push(entry.clone());
-            seq
+            self.record_log(&mut world, entry)
         };
-        pipeline::enqueue(self, seq, entry.clone());
-        self.mark_dirty();
+        self.publish_log(seq, entry.clone());
         entry
+    }
+
+    /// Writes a log entry while the caller holds the world (so it lands in order with the caller's
+    /// change); hand the result to [`Shared::publish_log`] once the world is released.
+    pub fn record_log(&self, world: &mut World, mut entry: Value) -> (u64, Value) {
+        let now = self.clock.now_ms();
+        let seq = world.next_id();
+        entry["log_id"] = json!(format!("900{:020}{:017}", now.max(0), seq));
+        entry["date"] = json!(rfc3339_ms(now));
+        world.auth0.logs.push(entry.clone());
+        (seq, entry)
+    }
+
+    /// Hands a recorded log entry to the pipeline.
+    pub fn publish_log(&self, seq: u64, entry: Value) {
+        pipeline::enqueue(self, seq, entry);
+        self.mark_dirty();
     }
 
     /// Auth0 rate limiting: fixed windows on the sandbox clock. Returns (limit, remaining, reset, allowed).

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{management_caller, schema};
+use super::{Caller, management_caller, management_entry, schema};
 use crate::clock::parse_rfc3339_ms;
 use crate::http_util::{auth0_error, parse_body};
 use crate::server::Shared;
@@ -96,10 +96,10 @@ pub async fn create(
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    caller.finish(create_stream(&shared, &headers, &body))
+    caller.finish(create_stream(&shared, &caller, &headers, &body))
 }
 
-fn create_stream(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Response {
+fn create_stream(shared: &Shared, caller: &Caller, headers: &HeaderMap, body: &[u8]) -> Response {
     let body = match parse_body(headers, body) {
         Ok(body) => body,
         Err(e) => return bad_request(&format!("Payload validation error: '{e}'.")),
@@ -144,7 +144,6 @@ fn create_stream(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Response 
         ..LogStream::default()
     };
     let mut world = shared.world();
-    stream.created_after_seq = world.next_seq;
     if world.auth0.streams.len() >= shared.config.stream_limit {
         return auth0_error(
             StatusCode::CONFLICT,
@@ -169,8 +168,20 @@ fn create_stream(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Response 
             }
         }
     }
+    // Auth0 logs the change; the new stream carries only what comes after it, not its own creation.
+    let entry = management_entry(
+        shared,
+        caller,
+        "Create a log stream",
+        "post",
+        "/api/v2/log-streams",
+    );
+    let (seq, entry) = shared.record_log(&mut world, entry);
+    stream.created_after_seq = world.next_seq;
     let response = stream_json(&stream);
     world.auth0.streams.push(stream);
+    drop(world);
+    shared.publish_log(seq, entry);
     axum::Json(response).into_response()
 }
 
@@ -184,10 +195,16 @@ pub async fn update(
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    caller.finish(update_stream(&shared, &id, &headers, &body))
+    caller.finish(update_stream(&shared, &caller, &id, &headers, &body))
 }
 
-fn update_stream(shared: &Shared, id: &str, headers: &HeaderMap, body: &[u8]) -> Response {
+fn update_stream(
+    shared: &Shared,
+    caller: &Caller,
+    id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
     let body = match parse_body(headers, body) {
         Ok(body) => body,
         Err(e) => return bad_request(&format!("Payload validation error: '{e}'.")),
@@ -236,7 +253,13 @@ fn update_stream(shared: &Shared, id: &str, headers: &HeaderMap, body: &[u8]) ->
     {
         target.extend(sink.clone());
     }
-    axum::Json(stream_json(stream)).into_response()
+    let response = stream_json(stream);
+    let path = format!("/api/v2/log-streams/{id}");
+    let entry = management_entry(shared, caller, "Update a log stream", "patch", &path);
+    let (seq, entry) = shared.record_log(&mut world, entry);
+    drop(world);
+    shared.publish_log(seq, entry);
+    axum::Json(response).into_response()
 }
 
 pub async fn delete(
@@ -252,7 +275,15 @@ pub async fn delete(
     let before = world.auth0.streams.len();
     world.auth0.streams.retain(|s| s.id != id);
     let removed = world.auth0.streams.len() != before;
+    let recorded = removed.then(|| {
+        let path = format!("/api/v2/log-streams/{id}");
+        let entry = management_entry(&shared, &caller, "Delete a log stream", "delete", &path);
+        shared.record_log(&mut world, entry)
+    });
     drop(world);
+    if let Some((seq, entry)) = recorded {
+        shared.publish_log(seq, entry);
+    }
     // The partner topic stays in Azure, as with the real service.
     caller.finish(if removed {
         StatusCode::NO_CONTENT.into_response()

@@ -65,6 +65,7 @@ pub fn accepted_audiences(shared: &Shared) -> [String; 2] {
 
 /// A request to the Management API that passed the token and scope checks.
 pub struct Caller {
+    pub client_id: String,
     rate: Option<(u32, u32, i64)>,
 }
 
@@ -172,7 +173,10 @@ pub fn management_caller(
             rate,
         ));
     }
-    Ok(Caller { rate })
+    Ok(Caller {
+        client_id: claims["azp"].as_str().unwrap_or("").to_owned(),
+        rate,
+    })
 }
 
 /// The log categories a stream filter can name, with the log codes in each (from Auth0's documentation).
@@ -258,6 +262,26 @@ pub fn log_entry(shared: &Shared, code: &str, description: &str, extra: Value) -
         target.extend(more);
     }
     entry
+}
+
+/// The `sapi` entry Auth0 writes for a successful Management API change.
+pub fn management_entry(
+    shared: &Shared,
+    caller: &Caller,
+    description: &str,
+    method: &str,
+    path: &str,
+) -> Value {
+    log_entry(
+        shared,
+        "sapi",
+        description,
+        json!({
+            "client_id": caller.client_id,
+            "client_name": "",
+            "details": {"request": {"method": method, "path": path, "channel": "https://manage.auth0.com/"}},
+        }),
+    )
 }
 
 /// Writes `count` simulated entries (logins, failed logins or sign-ups) for `user` or the first seeded user.

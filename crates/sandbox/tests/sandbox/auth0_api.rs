@@ -227,6 +227,27 @@ async fn log_stream_lifecycle_has_auth0_status_codes() {
         .auth0(Method::DELETE, &format!("/log-streams/{id}"), &token, None)
         .await;
     assert_eq!(r.status(), 404);
+    // Each successful change wrote Auth0's `sapi` entry.
+    let (_, logs) = json_of(
+        env.auth0(Method::GET, "/logs?q=type:sapi&sort=date:1", &token, None)
+            .await,
+    )
+    .await;
+    let descriptions: Vec<&str> = logs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["description"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        descriptions,
+        vec![
+            "Create a log stream",
+            "Update a log stream",
+            "Delete a log stream"
+        ]
+    );
+    assert_eq!(logs[0]["client_id"], env.info().auth0_client_id);
 }
 
 async fn create_error(env: &crate::common::Env, token: &str, body: Value) -> String {
