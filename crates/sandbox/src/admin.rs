@@ -468,6 +468,15 @@ async fn page(State(shared): State<Arc<Shared>>) -> Html<String> {
             })
             .collect(),
     );
+    let inboxes = table(
+        "Built-in inboxes (/_sandbox/inbox/{name})",
+        &["name", "events received"],
+        world
+            .inboxes
+            .iter()
+            .map(|(name, events)| vec![name.clone(), events.len().to_string()])
+            .collect(),
+    );
     let logs = world.auth0.logs.len();
     drop(world);
     let requests = table(
@@ -493,7 +502,7 @@ async fn page(State(shared): State<Arc<Shared>>) -> Html<String> {
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cloud sandbox</title>
 <style>body{{font-family:system-ui,sans-serif;margin:1.5rem;color-scheme:light dark}}table{{border-collapse:collapse;margin-bottom:1rem}}td,th{{border:1px solid #8884;padding:.2rem .5rem;text-align:left;font-size:.9rem}}</style></head>
 <body><h1>Cloud sandbox</h1><p>Sandbox time {now}. {logs} tenant log entries. JSON: <a href="/_sandbox/state">state</a>, <a href="/_sandbox/requests">requests</a>, <a href="/_sandbox/events">events</a>.</p>
-{streams}{groups}{topics}{subscriptions}{events}{requests}</body></html>"#,
+{streams}{groups}{topics}{subscriptions}{events}{inboxes}{requests}</body></html>"#,
         now = rfc3339_ms(shared.clock.now_ms()),
     ))
 }
