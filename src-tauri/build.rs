@@ -9,5 +9,18 @@ fn main() {
 
 /// Every `#[tauri::command]` registered in `src/lib.rs`; each gets an `allow-<name>` permission.
 fn app_commands() -> &'static [&'static str] {
-    &["app_info"]
+    &[
+        "app_info",
+        "start_sandbox",
+        "sign_in_cloud",
+        "current_session",
+        "sign_out",
+        "load_draft",
+        "save_draft",
+        "clear_draft",
+        "detect",
+        "run_step",
+        "cancel_run",
+        "send_test_event",
+    ]
 }

@@ -4,12 +4,23 @@
 
 use ts_rs::{Config, TS};
 
-use crate::commands::AppInfo;
+use crate::commands::{AppInfo, TestEventResult};
+use crate::draft::{Draft, Screen};
+use crate::session::{CloudSignIn, Mode, SessionInfo};
 
 /// The full text of the generated TypeScript file.
 pub fn typescript_bindings() -> String {
     let cfg = Config::new();
-    let declarations = [AppInfo::decl(&cfg)];
+    let mut declarations = vec![AppInfo::decl(&cfg)];
+    declarations.extend(setup_engine::typescript_declarations(&cfg));
+    declarations.extend([
+        Mode::decl(&cfg),
+        SessionInfo::decl(&cfg),
+        CloudSignIn::decl(&cfg),
+        Screen::decl(&cfg),
+        Draft::decl(&cfg),
+        TestEventResult::decl(&cfg),
+    ]);
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run `make bindings`.\n",
     );

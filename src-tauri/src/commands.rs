@@ -1,8 +1,22 @@
-//! The IPC commands the front end invokes. Each is thin: it validates nothing itself and delegates to the domain
-//! crates; what it returns is a type exported to TypeScript by `bindings`.
+//! The IPC commands the front end invokes. Each is thin: it delegates to the engine, the sandbox or the
+//! small modules beside it, and every failure is the engine's one error type, `SetupError`. What crosses
+//! IPC is exported to TypeScript by `bindings`; no reply carries a secret.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use cloud_sandbox::SimulationKind;
 use serde::Serialize;
+use setup_engine::{
+    Engine, ErrorCode, SetupError, SetupEvent, SetupInputs, SetupObserver, SetupReport, StepId,
+};
+use tauri::State;
+use tauri::ipc::Channel;
 use ts_rs::TS;
+
+use crate::draft::{self, Draft};
+use crate::session::{self, CloudSignIn, SANDBOX_INBOX, SessionInfo};
+use crate::state::{AppState, Session};
 
 /// What the app says about itself: shown on the welcome page and copied into diagnostics.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -26,7 +40,207 @@ impl AppInfo {
     }
 }
 
+/// What "Send a test event" caused and what arrived at the sandbox's receiver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TestEventResult {
+    /// The Auth0 log type written (`s`: a successful login).
+    pub log_type: String,
+    /// The user the simulated login was for.
+    pub user: String,
+    /// How many events the receiver holds now.
+    pub received: u32,
+    /// The CloudEvents `type` of the newest event received, when one arrived.
+    pub newest_type: Option<String>,
+}
+
 #[tauri::command]
 pub fn app_info<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> AppInfo {
     AppInfo::from_package_info(app.package_info())
+}
+
+/// Starts the built-in sandbox in this process (or reuses the running one) and signs in with its seeded
+/// application and service principal.
+#[tauri::command]
+pub async fn start_sandbox(state: State<'_, AppState>) -> Result<SessionInfo, SetupError> {
+    if let Some(session) = state.session().as_ref().filter(|s| s.sandbox.is_some()) {
+        return Ok(session.info.clone());
+    }
+    let sandbox = session::start_sandbox(&state.folder).await?;
+    let (engine, info) = session::sandbox_session(&sandbox, &state.folder)?;
+    tracing::info!(auth0 = %info.auth0_domain, "signed in to the built-in sandbox");
+    *state.session() = Some(Session {
+        engine: Arc::new(engine),
+        info: info.clone(),
+        sandbox: Some(sandbox),
+    });
+    Ok(info)
+}
+
+/// Signs in with the user's Auth0 application and Azure service principal.
+#[tauri::command]
+pub async fn sign_in_cloud(
+    state: State<'_, AppState>,
+    request: CloudSignIn,
+) -> Result<SessionInfo, SetupError> {
+    let (engine, info) = session::cloud_session(request, &state.folder)?;
+    tracing::info!(auth0 = %info.auth0_domain, "signed in to the user's clouds");
+    *state.session() = Some(Session {
+        engine: Arc::new(engine),
+        info: info.clone(),
+        sandbox: None,
+    });
+    Ok(info)
+}
+
+/// Who is signed in, if anyone.
+#[tauri::command]
+pub async fn current_session(
+    state: State<'_, AppState>,
+) -> Result<Option<SessionInfo>, SetupError> {
+    Ok(state.session().as_ref().map(|s| s.info.clone()))
+}
+
+/// Forgets the session (and stops the sandbox, whose world stays in the app's folder).
+#[tauri::command]
+pub async fn sign_out(state: State<'_, AppState>) -> Result<(), SetupError> {
+    if let Some(run) = state.run().take() {
+        run.abort();
+    }
+    let session = state.session().take();
+    if let Some(sandbox) = session.and_then(|s| s.sandbox) {
+        sandbox.shutdown().await;
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn load_draft(state: State<'_, AppState>) -> Result<Option<Draft>, SetupError> {
+    draft::load(&state.folder)
+}
+
+#[tauri::command]
+pub async fn save_draft(state: State<'_, AppState>, draft: Draft) -> Result<(), SetupError> {
+    draft::save(&state.folder, &draft)
+}
+
+/// Starts over: the draft is removed (what exists in the clouds is untouched).
+#[tauri::command]
+pub async fn clear_draft(state: State<'_, AppState>) -> Result<(), SetupError> {
+    draft::clear(&state.folder)
+}
+
+/// Every step's state, read only.
+#[tauri::command]
+pub async fn detect(
+    state: State<'_, AppState>,
+    inputs: SetupInputs,
+) -> Result<SetupReport, SetupError> {
+    let engine = signed_in_engine(&state)?;
+    engine.status(&inputs).await
+}
+
+/// Runs the steps up to and including `step`, streaming progress to `on_event`. Finished steps are only
+/// checked again, so running step 3 after steps 1 and 2 writes nothing for them.
+#[tauri::command]
+pub async fn run_step(
+    state: State<'_, AppState>,
+    inputs: SetupInputs,
+    step: StepId,
+    on_event: Channel<SetupEvent>,
+) -> Result<SetupReport, SetupError> {
+    let engine = signed_in_engine(&state)?;
+    let task = tokio::spawn(async move {
+        let observer = ChannelObserver(on_event);
+        engine.run_until(&inputs, &observer, step).await
+    });
+    if let Some(previous) = state.run().replace(task.abort_handle()) {
+        previous.abort();
+    }
+    let outcome = task.await;
+    state.run().take();
+    match outcome {
+        Ok(result) => result,
+        Err(error) if error.is_cancelled() => Err(SetupError::new(
+            ErrorCode::OperationFailed,
+            "Stopped: you cancelled the step.",
+            "Run the step again when you are ready; what was finished is kept.",
+        )),
+        Err(error) => Err(SetupError::new(
+            ErrorCode::OperationFailed,
+            format!("The step stopped unexpectedly: {error}"),
+            "Run the step again; if it keeps failing, copy the diagnostics and report it.",
+        )),
+    }
+}
+
+/// Stops the step in progress, if any.
+#[tauri::command]
+pub async fn cancel_run(state: State<'_, AppState>) -> Result<bool, SetupError> {
+    let run = state.run().take();
+    Ok(run.map(|run| run.abort()).is_some())
+}
+
+/// Sandbox only: makes the tenant log a successful login and waits (bounded) for it to reach the sandbox's
+/// built-in receiver through the stream, the partner topic and the event subscription.
+#[tauri::command]
+pub async fn send_test_event(state: State<'_, AppState>) -> Result<TestEventResult, SetupError> {
+    let handle = state
+        .session()
+        .as_ref()
+        .and_then(|s| s.sandbox.as_ref())
+        .map(|sandbox| sandbox.handle())
+        .ok_or_else(|| {
+            SetupError::new(
+                ErrorCode::InvalidInput,
+                "A test event can only be caused in the built-in sandbox.",
+                "Sign in to your Auth0 tenant in a browser and log in once to cause a real event.",
+            )
+        })?;
+    let entries = handle.simulate(SimulationKind::Login, 1);
+    let user = entries
+        .first()
+        .and_then(|entry| entry["user_name"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    handle.wait_for_pipeline_idle(Duration::from_secs(30)).await;
+    let state_now = handle.state();
+    let inbox = state_now["inboxes"][SANDBOX_INBOX]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    Ok(TestEventResult {
+        log_type: "s".into(),
+        user,
+        received: u32::try_from(inbox.len()).unwrap_or(u32::MAX),
+        newest_type: inbox
+            .last()
+            .and_then(|event| event["type"].as_str())
+            .map(str::to_owned),
+    })
+}
+
+fn signed_in_engine(state: &AppState) -> Result<Arc<Engine>, SetupError> {
+    state
+        .session()
+        .as_ref()
+        .map(|s| s.engine.clone())
+        .ok_or_else(|| {
+            SetupError::new(
+                ErrorCode::AzureCredentialsFailed,
+                "You are not signed in.",
+                "Go back to Sign in, or choose the built-in sandbox on the first page.",
+            )
+        })
+}
+
+/// Forwards the engine's progress to the window; a closed window just stops listening.
+struct ChannelObserver(Channel<SetupEvent>);
+
+impl SetupObserver for ChannelObserver {
+    fn on_event(&self, event: &SetupEvent) {
+        if let Err(error) = self.0.send(event.clone()) {
+            tracing::debug!(%error, "progress channel closed");
+        }
+    }
 }

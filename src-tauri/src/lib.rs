@@ -3,13 +3,52 @@
 
 mod bindings;
 mod commands;
+mod draft;
+mod session;
+mod state;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
 
 pub use bindings::typescript_bindings;
-pub use commands::AppInfo;
+pub use commands::{AppInfo, TestEventResult};
+pub use draft::{Draft, Screen};
+pub use session::{Mode, SessionInfo};
+pub use state::AppState;
 
-/// Assembles the app on any Tauri runtime, so the mock runtime in tests runs exactly what users run.
+/// Assembles the app on any Tauri runtime, with its folder in the platform's config location.
 pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![commands::app_info])
+    with_commands(builder).setup(|app| {
+        let folder = app.path().app_config_dir()?;
+        app.manage(AppState::new(folder));
+        Ok(())
+    })
+}
+
+/// The same app with its folder chosen by the caller (tests), so the mock runtime runs what users run.
+pub fn build_app_in<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    folder: PathBuf,
+) -> tauri::Builder<R> {
+    with_commands(builder).manage(AppState::new(folder))
+}
+
+fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::app_info,
+        commands::start_sandbox,
+        commands::sign_in_cloud,
+        commands::current_session,
+        commands::sign_out,
+        commands::load_draft,
+        commands::save_draft,
+        commands::clear_draft,
+        commands::detect,
+        commands::run_step,
+        commands::cancel_run,
+        commands::send_test_event,
+    ])
 }
 
 /// Starts the desktop app on the native runtime.

@@ -6,25 +6,36 @@ use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindowBuilder};
 
+use serde_json::json;
+
 fn invoke(
     window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
     cmd: &str,
 ) -> Result<serde_json::Value, serde_json::Value> {
-    invoke_from(window, "tauri://localhost", cmd)
+    invoke_with(window, "tauri://localhost", cmd, json!({}))
 }
 
-/// Sends one IPC request as a page at `url` would.
 fn invoke_from(
     window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
     url: &str,
     cmd: &str,
+) -> Result<serde_json::Value, serde_json::Value> {
+    invoke_with(window, url, cmd, json!({}))
+}
+
+/// Sends one IPC request with arguments as a page at `url` would.
+fn invoke_with(
+    window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    url: &str,
+    cmd: &str,
+    args: serde_json::Value,
 ) -> Result<serde_json::Value, serde_json::Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
         url: url.parse().unwrap(),
-        body: InvokeBody::default(),
+        body: InvokeBody::Json(args),
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
@@ -80,4 +91,250 @@ fn remote_pages_cannot_invoke_commands() {
         invoke_from(&window, "https://attacker.example/", "app_info").is_err(),
         "the capability grants app_info to the app's own pages only"
     );
+}
+
+/// The app with its folder in a temporary directory, and its window.
+fn app_in(
+    folder: &std::path::Path,
+) -> (
+    tauri::App<tauri::test::MockRuntime>,
+    tauri::WebviewWindow<tauri::test::MockRuntime>,
+) {
+    let app = app_lib::build_app_in(mock_builder(), folder.to_path_buf())
+        .build(tauri::generate_context!())
+        .expect("the app builds on the mock runtime");
+    let window = main_window(&app);
+    (app, window)
+}
+
+fn call(
+    window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    args: serde_json::Value,
+) -> Result<serde_json::Value, serde_json::Value> {
+    invoke_with(window, "tauri://localhost", cmd, args)
+}
+
+/// The inputs the wizard fills in for a sandbox session.
+fn sandbox_inputs(session: &serde_json::Value) -> serde_json::Value {
+    json!({
+        "auth0_domain": session["auth0Domain"],
+        "stream_name": "Azure Event Grid",
+        "subscription_id": session["subscriptionId"],
+        "resource_group": "auth0-events",
+        "region": "westeurope",
+        "create_resource_group": true,
+        "authorization_days": 7,
+        "event_categories": ["auth.login.success", "auth.login.fail"],
+        "pii": null,
+        "start_from": null,
+        "destination": {"kind": "webhook", "webhook_url": session["sandboxInboxUrl"]},
+        "event_subscription_name": "auth0-to-webhook",
+        "log_codes": [],
+    })
+}
+
+#[test]
+fn the_sandbox_session_says_who_signed_in_and_nothing_secret() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    assert_eq!(
+        call(&window, "current_session", json!({})).unwrap(),
+        json!(null)
+    );
+    let session = call(&window, "start_sandbox", json!({})).expect("the sandbox starts");
+    let mut keys: Vec<&str> = session
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "auth0Domain",
+            "auth0Identity",
+            "azureIdentity",
+            "azureTenantId",
+            "mode",
+            "sandboxInboxUrl",
+            "subscriptionId"
+        ]
+    );
+    assert_eq!(session["mode"], "sandbox");
+    assert!(
+        session["sandboxInboxUrl"]
+            .as_str()
+            .unwrap()
+            .ends_with("/_sandbox/inbox/wizard")
+    );
+    // Starting again reuses the running sandbox.
+    assert_eq!(call(&window, "start_sandbox", json!({})).unwrap(), session);
+    assert_eq!(
+        call(&window, "current_session", json!({})).unwrap(),
+        session
+    );
+    call(&window, "sign_out", json!({})).unwrap();
+    assert_eq!(
+        call(&window, "current_session", json!({})).unwrap(),
+        json!(null)
+    );
+}
+
+#[test]
+fn detect_before_signing_in_is_the_one_error_type() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let session = json!({"auth0Domain": "acme.auth0.com", "subscriptionId": "11111111-2222-3333-4444-555555555555", "sandboxInboxUrl": "https://hooks.example.com/x"});
+    let error = call(
+        &window,
+        "detect",
+        json!({"inputs": sandbox_inputs(&session)}),
+    )
+    .unwrap_err();
+    assert_eq!(error["code"], "azure_credentials_failed");
+    assert!(error["remedy"].as_str().unwrap().contains("Sign in"));
+}
+
+#[test]
+fn cloud_sign_in_names_an_empty_field_and_never_echoes_the_secret() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let request = json!({
+        "auth0Domain": "acme.eu.auth0.com", "auth0ClientId": "client-1", "auth0ClientSecret": "",
+        "azureTenantId": "tenant-1", "azureClientId": "sp-1", "azureClientSecret": "very-secret-value",
+    });
+    let error = call(&window, "sign_in_cloud", json!({"request": request})).unwrap_err();
+    assert_eq!(error["code"], "invalid_input");
+    assert_eq!(error["field"], "auth0_client_secret");
+    let mut request = request;
+    request["auth0ClientSecret"] = json!("another-secret-value");
+    let session = call(&window, "sign_in_cloud", json!({"request": request})).unwrap();
+    assert_eq!(session["mode"], "cloud");
+    assert_eq!(session["auth0Identity"], "client-1");
+    assert_eq!(session["azureIdentity"], "sp-1");
+    let text = session.to_string();
+    assert!(!text.contains("secret-value"), "{text}");
+}
+
+#[test]
+fn the_draft_survives_a_restart_of_the_app() {
+    let folder = tempfile::tempdir().unwrap();
+    let session = json!({"auth0Domain": "acme.auth0.com", "subscriptionId": "11111111-2222-3333-4444-555555555555", "sandboxInboxUrl": "https://hooks.example.com/x"});
+    let draft =
+        json!({"mode": "sandbox", "screen": "create_stream", "inputs": sandbox_inputs(&session)});
+    {
+        let (_app, window) = app_in(folder.path());
+        assert_eq!(call(&window, "load_draft", json!({})).unwrap(), json!(null));
+        call(&window, "save_draft", json!({"draft": draft})).unwrap();
+    }
+    let (_app, window) = app_in(folder.path());
+    let loaded = call(&window, "load_draft", json!({})).unwrap();
+    assert_eq!(loaded["screen"], "create_stream");
+    assert_eq!(loaded["mode"], "sandbox");
+    assert_eq!(loaded["inputs"]["stream_name"], "Azure Event Grid");
+    assert_eq!(
+        loaded["inputs"]["destination"]["webhook_url"],
+        "https://hooks.example.com/x"
+    );
+    call(&window, "clear_draft", json!({})).unwrap();
+    assert_eq!(call(&window, "load_draft", json!({})).unwrap(), json!(null));
+}
+
+#[test]
+fn the_four_steps_run_one_by_one_against_the_sandbox_and_a_test_event_arrives() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let session = call(&window, "start_sandbox", json!({})).unwrap();
+    let inputs = sandbox_inputs(&session);
+
+    let before = call(&window, "detect", json!({"inputs": inputs})).unwrap();
+    let states: Vec<&str> = before["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states[0], "to_do", "{before}");
+    assert_eq!(before["complete"], false);
+
+    let no_events = call(&window, "send_test_event", json!({})).unwrap();
+    assert_eq!(no_events["received"], 0, "nothing is connected yet");
+
+    for (step, done) in [
+        ("prepare_azure", 1),
+        ("create_stream", 2),
+        ("activate_topic", 3),
+        ("subscribe", 4),
+    ] {
+        let report = call(
+            &window,
+            "run_step",
+            json!({"inputs": inputs, "step": step, "onEvent": "__CHANNEL__:7"}),
+        )
+        .unwrap_or_else(|e| panic!("{step}: {e}"));
+        assert_eq!(report["steps"].as_array().unwrap().len(), done, "{report}");
+        assert_eq!(report["steps"][done - 1]["state"], "done", "{report}");
+    }
+    let after = call(&window, "detect", json!({"inputs": inputs})).unwrap();
+    assert_eq!(after["complete"], true, "{after}");
+
+    let event = call(&window, "send_test_event", json!({})).unwrap();
+    assert_eq!(event["logType"], "s");
+    assert!(event["received"].as_u64().unwrap() >= 1, "{event}");
+    assert!(event["newestType"].is_string(), "{event}");
+}
+
+#[test]
+fn a_bad_input_is_refused_before_anything_runs() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let session = call(&window, "start_sandbox", json!({})).unwrap();
+    let mut inputs = sandbox_inputs(&session);
+    inputs["stream_name"] = json!("");
+    let error = call(
+        &window,
+        "run_step",
+        json!({"inputs": inputs, "step": "prepare_azure", "onEvent": "__CHANNEL__:8"}),
+    )
+    .unwrap_err();
+    assert_eq!(error["code"], "invalid_input");
+    assert_eq!(error["field"], "stream_name");
+}
+
+#[test]
+fn the_test_event_needs_the_sandbox() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let error = call(&window, "send_test_event", json!({})).unwrap_err();
+    assert_eq!(error["code"], "invalid_input");
+}
+
+#[test]
+fn a_restarted_app_finds_the_sandbox_world_it_left_at_the_same_address() {
+    let folder = tempfile::tempdir().unwrap();
+    let first = {
+        let (_app, window) = app_in(folder.path());
+        let session = call(&window, "start_sandbox", json!({})).unwrap();
+        call(
+            &window,
+            "run_step",
+            json!({"inputs": sandbox_inputs(&session), "step": "prepare_azure", "onEvent": "__CHANNEL__:9"}),
+        )
+        .unwrap();
+        call(&window, "sign_out", json!({})).unwrap();
+        session
+    };
+    let (_app, window) = app_in(folder.path());
+    let again = call(&window, "start_sandbox", json!({})).unwrap();
+    assert_eq!(again["auth0Domain"], first["auth0Domain"]);
+    let report = call(&window, "detect", json!({"inputs": sandbox_inputs(&again)})).unwrap();
+    assert_eq!(report["steps"][0]["state"], "done", "{report}");
+    assert_ne!(report["steps"][1]["state"], "done", "{report}");
+    let files: Vec<String> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!files.iter().any(|f| f.contains("secret")), "{files:?}");
 }

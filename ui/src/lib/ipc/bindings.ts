@@ -13,3 +13,151 @@ version: string,
  * The Tauri version the app was built with, for bug reports.
  */
 tauriVersion: string, };
+
+export type ErrorCode = "invalid_input" | "insecure_endpoint" | "auth0_credentials_rejected" | "auth0_missing_scope" | "auth0_unauthorized" | "auth0_rate_limited" | "auth0_stream_limit" | "auth0_request_failed" | "stream_sink_mismatch" | "azure_credentials_failed" | "azure_authorization_failed" | "azure_subscription_not_found" | "resource_group_not_found" | "provider_not_registered" | "provider_registration_timeout" | "partner_topic_not_found" | "partner_topic_expired" | "operation_failed" | "operation_timed_out" | "azure_request_failed" | "network_unreachable" | "unexpected_response" | "progress_file";
+
+export type SetupError = { code: ErrorCode, message: string, remedy: string, field: string | null, correlation_id: string | null, };
+
+export type DestinationKind = "webhook" | "eventhub" | "storagequeue" | "servicebusqueue" | "servicebustopic" | "azurefunction";
+
+export type DestinationInput = { kind: DestinationKind, webhook_url: string | null, 
+/**
+ * Azure resource id of the Event Hub, storage account, Service Bus queue or topic, or function.
+ */
+resource_id: string | null, 
+/**
+ * Storage queue name (StorageQueue only).
+ */
+queue_name: string | null, max_events_per_batch: number | null, preferred_batch_size_in_kilobytes: number | null, };
+
+export type DeliveryRetryInput = { max_delivery_attempts: number, event_time_to_live_in_minutes: number, };
+
+export type DeadLetterInput = { 
+/**
+ * Resource id of the storage account that receives undeliverable events.
+ */
+storage_account_id: string, container_name: string, };
+
+export type PiiInput = { 
+/**
+ * first_name, last_name, username, email, phone, address.
+ */
+log_fields: Array<string>, 
+/**
+ * mask or hash.
+ */
+method: string, };
+
+export type SetupInputs = { 
+/**
+ * The Auth0 tenant's domain (`acme.eu.auth0.com` or a custom domain).
+ */
+auth0_domain: string, stream_name: string, subscription_id: string, resource_group: string, 
+/**
+ * Azure region of the partner topic, from Auth0's list (also where a new resource group goes).
+ */
+region: string, create_resource_group: boolean, 
+/**
+ * How long Auth0 stays authorized to create a partner topic in the group, 1 to 365 days.
+ */
+authorization_days: number, 
+/**
+ * Auth0 event categories to stream; empty means every event.
+ */
+event_categories: Array<string>, pii: PiiInput | null, 
+/**
+ * ISO-8601 instant to stream logs from.
+ */
+start_from: string | null, destination: DestinationInput, event_subscription_name: string, 
+/**
+ * Auth0 log codes (`data.type`) to deliver; empty means all.
+ */
+log_codes: Array<string>, retry: DeliveryRetryInput, dead_letter: DeadLetterInput | null, };
+
+export type StepId = "prepare_azure" | "create_stream" | "activate_topic" | "subscribe";
+
+export type StepState = "done" | "to_do" | "waiting" | "blocked" | "attention";
+
+export type StepStatus = { step: StepId, state: StepState, 
+/**
+ * One plain sentence on what exists.
+ */
+summary: string, 
+/**
+ * The writes a run would make, in order (empty when done).
+ */
+actions: Array<string>, 
+/**
+ * When the partner topic must be activated by (RFC 3339), once known.
+ */
+expires_at: string | null, };
+
+export type SetupReport = { steps: Array<StepStatus>, 
+/**
+ * Every step done.
+ */
+complete: boolean, stream_id: string | null, partner_topic: string | null, 
+/**
+ * What the progress file recorded of earlier runs of this setup (steps finished, when).
+ */
+last_run: SetupProgress | null, };
+
+export type SetupEvent = { "event": "step_started", step: StepId, } | { "event": "applying", step: StepId, action: string, } | { "event": "waiting", step: StepId, what: string, } | { "event": "step_finished", status: StepStatus, } | { "event": "step_failed", step: StepId, error: SetupError, };
+
+export type SetupProgress = { auth0_domain: string, stream_name: string, subscription_id: string, resource_group: string, event_subscription_name: string, 
+/**
+ * Steps finished and verified, in order.
+ */
+completed: Array<StepId>, stream_id: string | null, partner_topic: string | null, 
+/**
+ * RFC 3339.
+ */
+updated_at: string, };
+
+export type Mode = "sandbox" | "cloud";
+
+export type SessionInfo = { mode: Mode, 
+/**
+ * The Auth0 tenant (`acme.eu.auth0.com`, or the sandbox's `127.0.0.1:port`).
+ */
+auth0Domain: string, 
+/**
+ * The Auth0 application signed in with (its client id, never its secret).
+ */
+auth0Identity: string, 
+/**
+ * The Azure identity signed in with (a service principal's client id).
+ */
+azureIdentity: string, azureTenantId: string, 
+/**
+ * The subscription to offer first, when known.
+ */
+subscriptionId: string | null, 
+/**
+ * The sandbox's built-in webhook receiver, offered first as the destination in sandbox mode.
+ */
+sandboxInboxUrl: string | null, };
+
+export type CloudSignIn = { auth0Domain: string, auth0ClientId: string, auth0ClientSecret: string, azureTenantId: string, azureClientId: string, azureClientSecret: string, };
+
+export type Screen = "welcome" | "sign_in" | "prepare_azure" | "create_stream" | "activate_topic" | "subscribe" | "done";
+
+export type Draft = { mode: Mode, screen: Screen, inputs: SetupInputs, };
+
+export type TestEventResult = { 
+/**
+ * The Auth0 log type written (`s`: a successful login).
+ */
+logType: string, 
+/**
+ * The user the simulated login was for.
+ */
+user: string, 
+/**
+ * How many events the receiver holds now.
+ */
+received: number, 
+/**
+ * The CloudEvents `type` of the newest event received, when one arrived.
+ */
+newestType: string | null, };

@@ -1,0 +1,195 @@
+//! Signing in: either the built-in sandbox (started in this process, its seeded application and service
+//! principal used) or the user's own Auth0 application and Azure service principal. Only who signed in is
+//! returned to the window; secrets go straight into the engine.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
+use std::time::Duration;
+
+use cloud_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
+use serde::{Deserialize, Serialize};
+use setup_engine::{
+    Auth0Credentials, AzureCloud, AzureSignIn, Connection, Engine, EngineOptions, ErrorCode,
+    PollSchedule, ProgressStore, Secret, SetupError,
+};
+use ts_rs::TS;
+
+/// The name of the sandbox's built-in receiver the wizard offers as a destination.
+pub const SANDBOX_INBOX: &str = "wizard";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// The built-in sandbox, in this process.
+    Sandbox,
+    /// The user's own Auth0 tenant and Azure subscription.
+    Cloud,
+}
+
+/// Who is signed in, and the values the wizard can fill in from that. Holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub mode: Mode,
+    /// The Auth0 tenant (`acme.eu.auth0.com`, or the sandbox's `127.0.0.1:port`).
+    pub auth0_domain: String,
+    /// The Auth0 application signed in with (its client id, never its secret).
+    pub auth0_identity: String,
+    /// The Azure identity signed in with (a service principal's client id).
+    pub azure_identity: String,
+    pub azure_tenant_id: String,
+    /// The subscription to offer first, when known.
+    pub subscription_id: Option<String>,
+    /// The sandbox's built-in webhook receiver, offered first as the destination in sandbox mode.
+    pub sandbox_inbox_url: Option<String>,
+}
+
+/// The user's own credentials, typed into the Sign in screen. Deliberately not `Debug`: it carries secrets.
+#[derive(Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudSignIn {
+    pub auth0_domain: String,
+    pub auth0_client_id: String,
+    pub auth0_client_secret: String,
+    pub azure_tenant_id: String,
+    pub azure_client_id: String,
+    pub azure_client_secret: String,
+}
+
+/// Starts the sandbox with its world kept in `folder` and on the ports it used last time, so a restarted app
+/// finds what an earlier run created at the same tenant address.
+pub async fn start_sandbox(folder: &Path) -> Result<RunningSandbox, SetupError> {
+    let dir = folder.join("sandbox");
+    std::fs::create_dir_all(&dir).map_err(|e| folder_error(&dir, e))?;
+    let port_file = dir.join("port");
+    let last_port = std::fs::read_to_string(&port_file)
+        .ok()
+        .and_then(|text| text.trim().parse::<u16>().ok());
+    let config = |port: u16| {
+        SandboxConfig::default()
+            .with_state_file(dir.join("world.json"))
+            .with_listen(IpAddr::V4(Ipv4Addr::LOCALHOST), port)
+    };
+    let sandbox = match last_port {
+        Some(port) => match Sandbox::start(config(port)).await {
+            Ok(sandbox) => sandbox,
+            // Someone else took the port: a fresh address (earlier streams then name the old one).
+            Err(_) => Sandbox::start(config(0)).await.map_err(sandbox_error)?,
+        },
+        None => Sandbox::start(config(0)).await.map_err(sandbox_error)?,
+    };
+    let port = sandbox
+        .info()
+        .auth0_domain
+        .rsplit(':')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    std::fs::write(&port_file, port).map_err(|e| folder_error(&port_file, e))?;
+    Ok(sandbox)
+}
+
+/// The engine and session for a started sandbox, signed in with its seeded credentials.
+pub fn sandbox_session(
+    sandbox: &RunningSandbox,
+    folder: &Path,
+) -> Result<(Engine, SessionInfo), SetupError> {
+    let info = sandbox.info();
+    let connection = Connection {
+        auth0: Auth0Credentials::ClientCredentials {
+            client_id: info.auth0_client_id.clone(),
+            client_secret: Secret::new(info.auth0_client_secret.clone()),
+        },
+        auth0_audience: None,
+        azure_cloud: AzureCloud::Custom {
+            authority: info.azure_authority.clone(),
+            management: info.azure_management.clone(),
+        },
+        azure: AzureSignIn::ServicePrincipal {
+            tenant_id: info.azure_tenant_id.clone(),
+            client_id: info.azure_client_id.clone(),
+            client_secret: Secret::new(info.azure_client_secret.clone()),
+        },
+    };
+    let mut options = EngineOptions::new(ProgressStore::at(folder.join("progress.json")));
+    // The sandbox creates the partner topic within seconds; a minute is plenty.
+    options.topic_wait = PollSchedule {
+        first: Duration::from_millis(200),
+        ceiling: Duration::from_secs(2),
+        deadline: Duration::from_secs(60),
+    };
+    let engine = Engine::connect(connection, options)?;
+    let session = SessionInfo {
+        mode: Mode::Sandbox,
+        auth0_domain: info.auth0_domain.clone(),
+        auth0_identity: info.auth0_client_id.clone(),
+        azure_identity: info.azure_client_id.clone(),
+        azure_tenant_id: info.azure_tenant_id.clone(),
+        subscription_id: Some(info.subscription_id.clone()),
+        sandbox_inbox_url: Some(format!(
+            "{}/_sandbox/inbox/{SANDBOX_INBOX}",
+            info.azure_management
+        )),
+    };
+    Ok((engine, session))
+}
+
+/// The engine for the user's own clouds. Nothing is sent yet: the first detect checks the credentials.
+pub fn cloud_session(
+    request: CloudSignIn,
+    folder: &Path,
+) -> Result<(Engine, SessionInfo), SetupError> {
+    for (field, value) in [
+        ("auth0_domain", &request.auth0_domain),
+        ("auth0_client_id", &request.auth0_client_id),
+        ("auth0_client_secret", &request.auth0_client_secret),
+        ("azure_tenant_id", &request.azure_tenant_id),
+        ("azure_client_id", &request.azure_client_id),
+        ("azure_client_secret", &request.azure_client_secret),
+    ] {
+        if value.trim().is_empty() {
+            return Err(SetupError::invalid(field, "must not be empty"));
+        }
+    }
+    let connection = Connection {
+        auth0: Auth0Credentials::ClientCredentials {
+            client_id: request.auth0_client_id.trim().to_owned(),
+            client_secret: Secret::new(request.auth0_client_secret),
+        },
+        auth0_audience: None,
+        azure_cloud: AzureCloud::Public,
+        azure: AzureSignIn::ServicePrincipal {
+            tenant_id: request.azure_tenant_id.trim().to_owned(),
+            client_id: request.azure_client_id.trim().to_owned(),
+            client_secret: Secret::new(request.azure_client_secret),
+        },
+    };
+    let progress = ProgressStore::at(folder.join("progress.json"));
+    let engine = Engine::connect(connection, EngineOptions::new(progress))?;
+    let session = SessionInfo {
+        mode: Mode::Cloud,
+        auth0_domain: request.auth0_domain.trim().to_owned(),
+        auth0_identity: request.auth0_client_id.trim().to_owned(),
+        azure_identity: request.azure_client_id.trim().to_owned(),
+        azure_tenant_id: request.azure_tenant_id.trim().to_owned(),
+        subscription_id: None,
+        sandbox_inbox_url: None,
+    };
+    Ok((engine, session))
+}
+
+fn sandbox_error(error: cloud_sandbox::Error) -> SetupError {
+    SetupError::new(
+        ErrorCode::NetworkUnreachable,
+        format!("The built-in sandbox could not start: {error}"),
+        "Close other copies of the app and try again.",
+    )
+}
+
+pub fn folder_error(path: &Path, error: std::io::Error) -> SetupError {
+    SetupError::new(
+        ErrorCode::ProgressFile,
+        format!("Could not write {}: {error}", path.display()),
+        "Check that the app's folder is writable and has free space, then try again.",
+    )
+}

@@ -1,0 +1,45 @@
+//! What the app keeps between commands: where its folder is, the signed-in session (an engine wired to
+//! Auth0 and Azure, or to the in-process sandbox), and the run in progress so it can be cancelled.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use cloud_sandbox::RunningSandbox;
+use setup_engine::Engine;
+use tokio::task::AbortHandle;
+
+use crate::session::SessionInfo;
+
+/// One signed-in session: the engine plus what the window may know about it.
+pub struct Session {
+    pub engine: Arc<Engine>,
+    pub info: SessionInfo,
+    /// The sandbox the engine talks to, when the user chose to try the app with it.
+    pub sandbox: Option<RunningSandbox>,
+}
+
+pub struct AppState {
+    /// The app's own folder: the wizard draft and the sandbox's world live here, never a secret.
+    pub folder: PathBuf,
+    session: Mutex<Option<Session>>,
+    run: Mutex<Option<AbortHandle>>,
+}
+
+impl AppState {
+    pub fn new(folder: PathBuf) -> Self {
+        Self {
+            folder,
+            session: Mutex::new(None),
+            run: Mutex::new(None),
+        }
+    }
+
+    /// A poisoned lock only means another command panicked; the data is still usable.
+    pub fn session(&self) -> MutexGuard<'_, Option<Session>> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn run(&self) -> MutexGuard<'_, Option<AbortHandle>> {
+        self.run.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
