@@ -1,5 +1,6 @@
 import { render, screen } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
 import Welcome from './Welcome.svelte';
 import type { AppInfo } from '../lib/ipc';
 
@@ -33,5 +34,22 @@ describe('Welcome', () => {
   it('says the version is unavailable when Rust does not answer', async () => {
     render(Welcome, { info: Promise.reject(new Error('no ipc')) });
     expect(await screen.findByText('Version unavailable')).toBeInTheDocument();
+  });
+
+  it('offers the two ways in', async () => {
+    const onSandbox = vi.fn();
+    const onConnect = vi.fn();
+    render(Welcome, { info: Promise.resolve(info), onSandbox, onConnect });
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: /Try it with the built-in sandbox/ }));
+    await user.click(screen.getByRole('button', { name: /Connect my Auth0 and Azure/ }));
+    expect(onSandbox).toHaveBeenCalledOnce();
+    expect(onConnect).toHaveBeenCalledOnce();
+  });
+
+  it('disables both ways in and says what it is doing while busy', () => {
+    render(Welcome, { info: Promise.resolve(info), busy: 'Starting the built-in sandbox…' });
+    expect(screen.getByRole('button', { name: /built-in sandbox/ })).toBeDisabled();
+    expect(screen.getByText('Starting the built-in sandbox…')).toBeInTheDocument();
   });
 });

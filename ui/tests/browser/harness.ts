@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import type { Scenario } from '../fake-backend';
 
 const uiRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -39,7 +40,7 @@ export async function stopHarness(harness: Harness | undefined): Promise<void> {
 /** A fresh page with the IPC mock installed before any of the app's scripts run. */
 export async function openApp(
   harness: Harness,
-  options: { colorScheme?: 'light' | 'dark'; scenario?: Record<string, string> } = {},
+  options: { colorScheme?: 'light' | 'dark'; scenario?: Scenario } = {},
 ): Promise<{ page: Page; offOrigin: string[] }> {
   const context = await harness.browser.newContext({ colorScheme: options.colorScheme ?? 'light' });
   const page = await context.newPage();

@@ -1,11 +1,71 @@
 // The front end's only door to Rust: one typed function per command. Types come from bindings.ts, which is
-// generated from the Rust types (never edit it by hand).
-import { invoke } from '@tauri-apps/api/core';
-import type { AppInfo } from './bindings';
+// generated from the Rust types (never edit it by hand). Every command rejects with a `SetupError`.
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type {
+  AppInfo,
+  CloudSignIn,
+  Draft,
+  SessionInfo,
+  SetupEvent,
+  SetupInputs,
+  SetupReport,
+  StepId,
+  TestEventResult,
+} from './bindings';
 
-export type { AppInfo } from './bindings';
+export type * from './bindings';
 
 /** The product name and versions, as the Rust side knows them. */
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>('app_info');
+}
+
+/** Starts the built-in sandbox in the app and signs in with its seeded credentials. */
+export function startSandbox(): Promise<SessionInfo> {
+  return invoke<SessionInfo>('start_sandbox');
+}
+
+/** Signs in with an Auth0 application and an Azure service principal; secrets stay in Rust. */
+export function signInCloud(request: CloudSignIn): Promise<SessionInfo> {
+  return invoke<SessionInfo>('sign_in_cloud', { request });
+}
+
+export function currentSession(): Promise<SessionInfo | null> {
+  return invoke<SessionInfo | null>('current_session');
+}
+
+export function signOut(): Promise<void> {
+  return invoke<void>('sign_out');
+}
+
+export function loadDraft(): Promise<Draft | null> {
+  return invoke<Draft | null>('load_draft');
+}
+
+export function saveDraft(draft: Draft): Promise<void> {
+  return invoke<void>('save_draft', { draft });
+}
+
+export function clearDraft(): Promise<void> {
+  return invoke<void>('clear_draft');
+}
+
+/** Every step's state, read only. */
+export function detect(inputs: SetupInputs): Promise<SetupReport> {
+  return invoke<SetupReport>('detect', { inputs });
+}
+
+/** Runs the steps up to `step`; progress arrives through `onEvent` while it runs. */
+export function runStep(inputs: SetupInputs, step: StepId, onEvent: (event: SetupEvent) => void): Promise<SetupReport> {
+  const channel = new Channel<SetupEvent>();
+  channel.onmessage = onEvent;
+  return invoke<SetupReport>('run_step', { inputs, step, onEvent: channel });
+}
+
+export function cancelRun(): Promise<boolean> {
+  return invoke<boolean>('cancel_run');
+}
+
+export function sendTestEvent(): Promise<TestEventResult> {
+  return invoke<TestEventResult>('send_test_event');
 }

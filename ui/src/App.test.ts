@@ -1,0 +1,30 @@
+import { render, screen } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { describe, expect, it } from 'vitest';
+import App from './App.svelte';
+import { FakeBackend } from '../tests/fake-backend';
+import { emptyInputs } from './lib/wizard.svelte';
+
+describe('App', () => {
+  it('resumes a saved sandbox draft at the first unfinished step with what was typed', async () => {
+    clearMocks();
+    const inputs = { ...emptyInputs(), stream_name: 'Typed before quitting', auth0_domain: '127.0.0.1:1' };
+    const backend = new FakeBackend({ draft: { mode: 'sandbox', screen: 'create_stream', inputs }, done: ['prepare_azure'] });
+    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>));
+    render(App);
+    expect(await screen.findByRole('heading', { level: 1, name: 'Step 2 – Create the Auth0 stream' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Stream name')).toHaveValue('Typed before quitting');
+    expect(backend.calls).toContain('start_sandbox');
+    // The sandbox's current address replaces the one saved.
+    await expect.poll(() => backend.draft?.inputs.auth0_domain).toBe('127.0.0.1:40001');
+  });
+
+  it('starts on the welcome page without a draft', async () => {
+    clearMocks();
+    const backend = new FakeBackend();
+    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>));
+    render(App);
+    expect(await screen.findByRole('button', { name: /Try it with the built-in sandbox/ })).toBeInTheDocument();
+    expect(screen.queryByRole('navigation')).toBeNull();
+  });
+});

@@ -1,0 +1,300 @@
+// The wizard's state and moves, shared by every screen: where the user is, what they typed, what the engine
+// reported, and the run in progress. It talks to Rust only through lib/ipc and saves a draft after each move
+// so a restarted app resumes at the first unfinished step.
+import * as ipc from './ipc';
+import type {
+  AppInfo,
+  Mode,
+  Screen,
+  SessionInfo,
+  SetupError,
+  SetupEvent,
+  SetupInputs,
+  SetupReport,
+  StepId,
+  TestEventResult,
+} from './ipc';
+import { t } from './i18n';
+
+export const STEP_IDS: StepId[] = ['prepare_azure', 'create_stream', 'activate_topic', 'subscribe'];
+export type StepMark = 'done' | 'current' | 'upcoming' | 'failed';
+
+export function emptyInputs(): SetupInputs {
+  return {
+    auth0_domain: '',
+    stream_name: 'Azure Event Grid',
+    subscription_id: '',
+    resource_group: 'auth0-events',
+    region: 'westeurope',
+    create_resource_group: true,
+    authorization_days: 7,
+    event_categories: [],
+    pii: null,
+    start_from: null,
+    destination: {
+      kind: 'webhook',
+      webhook_url: null,
+      resource_id: null,
+      queue_name: null,
+      max_events_per_batch: null,
+      preferred_batch_size_in_kilobytes: null,
+    },
+    event_subscription_name: 'auth0-logs',
+    log_codes: [],
+    retry: { max_delivery_attempts: 30, event_time_to_live_in_minutes: 1440 },
+    dead_letter: null,
+  };
+}
+
+/** A `SetupError` from whatever a command rejected with (a broken bridge is shown the same way). */
+export function asSetupError(error: unknown): SetupError {
+  if (error && typeof error === 'object' && 'code' in error && 'message' in error) return error as SetupError;
+  return {
+    code: 'unexpected_response',
+    message: String(error),
+    remedy: 'Try again. If it keeps failing, copy the diagnostics and report it.',
+    field: null,
+    correlation_id: null,
+  };
+}
+
+function describe(event: SetupEvent): string {
+  switch (event.event) {
+    case 'step_started':
+      return t.progress.step_started(t.steps[event.step]);
+    case 'applying':
+      return t.progress.applying(event.action);
+    case 'waiting':
+      return t.progress.waiting(event.what);
+    case 'step_finished':
+      return t.progress.step_finished(event.status.summary);
+    case 'step_failed':
+      return t.progress.step_failed(event.error.message);
+  }
+}
+
+export class Wizard {
+  screen = $state<Screen>('welcome');
+  mode = $state<Mode>('sandbox');
+  session = $state<SessionInfo | null>(null);
+  inputs = $state<SetupInputs>(emptyInputs());
+  report = $state<SetupReport | null>(null);
+  failed = $state<StepId | null>(null);
+  error = $state<SetupError | null>(null);
+  /** What the app is doing right now, shown with a timer; null when idle. */
+  busy = $state<string | null>(null);
+  elapsed = $state(0);
+  progress = $state<string[]>([]);
+  testEvent = $state<TestEventResult | null>(null);
+  notice = $state<string | null>(null);
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #lastAction: (() => Promise<void>) | null = null;
+
+  constructor(readonly info: Promise<AppInfo>) {}
+
+  stepState(step: StepId): StepMark {
+    if (this.failed === step) return 'failed';
+    if (this.isDone(step)) return 'done';
+    if (this.screen === step) return 'current';
+    return 'upcoming';
+  }
+
+  isDone(step: StepId): boolean {
+    return this.report?.steps.some((s) => s.step === step && s.state === 'done') ?? false;
+  }
+
+  status(step: StepId) {
+    return this.report?.steps.find((s) => s.step === step) ?? null;
+  }
+
+  /** Screens the user may jump to: sign-in once signed in, finished steps, and the first unfinished one. */
+  canVisit(screen: Screen): boolean {
+    if (this.busy) return false;
+    if (screen === 'welcome') return true;
+    if (!this.session) return false;
+    if (screen === 'sign_in') return true;
+    if (screen === 'done') return this.report?.complete ?? false;
+    return this.isDone(screen as StepId) || screen === this.firstUnfinished();
+  }
+
+  firstUnfinished(): Screen {
+    return STEP_IDS.find((step) => !this.isDone(step)) ?? 'done';
+  }
+
+  /** Resumes from the saved draft, if any. */
+  async resume(): Promise<void> {
+    const draft = await ipc.loadDraft().catch(() => null);
+    if (!draft) return;
+    this.mode = draft.mode;
+    this.inputs = draft.inputs;
+    this.screen = draft.screen;
+    if (draft.screen === 'welcome') return;
+    await this.#attempt(t.common.checking, async () => {
+      const session = draft.mode === 'sandbox' ? await ipc.startSandbox() : await ipc.currentSession();
+      if (!session) {
+        // Secrets are not kept on disk: the user signs in again and continues.
+        this.screen = 'sign_in';
+        return;
+      }
+      this.#adopt(session);
+      if (draft.screen !== 'sign_in') {
+        this.report = await ipc.detect(this.inputs);
+        this.screen = this.firstUnfinished();
+      }
+    });
+    await this.save();
+  }
+
+  async chooseSandbox(): Promise<void> {
+    this.mode = 'sandbox';
+    await this.#attempt(t.welcome.startingSandbox, async () => {
+      this.#adopt(await ipc.startSandbox());
+      this.screen = 'sign_in';
+    });
+    await this.save();
+  }
+
+  async chooseConnect(): Promise<void> {
+    this.mode = 'cloud';
+    this.session = await ipc.currentSession().catch(() => null);
+    if (this.session?.mode !== 'cloud') this.session = null;
+    this.screen = 'sign_in';
+    await this.save();
+  }
+
+  async signInCloud(request: ipc.CloudSignIn): Promise<void> {
+    await this.#attempt(t.signIn.signingIn, async () => {
+      this.#adopt(await ipc.signInCloud(request));
+    });
+  }
+
+  async signOut(): Promise<void> {
+    await ipc.signOut().catch(() => undefined);
+    this.session = null;
+    this.report = null;
+    this.failed = null;
+    this.error = null;
+    this.screen = 'welcome';
+    await this.save();
+  }
+
+  /** Leaves the sign-in screen: checks what exists, then goes to the first unfinished step. */
+  async continueFromSignIn(): Promise<void> {
+    await this.#attempt(t.common.checking, async () => {
+      this.report = await ipc.detect(this.inputs);
+      this.screen = this.firstUnfinished();
+    });
+    if (!this.error) await this.save();
+  }
+
+  async goTo(screen: Screen): Promise<void> {
+    if (!this.canVisit(screen)) return;
+    this.screen = screen;
+    this.error = null;
+    this.notice = null;
+    await this.save();
+  }
+
+  /** Runs one step (and checks the earlier ones), then moves on to the next unfinished screen. */
+  async run(step: StepId): Promise<void> {
+    this.failed = null;
+    this.progress = [];
+    await this.#attempt(t.steps[step], async () => {
+      try {
+        await ipc.runStep($state.snapshot(this.inputs), step, (event) => {
+          this.progress = [...this.progress, describe(event)];
+        });
+      } catch (error) {
+        this.failed = step;
+        throw error;
+      }
+      this.report = await ipc.detect($state.snapshot(this.inputs));
+      this.screen = this.firstUnfinished();
+    });
+    await this.save();
+  }
+
+  async cancel(): Promise<void> {
+    await ipc.cancelRun().catch(() => false);
+  }
+
+  async retry(): Promise<void> {
+    if (this.#lastAction) await this.#attempt(this.busy ?? t.common.checking, this.#lastAction);
+  }
+
+  async sendTestEvent(): Promise<void> {
+    this.testEvent = null;
+    await this.#attempt(t.done.sending, async () => {
+      this.testEvent = await ipc.sendTestEvent();
+    });
+  }
+
+  async recheck(): Promise<void> {
+    this.notice = null;
+    await this.#attempt(t.common.checking, async () => {
+      this.report = await ipc.detect($state.snapshot(this.inputs));
+      this.notice = t.done.rechecked;
+    });
+  }
+
+  async startOver(): Promise<void> {
+    await ipc.clearDraft().catch(() => undefined);
+    this.inputs = emptyInputs();
+    this.report = null;
+    this.failed = null;
+    this.error = null;
+    this.screen = 'welcome';
+  }
+
+  async save(): Promise<void> {
+    await ipc
+      .saveDraft({ mode: this.mode, screen: this.screen, inputs: $state.snapshot(this.inputs) })
+      .catch(() => undefined);
+  }
+
+  /** Versions, step states and error codes: what support needs, never a secret or an address typed in. */
+  async diagnostics(): Promise<string> {
+    const about = await this.info.catch(() => null);
+    return JSON.stringify(
+      {
+        app: about ? `${about.productName} ${about.version} (Tauri ${about.tauriVersion})` : 'unknown',
+        mode: this.mode,
+        screen: this.screen,
+        steps: STEP_IDS.map((step) => ({ step, state: this.status(step)?.state ?? 'unknown', mark: this.stepState(step) })),
+        error: this.error
+          ? { code: this.error.code, message: this.error.message, field: this.error.field, correlation_id: this.error.correlation_id }
+          : null,
+        at: new Date().toISOString(),
+      },
+      null,
+      2,
+    );
+  }
+
+  #adopt(session: SessionInfo): void {
+    this.session = session;
+    this.inputs.auth0_domain = session.auth0Domain;
+    if (session.subscriptionId && !this.inputs.subscription_id) this.inputs.subscription_id = session.subscriptionId;
+    if (session.sandboxInboxUrl) {
+      this.inputs.destination.kind = 'webhook';
+      this.inputs.destination.webhook_url = session.sandboxInboxUrl;
+    }
+  }
+
+  async #attempt(what: string, action: () => Promise<void>): Promise<void> {
+    this.#lastAction = action;
+    this.error = null;
+    this.busy = what;
+    this.elapsed = 0;
+    const started = Date.now();
+    this.#timer = setInterval(() => (this.elapsed = Math.round((Date.now() - started) / 1000)), 1000);
+    try {
+      await action();
+    } catch (error) {
+      this.error = asSetupError(error);
+    } finally {
+      clearInterval(this.#timer);
+      this.busy = null;
+    }
+  }
+}

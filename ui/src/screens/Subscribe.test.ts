@@ -1,0 +1,49 @@
+import { render, screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import Subscribe from './Subscribe.svelte';
+import { signedInWizard } from '../../tests/component-wizard';
+
+const earlier = ['prepare_azure', 'create_stream', 'activate_topic'] as const;
+
+describe('Subscribe', () => {
+  it('offers the sandbox receiver first and explains each destination in one sentence', async () => {
+    const { wizard } = await signedInWizard({ done: [...earlier] });
+    render(Subscribe, { wizard });
+    expect(screen.getByLabelText('Webhook address')).toHaveValue('http://127.0.0.1:40003/_sandbox/inbox/wizard');
+    expect(screen.getByText(/sandbox receiver is filled in/)).toBeInTheDocument();
+    expect(screen.getAllByRole('radio')).toHaveLength(6);
+  });
+
+  it('refuses a plain-http address on the internet before sending anything', async () => {
+    const { wizard, backend } = await signedInWizard({ done: [...earlier] });
+    render(Subscribe, { wizard });
+    const user = userEvent.setup();
+    const url = screen.getByLabelText('Webhook address');
+    await user.clear(url);
+    await user.type(url, 'http://hooks.example.com/auth0');
+    expect(url).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByText(/must start with https:\/\//)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Subscribe' })).toBeDisabled();
+    await user.clear(url);
+    await user.type(url, 'https://hooks.example.com/auth0');
+    expect(screen.getByRole('button', { name: 'Subscribe' })).toBeEnabled();
+    expect(backend.calls).not.toContain('run_step');
+  });
+
+  it('asks for a resource id for an Event Hub', async () => {
+    const { wizard } = await signedInWizard({ done: [...earlier] });
+    render(Subscribe, { wizard });
+    await userEvent.setup().click(screen.getByLabelText(/An Event Hub/));
+    expect(screen.getByLabelText('Azure resource ID of the destination')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Subscribe' })).toBeDisabled();
+  });
+
+  it('subscribes and reaches Done', async () => {
+    const { wizard } = await signedInWizard({ done: [...earlier] });
+    render(Subscribe, { wizard });
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Subscribe' }));
+    await expect.poll(() => wizard.screen).toBe('done');
+    expect(wizard.report?.complete).toBe(true);
+  });
+});

@@ -1,0 +1,205 @@
+// The whole wizard in Chromium against the built UI, IPC answered by the shared fake backend: every screen in
+// both themes with an axe scan, the error paths (Retry, Cancel, Copy diagnostics), resume, and keyboard only.
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Scenario } from '../fake-backend';
+import { seriousViolations } from './axe';
+import { openApp, startHarness, stopHarness, type Harness } from './harness';
+
+let harness: Harness | undefined;
+const screenshots = 'test-results/browser';
+
+beforeAll(async () => {
+  harness = await startHarness();
+  mkdirSync(screenshots, { recursive: true });
+});
+afterAll(() => stopHarness(harness));
+
+const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
+
+async function expectHeading(page: Page, text: string) {
+  await expect.poll(() => heading(page), { timeout: 10_000 }).toBe(text);
+}
+
+/** Scans the current screen with axe and saves a screenshot. */
+async function check(page: Page, name: string, theme: string) {
+  expect(await seriousViolations(page), `${name} (${theme})`).toEqual([]);
+  await page.screenshot({ path: `${screenshots}/${name}-${theme}.png`, fullPage: true });
+}
+
+async function walk(theme: 'light' | 'dark', scenario: Scenario = {}) {
+  const { page, offOrigin } = await openApp(harness!, { colorScheme: theme, scenario });
+  await expectHeading(page, 'Send your Auth0 logs to Azure Event Grid');
+  await check(page, 'welcome', theme);
+  await page.getByRole('main').getByRole('button', { name: /Try it with the built-in sandbox/ }).click();
+  await expectHeading(page, 'Sign in to Auth0 and Azure');
+  expect(await page.getByTestId('signed-in').textContent()).toContain('sandbox-m2m-client');
+  await check(page, 'sign-in', theme);
+  await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
+  await expectHeading(page, 'Step 1 – Prepare Azure');
+  await check(page, 'prepare-azure', theme);
+  await page.getByRole('main').getByRole('button', { name: 'Prepare Azure' }).click();
+  await expectHeading(page, 'Step 2 – Create the Auth0 stream');
+  await page.getByLabel('Failed logins').check();
+  await check(page, 'create-stream', theme);
+  await page.getByRole('main').getByRole('button', { name: 'Create the stream' }).click();
+  await expectHeading(page, 'Step 3 – Activate the connection');
+  await check(page, 'activate', theme);
+  await page.getByRole('main').getByRole('button', { name: 'Activate' }).click();
+  await expectHeading(page, 'Step 4 – Choose where events go');
+  await check(page, 'subscribe', theme);
+  await page.getByRole('main').getByRole('button', { name: 'Subscribe' }).click();
+  await expectHeading(page, 'Done: your Auth0 logs flow to Azure');
+  await page.getByRole('main').getByRole('button', { name: 'Send a test event' }).click();
+  await expect.poll(() => page.getByTestId('test-event').textContent()).toContain('the receiver now holds 1 event(s)');
+  await check(page, 'done', theme);
+  return { page, offOrigin };
+}
+
+describe('the wizard in Chromium', () => {
+  it('walks every screen in the light theme with no serious accessibility violation', async () => {
+    const { page, offOrigin } = await walk('light');
+    const states = await page.locator('[data-testid^="step-"]').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.state));
+    expect(states).toEqual(['done', 'done', 'done', 'done', 'done', 'current']);
+    expect(offOrigin).toEqual([]);
+  });
+
+  it('walks every screen in the dark theme too', async () => {
+    const { page } = await walk('dark');
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(14, 20, 36)');
+  });
+
+  it('goes back to a finished step and forward again', async () => {
+    const { page } = await openApp(harness!, { scenario: { done: ['prepare_azure'] } });
+    await page.getByRole('main').getByRole('button', { name: /built-in sandbox/ }).click();
+    await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
+    await expectHeading(page, 'Step 2 – Create the Auth0 stream');
+    await page.getByRole('navigation').getByRole('button', { name: /Prepare Azure/ }).click();
+    await expectHeading(page, 'Step 1 – Prepare Azure');
+    expect(await page.getByTestId('already-done').textContent()).toContain('Already done');
+    expect(await page.getByRole('navigation').getByRole('button', { name: /Activate the connection/ }).isDisabled()).toBe(true);
+    await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
+    await expectHeading(page, 'Step 2 – Create the Auth0 stream');
+  });
+
+  it('shows a failed step with message, remedy and diagnostics, and Retry finishes it', async () => {
+    const { page } = await openApp(harness!, { scenario: { failStepOnce: 'prepare_azure' } });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('main').getByRole('button', { name: /built-in sandbox/ }).click();
+    await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('main').getByRole('button', { name: 'Prepare Azure' }).click();
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('may not register resource providers');
+    expect(await alert.textContent()).toContain('Ask an Owner of the subscription');
+    expect(await page.getByTestId('step-prepare_azure').getAttribute('data-state')).toBe('failed');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${screenshots}/error-light.png`, fullPage: true });
+    await page.getByRole('main').getByRole('button', { name: 'Copy diagnostics' }).click();
+    await expect.poll(() => page.getByText('Diagnostics copied').count()).toBe(1);
+    const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+    expect(copied.error.code).toBe('azure_authorization_failed');
+    expect(copied.error.correlation_id).toBe('corr-1234');
+    expect(copied.steps[0]).toEqual({ step: 'prepare_azure', state: 'to_do', mark: 'failed' });
+    expect(JSON.stringify(copied)).not.toMatch(/secret|inbox/i);
+    await page.getByRole('main').getByRole('button', { name: 'Retry' }).click();
+    await expectHeading(page, 'Step 2 – Create the Auth0 stream');
+  });
+
+  it('cancels a long step and says so', async () => {
+    const { page } = await openApp(harness!, { scenario: { holdStep: 'prepare_azure' } });
+    await page.getByRole('main').getByRole('button', { name: /built-in sandbox/ }).click();
+    await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('main').getByRole('button', { name: 'Prepare Azure' }).click();
+    await expect.poll(() => page.getByTestId('progress').textContent()).toContain('Waiting for Microsoft.EventGrid');
+    expect(await page.getByTestId('progress').getAttribute('aria-live')).toBe('polite');
+    await page.getByRole('main').getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Stopped: you cancelled the step.');
+  });
+
+  it('says so when the sandbox cannot start, and Retry starts it', async () => {
+    const { page } = await openApp(harness!, { scenario: { sandboxFails: true } });
+    await page.getByRole('main').getByRole('button', { name: /built-in sandbox/ }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('The built-in sandbox could not start');
+    await page.getByRole('main').getByRole('button', { name: 'Retry' }).click();
+    await expectHeading(page, 'Sign in to Auth0 and Azure');
+  });
+
+  it('names the empty field when signing in to the real clouds, and never shows a secret again', async () => {
+    const { page } = await openApp(harness!);
+    await page.getByRole('main').getByRole('button', { name: /Connect my Auth0 and Azure/ }).click();
+    await expectHeading(page, 'Sign in to Auth0 and Azure');
+    await check(page, 'sign-in-cloud', 'light');
+    expect(await page.getByRole('main').getByRole('button', { name: 'Sign in' }).isDisabled()).toBe(true);
+    await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
+    await page.getByLabel('Client ID').fill('m2m-1');
+    await page.getByLabel('Client secret').first().fill('auth0-s3cret');
+    await page.getByLabel('Directory (tenant) ID').fill('tenant-1');
+    await page.getByLabel('Application (client) ID').fill('sp-1');
+    await page.getByLabel('Client secret').last().fill('azure-s3cret');
+    await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByTestId('signed-in').textContent()).toContain('application m2m-1');
+    expect(await page.content()).not.toContain('s3cret');
+  });
+
+  it('resumes a saved draft at the first unfinished step', async () => {
+    const draft = {
+      mode: 'sandbox' as const,
+      screen: 'create_stream' as const,
+      inputs: {
+        auth0_domain: '127.0.0.1:1', stream_name: 'Typed before quitting', subscription_id: '11111111-2222-3333-4444-555555555555',
+        resource_group: 'auth0-events', region: 'westeurope', create_resource_group: true, authorization_days: 7,
+        event_categories: [], pii: null, start_from: null,
+        destination: { kind: 'webhook' as const, webhook_url: null, resource_id: null, queue_name: null, max_events_per_batch: null, preferred_batch_size_in_kilobytes: null },
+        event_subscription_name: 'auth0-logs', log_codes: [], retry: { max_delivery_attempts: 30, event_time_to_live_in_minutes: 1440 }, dead_letter: null,
+      },
+    };
+    const { page } = await openApp(harness!, { scenario: { draft, done: ['prepare_azure'] } });
+    await expectHeading(page, 'Step 2 – Create the Auth0 stream');
+    expect(await page.getByLabel('Stream name').inputValue()).toBe('Typed before quitting');
+  });
+
+  it('can be finished with the keyboard alone', async () => {
+    const { page } = await openApp(harness!);
+    await expectHeading(page, 'Send your Auth0 logs to Azure Event Grid');
+    const focusOn = async (name: RegExp | string, limit = 40) => {
+      for (let i = 0; i < limit; i++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          const element = document.activeElement as HTMLInputElement | null;
+          const label = element?.labels?.[0]?.textContent ?? element?.textContent ?? '';
+          return `${element?.tagName}:${label.trim()}`.replace(/^BUTTON:/, '');
+        });
+        if (typeof name === 'string' ? focused === name : name.test(focused)) return;
+      }
+      throw new Error(`Tab never reached ${name}`);
+    };
+    await focusOn(/^Try it with the built-in sandbox/);
+    await page.keyboard.press('Enter');
+    await expectHeading(page, 'Sign in to Auth0 and Azure');
+    // The new screen's heading has focus, so Tab continues from the top of that screen.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await focusOn('Continue');
+    await page.keyboard.press('Enter');
+    await expectHeading(page, 'Step 1 – Prepare Azure');
+    // Enter in a field submits the screen's form, as in any form.
+    await focusOn('INPUT:Azure subscription ID', 5);
+    await page.keyboard.press('Enter');
+    await expectHeading(page, 'Step 2 – Create the Auth0 stream');
+    await focusOn('INPUT:Failed logins');
+    await page.keyboard.press('Space');
+    expect(await page.getByLabel('Failed logins').isChecked()).toBe(true);
+    await focusOn('Create the stream');
+    await page.keyboard.press('Enter');
+    await expectHeading(page, 'Step 3 – Activate the connection');
+    await focusOn('Activate');
+    await page.keyboard.press('Enter');
+    await expectHeading(page, 'Step 4 – Choose where events go');
+    await focusOn('Subscribe');
+    await page.keyboard.press('Enter');
+    await expectHeading(page, 'Done: your Auth0 logs flow to Azure');
+    await focusOn('Send a test event');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('test-event').textContent()).toContain('the receiver now holds 1 event(s)');
+  });
+});

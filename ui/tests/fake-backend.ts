@@ -1,0 +1,192 @@
+// A stand-in for the Rust side behind Tauri's IPC mock, shared by the component tests (jsdom) and the browser
+// tests (Chromium): it keeps the session, the draft and which steps are done, streams progress through the
+// run_step channel as Rust does, and fails where a scenario says so. Shapes come from the generated bindings.
+import type {
+  Draft,
+  SessionInfo,
+  SetupError,
+  SetupEvent,
+  SetupReport,
+  StepId,
+  StepStatus,
+  TestEventResult,
+} from '../src/lib/ipc/bindings';
+
+export type Scenario = {
+  appInfo?: 'ok' | 'fail';
+  /** start_sandbox rejects once with this code. */
+  sandboxFails?: boolean;
+  /** run_step for this step rejects once (then a Retry succeeds). */
+  failStepOnce?: StepId;
+  /** run_step for this step waits until cancel_run is called, then rejects as cancelled. */
+  holdStep?: StepId;
+  /** The draft a previous run of the app left behind. */
+  draft?: Draft;
+  /** Steps already done in the (pretend) clouds. */
+  done?: StepId[];
+};
+
+const STEPS: StepId[] = ['prepare_azure', 'create_stream', 'activate_topic', 'subscribe'];
+const SUMMARY: Record<StepId, string> = {
+  prepare_azure: 'Microsoft.EventGrid is registered and Auth0 may connect until the authorization expires.',
+  create_stream: 'The Auth0 stream "Azure Event Grid" is active.',
+  activate_topic: 'Partner topic auth0-logs-1 from this tenant (source matches) is ready to activate.',
+  subscribe: 'The event subscription auth0-logs delivers to the webhook.',
+};
+
+export const SANDBOX_SESSION: SessionInfo = {
+  mode: 'sandbox',
+  auth0Domain: '127.0.0.1:40001',
+  auth0Identity: 'sandbox-m2m-client',
+  azureIdentity: 'sandbox-sp-client',
+  azureTenantId: '00000000-0000-0000-0000-00000000aaaa',
+  subscriptionId: '11111111-2222-3333-4444-555555555555',
+  sandboxInboxUrl: 'http://127.0.0.1:40003/_sandbox/inbox/wizard',
+};
+
+export function setupError(code: SetupError['code'], message: string, remedy: string, field: string | null = null): SetupError {
+  return { code, message, remedy, field, correlation_id: code.startsWith('azure') ? 'corr-1234' : null };
+}
+
+type ChannelLike = { id: number };
+type Internals = { runCallback: (id: number, data: unknown) => void };
+
+export class FakeBackend {
+  session: SessionInfo | null = null;
+  draft: Draft | null;
+  done: Set<StepId>;
+  calls: string[] = [];
+  inbox = 0;
+  #failed = new Set<string>();
+  #release: (() => void) | null = null;
+
+  constructor(readonly scenario: Scenario = {}) {
+    this.draft = scenario.draft ?? null;
+    this.done = new Set(scenario.done ?? []);
+  }
+
+  report(upTo: StepId = 'subscribe'): SetupReport {
+    const steps: StepStatus[] = [];
+    for (const step of STEPS.slice(0, STEPS.indexOf(upTo) + 1)) {
+      const earlierDone = STEPS.slice(0, STEPS.indexOf(step)).every((s) => this.done.has(s));
+      steps.push({
+        step,
+        state: this.done.has(step) ? 'done' : earlierDone ? 'to_do' : 'blocked',
+        summary: this.done.has(step) || (step === 'activate_topic' && this.done.has('create_stream')) ? SUMMARY[step] : 'Not yet.',
+        actions: this.done.has(step) ? [] : [`${step}: apply`],
+        expires_at: step === 'activate_topic' && this.done.has('create_stream') ? '2031-01-08T10:00:00Z' : null,
+      });
+    }
+    return {
+      steps,
+      complete: STEPS.every((s) => this.done.has(s)),
+      stream_id: this.done.has('create_stream') ? 'lst_0000000000001' : null,
+      partner_topic: this.done.has('create_stream') ? 'auth0-logs-1' : null,
+      last_run: null,
+    };
+  }
+
+  /** The handler for `mockIPC`. */
+  async handle(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
+    this.calls.push(cmd);
+    switch (cmd) {
+      case 'app_info':
+        if (this.scenario.appInfo === 'fail') throw new Error('app_info failed');
+        return { productName: 'Auth0 Event Grid Setup', version: '9.8.7', tauriVersion: '2.99.0' };
+      case 'load_draft':
+        return this.draft;
+      case 'save_draft':
+        this.draft = args.draft as Draft;
+        return null;
+      case 'clear_draft':
+        this.draft = null;
+        return null;
+      case 'start_sandbox':
+        if (this.scenario.sandboxFails && this.#once('sandbox')) {
+          throw setupError('network_unreachable', 'The built-in sandbox could not start: address in use', 'Close other copies of the app and try again.');
+        }
+        this.session = SANDBOX_SESSION;
+        return this.session;
+      case 'sign_in_cloud': {
+        const request = args.request as Record<string, string>;
+        const empty = Object.entries(request).find(([, value]) => !value.trim());
+        if (empty) throw setupError('invalid_input', `${empty[0]}: must not be empty`, `Correct ${empty[0]} and try again.`, empty[0]);
+        this.session = {
+          mode: 'cloud',
+          auth0Domain: request.auth0Domain!,
+          auth0Identity: request.auth0ClientId!,
+          azureIdentity: request.azureClientId!,
+          azureTenantId: request.azureTenantId!,
+          subscriptionId: null,
+          sandboxInboxUrl: null,
+        };
+        return this.session;
+      }
+      case 'current_session':
+        return this.session;
+      case 'sign_out':
+        this.session = null;
+        return null;
+      case 'detect':
+        this.#requireSession();
+        return this.report();
+      case 'run_step':
+        return this.#runStep(args.step as StepId, args.onEvent as ChannelLike);
+      case 'cancel_run': {
+        const release = this.#release;
+        this.#release = null;
+        release?.();
+        return release !== null;
+      }
+      case 'send_test_event': {
+        if (this.session?.mode !== 'sandbox') throw setupError('invalid_input', 'A test event can only be caused in the built-in sandbox.', 'Use the sandbox.');
+        if (this.done.has('subscribe')) this.inbox += 1;
+        const result: TestEventResult = {
+          logType: 's',
+          user: 'ada@sandbox.test',
+          received: this.inbox,
+          newestType: this.inbox > 0 ? 'com.auth0.log' : null,
+        };
+        return result;
+      }
+      default:
+        throw new Error(`command not mocked: ${cmd}`);
+    }
+  }
+
+  #once(key: string): boolean {
+    if (this.#failed.has(key)) return false;
+    this.#failed.add(key);
+    return true;
+  }
+
+  #requireSession() {
+    if (!this.session) throw setupError('azure_credentials_failed', 'You are not signed in.', 'Go back to Sign in.');
+  }
+
+  async #runStep(step: StepId, channel: ChannelLike): Promise<SetupReport> {
+    this.#requireSession();
+    let index = 0;
+    const send = (message: SetupEvent) =>
+      (window as unknown as { __TAURI_INTERNALS__: Internals }).__TAURI_INTERNALS__.runCallback(channel.id, { index: index++, message });
+    send({ event: 'step_started', step });
+    if (this.scenario.holdStep === step) {
+      send({ event: 'waiting', step, what: 'Microsoft.EventGrid to finish registering' });
+      await new Promise<void>((resolve) => (this.#release = resolve));
+      throw setupError('operation_failed', 'Stopped: you cancelled the step.', 'Run the step again when you are ready; what was finished is kept.');
+    }
+    if (this.scenario.failStepOnce === step && this.#once(`step-${step}`)) {
+      const error = setupError(
+        'azure_authorization_failed',
+        'Azure refused: the signed-in identity may not register resource providers.',
+        'Ask an Owner of the subscription to register Microsoft.EventGrid, then press Retry.',
+      );
+      send({ event: 'step_failed', step, error });
+      throw error;
+    }
+    send({ event: 'applying', step, action: `${step}: apply` });
+    for (const s of STEPS.slice(0, STEPS.indexOf(step) + 1)) this.done.add(s);
+    send({ event: 'step_finished', status: this.report(step).steps.at(-1)! });
+    return this.report(step);
+  }
+}
