@@ -18,11 +18,13 @@ export async function freePort() {
 }
 
 /** Starts tauri-driver on free ports and waits until it answers. */
-export async function startDriver({ driverPath = process.env.TAURI_DRIVER ?? 'tauri-driver', nativeDriver = '/usr/bin/WebKitWebDriver' } = {}) {
+export async function startDriver({ driverPath = process.env.TAURI_DRIVER ?? 'tauri-driver', nativeDriver = '/usr/bin/WebKitWebDriver', env = process.env } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   const child = spawn(driverPath, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', nativeDriver], {
     stdio: ['ignore', 'inherit', 'inherit'],
+    // The app inherits this environment through WebKitWebDriver (its config folder, its theme).
+    env,
   });
   const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
   const base = `http://127.0.0.1:${port}`;
@@ -92,6 +94,41 @@ export async function newSession(base, application) {
         if (Date.now() > deadline) throw new Error(`"${css}" never matched; last text: ${last}`);
         await delay(200);
       }
+    },
+    /** The first element matching an XPath expression (for "the button that says ..."). */
+    async findXPath(xpath) {
+      const element = await call(base, 'POST', `${path}/element`, { using: 'xpath', value: xpath });
+      return element[ELEMENT];
+    },
+    /** Waits until `locate` finds an element, for at most `timeoutMs`. */
+    async waitFor(locate, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        try {
+          return await locate();
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
+        await delay(200);
+      }
+    },
+    async clickElement(id) {
+      await call(base, 'POST', `${path}/element/${id}/click`, {});
+    },
+    async clearElement(id) {
+      await call(base, 'POST', `${path}/element/${id}/clear`, {});
+    },
+    async typeInto(id, text) {
+      await call(base, 'POST', `${path}/element/${id}/value`, { text });
+    },
+    async property(id, name) {
+      return call(base, 'GET', `${path}/element/${id}/property/${name}`);
+    },
+    async attribute(id, name) {
+      return call(base, 'GET', `${path}/element/${id}/attribute/${name}`);
+    },
+    async execute(script, args = []) {
+      return call(base, 'POST', `${path}/execute/sync`, { script, args });
     },
     async screenshot() {
       return Buffer.from(await call(base, 'GET', `${path}/screenshot`), 'base64');

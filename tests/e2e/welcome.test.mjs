@@ -1,7 +1,8 @@
 // The real app window, end to end: the built binary launched by tauri-driver, driven over WebDriver through
 // WebKitGTK. Needs a display (run under xvfb-run) and a debug build of the app (`make app`).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -14,15 +15,18 @@ const workspaceVersion = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^
 
 let driver;
 let session;
+// A config folder of its own, so a draft left by someone's `make run` does not skip the welcome page.
+const configHome = mkdtempSync(join(tmpdir(), 'welcome-e2e-'));
 
 before(async () => {
-  driver = await startDriver();
+  driver = await startDriver({ env: { ...process.env, XDG_CONFIG_HOME: configHome } });
   session = await newSession(driver.base, application);
 });
 
 after(async () => {
   await session?.close();
   await driver?.stop();
+  rmSync(configHome, { recursive: true, force: true });
 });
 
 test('the window shows the welcome page with the version read from Rust', async () => {

@@ -28,3 +28,33 @@ describe('App', () => {
     expect(screen.queryByRole('navigation')).toBeNull();
   });
 });
+
+describe('draft saving', () => {
+  it('sends saves one after another, so the last change typed is the one on disk', async () => {
+    clearMocks();
+    const backend = new FakeBackend();
+    const order: string[] = [];
+    let releaseFirst: () => void = () => undefined;
+    mockIPC(async (cmd, args) => {
+      if (cmd === 'save_draft') {
+        const name = (args as { draft: { inputs: { stream_name: string } } }).draft.inputs.stream_name;
+        // The first save is slow, as a busy disk would make it.
+        if (order.length === 0) await new Promise<void>((resolve) => (releaseFirst = resolve));
+        order.push(name);
+      }
+      return backend.handle(cmd, args as Record<string, unknown>);
+    });
+    const { Wizard } = await import('./lib/wizard.svelte');
+    const wizard = new Wizard(Promise.resolve({ productName: 'x', version: '1', tauriVersion: '2' }));
+    wizard.inputs.stream_name = 'first';
+    const first = wizard.save();
+    wizard.inputs.stream_name = 'second';
+    const second = wizard.save();
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    releaseFirst();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
+    expect(backend.draft?.inputs.stream_name).toBe('second');
+  });
+});

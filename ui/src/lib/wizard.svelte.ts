@@ -88,7 +88,8 @@ export class Wizard {
   testEvent = $state<TestEventResult | null>(null);
   notice = $state<string | null>(null);
   #timer: ReturnType<typeof setInterval> | undefined;
-  #lastAction: (() => Promise<void>) | null = null;
+  #saving: Promise<void> = Promise.resolve();
+  #lastAction: { what: string; action: () => Promise<void> } | null = null;
 
   constructor(readonly info: Promise<AppInfo>) {}
 
@@ -219,7 +220,8 @@ export class Wizard {
   }
 
   async retry(): Promise<void> {
-    if (this.#lastAction) await this.#attempt(this.busy ?? t.common.checking, this.#lastAction);
+    const last = this.#lastAction;
+    if (last) await this.#attempt(last.what, last.action);
   }
 
   async sendTestEvent(): Promise<void> {
@@ -246,10 +248,14 @@ export class Wizard {
     this.screen = 'welcome';
   }
 
-  async save(): Promise<void> {
-    await ipc
-      .saveDraft({ mode: this.mode, screen: this.screen, inputs: $state.snapshot(this.inputs) })
-      .catch(() => undefined);
+  /**
+   * Saves the draft as it is now. Saves are sent one after another: Rust runs commands concurrently, so two
+   * saves in flight could finish in the wrong order and leave an older draft on disk.
+   */
+  save(): Promise<void> {
+    const draft = { mode: this.mode, screen: this.screen, inputs: $state.snapshot(this.inputs) };
+    this.#saving = this.#saving.then(() => ipc.saveDraft(draft).catch(() => undefined));
+    return this.#saving;
   }
 
   /** Versions, step states and error codes: what support needs, never a secret or an address typed in. */
@@ -282,7 +288,7 @@ export class Wizard {
   }
 
   async #attempt(what: string, action: () => Promise<void>): Promise<void> {
-    this.#lastAction = action;
+    this.#lastAction = { what, action };
     this.error = null;
     this.busy = what;
     this.elapsed = 0;

@@ -1,0 +1,181 @@
+// The real app window in sandbox mode, driven like a person: click and type through all four steps to Done
+// and count the actions; quit in the middle of step 2 and restart, which resumes there. Screenshots of every
+// screen, light and dark, go to docs/screenshots/. Needs a display (xvfb-run) and `make app`.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { newSession, startDriver } from './webdriver.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const application = process.env.APP_BINARY ?? join(root, 'target/debug/auth0-eventgrid-setup');
+const screenshots = join(root, 'docs/screenshots');
+const IDENTIFIER = 'com.auth0eventgridsetup.app';
+
+/** The app with its own config folder (so no earlier draft leaks in) and the chosen GTK theme. */
+async function launch(configHome, theme) {
+  const env = { ...process.env, XDG_CONFIG_HOME: configHome, XDG_DATA_HOME: join(configHome, 'data') };
+  if (theme === 'dark') env.GTK_THEME = 'Adwaita:dark';
+  else delete env.GTK_THEME;
+  const driver = await startDriver({ env });
+  const session = await newSession(driver.base, application);
+  return {
+    session,
+    async quit() {
+      await session.close();
+      await driver.stop();
+    },
+  };
+}
+
+/** A person's view of the window: every click and every field typed into counts as one action. */
+function person(session) {
+  let actions = 0;
+  const button = (text) => `//main//button[normalize-space(.)='${text}' or starts-with(normalize-space(.), '${text}')]`;
+  return {
+    get actions() {
+      return actions;
+    },
+    async heading(expected, timeoutMs = 90_000) {
+      return session.waitForText('main h1', (text) => text === expected, timeoutMs);
+    },
+    async click(text, timeoutMs = 20_000) {
+      const id = await session.waitFor(async () => {
+        const found = await session.findXPath(button(text));
+        if ((await session.property(found, 'disabled')) === true) throw new Error(`${text} is disabled`);
+        return found;
+      }, timeoutMs);
+      await session.clickElement(id);
+      actions += 1;
+    },
+    async tick(label) {
+      const id = await session.findXPath(`//label[contains(normalize-space(.), '${label}')]/input`);
+      await session.clickElement(id);
+      actions += 1;
+    },
+    async type(css, text) {
+      const id = await session.waitFor(() => session.find(css));
+      await session.clearElement(id);
+      await session.typeInto(id, text);
+      actions += 1;
+    },
+    async value(css) {
+      return session.property(await session.find(css), 'value');
+    },
+  };
+}
+
+async function shoot(session, name, theme) {
+  mkdirSync(screenshots, { recursive: true });
+  writeFileSync(join(screenshots, `${name}-${theme}.png`), await session.screenshot());
+}
+
+/** Waits until the draft on disk holds `text`: the app saves after every change, and quitting is abrupt. */
+async function draftContains(configHome, text, session) {
+  const file = join(configHome, IDENTIFIER, 'draft.json');
+  await session.waitFor(async () => {
+    if (!existsSync(file) || !readFileSync(file, 'utf8').includes(text)) throw new Error(`draft has no ${text}`);
+  });
+}
+
+async function walkToDone(theme) {
+  const configHome = mkdtempSync(join(tmpdir(), 'wizard-e2e-'));
+  const app = await launch(configHome, theme);
+  try {
+    const { session } = app;
+    const you = person(session);
+    await you.heading('Send your Auth0 logs to Azure Event Grid');
+    await session.waitForText('[data-testid="app-version"]', (text) => text.startsWith('Version '));
+    await shoot(session, 'welcome', theme);
+    await you.click('Try it with the built-in sandbox');
+
+    await you.heading('Sign in to Auth0 and Azure');
+    await shoot(session, 'sign-in', theme);
+    await you.click('Continue');
+
+    await you.heading('Step 1 – Prepare Azure');
+    await you.type('#resource-group', 'auth0-events-demo');
+    await shoot(session, 'prepare-azure', theme);
+    await you.click('Prepare Azure');
+
+    await you.heading('Step 2 – Create the Auth0 stream');
+    await you.tick('Failed logins');
+    await you.tick('Successful logins');
+    await shoot(session, 'create-stream', theme);
+    await you.click('Create the stream');
+
+    await you.heading('Step 3 – Activate the connection');
+    await session.waitForText('[data-testid="topic-summary"]', (text) => text.length > 0);
+    await shoot(session, 'activate', theme);
+    await you.click('Activate');
+
+    await you.heading('Step 4 – Choose where events go');
+    assert.match(await you.value('#webhook-url'), /\/_sandbox\/inbox\/wizard$/);
+    await shoot(session, 'subscribe', theme);
+    await you.click('Subscribe');
+
+    await you.heading('Done: your Auth0 logs flow to Azure');
+    await you.click('Send a test event');
+    const arrived = await session.waitForText('[data-testid="test-event"]', (text) => text.startsWith('Arrived'), 60_000);
+    assert.match(arrived, /the receiver now holds [1-9]\d* event\(s\)/);
+    await shoot(session, 'done', theme);
+    const states = await session.execute(
+      'return Array.from(document.querySelectorAll("[data-testid^=step-]")).map((e) => e.dataset.state)',
+    );
+    assert.deepEqual(states, ['done', 'done', 'done', 'done', 'done', 'current']);
+    return you.actions;
+  } finally {
+    await app.quit();
+    rmSync(configHome, { recursive: true, force: true });
+  }
+}
+
+test('a newcomer completes all four steps in the sandbox by clicking and typing', { timeout: 300_000 }, async () => {
+  const actions = await walkToDone('light');
+  console.log(`user actions from launch to Done (sandbox, light): ${actions}`);
+  // Launch to Done: 2 to sign in, 2 on step 1 (one field typed), 3 on step 2 (two groups ticked), 1 each on
+  // steps 3 and 4, and 1 for the test event.
+  assert.equal(actions, 10);
+});
+
+test('the same walk in the dark theme', { timeout: 300_000 }, async () => {
+  const actions = await walkToDone('dark');
+  console.log(`user actions from launch to Done (sandbox, dark): ${actions}`);
+});
+
+test('quitting in the middle of step 2 and starting again resumes there', { timeout: 300_000 }, async () => {
+  const configHome = mkdtempSync(join(tmpdir(), 'wizard-e2e-resume-'));
+  try {
+    const first = await launch(configHome, 'light');
+    try {
+      const you = person(first.session);
+      await you.heading('Send your Auth0 logs to Azure Event Grid');
+      await you.click('Try it with the built-in sandbox');
+      await you.heading('Sign in to Auth0 and Azure');
+      await you.click('Continue');
+      await you.heading('Step 1 – Prepare Azure');
+      await you.click('Prepare Azure');
+      await you.heading('Step 2 – Create the Auth0 stream');
+      await you.type('#stream-name', 'Security team stream');
+      await draftContains(configHome, 'Security team stream', first.session);
+    } finally {
+      await first.quit();
+    }
+
+    const second = await launch(configHome, 'light');
+    try {
+      const you = person(second.session);
+      await you.heading('Step 2 – Create the Auth0 stream');
+      assert.equal(await you.value('#stream-name'), 'Security team stream');
+      const step1 = await second.session.attribute(await second.session.find('[data-testid="step-prepare_azure"]'), 'data-state');
+      assert.equal(step1, 'done', 'the sandbox world of the first run was found again');
+      await shoot(second.session, 'resumed', 'light');
+    } finally {
+      await second.quit();
+    }
+  } finally {
+    rmSync(configHome, { recursive: true, force: true });
+  }
+});
