@@ -22,5 +22,7 @@ fn app_commands() -> &'static [&'static str] {
         "run_step",
         "cancel_run",
         "send_test_event",
+        "list_subscriptions",
+        "test_endpoint",
     ]
 }

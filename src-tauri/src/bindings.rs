@@ -4,7 +4,7 @@
 
 use ts_rs::{Config, TS};
 
-use crate::commands::{AppInfo, TestEventResult};
+use crate::commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 use crate::draft::{Draft, Screen};
 use crate::session::{CloudSignIn, Mode, SessionInfo};
 
@@ -20,6 +20,8 @@ pub fn typescript_bindings() -> String {
         Screen::decl(&cfg),
         Draft::decl(&cfg),
         TestEventResult::decl(&cfg),
+        SubscriptionChoice::decl(&cfg),
+        EndpointCheck::decl(&cfg),
     ]);
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run `make bindings`.\n",

@@ -67,10 +67,11 @@ pub async fn start_sandbox(state: State<'_, AppState>) -> Result<SessionInfo, Se
         return Ok(session.info.clone());
     }
     let sandbox = session::start_sandbox(&state.folder).await?;
-    let (engine, info) = session::sandbox_session(&sandbox, &state.folder)?;
+    let (engine, azure, info) = session::sandbox_session(&sandbox, &state.folder)?;
     tracing::info!(auth0 = %info.auth0_domain, "signed in to the built-in sandbox");
     *state.session() = Some(Session {
         engine: Arc::new(engine),
+        azure,
         info: info.clone(),
         sandbox: Some(sandbox),
     });
@@ -83,10 +84,11 @@ pub async fn sign_in_cloud(
     state: State<'_, AppState>,
     request: CloudSignIn,
 ) -> Result<SessionInfo, SetupError> {
-    let (engine, info) = session::cloud_session(request, &state.folder)?;
+    let (engine, azure, info) = session::cloud_session(request, &state.folder)?;
     tracing::info!(auth0 = %info.auth0_domain, "signed in to the user's clouds");
     *state.session() = Some(Session {
         engine: Arc::new(engine),
+        azure,
         info: info.clone(),
         sandbox: None,
     });
@@ -220,18 +222,117 @@ pub async fn send_test_event(state: State<'_, AppState>) -> Result<TestEventResu
     })
 }
 
+/// A subscription the signed-in Azure identity can see, for the searchable picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionChoice {
+    pub id: String,
+    pub name: String,
+    pub enabled: bool,
+}
+
+/// The subscriptions the signed-in Azure identity can see.
+#[tauri::command]
+pub async fn list_subscriptions(
+    state: State<'_, AppState>,
+) -> Result<Vec<SubscriptionChoice>, SetupError> {
+    let azure = state
+        .session()
+        .as_ref()
+        .map(|s| s.azure.clone())
+        .ok_or_else(not_signed_in)?;
+    let subscriptions = azure.list_subscriptions().await?;
+    Ok(subscriptions
+        .into_iter()
+        .map(|s| SubscriptionChoice {
+            enabled: s.is_enabled(),
+            name: s.display_name.unwrap_or_else(|| s.subscription_id.clone()),
+            id: s.subscription_id,
+        })
+        .collect())
+}
+
+/// What a webhook answered to Event Grid's CloudEvents validation handshake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointCheck {
+    /// The HTTP status of the OPTIONS request.
+    pub status: u16,
+    /// `WebHook-Allowed-Origin` as answered, when present.
+    pub allowed_origin: Option<String>,
+    /// Whether Event Grid would accept this endpoint (2xx and the origin allowed).
+    pub accepted: bool,
+}
+
+/// Event Grid's origin in the CloudEvents 1.0 abuse-protection handshake.
+const EVENT_GRID_ORIGIN: &str = "eventgrid.azure.net";
+
+/// Performs the CloudEvents webhook handshake (an OPTIONS request with `WebHook-Request-Origin`) from Rust,
+/// so the webview itself never reaches the network. Plain http is refused except on this computer.
+#[tauri::command]
+pub async fn test_endpoint(url: String) -> Result<EndpointCheck, SetupError> {
+    let parsed = reqwest::Url::parse(url.trim()).map_err(|_| {
+        SetupError::invalid(
+            "webhook_url",
+            "must be a full address such as https://hooks.example.com/auth0",
+        )
+    })?;
+    let local = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    if parsed.scheme() != "https" && !(parsed.scheme() == "http" && local) {
+        return Err(SetupError::invalid(
+            "webhook_url",
+            "must start with https://",
+        ));
+    }
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| endpoint_error(&e))?;
+    let answer = client
+        .request(reqwest::Method::OPTIONS, parsed)
+        .header("WebHook-Request-Origin", EVENT_GRID_ORIGIN)
+        .header("WebHook-Request-Rate", "120")
+        .send()
+        .await
+        .map_err(|e| endpoint_error(&e))?;
+    let allowed_origin = answer
+        .headers()
+        .get("webhook-allowed-origin")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let origin_ok = allowed_origin
+        .as_deref()
+        .is_some_and(|o| o == "*" || o.eq_ignore_ascii_case(EVENT_GRID_ORIGIN));
+    Ok(EndpointCheck {
+        status: answer.status().as_u16(),
+        accepted: answer.status().is_success() && origin_ok,
+        allowed_origin,
+    })
+}
+
+fn endpoint_error(error: &reqwest::Error) -> SetupError {
+    SetupError::new(
+        ErrorCode::NetworkUnreachable,
+        format!("The endpoint did not answer: {error}"),
+        "Check the address, and that the endpoint is reachable from this computer.",
+    )
+}
+
+fn not_signed_in() -> SetupError {
+    SetupError::new(
+        ErrorCode::AzureCredentialsFailed,
+        "You are not signed in.",
+        "Go back to Sign in, or choose the built-in sandbox on the first page.",
+    )
+}
+
 fn signed_in_engine(state: &AppState) -> Result<Arc<Engine>, SetupError> {
     state
         .session()
         .as_ref()
         .map(|s| s.engine.clone())
-        .ok_or_else(|| {
-            SetupError::new(
-                ErrorCode::AzureCredentialsFailed,
-                "You are not signed in.",
-                "Go back to Sign in, or choose the built-in sandbox on the first page.",
-            )
-        })
+        .ok_or_else(not_signed_in)
 }
 
 /// Forwards the engine's progress to the window; a closed window just stops listening.

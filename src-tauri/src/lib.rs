@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use tauri::Manager;
 
 pub use bindings::typescript_bindings;
-pub use commands::{AppInfo, TestEventResult};
+pub use commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 pub use draft::{Draft, Screen};
 pub use session::{Mode, SessionInfo};
 pub use state::AppState;
@@ -48,6 +48,8 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::run_step,
         commands::cancel_run,
         commands::send_test_event,
+        commands::list_subscriptions,
+        commands::test_endpoint,
     ])
 }
 

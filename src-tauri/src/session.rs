@@ -4,8 +4,11 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
+use azure_client::{AzureClient, AzureEndpoints, service_principal_credential};
+use cloud_http::{RetryPolicy, SystemClock, Transport, system_jitter};
 use cloud_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
 use serde::{Deserialize, Serialize};
 use setup_engine::{
@@ -93,23 +96,26 @@ pub async fn start_sandbox(folder: &Path) -> Result<RunningSandbox, SetupError> 
 pub fn sandbox_session(
     sandbox: &RunningSandbox,
     folder: &Path,
-) -> Result<(Engine, SessionInfo), SetupError> {
+) -> Result<(Engine, AzureClient, SessionInfo), SetupError> {
     let info = sandbox.info();
+    let azure_cloud = AzureCloud::Custom {
+        authority: info.azure_authority.clone(),
+        management: info.azure_management.clone(),
+    };
+    let (azure, azure_client) = azure_sign_in(
+        &azure_cloud,
+        &info.azure_tenant_id,
+        &info.azure_client_id,
+        Secret::new(info.azure_client_secret.clone()),
+    )?;
     let connection = Connection {
         auth0: Auth0Credentials::ClientCredentials {
             client_id: info.auth0_client_id.clone(),
             client_secret: Secret::new(info.auth0_client_secret.clone()),
         },
         auth0_audience: None,
-        azure_cloud: AzureCloud::Custom {
-            authority: info.azure_authority.clone(),
-            management: info.azure_management.clone(),
-        },
-        azure: AzureSignIn::ServicePrincipal {
-            tenant_id: info.azure_tenant_id.clone(),
-            client_id: info.azure_client_id.clone(),
-            client_secret: Secret::new(info.azure_client_secret.clone()),
-        },
+        azure_cloud,
+        azure,
     };
     let mut options = EngineOptions::new(ProgressStore::at(folder.join("progress.json")));
     // The sandbox creates the partner topic within seconds; a minute is plenty.
@@ -131,14 +137,14 @@ pub fn sandbox_session(
             info.azure_management
         )),
     };
-    Ok((engine, session))
+    Ok((engine, azure_client, session))
 }
 
 /// The engine for the user's own clouds. Nothing is sent yet: the first detect checks the credentials.
 pub fn cloud_session(
     request: CloudSignIn,
     folder: &Path,
-) -> Result<(Engine, SessionInfo), SetupError> {
+) -> Result<(Engine, AzureClient, SessionInfo), SetupError> {
     for (field, value) in [
         ("auth0_domain", &request.auth0_domain),
         ("auth0_client_id", &request.auth0_client_id),
@@ -151,6 +157,12 @@ pub fn cloud_session(
             return Err(SetupError::invalid(field, "must not be empty"));
         }
     }
+    let (azure, azure_client) = azure_sign_in(
+        &AzureCloud::Public,
+        request.azure_tenant_id.trim(),
+        request.azure_client_id.trim(),
+        Secret::new(request.azure_client_secret),
+    )?;
     let connection = Connection {
         auth0: Auth0Credentials::ClientCredentials {
             client_id: request.auth0_client_id.trim().to_owned(),
@@ -158,11 +170,7 @@ pub fn cloud_session(
         },
         auth0_audience: None,
         azure_cloud: AzureCloud::Public,
-        azure: AzureSignIn::ServicePrincipal {
-            tenant_id: request.azure_tenant_id.trim().to_owned(),
-            client_id: request.azure_client_id.trim().to_owned(),
-            client_secret: Secret::new(request.azure_client_secret),
-        },
+        azure,
     };
     let progress = ProgressStore::at(folder.join("progress.json"));
     let engine = Engine::connect(connection, EngineOptions::new(progress))?;
@@ -175,7 +183,26 @@ pub fn cloud_session(
         subscription_id: None,
         sandbox_inbox_url: None,
     };
-    Ok((engine, session))
+    Ok((engine, azure_client, session))
+}
+
+/// One service-principal credential shared by the engine and the client the wizard lists subscriptions with.
+fn azure_sign_in(
+    cloud: &AzureCloud,
+    tenant_id: &str,
+    client_id: &str,
+    client_secret: Secret,
+) -> Result<(AzureSignIn, AzureClient), SetupError> {
+    let endpoints = AzureEndpoints::for_cloud(cloud)?;
+    let credential =
+        service_principal_credential(&endpoints, tenant_id, client_id, &client_secret)?;
+    let transport = Transport::new(
+        RetryPolicy::default(),
+        Arc::new(SystemClock),
+        system_jitter(),
+    )?;
+    let client = AzureClient::new(endpoints, credential.clone(), transport);
+    Ok((AzureSignIn::Credential(credential), client))
 }
 
 fn sandbox_error(error: cloud_sandbox::Error) -> SetupError {

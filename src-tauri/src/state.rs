@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use azure_client::AzureClient;
 use cloud_sandbox::RunningSandbox;
 use setup_engine::Engine;
 use tokio::task::AbortHandle;
@@ -13,6 +14,8 @@ use crate::session::SessionInfo;
 /// One signed-in session: the engine plus what the window may know about it.
 pub struct Session {
     pub engine: Arc<Engine>,
+    /// The same Azure sign-in, for what the wizard lists (subscriptions) outside the engine's steps.
+    pub azure: AzureClient,
     pub info: SessionInfo,
     /// The sandbox the engine talks to, when the user chose to try the app with it.
     pub sandbox: Option<RunningSandbox>,

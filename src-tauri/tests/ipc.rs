@@ -338,3 +338,58 @@ fn a_restarted_app_finds_the_sandbox_world_it_left_at_the_same_address() {
         .collect();
     assert!(!files.iter().any(|f| f.contains("secret")), "{files:?}");
 }
+
+#[test]
+fn the_subscriptions_of_the_signed_in_identity_are_listed() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let error = call(&window, "list_subscriptions", json!({})).unwrap_err();
+    assert_eq!(error["code"], "azure_credentials_failed");
+    let session = call(&window, "start_sandbox", json!({})).unwrap();
+    let list = call(&window, "list_subscriptions", json!({})).unwrap();
+    let seeded = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == session["subscriptionId"])
+        .unwrap_or_else(|| panic!("the seeded subscription is listed: {list}"));
+    assert_eq!(seeded["enabled"], true);
+    assert!(seeded["name"].as_str().is_some_and(|n| !n.is_empty()));
+}
+
+#[test]
+fn test_endpoint_reports_the_cloudevents_handshake_and_refuses_plain_http() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let session = call(&window, "start_sandbox", json!({})).unwrap();
+    let check = call(
+        &window,
+        "test_endpoint",
+        json!({"url": session["sandboxInboxUrl"]}),
+    )
+    .unwrap();
+    assert_eq!(check["status"], 200);
+    assert_eq!(check["allowedOrigin"], "eventgrid.azure.net");
+    assert_eq!(check["accepted"], true);
+
+    let error = call(
+        &window,
+        "test_endpoint",
+        json!({"url": "http://hooks.example.com/auth0"}),
+    )
+    .unwrap_err();
+    assert_eq!(error["code"], "invalid_input");
+    assert_eq!(error["field"], "webhook_url");
+
+    // A closed port on this computer: the error says the endpoint did not answer.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let error = call(
+        &window,
+        "test_endpoint",
+        json!({"url": format!("http://127.0.0.1:{port}/hook")}),
+    )
+    .unwrap_err();
+    assert_eq!(error["code"], "network_unreachable");
+}

@@ -138,6 +138,18 @@ export class FakeBackend {
         release?.();
         return release !== null;
       }
+      case 'list_subscriptions':
+        this.#requireSession();
+        return [
+          { id: '11111111-2222-3333-4444-555555555555', name: 'Sandbox subscription', enabled: true },
+          { id: '99999999-2222-3333-4444-555555555555', name: 'Disabled one', enabled: false },
+        ];
+      case 'test_endpoint': {
+        const url = String(args.url);
+        if (url.includes('refuses')) return { status: 405, allowedOrigin: null, accepted: false };
+        if (url.includes('unreachable')) throw setupError('network_unreachable', 'The endpoint did not answer: connection refused', 'Check the address.');
+        return { status: 200, allowedOrigin: 'eventgrid.azure.net', accepted: true };
+      }
       case 'send_test_event': {
         if (this.session?.mode !== 'sandbox') throw setupError('invalid_input', 'A test event can only be caused in the built-in sandbox.', 'Use the sandbox.');
         if (this.done.has('subscribe')) this.inbox += 1;

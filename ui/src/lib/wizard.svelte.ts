@@ -12,6 +12,8 @@ import type {
   SetupInputs,
   SetupReport,
   StepId,
+  SubscriptionChoice,
+  EndpointCheck,
   TestEventResult,
 } from './ipc';
 import { t } from './i18n';
@@ -87,6 +89,8 @@ export class Wizard {
   progress = $state<string[]>([]);
   testEvent = $state<TestEventResult | null>(null);
   notice = $state<string | null>(null);
+  subscriptions = $state<SubscriptionChoice[]>([]);
+  endpointCheck = $state<EndpointCheck | null>(null);
   #timer: ReturnType<typeof setInterval> | undefined;
   #saving: Promise<void> = Promise.resolve();
   #lastAction: { what: string; action: () => Promise<void> } | null = null;
@@ -228,6 +232,19 @@ export class Wizard {
     this.testEvent = null;
     await this.#attempt(t.done.sending, async () => {
       this.testEvent = await ipc.sendTestEvent();
+    });
+  }
+
+  /** Fills the subscription picker; a failure only leaves it empty (the ID can still be pasted). */
+  async loadSubscriptions(): Promise<void> {
+    this.subscriptions = await ipc.listSubscriptions().catch(() => []);
+  }
+
+  async testEndpoint(): Promise<void> {
+    this.endpointCheck = null;
+    const url = this.inputs.destination.webhook_url ?? '';
+    await this.#attempt(t.subscribe.testing, async () => {
+      this.endpointCheck = await ipc.testEndpoint(url);
     });
   }
 

@@ -57,3 +57,14 @@ describe('PrepareAzure', () => {
     expect(wizard.screen).toBe('prepare_azure');
   });
 });
+
+describe('PrepareAzure: subscriptions', () => {
+  it('offers the enabled subscriptions the identity can see to search from', async () => {
+    const { wizard } = await signedInWizard();
+    render(PrepareAzure, { wizard });
+    const list = screen.getByTestId('subscription-choices');
+    await expect.poll(() => list.querySelectorAll('option').length).toBe(1);
+    expect(list.querySelector('option')).toHaveTextContent('Sandbox subscription (11111111-2222-3333-4444-555555555555)');
+    expect(screen.getByLabelText('Azure subscription ID')).toHaveAttribute('list', 'subscription-choices');
+  });
+});

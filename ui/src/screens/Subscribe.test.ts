@@ -47,3 +47,22 @@ describe('Subscribe', () => {
     expect(wizard.report?.complete).toBe(true);
   });
 });
+
+describe('Subscribe: Test endpoint', () => {
+  it('reports what the endpoint answered to the handshake, and the error when it does not answer', async () => {
+    const { wizard } = await signedInWizard({ done: [...earlier] });
+    render(Subscribe, { wizard });
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Test endpoint' }));
+    await expect.poll(() => screen.getByTestId('endpoint-check').textContent).toContain('answered 200 and accepts events');
+    const url = screen.getByLabelText('Webhook address');
+    await user.clear(url);
+    await user.type(url, 'https://refuses.example.com/hook');
+    await user.click(screen.getByRole('button', { name: 'Test endpoint' }));
+    await expect.poll(() => screen.getByTestId('endpoint-check').textContent).toContain('answered 405 without WebHook-Allowed-Origin');
+    await user.clear(url);
+    await user.type(url, 'https://unreachable.example.com/hook');
+    await user.click(screen.getByRole('button', { name: 'Test endpoint' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('The endpoint did not answer');
+  });
+});

@@ -142,6 +142,21 @@ describe('the wizard in Chromium', () => {
     expect(await page.content()).not.toContain('s3cret');
   });
 
+  it('tests a webhook endpoint through Rust and shows what it answered', async () => {
+    const { page, offOrigin } = await openApp(harness!, { scenario: { done: ['prepare_azure', 'create_stream', 'activate_topic'] } });
+    await page.getByRole('main').getByRole('button', { name: /built-in sandbox/ }).click();
+    await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
+    await expectHeading(page, 'Step 4 – Choose where events go');
+    await page.getByLabel('Webhook address').fill('https://refuses.example.com/hook');
+    await page.getByRole('main').getByRole('button', { name: 'Test endpoint' }).click();
+    await expect.poll(() => page.getByTestId('endpoint-check').textContent()).toContain('Event Grid would not deliver to it');
+    await page.getByLabel('Webhook address').fill('https://hooks.example.com/auth0');
+    await page.getByRole('main').getByRole('button', { name: 'Test endpoint' }).click();
+    await expect.poll(() => page.getByTestId('endpoint-check').textContent()).toContain('accepts events from Event Grid');
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(offOrigin).toEqual([]);
+  });
+
   it('resumes a saved draft at the first unfinished step', async () => {
     const draft = {
       mode: 'sandbox' as const,

@@ -161,3 +161,19 @@ received: number,
  * The CloudEvents `type` of the newest event received, when one arrived.
  */
 newestType: string | null, };
+
+export type SubscriptionChoice = { id: string, name: string, enabled: boolean, };
+
+export type EndpointCheck = { 
+/**
+ * The HTTP status of the OPTIONS request.
+ */
+status: number, 
+/**
+ * `WebHook-Allowed-Origin` as answered, when present.
+ */
+allowedOrigin: string | null, 
+/**
+ * Whether Event Grid would accept this endpoint (2xx and the origin allowed).
+ */
+accepted: boolean, };

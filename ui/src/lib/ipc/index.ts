@@ -5,11 +5,13 @@ import type {
   AppInfo,
   CloudSignIn,
   Draft,
+  EndpointCheck,
   SessionInfo,
   SetupEvent,
   SetupInputs,
   SetupReport,
   StepId,
+  SubscriptionChoice,
   TestEventResult,
 } from './bindings';
 
@@ -68,4 +70,14 @@ export function cancelRun(): Promise<boolean> {
 
 export function sendTestEvent(): Promise<TestEventResult> {
   return invoke<TestEventResult>('send_test_event');
+}
+
+/** The subscriptions the signed-in Azure identity can see. */
+export function listSubscriptions(): Promise<SubscriptionChoice[]> {
+  return invoke<SubscriptionChoice[]>('list_subscriptions');
+}
+
+/** Event Grid's webhook handshake (OPTIONS), performed by Rust: the webview never reaches the network. */
+export function testEndpoint(url: string): Promise<EndpointCheck> {
+  return invoke<EndpointCheck>('test_endpoint', { url });
 }
