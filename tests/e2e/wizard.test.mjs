@@ -1,6 +1,7 @@
 // The real app window in sandbox mode, driven like a person: click and type through all four steps to Done
 // and count the actions; quit in the middle of step 2 and restart, which resumes there. Screenshots of every
-// screen, light and dark, go to docs/screenshots/. Needs a display (xvfb-run) and `make app`.
+// screen, light and dark, go to tests/e2e/artifacts/screenshots/, or to $SCREENSHOTS_DIR (`make screenshots`
+// writes docs/screenshots/ this way). Needs a display (xvfb-run) and `make app`.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,8 @@ import { newSession, startDriver } from './webdriver.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const application = process.env.APP_BINARY ?? join(root, 'target/debug/auth0-eventgrid-setup');
-const screenshots = join(root, 'docs/screenshots');
+// The committed pictures change only when someone asks for it, so a test run leaves the work tree clean.
+const screenshots = resolve(root, process.env.SCREENSHOTS_DIR ?? 'tests/e2e/artifacts/screenshots');
 const IDENTIFIER = 'com.auth0eventgridsetup.app';
 
 /** The app with its own config folder (so no earlier draft leaks in) and the chosen GTK theme. */
