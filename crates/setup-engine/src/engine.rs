@@ -1,6 +1,7 @@
 //! The front door both the desktop app and the command line call: connect once, then `status` (read only),
 //! `plan` (read only, what a run would write) and `run` (detect, apply, verify each step in order, saving
-//! progress after each). Inputs are validated before the first request.
+//! progress after each). Inputs are validated before the first request: all of them for `status`, `plan` and
+//! `run`, those of steps 1 to N for `status_through` and `run_until` (a wizard filled in up to step N).
 
 use std::sync::Arc;
 
@@ -23,7 +24,7 @@ use crate::steps::{
     Context, Facts, STEPS, StepId, StepState, StepStatus, activate_topic, create_stream,
     prepare_azure, rfc3339, subscribe,
 };
-use crate::validate::{ValidationContext, validate};
+use crate::validate::{ValidationContext, validate, validate_step, validate_through};
 
 /// What happens during a run, for a progress display (the CLI's stderr, the app's wizard).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -175,13 +176,29 @@ impl Engine {
         &self.progress
     }
 
-    /// What exists, per step. Read only.
+    /// What exists, per step. Read only. Every input is validated first (as for a full run).
     pub async fn status(&self, inputs: &SetupInputs) -> Result<SetupReport, SetupError> {
+        self.status_through(inputs, StepId::Subscribe).await
+    }
+
+    /// What exists, per step, for a form filled in up to step `last`. Read only. The inputs steps 1 to
+    /// `last` need are validated before any request (an `invalid_input` error names the field). A later
+    /// step whose inputs are incomplete or invalid is reported `blocked`, its summary naming the field and
+    /// the rule, and nothing is sent for it or the steps after it; a later step whose inputs are valid is
+    /// detected as usual (a resumed setup shows everything that exists).
+    pub async fn status_through(
+        &self,
+        inputs: &SetupInputs,
+        last: StepId,
+    ) -> Result<SetupReport, SetupError> {
+        validate_through(inputs, self.validation_context(), last)?;
         self.detect_all(inputs).await
     }
 
     /// What a run would do (`--dry-run`). Read only; same shape as `status`, with each step's actions.
+    /// Every input is validated first: a plan is for a full run.
     pub async fn plan(&self, inputs: &SetupInputs) -> Result<SetupReport, SetupError> {
+        validate(inputs, self.validation_context())?;
         self.detect_all(inputs).await
     }
 
@@ -194,14 +211,15 @@ impl Engine {
         self.run_until(inputs, observer, StepId::Subscribe).await
     }
 
-    /// Runs the steps up to and including `last` (a run stopped there, as after a kill).
+    /// Runs the steps up to and including `last` (a run stopped there, as after a kill). Only the inputs
+    /// steps 1 to `last` need are validated, all of them before the first request.
     pub async fn run_until(
         &self,
         inputs: &SetupInputs,
         observer: &dyn SetupObserver,
         last: StepId,
     ) -> Result<SetupReport, SetupError> {
-        validate(inputs, self.validation_context())?;
+        validate_through(inputs, self.validation_context(), last)?;
         let auth0 = self.auth0_client(inputs)?;
         // A missing scope is named before anything is written.
         auth0.require_scopes(&REQUIRED_SCOPES).await?;
@@ -290,21 +308,59 @@ impl Engine {
         }
     }
 
+    /// Detects each step in order, the caller having validated at least step 1's inputs. From the first
+    /// step whose own inputs fail validation on, steps are reported blocked without a request.
     async fn detect_all(&self, inputs: &SetupInputs) -> Result<SetupReport, SetupError> {
-        validate(inputs, self.validation_context())?;
         let auth0 = self.auth0_client(inputs)?;
         let ctx = self.context(&auth0, inputs, &Unobserved);
         let mut facts = Facts::default();
-        let steps = vec![
-            prepare_azure::detect(&ctx, &mut facts).await?.status,
-            create_stream::detect(&ctx, &mut facts).await?.status,
-            activate_topic::detect(&ctx, &mut facts).await?.status,
-            subscribe::detect(&ctx, &mut facts).await?.status,
-        ];
+        let mut steps = Vec::new();
+        let mut missing: Option<(StepId, SetupError)> = None;
+        for step in STEPS {
+            if missing.is_none()
+                && let Some(error) = validate_step(inputs, self.validation_context(), step)
+                    .into_iter()
+                    .next()
+            {
+                missing = Some((step, error));
+            }
+            let status = match &missing {
+                Some((owner, error)) => awaiting_input(step, *owner, error),
+                None => detect_step(step, &ctx, &mut facts).await?,
+            };
+            steps.push(status);
+        }
         let mut report = report(steps, &facts);
         report.last_run = self.progress.get(&setup_key(inputs))?;
         Ok(report)
     }
+}
+
+async fn detect_step(
+    step: StepId,
+    ctx: &Context<'_>,
+    facts: &mut Facts,
+) -> Result<StepStatus, SetupError> {
+    Ok(match step {
+        StepId::PrepareAzure => prepare_azure::detect(ctx, facts).await?.status,
+        StepId::CreateStream => create_stream::detect(ctx, facts).await?.status,
+        StepId::ActivateTopic => activate_topic::detect(ctx, facts).await?.status,
+        StepId::Subscribe => subscribe::detect(ctx, facts).await?.status,
+    })
+}
+
+/// A step that cannot be detected yet: its own inputs, or an earlier step's (`owner`), are not valid.
+fn awaiting_input(step: StepId, owner: StepId, error: &SetupError) -> StepStatus {
+    let summary = if step == owner {
+        format!("Waiting for input: {}", error.message)
+    } else {
+        format!(
+            "Waiting for the inputs of \"{}\": {}",
+            owner.title(),
+            error.message
+        )
+    };
+    StepStatus::new(step, StepState::Blocked, summary)
 }
 
 async fn run_step(

@@ -22,7 +22,10 @@ pub use inputs::{
 pub use ipc::typescript_declarations;
 pub use progress::{PROGRESS_VERSION, ProgressFile, ProgressStore, SetupProgress, setup_key};
 pub use steps::{STEPS, StepId, StepState, StepStatus};
-pub use validate::{ValidationContext, validate, validate_all};
+pub use validate::{
+    ValidationContext, validate, validate_all, validate_all_through, validate_step,
+    validate_through,
+};
 
 // Re-exported so front ends configure the engine without naming the client crates.
 pub use auth0_client::Auth0Credentials;

@@ -1,4 +1,5 @@
-//! Every input checked before any request, each failure naming the field and the rule it breaks.
+//! Every input checked before any request, each failure naming the field and the rule it breaks. Each field
+//! belongs to the first step that needs it, so a run or a detection up to step N checks only steps 1..=N.
 
 use auth0_client::{EVENT_CATEGORIES, EVENT_GRID_REGIONS};
 use cloud_http::{is_loopback, parse_endpoint};
@@ -8,6 +9,7 @@ use url::Url;
 
 use crate::error::SetupError;
 use crate::inputs::{DestinationKind, SetupInputs};
+use crate::steps::StepId;
 
 /// Facts about the connection that change what is allowed.
 #[derive(Debug, Clone, Copy, Default)]
@@ -18,51 +20,109 @@ pub struct ValidationContext {
 
 /// All failures, in field order (a form shows them together).
 pub fn validate_all(inputs: &SetupInputs, context: ValidationContext) -> Vec<SetupError> {
-    let mut errors = Vec::new();
-    let mut check = |result: Result<(), SetupError>| {
-        if let Err(e) = result {
-            errors.push(e);
-        }
-    };
-    check(auth0_domain(&inputs.auth0_domain));
-    check(stream_name(&inputs.stream_name));
-    check(guid("subscription_id", &inputs.subscription_id));
-    check(resource_group("resource_group", &inputs.resource_group));
-    check(region(&inputs.region));
-    check(range(
-        "authorization_days",
-        inputs.authorization_days,
-        1,
-        365,
-    ));
-    check(categories(&inputs.event_categories));
-    check(pii(inputs));
-    check(start_from(inputs.start_from.as_deref()));
-    check(subscription_name(&inputs.event_subscription_name));
-    check(destination(inputs, context));
-    check(log_codes(&inputs.log_codes));
-    check(range(
-        "retry.max_delivery_attempts",
-        inputs.retry.max_delivery_attempts,
-        1,
-        30,
-    ));
-    check(range(
-        "retry.event_time_to_live_in_minutes",
-        inputs.retry.event_time_to_live_in_minutes,
-        1,
-        1440,
-    ));
-    check(dead_letter(inputs));
-    errors
+    validate_all_through(inputs, context, StepId::Subscribe)
 }
 
 /// The first failure, if any.
 pub fn validate(inputs: &SetupInputs, context: ValidationContext) -> Result<(), SetupError> {
-    match validate_all(inputs, context).into_iter().next() {
+    validate_through(inputs, context, StepId::Subscribe)
+}
+
+/// Failures in the inputs that steps 1 to `last` need, in field order: a wizard that has filled in only
+/// the first step's fields can check, detect and run that step.
+pub fn validate_all_through(
+    inputs: &SetupInputs,
+    context: ValidationContext,
+    last: StepId,
+) -> Vec<SetupError> {
+    checks(inputs, context)
+        .into_iter()
+        .filter(|(step, _)| *step <= last)
+        .filter_map(|(_, result)| result.err())
+        .collect()
+}
+
+/// The first failure in the inputs that steps 1 to `last` need, if any.
+pub fn validate_through(
+    inputs: &SetupInputs,
+    context: ValidationContext,
+    last: StepId,
+) -> Result<(), SetupError> {
+    match validate_all_through(inputs, context, last)
+        .into_iter()
+        .next()
+    {
         Some(error) => Err(error),
         None => Ok(()),
     }
+}
+
+/// Failures in the inputs `step` itself introduces (not those of earlier steps), in field order.
+pub fn validate_step(
+    inputs: &SetupInputs,
+    context: ValidationContext,
+    step: StepId,
+) -> Vec<SetupError> {
+    checks(inputs, context)
+        .into_iter()
+        .filter(|(owner, _)| *owner == step)
+        .filter_map(|(_, result)| result.err())
+        .collect()
+}
+
+/// Every check in field order, each with the first step that needs the field. The Auth0 domain belongs to
+/// step 1 because every step talks to the tenant (step 1 matches the partner topic's source against it);
+/// the region too, as a new resource group is created there.
+fn checks(
+    inputs: &SetupInputs,
+    context: ValidationContext,
+) -> Vec<(StepId, Result<(), SetupError>)> {
+    use StepId::{CreateStream, PrepareAzure, Subscribe};
+    vec![
+        (PrepareAzure, auth0_domain(&inputs.auth0_domain)),
+        (CreateStream, stream_name(&inputs.stream_name)),
+        (
+            PrepareAzure,
+            guid("subscription_id", &inputs.subscription_id),
+        ),
+        (
+            PrepareAzure,
+            resource_group("resource_group", &inputs.resource_group),
+        ),
+        (PrepareAzure, region(&inputs.region)),
+        (
+            PrepareAzure,
+            range("authorization_days", inputs.authorization_days, 1, 365),
+        ),
+        (CreateStream, categories(&inputs.event_categories)),
+        (CreateStream, pii(inputs)),
+        (CreateStream, start_from(inputs.start_from.as_deref())),
+        (
+            Subscribe,
+            subscription_name(&inputs.event_subscription_name),
+        ),
+        (Subscribe, destination(inputs, context)),
+        (Subscribe, log_codes(&inputs.log_codes)),
+        (
+            Subscribe,
+            range(
+                "retry.max_delivery_attempts",
+                inputs.retry.max_delivery_attempts,
+                1,
+                30,
+            ),
+        ),
+        (
+            Subscribe,
+            range(
+                "retry.event_time_to_live_in_minutes",
+                inputs.retry.event_time_to_live_in_minutes,
+                1,
+                1440,
+            ),
+        ),
+        (Subscribe, dead_letter(inputs)),
+    ]
 }
 
 fn auth0_domain(raw: &str) -> Result<(), SetupError> {
@@ -551,6 +611,73 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    /// What a wizard holds after its first screen: the later steps' fields empty or missing.
+    fn only_step_one() -> SetupInputs {
+        let mut inputs = good();
+        inputs.stream_name = String::new();
+        inputs.event_subscription_name = String::new();
+        inputs.destination.webhook_url = None;
+        inputs
+    }
+
+    #[test]
+    fn a_step_is_checked_only_against_the_inputs_it_and_earlier_steps_need() {
+        let context = ValidationContext::default();
+        let inputs = only_step_one();
+        assert_eq!(
+            validate_all_through(&inputs, context, StepId::PrepareAzure),
+            vec![]
+        );
+        let fields = |last| -> Vec<Option<String>> {
+            validate_all_through(&inputs, context, last)
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        assert_eq!(fields(StepId::CreateStream), [Some("stream_name".into())]);
+        assert_eq!(fields(StepId::ActivateTopic), [Some("stream_name".into())]);
+        assert_eq!(
+            fields(StepId::Subscribe),
+            [
+                Some("stream_name".into()),
+                Some("event_subscription_name".into()),
+                Some("destination.webhook_url".into())
+            ]
+        );
+        assert_eq!(
+            validate(&inputs, context).unwrap_err().field.as_deref(),
+            Some("stream_name")
+        );
+        let mut bad_first = only_step_one();
+        bad_first.subscription_id = "nope".into();
+        assert_eq!(
+            validate_through(&bad_first, context, StepId::PrepareAzure)
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("subscription_id")
+        );
+    }
+
+    #[test]
+    fn each_field_belongs_to_exactly_one_step() {
+        let context = ValidationContext::default();
+        let inputs = only_step_one();
+        let per_step: Vec<Vec<SetupError>> = crate::steps::STEPS
+            .into_iter()
+            .map(|step| validate_step(&inputs, context, step))
+            .collect();
+        assert_eq!(per_step[0], vec![]);
+        assert_eq!(per_step[1].len(), 1);
+        assert_eq!(
+            per_step[2],
+            vec![],
+            "activating the topic needs nothing new"
+        );
+        assert_eq!(per_step[3].len(), 2);
+        assert_eq!(per_step.concat(), validate_all(&inputs, context));
     }
 
     type Mutation = fn(&mut SetupInputs);

@@ -1,7 +1,9 @@
 //! The engine against the cloud sandbox over real HTTP: a full setup, a second run that writes nothing, runs
-//! stopped after each step and resumed, and every injected fault ending done or with the documented error.
+//! stopped after each step and resumed, a wizard filled in one step at a time, and every injected fault
+//! ending done or with the documented error.
 
 mod common;
 mod faults;
+mod partial;
 mod resume;
 mod setup;
