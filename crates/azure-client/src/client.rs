@@ -164,6 +164,15 @@ impl AzureClient {
         not_found_is_none(self.get(&path, RESOURCES).await)
     }
 
+    /// Every resource group in the subscription (name and location, for a picker), all pages.
+    pub async fn list_resource_groups(
+        &self,
+        subscription: &str,
+    ) -> Result<Vec<ResourceGroup>, AzureError> {
+        let path = format!("subscriptions/{subscription}/resourcegroups");
+        self.list(&path, RESOURCES).await
+    }
+
     pub async fn create_resource_group(
         &self,
         subscription: &str,

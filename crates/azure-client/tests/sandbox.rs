@@ -1,4 +1,4 @@
-//! The Resource Manager client against the sandbox over HTTP: tenants, subscriptions, provider, groups,
+//! The Resource Manager client against the sandbox over HTTP: tenants, subscriptions, provider, groups (list paged),
 //! partner configuration, verified partners, topics, event subscriptions (long-running PUT), full URL,
 //! metrics, and ARM error mapping with correlation ids.
 
@@ -133,4 +133,57 @@ async fn a_wrong_secret_is_a_credential_error() {
         .await
         .unwrap_err();
     assert!(matches!(error, AzureError::Credential { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn resource_groups_are_listed_across_pages() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let azure = client(&info, &info.azure_client_id, &info.azure_client_secret);
+    let sub = info.subscription_id.as_str();
+    let before = azure.list_resource_groups(sub).await.unwrap();
+
+    // More than one page of 100, so the second page is only seen by following `nextLink`.
+    let mut created: Vec<(String, String)> = (0..105)
+        .map(|n| {
+            let location = if n % 2 == 0 { "westeurope" } else { "eastus" };
+            (format!("group-{n:03}"), location.to_owned())
+        })
+        .collect();
+    for (name, location) in &created {
+        azure
+            .create_resource_group(sub, name, location)
+            .await
+            .unwrap();
+    }
+    let first_list = sandbox.handle().requests().len();
+
+    let groups = azure.list_resource_groups(sub).await.unwrap();
+    let mut listed: Vec<(String, String)> = groups
+        .iter()
+        .filter(|g| !before.iter().any(|b| b.name == g.name))
+        .map(|g| (g.name.clone(), g.location.clone()))
+        .collect();
+    listed.sort();
+    created.sort();
+    assert_eq!(listed, created);
+    assert_eq!(groups.len(), before.len() + 105);
+    let pages: Vec<String> = sandbox.handle().requests()[first_list..]
+        .iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(pages.len(), 2, "two pages: {pages:?}");
+    assert!(
+        pages
+            .iter()
+            .all(|p| p.to_lowercase().ends_with("/resourcegroups")),
+        "{pages:?}"
+    );
+
+    let error = azure
+        .list_resource_groups("00000000-0000-0000-0000-00000000dead")
+        .await
+        .unwrap_err();
+    assert!(matches!(error, AzureError::Arm(_)), "{error:?}");
 }
