@@ -4,6 +4,10 @@
 
 use ts_rs::{Config, TS};
 
+use crate::cloud_accounts::{
+    Auth0AccountInfo, Auth0SignInRequest, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt,
+    KeychainStatus,
+};
 use crate::commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 use crate::draft::{Draft, Screen};
 use crate::session::{CloudSignIn, Mode, SessionInfo};
@@ -22,6 +26,12 @@ pub fn typescript_bindings() -> String {
         TestEventResult::decl(&cfg),
         SubscriptionChoice::decl(&cfg),
         EndpointCheck::decl(&cfg),
+        KeychainStatus::decl(&cfg),
+        AzureSignInMethod::decl(&cfg),
+        AzureSignInPrompt::decl(&cfg),
+        AzureAccountInfo::decl(&cfg),
+        Auth0SignInRequest::decl(&cfg),
+        Auth0AccountInfo::decl(&cfg),
     ]);
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run `make bindings`.\n",

@@ -14,6 +14,10 @@ use tauri::State;
 use tauri::ipc::Channel;
 use ts_rs::TS;
 
+use crate::cloud_accounts::{
+    Auth0AccountInfo, Auth0SignInRequest, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt,
+    KeychainStatus,
+};
 use crate::draft::{self, Draft};
 use crate::session::{self, CloudSignIn, SANDBOX_INBOX, SessionInfo};
 use crate::state::{AppState, Session};
@@ -95,6 +99,65 @@ pub async fn sign_in_cloud(
     Ok(info)
 }
 
+/// Whether sign-ins are kept in the keychain, or for this session only (why, and what to do).
+#[tauri::command]
+pub async fn keychain_status(state: State<'_, AppState>) -> Result<KeychainStatus, SetupError> {
+    Ok(state.accounts.keychain_status())
+}
+
+/// Starts an Azure sign-in and says what the user must do: a link (opened in the system browser when it can
+/// be) or a device code. `finish_azure_sign_in` waits for it.
+#[tauri::command]
+pub async fn start_azure_sign_in(
+    state: State<'_, AppState>,
+    method: AzureSignInMethod,
+) -> Result<AzureSignInPrompt, SetupError> {
+    // The system browser is opened by the window (opener plugin) from the link in the reply.
+    state.accounts.start_azure(method, |_| false).await
+}
+
+/// Waits until the pending Azure sign-in finishes, and starts the session when Auth0 is signed in too.
+#[tauri::command]
+pub async fn finish_azure_sign_in(
+    state: State<'_, AppState>,
+) -> Result<AzureAccountInfo, SetupError> {
+    let account = state.accounts.finish_azure().await?;
+    start_cloud_session(&state)?;
+    Ok(account)
+}
+
+/// Cancels the pending Azure sign-in; `finish_azure_sign_in` then answers that it was cancelled.
+#[tauri::command]
+pub async fn cancel_azure_sign_in(state: State<'_, AppState>) -> Result<bool, SetupError> {
+    Ok(state.accounts.cancel_azure())
+}
+
+/// Signs in to Auth0 with a machine-to-machine application, checking its token and naming missing scopes.
+#[tauri::command]
+pub async fn sign_in_auth0(
+    state: State<'_, AppState>,
+    request: Auth0SignInRequest,
+) -> Result<Auth0AccountInfo, SetupError> {
+    let account = state.accounts.sign_in_auth0(request).await?;
+    if account.missing_scopes.is_empty() {
+        start_cloud_session(&state)?;
+    }
+    Ok(account)
+}
+
+/// Once both clouds are signed in, the engine the wizard's steps run on.
+fn start_cloud_session(state: &AppState) -> Result<(), SetupError> {
+    if let Some((engine, azure, info)) = state.accounts.engine_session(&state.folder)? {
+        *state.session() = Some(Session {
+            engine: Arc::new(engine),
+            azure,
+            info,
+            sandbox: None,
+        });
+    }
+    Ok(())
+}
+
 /// Who is signed in, if anyone.
 #[tauri::command]
 pub async fn current_session(
@@ -103,7 +166,8 @@ pub async fn current_session(
     Ok(state.session().as_ref().map(|s| s.info.clone()))
 }
 
-/// Forgets the session (and stops the sandbox, whose world stays in the app's folder).
+/// Forgets the session (and stops the sandbox, whose world stays in the app's folder), and removes every
+/// keychain entry of the accounts signed in to.
 #[tauri::command]
 pub async fn sign_out(state: State<'_, AppState>) -> Result<(), SetupError> {
     if let Some(run) = state.run().take() {
@@ -113,7 +177,7 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<(), SetupError> {
     if let Some(sandbox) = session.and_then(|s| s.sandbox) {
         sandbox.shutdown().await;
     }
-    Ok(())
+    state.accounts.sign_out().await
 }
 
 #[tauri::command]

@@ -2,16 +2,22 @@
 //! under `crates/` and holds no setup logic of its own.
 
 mod bindings;
+mod cloud_accounts;
 mod commands;
 mod draft;
 mod session;
 mod state;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tauri::Manager;
 
 pub use bindings::typescript_bindings;
+pub use cloud_accounts::{
+    Auth0AccountInfo, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt, KeychainStatus,
+    SignInSetup,
+};
 pub use commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 pub use draft::{Draft, Screen};
 pub use session::{Mode, SessionInfo};
@@ -21,17 +27,44 @@ pub use state::AppState;
 pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     with_commands(builder).setup(|app| {
         let folder = app.path().app_config_dir()?;
-        app.manage(AppState::new(folder));
+        // Asking the keychain whether it answers takes a D-Bus round trip on Linux; once, before the window.
+        let setup = tauri::async_runtime::block_on(SignInSetup::system());
+        app.manage(app_state(folder, setup));
         Ok(())
     })
 }
 
-/// The same app with its folder chosen by the caller (tests), so the mock runtime runs what users run.
+/// The same app with its folder chosen by the caller (tests), so the mock runtime runs what users run; its
+/// keychain is in memory.
 pub fn build_app_in<R: tauri::Runtime>(
     builder: tauri::Builder<R>,
     folder: PathBuf,
 ) -> tauri::Builder<R> {
-    with_commands(builder).manage(AppState::new(folder))
+    let keychain = keychain::Keychain::with_store(
+        Arc::new(keychain::MemoryEntries::default()),
+        keychain::Persistence::Keychain,
+    );
+    let setup = SignInSetup {
+        keychain,
+        azure_cloud: setup_engine::AzureCloud::Public,
+        azure_client_id: None,
+        clock: Arc::new(cloud_http::SystemClock),
+    };
+    build_app_with(builder, folder, setup)
+}
+
+/// The app with its folder, keychain and Azure cloud chosen by the caller (tests against a sandbox).
+pub fn build_app_with<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    folder: PathBuf,
+    setup: SignInSetup,
+) -> tauri::Builder<R> {
+    with_commands(builder).manage(app_state(folder, setup))
+}
+
+fn app_state(folder: PathBuf, setup: SignInSetup) -> AppState {
+    let accounts = sign_in::AccountFile::at(folder.join("accounts.json"));
+    AppState::new(folder, cloud_accounts::CloudAccounts::new(setup, accounts))
 }
 
 fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
@@ -39,6 +72,11 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::app_info,
         commands::start_sandbox,
         commands::sign_in_cloud,
+        commands::keychain_status,
+        commands::start_azure_sign_in,
+        commands::finish_azure_sign_in,
+        commands::cancel_azure_sign_in,
+        commands::sign_in_auth0,
         commands::current_session,
         commands::sign_out,
         commands::load_draft,

@@ -9,6 +9,7 @@ use cloud_sandbox::RunningSandbox;
 use setup_engine::Engine;
 use tokio::task::AbortHandle;
 
+use crate::cloud_accounts::CloudAccounts;
 use crate::session::SessionInfo;
 
 /// One signed-in session: the engine plus what the window may know about it.
@@ -24,14 +25,17 @@ pub struct Session {
 pub struct AppState {
     /// The app's own folder: the wizard draft and the sandbox's world live here, never a secret.
     pub folder: PathBuf,
+    /// Sign-ins to the user's own clouds, one at a time, before they become a session.
+    pub accounts: CloudAccounts,
     session: Mutex<Option<Session>>,
     run: Mutex<Option<AbortHandle>>,
 }
 
 impl AppState {
-    pub fn new(folder: PathBuf) -> Self {
+    pub fn new(folder: PathBuf, accounts: CloudAccounts) -> Self {
         Self {
             folder,
+            accounts,
             session: Mutex::new(None),
             run: Mutex::new(None),
         }

@@ -293,14 +293,17 @@ fn a_bad_input_is_refused_before_anything_runs() {
     let session = call(&window, "start_sandbox", json!({})).unwrap();
     let mut inputs = sandbox_inputs(&session);
     inputs["stream_name"] = json!("");
+    // Up to step 2, which needs the stream's name: refused before step 1 runs.
     let error = call(
         &window,
         "run_step",
-        json!({"inputs": inputs, "step": "prepare_azure", "onEvent": "__CHANNEL__:8"}),
+        json!({"inputs": inputs, "step": "create_stream", "onEvent": "__CHANNEL__:8"}),
     )
     .unwrap_err();
     assert_eq!(error["code"], "invalid_input");
     assert_eq!(error["field"], "stream_name");
+    let progress = std::fs::read_to_string(folder.path().join("progress.json")).unwrap_or_default();
+    assert!(!progress.contains("prepare_azure"), "{progress}");
 }
 
 #[test]

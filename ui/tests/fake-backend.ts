@@ -24,7 +24,18 @@ export type Scenario = {
   draft?: Draft;
   /** Steps already done in the (pretend) clouds. */
   done?: StepId[];
+  /** No keychain answers: sign-ins last for this session only. */
+  sessionOnly?: boolean;
+  /** No Azure app registration's client id is configured. */
+  noAzureClientId?: boolean;
+  /** The Auth0 application's token lacks these scopes. */
+  missingScopes?: string[];
 };
+
+export const SIGN_IN_URL =
+  'https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?client_id=5d3c1a2b&code_challenge_method=S256&redirect_uri=http%3A%2F%2Flocalhost%3A51234';
+export const REGISTRATION_COMMAND =
+  'az ad app create --display-name "Auth0 Event Grid Setup" --sign-in-audience AzureADMultipleOrgs --public-client-redirect-uris http://localhost';
 
 const STEPS: StepId[] = ['prepare_azure', 'create_stream', 'activate_topic', 'subscribe'];
 const SUMMARY: Record<StepId, string> = {
@@ -59,6 +70,33 @@ export class FakeBackend {
   inbox = 0;
   #failed = new Set<string>();
   #release: (() => void) | null = null;
+  azureAccount: { username: string; displayName: string; tenantId: string } | null = null;
+  auth0Account: { domain: string; clientId: string } | null = null;
+  /** Settles the Azure sign-in that is waiting: approve it (as the user would in the browser) or cancel it. */
+  #azureWaiting: ((approved: boolean) => void) | null = null;
+  secretsReceived: string[] = [];
+
+  approveAzureSignIn(): void {
+    this.#azureWaiting?.(true);
+  }
+
+  /** Whether an Azure sign-in is waiting for the user. */
+  get azureWaiting(): boolean {
+    return this.#azureWaiting !== null;
+  }
+
+  #cloudSession(): void {
+    if (!this.azureAccount || !this.auth0Account || this.scenario.missingScopes?.length) return;
+    this.session = {
+      mode: 'cloud',
+      auth0Domain: this.auth0Account.domain,
+      auth0Identity: this.auth0Account.clientId,
+      azureIdentity: this.azureAccount.username,
+      azureTenantId: this.azureAccount.tenantId,
+      subscriptionId: null,
+      sandboxInboxUrl: null,
+    };
+  }
 
   constructor(readonly scenario: Scenario = {}) {
     this.draft = scenario.draft ?? null;
@@ -124,8 +162,58 @@ export class FakeBackend {
       }
       case 'current_session':
         return this.session;
+      case 'keychain_status':
+        return this.scenario.sessionOnly
+          ? {
+              persistent: false,
+              reason: 'No Secret Service is running in this session (org.freedesktop.secrets).',
+              remedy: 'Install and start gnome-keyring or KeePassXC with its Secret Service, then restart the app.',
+            }
+          : { persistent: true, reason: null, remedy: null };
+      case 'start_azure_sign_in': {
+        if (this.scenario.noAzureClientId) {
+          throw setupError(
+            'azure_credentials_failed',
+            'No Azure app registration is configured for this app. [AzureAppNotRegistered]',
+            `An administrator registers the app once in Microsoft Entra ID: a multi-tenant public client with the Azure Service Management user_impersonation permission and the redirect http://localhost. For example: ${REGISTRATION_COMMAND}`,
+          );
+        }
+        return args.method === 'device_code'
+          ? { kind: 'device_code', userCode: 'GHJK-LMNP', verificationUri: 'https://microsoft.com/devicelogin', expiresInMinutes: 15 }
+          : { kind: 'browser', url: SIGN_IN_URL, browserOpened: false };
+      }
+      case 'finish_azure_sign_in': {
+        const approved = await new Promise<boolean>((resolve) => (this.#azureWaiting = resolve));
+        this.#azureWaiting = null;
+        if (!approved) throw setupError('azure_credentials_failed', 'The sign-in was cancelled. [SignInCancelled]', 'Start the sign-in again when you are ready.');
+        this.azureAccount = { username: 'ada@contoso.com', displayName: 'Ada', tenantId: 'tenant-contoso' };
+        this.#cloudSession();
+        return this.azureAccount;
+      }
+      case 'cancel_azure_sign_in': {
+        const waiting = this.#azureWaiting !== null;
+        this.#azureWaiting?.(false);
+        return waiting;
+      }
+      case 'sign_in_auth0': {
+        const request = args.request as { domain: string; clientId: string; clientSecret: string };
+        this.secretsReceived.push(request.clientSecret);
+        if (request.clientSecret === 'wrong') {
+          throw setupError('auth0_credentials_rejected', 'Auth0 refused the client credentials.', 'Check the domain, client id and client secret.');
+        }
+        this.auth0Account = { domain: request.domain, clientId: request.clientId };
+        this.#cloudSession();
+        return {
+          domain: request.domain,
+          clientId: request.clientId,
+          missingScopes: this.scenario.missingScopes ?? [],
+          dashboardApplicationsUrl: `https://manage.auth0.com/dashboard/eu/acme/applications`,
+        };
+      }
       case 'sign_out':
         this.session = null;
+        this.azureAccount = null;
+        this.auth0Account = null;
         return null;
       case 'detect':
         this.#requireSession();

@@ -173,6 +173,12 @@ export class Wizard {
     });
   }
 
+  /** After one cloud's sign-in: the session exists once both Auth0 and Azure are signed in. */
+  async refreshSession(): Promise<void> {
+    const session = await ipc.currentSession().catch(() => null);
+    if (session?.mode === 'cloud') this.#adopt(session);
+  }
+
   async signOut(): Promise<void> {
     await ipc.signOut().catch(() => undefined);
     this.session = null;

@@ -21,6 +21,7 @@ describe('SignIn', () => {
     const { wizard, backend } = wizardWith();
     await wizard.chooseConnect();
     render(SignIn, { wizard });
+    await userEvent.setup().click(screen.getByLabelText('With a service principal (for automation)'));
     const submit = screen.getByRole('button', { name: 'Sign in' });
     expect(submit).toBeDisabled();
     const user = userEvent.setup();

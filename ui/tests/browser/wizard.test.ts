@@ -130,6 +130,7 @@ describe('the wizard in Chromium', () => {
     await page.getByRole('main').getByRole('button', { name: /Connect my Auth0 and Azure/ }).click();
     await expectHeading(page, 'Sign in to Auth0 and Azure');
     await check(page, 'sign-in-cloud', 'light');
+    await page.getByLabel('With a service principal (for automation)').check();
     expect(await page.getByRole('main').getByRole('button', { name: 'Sign in' }).isDisabled()).toBe(true);
     await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
     await page.getByLabel('Client ID').fill('m2m-1');

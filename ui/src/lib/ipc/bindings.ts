@@ -177,3 +177,19 @@ allowedOrigin: string | null,
  * Whether Event Grid would accept this endpoint (2xx and the origin allowed).
  */
 accepted: boolean, };
+
+export type KeychainStatus = { persistent: boolean, reason: string | null, remedy: string | null, };
+
+export type AzureSignInMethod = "browser" | "device_code";
+
+export type AzureSignInPrompt = { "kind": "browser", url: string, browserOpened: boolean, } | { "kind": "device_code", userCode: string, verificationUri: string, expiresInMinutes: number, };
+
+export type AzureAccountInfo = { username: string, displayName: string, tenantId: string, };
+
+export type Auth0SignInRequest = { domain: string, clientId: string, clientSecret: string, };
+
+export type Auth0AccountInfo = { domain: string, clientId: string | null, missingScopes: Array<string>, 
+/**
+ * The tenant's Applications page in the Auth0 Dashboard.
+ */
+dashboardApplicationsUrl: string | null, };

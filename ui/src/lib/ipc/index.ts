@@ -3,7 +3,13 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   AppInfo,
+  Auth0AccountInfo,
+  Auth0SignInRequest,
+  AzureAccountInfo,
+  AzureSignInMethod,
+  AzureSignInPrompt,
   CloudSignIn,
+  KeychainStatus,
   Draft,
   EndpointCheck,
   SessionInfo,
@@ -30,6 +36,30 @@ export function startSandbox(): Promise<SessionInfo> {
 /** Signs in with an Auth0 application and an Azure service principal; secrets stay in Rust. */
 export function signInCloud(request: CloudSignIn): Promise<SessionInfo> {
   return invoke<SessionInfo>('sign_in_cloud', { request });
+}
+
+/** Whether sign-ins are kept in the keychain, or for this session only (and why). */
+export function keychainStatus(): Promise<KeychainStatus> {
+  return invoke<KeychainStatus>('keychain_status');
+}
+
+/** Starts an Azure sign-in; the reply says what the user must do (a link to open, or a code to type). */
+export function startAzureSignIn(method: AzureSignInMethod): Promise<AzureSignInPrompt> {
+  return invoke<AzureSignInPrompt>('start_azure_sign_in', { method });
+}
+
+/** Waits until the started Azure sign-in finishes; only who signed in comes back. */
+export function finishAzureSignIn(): Promise<AzureAccountInfo> {
+  return invoke<AzureAccountInfo>('finish_azure_sign_in');
+}
+
+export function cancelAzureSignIn(): Promise<boolean> {
+  return invoke<boolean>('cancel_azure_sign_in');
+}
+
+/** Signs in to Auth0 with a machine-to-machine application; the reply names scopes the token lacks. */
+export function signInAuth0(request: Auth0SignInRequest): Promise<Auth0AccountInfo> {
+  return invoke<Auth0AccountInfo>('sign_in_auth0', { request });
 }
 
 export function currentSession(): Promise<SessionInfo | null> {

@@ -1,0 +1,91 @@
+// Signing in to the user's own clouds in Chromium against the built UI, IPC answered by the shared fake
+// backend: the browser flow (link shown and copyable, Cancel), the device code, the remedy when no app
+// registration is configured, a missing Auth0 scope named, and the notice when no keychain keeps sign-ins.
+// Every state is scanned with axe.
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REGISTRATION_COMMAND, SIGN_IN_URL, type FakeBackend, type Scenario } from '../fake-backend';
+import { seriousViolations } from './axe';
+import { openApp, startHarness, stopHarness, type Harness } from './harness';
+
+let harness: Harness | undefined;
+const screenshots = 'test-results/browser';
+
+beforeAll(async () => {
+  harness = await startHarness();
+  mkdirSync(screenshots, { recursive: true });
+});
+afterAll(() => stopHarness(harness));
+
+async function signInScreen(scenario: Scenario = {}): Promise<Page> {
+  const { page } = await openApp(harness!, { scenario });
+  await page.getByRole('main').getByRole('button', { name: /Connect my Auth0 and Azure/ }).click();
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in to Auth0 and Azure');
+  return page;
+}
+
+async function check(page: Page, name: string) {
+  expect(await seriousViolations(page), name).toEqual([]);
+  await page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true });
+}
+
+const azureWaiting = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __FAKE_BACKEND__: FakeBackend }).__FAKE_BACKEND__.azureWaiting);
+
+describe('signing in to Auth0 and Azure in Chromium', () => {
+  it('shows the browser sign-in link, copies it, and Cancel ends the wait', async () => {
+    const page = await signInScreen();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: harness!.baseUrl });
+    await check(page, 'sign-in-choices');
+    await page.getByRole('button', { name: 'Sign in to Azure in the browser' }).click();
+    await expect.poll(() => page.getByLabel('Sign-in link').inputValue()).toBe(SIGN_IN_URL);
+    await expect.poll(() => azureWaiting(page)).toBe(true);
+    await check(page, 'sign-in-browser-waiting');
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Link copied.' }).count()).toBe(1);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(SIGN_IN_URL);
+    await page.getByRole('button', { name: 'Cancel sign-in' }).click();
+    await expect.poll(() => page.getByTestId('azure-cancelled').textContent()).toContain('Sign-in cancelled.');
+    expect(await page.getByTestId('azure-error').count()).toBe(0);
+    expect(await azureWaiting(page)).toBe(false);
+    await check(page, 'sign-in-cancelled');
+  });
+
+  it('shows the device code and the page to type it on, then who signed in', async () => {
+    const page = await signInScreen();
+    await page.getByLabel('With a code, on any device').check();
+    await page.getByRole('button', { name: 'Get a sign-in code' }).click();
+    await expect.poll(() => page.getByTestId('device-code').textContent()).toBe('GHJK-LMNP');
+    expect(await page.getByText('Open https://microsoft.com/devicelogin in any browser').count()).toBe(1);
+    await check(page, 'sign-in-device-code');
+    await expect.poll(() => azureWaiting(page)).toBe(true);
+    await page.evaluate(() => (window as unknown as { __FAKE_BACKEND__: FakeBackend }).__FAKE_BACKEND__.approveAzureSignIn());
+    await expect.poll(() => page.getByTestId('azure-account').textContent()).toContain('ada@contoso.com');
+  });
+
+  it('without an app registration shows the one-time registration and its exact command', async () => {
+    const page = await signInScreen({ noAzureClientId: true });
+    await page.getByRole('button', { name: 'Sign in to Azure in the browser' }).click();
+    await expect.poll(() => page.getByTestId('azure-error').textContent()).toContain(REGISTRATION_COMMAND);
+    await check(page, 'sign-in-no-client-id');
+  });
+
+  it('names the Auth0 scopes the application lacks, and the secret never shows again', async () => {
+    const page = await signInScreen({ missingScopes: ['read:logs'] });
+    await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
+    await page.getByLabel('Client ID').fill('m2m-1');
+    await page.getByLabel('Client secret').fill('auth0-s3cret');
+    await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
+    await expect.poll(() => page.getByTestId('missing-scopes').textContent()).toContain('It lacks: read:logs.');
+    expect(await page.content()).not.toContain('s3cret');
+    await check(page, 'sign-in-missing-scope');
+  });
+
+  it('says when no keychain keeps the sign-in, and what to do', async () => {
+    const page = await signInScreen({ sessionOnly: true });
+    await expect.poll(() => page.getByTestId('session-only').textContent()).toContain('will not be remembered');
+    expect(await page.getByTestId('session-only').textContent()).toContain('gnome-keyring');
+    await check(page, 'sign-in-session-only');
+  });
+});
