@@ -453,6 +453,7 @@ mod tests {
         .unwrap();
         assert_send(engine.run(&inputs, &Unobserved));
         assert_send(engine.status(&inputs));
+        assert_send(engine.status_through(&inputs, StepId::PrepareAzure));
         assert!(!engine.validation_context().azure_is_loopback);
     }
 }
