@@ -6,7 +6,7 @@ use ts_rs::{Config, TS};
 
 use crate::cloud_accounts::{
     Auth0AccountInfo, Auth0SignInRequest, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt,
-    KeychainStatus,
+    KeychainStatus, LinkTarget, Settings, SignedIn,
 };
 use crate::commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 use crate::draft::{Draft, Screen};
@@ -32,6 +32,9 @@ pub fn typescript_bindings() -> String {
         AzureAccountInfo::decl(&cfg),
         Auth0SignInRequest::decl(&cfg),
         Auth0AccountInfo::decl(&cfg),
+        SignedIn::decl(&cfg),
+        Settings::decl(&cfg),
+        LinkTarget::decl(&cfg),
     ]);
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run `make bindings`.\n",

@@ -2,6 +2,7 @@
 //! Auth0 with a machine-to-machine application's client credentials. The exchanges run in the `sign-in` crate;
 //! the window learns only a link to open, a device code to type, and who signed in. Secrets go to the keychain.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -29,16 +30,21 @@ pub struct SignInSetup {
     /// The app registration's client id from the settings; `None` keeps the build's default.
     pub azure_client_id: Option<String>,
     pub clock: Arc<dyn Clock>,
+    /// Opens a link in the system browser and says whether it could (the opener plugin in the app).
+    pub open_url: OpenUrl,
 }
+
+pub type OpenUrl = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
 impl SignInSetup {
     /// The system keychain (or a session-only one that says why) and the public Azure cloud.
-    pub async fn system() -> Self {
+    pub async fn system(open_url: OpenUrl) -> Self {
         Self {
             keychain: Keychain::open_system().await,
             azure_cloud: AzureCloud::Public,
             azure_client_id: None,
             clock: Arc::new(SystemClock),
+            open_url,
         }
     }
 }
@@ -107,6 +113,41 @@ pub struct KeychainStatus {
     pub remedy: Option<String>,
 }
 
+/// What the app remembers between runs that is not a secret: the Azure app registration's client id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Empty or absent: the build's default, if it has one.
+    pub azure_client_id: Option<String>,
+}
+
+/// A page the app opens in the system browser. The window names the page; Rust builds the address, so the
+/// window cannot open arbitrary links.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LinkTarget {
+    /// The Applications page of the tenant at `domain`, for the "create the Auth0 application" guide.
+    Auth0Applications { domain: String },
+    /// The signed-in tenant's log streams in the Auth0 Dashboard.
+    Auth0Dashboard,
+    /// Event Grid partner topics in the Azure Portal.
+    AzurePortal,
+    /// The pending browser sign-in's link, again.
+    AzureSignIn,
+}
+
+/// Event Grid partner topics across the user's subscriptions.
+const AZURE_PORTAL_PARTNER_TOPICS: &str =
+    "https://portal.azure.com/#browse/Microsoft.EventGrid%2FpartnerTopics";
+
+/// Who was signed in when the app last ran, restored from the keychain. Holds no secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedIn {
+    pub azure: Option<AzureAccountInfo>,
+    pub auth0: Option<Auth0AccountInfo>,
+}
+
 enum Pending {
     Browser(BrowserSignIn),
     Device(DeviceSignIn),
@@ -116,23 +157,142 @@ enum Pending {
 pub struct CloudAccounts {
     pub setup: SignInSetup,
     accounts: AccountFile,
+    settings_file: PathBuf,
     inner: Mutex<Inner>,
 }
 
 #[derive(Default)]
 struct Inner {
+    /// The settings' client id; `None` until read from the settings file.
+    settings: Option<Settings>,
+    restored: bool,
     pending: Option<Pending>,
+    pending_url: Option<String>,
     cancel: Option<SignInCancel>,
     azure: Option<AzureSession>,
     auth0: Option<Auth0Session>,
 }
 
 impl CloudAccounts {
-    pub fn new(setup: SignInSetup, accounts: AccountFile) -> Self {
+    pub fn new(setup: SignInSetup, accounts: AccountFile, settings_file: PathBuf) -> Self {
         Self {
             setup,
             accounts,
+            settings_file,
             inner: Mutex::default(),
+        }
+    }
+
+    /// The settings, read from the app's folder the first time.
+    pub async fn settings(&self) -> Result<Settings, SetupError> {
+        if let Some(settings) = self.inner().settings.clone() {
+            return Ok(settings);
+        }
+        let settings = match tokio::fs::read_to_string(&self.settings_file).await {
+            Ok(text) => serde_json::from_str(&text).unwrap_or_default(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+            Err(e) => return Err(crate::session::folder_error(&self.settings_file, e)),
+        };
+        self.inner().settings = Some(settings.clone());
+        Ok(settings)
+    }
+
+    /// Checks and saves the settings; an Azure client id must be a GUID, as Entra ID issues them.
+    pub async fn save_settings(&self, settings: Settings) -> Result<Settings, SetupError> {
+        let azure_client_id = settings
+            .azure_client_id
+            .map(|id| id.trim().to_owned())
+            .filter(|id| !id.is_empty());
+        if let Some(id) = &azure_client_id {
+            let endpoints = AzureEndpoints::for_cloud(&self.setup.azure_cloud)?;
+            AzureSignInConfig::new(endpoints)
+                .with_client_id(Some(id.clone()))
+                .client_id()
+                .map_err(|_| {
+                    SetupError::invalid(
+                        "azure_client_id",
+                        "must be an application (client) ID such as 5d3c1a2b-7e4f-4a10-9b8c-0123456789ab",
+                    )
+                })?;
+        }
+        let settings = Settings { azure_client_id };
+        let text = serde_json::to_string_pretty(&settings).unwrap_or_default();
+        if let Some(parent) = self.settings_file.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(|e| crate::session::folder_error(parent, e))?;
+        }
+        tokio::fs::write(&self.settings_file, text)
+            .await
+            .map_err(|e| crate::session::folder_error(&self.settings_file, e))?;
+        self.inner().settings = Some(settings.clone());
+        Ok(settings)
+    }
+
+    /// Restores, once per run, the sign-ins the account file names from the keychain. A sign-in whose
+    /// credential is gone (or that fails) is simply not restored: the user signs in again.
+    pub async fn restore(&self) -> SignedIn {
+        if std::mem::replace(&mut self.inner().restored, true) {
+            return self.signed_in();
+        }
+        let Ok(saved) = self.accounts.load().await else {
+            return SignedIn::default();
+        };
+        if let Some(account) = &saved.azure
+            && let Ok(azure) = self.azure_sign_in().await
+            && let Ok(Some(session)) = azure.restore(account).await
+        {
+            self.inner().azure = Some(session);
+        }
+        if let Some(account) = &saved.auth0
+            && let Ok(transport) = transport()
+            && let Ok(Some(session)) = Auth0SignIn::new(self.setup.keychain.clone(), transport)
+                .restore(account)
+                .await
+        {
+            self.inner().auth0 = Some(session);
+        }
+        self.signed_in()
+    }
+
+    fn signed_in(&self) -> SignedIn {
+        let inner = self.inner();
+        SignedIn {
+            azure: inner.azure.as_ref().map(|s| azure_info(s.account())),
+            auth0: inner.auth0.as_ref().map(|s| auth0_info(&s.account)),
+        }
+    }
+
+    /// The address of `target`, built here so the window can only name a page, not give a link.
+    pub fn link(&self, target: &LinkTarget) -> Result<String, SetupError> {
+        let unavailable = |what: &str| {
+            SetupError::new(
+                ErrorCode::InvalidInput,
+                format!("There is no {what} to open."),
+                "Sign in first; the sandbox has no dashboard or portal of its own.",
+            )
+        };
+        match target {
+            LinkTarget::Auth0Applications { domain } => sign_in::dashboard_applications_url(domain)
+                .ok_or_else(|| {
+                    SetupError::invalid(
+                        "auth0_domain",
+                        "must be your tenant's Auth0 domain, such as acme.eu.auth0.com",
+                    )
+                }),
+            LinkTarget::Auth0Dashboard => self
+                .inner()
+                .auth0
+                .as_ref()
+                .and_then(|s| sign_in::dashboard_applications_url(&s.account.domain))
+                .map(|url| format!("{}log-streams", url.trim_end_matches("applications")))
+                .ok_or_else(|| unavailable("Auth0 Dashboard")),
+            LinkTarget::AzurePortal => Ok(AZURE_PORTAL_PARTNER_TOPICS.to_owned()),
+            LinkTarget::AzureSignIn => self
+                .inner()
+                .pending_url
+                .clone()
+                .ok_or_else(|| unavailable("sign-in link")),
         }
     }
 
@@ -155,10 +315,12 @@ impl CloudAccounts {
         }
     }
 
-    fn azure_sign_in(&self) -> Result<sign_in::AzureSignIn, SetupError> {
+    async fn azure_sign_in(&self) -> Result<sign_in::AzureSignIn, SetupError> {
         let endpoints = AzureEndpoints::for_cloud(&self.setup.azure_cloud)?;
-        let config =
-            AzureSignInConfig::new(endpoints).with_client_id(self.setup.azure_client_id.clone());
+        let from_settings = self.settings().await?.azure_client_id;
+        let config = AzureSignInConfig::new(endpoints)
+            .with_client_id(self.setup.azure_client_id.clone())
+            .with_client_id(from_settings);
         sign_in::AzureSignIn::new(
             config,
             self.setup.keychain.clone(),
@@ -174,7 +336,7 @@ impl CloudAccounts {
         open_url: impl FnOnce(&str) -> bool,
     ) -> Result<AzureSignInPrompt, SetupError> {
         self.cancel_azure();
-        let azure = self.azure_sign_in()?;
+        let azure = self.azure_sign_in().await?;
         let (pending, prompt) = match method {
             AzureSignInMethod::Browser => {
                 let browser = azure
@@ -201,6 +363,12 @@ impl CloudAccounts {
             }
         };
         let mut inner = self.inner();
+        inner.pending_url = match &prompt {
+            AzureSignInPrompt::Browser { url, .. } => Some(url.clone()),
+            AzureSignInPrompt::DeviceCode {
+                verification_uri, ..
+            } => Some(verification_uri.clone()),
+        };
         inner.pending = Some(pending);
         inner.cancel = Some(SignInCancel::new());
         Ok(prompt)
@@ -229,11 +397,7 @@ impl CloudAccounts {
         self.inner().azure = Some(session);
         self.remember().await?;
         tracing::info!(method = ?account.method, "signed in to Azure");
-        Ok(AzureAccountInfo {
-            username: account.username,
-            display_name: account.display_name,
-            tenant_id: account.tenant_id,
-        })
+        Ok(azure_info(&account))
     }
 
     /// Cancels the pending Azure sign-in, if any. The sign-in stays pending so that `finish_azure`, called
@@ -267,12 +431,7 @@ impl CloudAccounts {
         self.inner().auth0 = Some(session);
         self.remember().await?;
         tracing::info!(missing = account.missing_scopes.len(), "signed in to Auth0");
-        Ok(Auth0AccountInfo {
-            dashboard_applications_url: sign_in::dashboard_applications_url(&account.domain),
-            domain: account.domain,
-            client_id: account.client_id,
-            missing_scopes: account.missing_scopes,
-        })
+        Ok(auth0_info(&account))
     }
 
     /// The engine, once both clouds are signed in and the Auth0 token may do everything the setup needs.
@@ -338,6 +497,23 @@ impl CloudAccounts {
             .save(&accounts)
             .await
             .map_err(|e| setup_error(&e))
+    }
+}
+
+fn azure_info(account: &sign_in::AzureAccount) -> AzureAccountInfo {
+    AzureAccountInfo {
+        username: account.username.clone(),
+        display_name: account.display_name.clone(),
+        tenant_id: account.tenant_id.clone(),
+    }
+}
+
+fn auth0_info(account: &sign_in::Auth0Account) -> Auth0AccountInfo {
+    Auth0AccountInfo {
+        dashboard_applications_url: sign_in::dashboard_applications_url(&account.domain),
+        domain: account.domain.clone(),
+        client_id: account.client_id.clone(),
+        missing_scopes: account.missing_scopes.clone(),
     }
 }
 

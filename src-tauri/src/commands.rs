@@ -16,7 +16,7 @@ use ts_rs::TS;
 
 use crate::cloud_accounts::{
     Auth0AccountInfo, Auth0SignInRequest, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt,
-    KeychainStatus,
+    KeychainStatus, LinkTarget, Settings, SignedIn,
 };
 use crate::draft::{self, Draft};
 use crate::session::{self, CloudSignIn, SANDBOX_INBOX, SessionInfo};
@@ -112,8 +112,11 @@ pub async fn start_azure_sign_in(
     state: State<'_, AppState>,
     method: AzureSignInMethod,
 ) -> Result<AzureSignInPrompt, SetupError> {
-    // The system browser is opened by the window (opener plugin) from the link in the reply.
-    state.accounts.start_azure(method, |_| false).await
+    let open_url = state.accounts.setup.open_url.clone();
+    state
+        .accounts
+        .start_azure(method, |url| open_url(url))
+        .await
 }
 
 /// Waits until the pending Azure sign-in finishes, and starts the session when Auth0 is signed in too.
@@ -143,6 +146,39 @@ pub async fn sign_in_auth0(
         start_cloud_session(&state)?;
     }
     Ok(account)
+}
+
+/// Opens a page in the system browser; the window names it, Rust builds its address. Answers whether a
+/// browser opened (the window shows the link either way where it has one).
+#[tauri::command]
+pub async fn open_link(state: State<'_, AppState>, target: LinkTarget) -> Result<bool, SetupError> {
+    let url = state.accounts.link(&target)?;
+    Ok((state.accounts.setup.open_url)(&url))
+}
+
+#[tauri::command]
+pub async fn load_settings(state: State<'_, AppState>) -> Result<Settings, SetupError> {
+    state.accounts.settings().await
+}
+
+/// Checks and saves the settings (the Azure app registration's client id) in the app's folder.
+#[tauri::command]
+pub async fn save_settings(
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> Result<Settings, SetupError> {
+    state.accounts.save_settings(settings).await
+}
+
+/// Who was signed in when the app last ran, restored from the keychain (once per run), with the session
+/// started when both clouds are back.
+#[tauri::command]
+pub async fn restore_sign_in(state: State<'_, AppState>) -> Result<SignedIn, SetupError> {
+    let signed_in = state.accounts.restore().await;
+    if state.session().is_none() {
+        start_cloud_session(&state)?;
+    }
+    Ok(signed_in)
 }
 
 /// Once both clouds are signed in, the engine the wizard's steps run on.

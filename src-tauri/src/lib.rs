@@ -27,8 +27,13 @@ pub use state::AppState;
 pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     with_commands(builder).setup(|app| {
         let folder = app.path().app_config_dir()?;
+        let handle = app.handle().clone();
+        let open_url: cloud_accounts::OpenUrl = Arc::new(move |url: &str| {
+            use tauri_plugin_opener::OpenerExt;
+            handle.opener().open_url(url, None::<&str>).is_ok()
+        });
         // Asking the keychain whether it answers takes a D-Bus round trip on Linux; once, before the window.
-        let setup = tauri::async_runtime::block_on(SignInSetup::system());
+        let setup = tauri::async_runtime::block_on(SignInSetup::system(open_url));
         app.manage(app_state(folder, setup));
         Ok(())
     })
@@ -49,6 +54,7 @@ pub fn build_app_in<R: tauri::Runtime>(
         azure_cloud: setup_engine::AzureCloud::Public,
         azure_client_id: None,
         clock: Arc::new(cloud_http::SystemClock),
+        open_url: Arc::new(|_: &str| false),
     };
     build_app_with(builder, folder, setup)
 }
@@ -64,31 +70,42 @@ pub fn build_app_with<R: tauri::Runtime>(
 
 fn app_state(folder: PathBuf, setup: SignInSetup) -> AppState {
     let accounts = sign_in::AccountFile::at(folder.join("accounts.json"));
-    AppState::new(folder, cloud_accounts::CloudAccounts::new(setup, accounts))
+    let settings = folder.join("settings.json");
+    AppState::new(
+        folder,
+        cloud_accounts::CloudAccounts::new(setup, accounts, settings),
+    )
 }
 
 fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
-        commands::app_info,
-        commands::start_sandbox,
-        commands::sign_in_cloud,
-        commands::keychain_status,
-        commands::start_azure_sign_in,
-        commands::finish_azure_sign_in,
-        commands::cancel_azure_sign_in,
-        commands::sign_in_auth0,
-        commands::current_session,
-        commands::sign_out,
-        commands::load_draft,
-        commands::save_draft,
-        commands::clear_draft,
-        commands::detect,
-        commands::run_step,
-        commands::cancel_run,
-        commands::send_test_event,
-        commands::list_subscriptions,
-        commands::test_endpoint,
-    ])
+    // The opener is used from Rust only: the window is granted none of its commands.
+    builder
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::start_sandbox,
+            commands::sign_in_cloud,
+            commands::keychain_status,
+            commands::start_azure_sign_in,
+            commands::finish_azure_sign_in,
+            commands::cancel_azure_sign_in,
+            commands::sign_in_auth0,
+            commands::open_link,
+            commands::load_settings,
+            commands::save_settings,
+            commands::restore_sign_in,
+            commands::current_session,
+            commands::sign_out,
+            commands::load_draft,
+            commands::save_draft,
+            commands::clear_draft,
+            commands::detect,
+            commands::run_step,
+            commands::cancel_run,
+            commands::send_test_event,
+            commands::list_subscriptions,
+            commands::test_endpoint,
+        ])
 }
 
 /// Starts the desktop app on the native runtime.

@@ -17,6 +17,44 @@ use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 /// The app registration's client id; the sandbox accepts any id for a public client.
 const PUBLIC_CLIENT_ID: &str = "5d3c1a2b-7e4f-4a10-9b8c-0123456789ab";
 
+fn launch(
+    sandbox: &RunningSandbox,
+    store: &Arc<MemoryEntries>,
+    opened: &Arc<std::sync::Mutex<Vec<String>>>,
+    folder: &std::path::Path,
+    client_id: Option<&str>,
+) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let info = sandbox.info();
+    let record = opened.clone();
+    let setup = app_lib::SignInSetup {
+        keychain: Keychain::with_store(store.clone(), Persistence::Keychain),
+        azure_cloud: AzureCloud::Custom {
+            authority: info.azure_authority.clone(),
+            management: info.azure_management.clone(),
+        },
+        azure_client_id: client_id.map(str::to_owned),
+        clock: Arc::new(cloud_http::SystemClock),
+        open_url: Arc::new(move |url: &str| {
+            record.lock().unwrap().push(url.to_owned());
+            true
+        }),
+    };
+    let app = app_lib::build_app_with(mock_builder(), folder.to_owned(), setup)
+        .build(tauri::generate_context!())
+        .expect("the app builds on the mock runtime");
+    let window = match app.get_webview_window("main") {
+        Some(window) => window,
+        None => {
+            let config = app.config().app.windows[0].clone();
+            WebviewWindowBuilder::from_config(app.handle(), &config)
+                .unwrap()
+                .build()
+                .unwrap()
+        }
+    };
+    (app, window)
+}
+
 /// Sends one IPC request as the app's own page would.
 fn invoke_on(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
     let request = InvokeRequest {
@@ -35,6 +73,8 @@ struct World {
     runtime: tokio::runtime::Runtime,
     sandbox: RunningSandbox,
     store: Arc<MemoryEntries>,
+    /// Every link the app opened in the "system browser".
+    opened: Arc<std::sync::Mutex<Vec<String>>>,
     _app: tauri::App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
     /// Every reply the window got, to search for secrets at the end.
@@ -44,44 +84,47 @@ struct World {
 
 impl World {
     fn start() -> Self {
+        Self::start_with(Some(PUBLIC_CLIENT_ID))
+    }
+
+    /// A sandbox, and the app signing in to it with `client_id` as the Azure app registration (none: neither
+    /// settings nor build give one).
+    fn start_with(client_id: Option<&str>) -> Self {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let sandbox = runtime
             .block_on(Sandbox::start(SandboxConfig::for_tests()))
             .expect("sandbox starts");
         let store = Arc::new(MemoryEntries::default());
-        let info = sandbox.info();
-        let setup = app_lib::SignInSetup {
-            keychain: Keychain::with_store(store.clone(), Persistence::Keychain),
-            azure_cloud: AzureCloud::Custom {
-                authority: info.azure_authority.clone(),
-                management: info.azure_management.clone(),
-            },
-            azure_client_id: Some(PUBLIC_CLIENT_ID.into()),
-            clock: Arc::new(cloud_http::SystemClock),
-        };
         let folder = tempfile::tempdir().unwrap();
-        let app = app_lib::build_app_with(mock_builder(), folder.path().to_owned(), setup)
-            .build(tauri::generate_context!())
-            .expect("the app builds on the mock runtime");
-        let window = match app.get_webview_window("main") {
-            Some(window) => window,
-            None => {
-                let config = app.config().app.windows[0].clone();
-                WebviewWindowBuilder::from_config(app.handle(), &config)
-                    .unwrap()
-                    .build()
-                    .unwrap()
-            }
-        };
+        let opened = Arc::default();
+        let (app, window) = launch(&sandbox, &store, &opened, folder.path(), client_id);
         Self {
             runtime,
             sandbox,
             store,
+            opened,
             _app: app,
             window,
             replies: Default::default(),
             _folder: folder,
         }
+    }
+
+    /// The app started again on the same folder and keychain, as after a restart.
+    fn restart(&mut self) {
+        let (app, window) = launch(
+            &self.sandbox,
+            &self.store,
+            &self.opened,
+            self._folder.path(),
+            Some(PUBLIC_CLIENT_ID),
+        );
+        self._app = app;
+        self.window = window;
+    }
+
+    fn opened(&self) -> Vec<String> {
+        self.opened.lock().unwrap().clone()
     }
 
     fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -254,6 +297,19 @@ fn a_browser_sign_in_gives_a_link_and_cancel_ends_the_wait() {
         "{url}"
     );
     assert!(url.contains("code_challenge_method=S256"), "{url}");
+    assert_eq!(
+        world.opened(),
+        vec![url.to_owned()],
+        "opened in the browser"
+    );
+    assert_eq!(prompt["browserOpened"], true);
+    world
+        .invoke(
+            "open_link",
+            json!({ "target": { "kind": "azure_sign_in" } }),
+        )
+        .unwrap();
+    assert_eq!(world.opened().last().map(String::as_str), Some(url));
 
     // The window waits for the sign-in while the user presses Cancel; either order ends it as cancelled.
     let window = world.window.clone();
@@ -282,4 +338,109 @@ fn the_keychain_status_says_whether_sign_ins_are_kept() {
     let status = world.invoke("keychain_status", json!({})).unwrap();
     assert_eq!(status["persistent"], true, "{status}");
     assert_eq!(status["reason"], Value::Null);
+}
+
+#[test]
+fn without_an_app_registration_the_browser_sign_in_explains_it_until_one_is_set() {
+    let world = World::start_with(None);
+    let error = world
+        .invoke("start_azure_sign_in", json!({ "method": "browser" }))
+        .expect_err("no client id");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("[AzureAppNotRegistered]"),
+        "{error}"
+    );
+    assert!(
+        error["remedy"]
+            .as_str()
+            .unwrap()
+            .contains("az ad app create"),
+        "{error}"
+    );
+    assert!(world.opened().is_empty());
+
+    let refused = world
+        .invoke(
+            "save_settings",
+            json!({ "settings": { "azureClientId": "not-a-guid" } }),
+        )
+        .expect_err("not a client id");
+    assert_eq!(refused["field"], "azure_client_id", "{refused}");
+    let saved = world
+        .invoke(
+            "save_settings",
+            json!({ "settings": { "azureClientId": PUBLIC_CLIENT_ID } }),
+        )
+        .unwrap();
+    assert_eq!(saved["azureClientId"], PUBLIC_CLIENT_ID);
+    assert_eq!(world.invoke("load_settings", json!({})).unwrap(), saved);
+    let prompt = world
+        .invoke("start_azure_sign_in", json!({ "method": "browser" }))
+        .expect("the client id from the settings");
+    assert!(
+        prompt["url"].as_str().unwrap().contains(PUBLIC_CLIENT_ID),
+        "{prompt}"
+    );
+}
+
+#[test]
+fn a_restarted_app_restores_both_sign_ins_from_the_keychain() {
+    let mut world = World::start();
+    world.device_sign_in();
+    world.sign_in_auth0();
+    world.restart();
+    assert_eq!(
+        world.invoke("current_session", json!({})).unwrap(),
+        Value::Null,
+        "nothing in memory yet"
+    );
+    let restored = world.invoke("restore_sign_in", json!({})).unwrap();
+    assert_eq!(
+        restored["azure"]["username"],
+        world.sandbox.info().users[0].name
+    );
+    assert_eq!(
+        restored["auth0"]["clientId"],
+        world.sandbox.info().auth0_client_id
+    );
+    let session = world.invoke("current_session", json!({})).unwrap();
+    assert_eq!(session["mode"], "cloud", "{session}");
+    let subscriptions = world.invoke("list_subscriptions", json!({})).unwrap();
+    assert!(
+        subscriptions.as_array().is_some_and(|s| !s.is_empty()),
+        "the restored Azure credential works: {subscriptions}"
+    );
+    world.assert_no_secret_in_replies();
+}
+
+#[test]
+fn links_are_built_in_rust_from_a_named_page() {
+    let world = World::start();
+    world
+        .invoke(
+            "open_link",
+            json!({ "target": { "kind": "auth0_applications", "domain": "acme.eu.auth0.com" } }),
+        )
+        .unwrap();
+    world
+        .invoke("open_link", json!({ "target": { "kind": "azure_portal" } }))
+        .unwrap();
+    assert_eq!(
+        world.opened(),
+        vec![
+            "https://manage.auth0.com/dashboard/eu/acme/applications".to_owned(),
+            "https://portal.azure.com/#browse/Microsoft.EventGrid%2FpartnerTopics".to_owned(),
+        ]
+    );
+    let error = world
+        .invoke(
+            "open_link",
+            json!({ "target": { "kind": "auth0_applications", "domain": "evil.example.com/x" } }),
+        )
+        .expect_err("not an Auth0 domain");
+    assert_eq!(error["field"], "auth0_domain", "{error}");
+    assert_eq!(world.opened().len(), 2);
 }

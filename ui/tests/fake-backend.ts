@@ -75,6 +75,9 @@ export class FakeBackend {
   /** Settles the Azure sign-in that is waiting: approve it (as the user would in the browser) or cancel it. */
   #azureWaiting: ((approved: boolean) => void) | null = null;
   secretsReceived: string[] = [];
+  /** Pages opened in the system browser, by name. */
+  opened: string[] = [];
+  settings: { azureClientId: string | null } = { azureClientId: null };
 
   approveAzureSignIn(): void {
     this.#azureWaiting?.(true);
@@ -162,6 +165,28 @@ export class FakeBackend {
       }
       case 'current_session':
         return this.session;
+      case 'open_link': {
+        const target = args.target as { kind: string; domain?: string };
+        if (target.kind === 'auth0_applications' && !target.domain?.endsWith('.auth0.com')) {
+          throw setupError('invalid_input', 'auth0_domain: must be your tenant\'s Auth0 domain, such as acme.eu.auth0.com', 'Correct auth0_domain and try again.', 'auth0_domain');
+        }
+        this.opened.push(target.kind === 'auth0_applications' ? `auth0_applications:${target.domain}` : target.kind);
+        return true;
+      }
+      case 'load_settings':
+        return this.settings;
+      case 'save_settings': {
+        const settings = args.settings as { azureClientId: string | null };
+        const id = settings.azureClientId?.trim() || null;
+        if (id && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+          throw setupError('invalid_input', 'azure_client_id: must be an application (client) ID', 'Correct azure_client_id and try again.', 'azure_client_id');
+        }
+        this.settings = { azureClientId: id };
+        if (id) this.scenario.noAzureClientId = false;
+        return this.settings;
+      }
+      case 'restore_sign_in':
+        return { azure: null, auth0: null };
       case 'keychain_status':
         return this.scenario.sessionOnly
           ? {

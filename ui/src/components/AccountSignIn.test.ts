@@ -99,4 +99,46 @@ describe('Signing in to Auth0 and Azure', () => {
     expect(wizard.session?.mode).toBe('cloud');
     expect(screen.getByRole('button', { name: 'Continue' })).toBeEnabled();
   });
+
+  it('opens the tenant\'s Applications page from the guide, once a domain is typed', async () => {
+    const { backend, user } = await signInScreen();
+    await user.click(screen.getByText('How to create the Auth0 application'));
+    const open = screen.getByRole('button', { name: 'Open the Applications page' });
+    expect(open).toBeDisabled();
+    await user.type(screen.getByLabelText('Auth0 domain'), 'acme.eu.auth0.com');
+    await user.click(open);
+    expect(backend.opened).toEqual(['auth0_applications:acme.eu.auth0.com']);
+  });
+
+  it('says when the domain is not one the dashboard can be opened for', async () => {
+    const { backend, user } = await signInScreen();
+    await user.click(screen.getByText('How to create the Auth0 application'));
+    await user.type(screen.getByLabelText('Auth0 domain'), 'login.example.com');
+    await user.click(screen.getByRole('button', { name: 'Open the Applications page' }));
+    expect(await screen.findByTestId('guide-error')).toHaveTextContent('such as acme.eu.auth0.com');
+    expect(backend.opened).toEqual([]);
+  });
+
+  it('saves the app registration\'s client id, refusing one that is not an ID, and then the sign-in starts', async () => {
+    const { backend, user } = await signInScreen({ noAzureClientId: true });
+    await user.click(screen.getByText('App registration (set up once by an administrator)'));
+    await user.type(screen.getByLabelText('Application (client) ID of the app registration'), 'nope');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByTestId('settings-error')).toHaveTextContent('azure_client_id');
+    const field = screen.getByLabelText('Application (client) ID of the app registration');
+    await user.clear(field);
+    await user.type(field, '5d3c1a2b-7e4f-4a10-9b8c-0123456789ab');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved. Start the sign-in again.')).toBeInTheDocument();
+    expect(backend.settings.azureClientId).toBe('5d3c1a2b-7e4f-4a10-9b8c-0123456789ab');
+    await user.click(screen.getByRole('button', { name: 'Sign in to Azure in the browser' }));
+    expect(await screen.findByLabelText('Sign-in link')).toHaveValue(SIGN_IN_URL);
+  });
+
+  it('offers to open the sign-in link in the browser again', async () => {
+    const { backend, user } = await signInScreen();
+    await user.click(screen.getByRole('button', { name: 'Sign in to Azure in the browser' }));
+    await user.click(await screen.findByRole('button', { name: 'Open the browser' }));
+    expect(backend.opened).toEqual(['azure_sign_in']);
+  });
 });

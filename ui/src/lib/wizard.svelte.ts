@@ -135,6 +135,7 @@ export class Wizard {
     this.screen = draft.screen;
     if (draft.screen === 'welcome') return;
     await this.#attempt(t.common.checking, async () => {
+      if (draft.mode === 'cloud') await ipc.restoreSignIn().catch(() => null);
       const session = draft.mode === 'sandbox' ? await ipc.startSandbox() : await ipc.currentSession();
       if (!session) {
         // Secrets are not kept on disk: the user signs in again and continues.
@@ -161,6 +162,7 @@ export class Wizard {
 
   async chooseConnect(): Promise<void> {
     this.mode = 'cloud';
+    await ipc.restoreSignIn().catch(() => null);
     this.session = await ipc.currentSession().catch(() => null);
     if (this.session?.mode !== 'cloud') this.session = null;
     this.screen = 'sign_in';
@@ -177,6 +179,13 @@ export class Wizard {
   async refreshSession(): Promise<void> {
     const session = await ipc.currentSession().catch(() => null);
     if (session?.mode === 'cloud') this.#adopt(session);
+  }
+
+  /** Opens a page in the system browser; a failure is shown like any other error. */
+  async openLink(target: ipc.LinkTarget): Promise<void> {
+    await ipc.openLink(target).catch((error) => {
+      this.error = asSetupError(error);
+    });
   }
 
   async signOut(): Promise<void> {

@@ -31,4 +31,15 @@ describe('Done', () => {
     expect(await screen.findByText('Every step was checked again.')).toBeInTheDocument();
     expect(backend.calls.filter((c) => c === 'detect').length).toBe(before + 1);
   });
+
+  it('in cloud mode opens the Auth0 Dashboard and the Azure Portal in the system browser', async () => {
+    const { wizard, backend } = await signedInWizard({ done: [...all] });
+    wizard.mode = 'cloud';
+    render(Done, { wizard });
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Auth0 Dashboard' }));
+    await user.click(screen.getByRole('button', { name: 'Azure Portal' }));
+    expect(backend.opened).toEqual(['auth0_dashboard', 'azure_portal']);
+    expect(screen.getByTestId('portal-links')).toHaveTextContent('Monitoring > Streams');
+  });
 });

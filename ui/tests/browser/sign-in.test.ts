@@ -88,4 +88,16 @@ describe('signing in to Auth0 and Azure in Chromium', () => {
     expect(await page.getByTestId('session-only').textContent()).toContain('gnome-keyring');
     await check(page, 'sign-in-session-only');
   });
+
+  it('opens the guide and the app registration settings, both reachable and clean for axe', async () => {
+    const page = await signInScreen();
+    await page.getByText('How to create the Auth0 application').click();
+    await page.getByText('App registration (set up once by an administrator)').click();
+    await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
+    await page.getByRole('button', { name: 'Open the Applications page' }).click();
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __FAKE_BACKEND__: FakeBackend }).__FAKE_BACKEND__.opened))
+      .toEqual(['auth0_applications:acme.eu.auth0.com']);
+    await check(page, 'sign-in-guide-and-settings');
+  });
 });

@@ -165,6 +165,12 @@ export const en = {
     auth0Failed: 'The Auth0 sign-in did not finish',
     tryAgain: 'Try again',
     bothNeeded: 'Sign in to both Auth0 and Azure to continue.',
+    settingsTitle: 'App registration (set up once by an administrator)',
+    settingsHelp:
+      'Signing in with a Microsoft account uses an app registration in Microsoft Entra ID. Paste its Application (client) ID here if your administrator gave you one.',
+    clientIdLabel: 'Application (client) ID of the app registration',
+    saveSettings: 'Save',
+    settingsSaved: 'Saved. Start the sign-in again.',
   },
   prepare: {
     title: 'Step 1 – Prepare Azure',
@@ -245,6 +251,10 @@ export const en = {
     topic: (name: string) => `Azure partner topic ${name}`,
     dashboard: 'Auth0 Dashboard: Monitoring > Streams',
     portal: 'Azure Portal: Event Grid > Partner topics',
+    dashboardName: 'Auth0 Dashboard',
+    dashboardWhere: 'Monitoring > Streams',
+    portalName: 'Azure Portal',
+    portalWhere: 'Event Grid > Partner topics',
     sendTest: 'Send a test event',
     sendTestHint: 'Causes a successful login in the sandbox and shows it arriving at the receiver.',
     sending: 'Sending a test login and waiting for it to arrive…',

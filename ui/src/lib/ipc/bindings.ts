@@ -193,3 +193,13 @@ export type Auth0AccountInfo = { domain: string, clientId: string | null, missin
  * The tenant's Applications page in the Auth0 Dashboard.
  */
 dashboardApplicationsUrl: string | null, };
+
+export type SignedIn = { azure: AzureAccountInfo | null, auth0: Auth0AccountInfo | null, };
+
+export type Settings = { 
+/**
+ * Empty or absent: the build's default, if it has one.
+ */
+azureClientId: string | null, };
+
+export type LinkTarget = { "kind": "auth0_applications", domain: string, } | { "kind": "auth0_dashboard" } | { "kind": "azure_portal" } | { "kind": "azure_sign_in" };

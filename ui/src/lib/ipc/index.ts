@@ -10,6 +10,9 @@ import type {
   AzureSignInPrompt,
   CloudSignIn,
   KeychainStatus,
+  LinkTarget,
+  Settings,
+  SignedIn,
   Draft,
   EndpointCheck,
   SessionInfo,
@@ -60,6 +63,24 @@ export function cancelAzureSignIn(): Promise<boolean> {
 /** Signs in to Auth0 with a machine-to-machine application; the reply names scopes the token lacks. */
 export function signInAuth0(request: Auth0SignInRequest): Promise<Auth0AccountInfo> {
   return invoke<Auth0AccountInfo>('sign_in_auth0', { request });
+}
+
+/** Opens a page in the system browser; Rust builds its address from the name. Says whether a browser opened. */
+export function openLink(target: LinkTarget): Promise<boolean> {
+  return invoke<boolean>('open_link', { target });
+}
+
+export function loadSettings(): Promise<Settings> {
+  return invoke<Settings>('load_settings');
+}
+
+export function saveSettings(settings: Settings): Promise<Settings> {
+  return invoke<Settings>('save_settings', { settings });
+}
+
+/** Who was signed in last time, restored from the keychain; the session starts when both clouds are back. */
+export function restoreSignIn(): Promise<SignedIn> {
+  return invoke<SignedIn>('restore_sign_in');
 }
 
 export function currentSession(): Promise<SessionInfo | null> {
