@@ -434,7 +434,8 @@ impl CloudAccounts {
         Ok(auth0_info(&account))
     }
 
-    /// The engine, once both clouds are signed in and the Auth0 token may do everything the setup needs.
+    /// The engine, once both clouds are signed in and the Auth0 token may do everything the setup needs (an
+    /// Azure sign-in finishing after an Auth0 one with missing scopes is still a successful Azure sign-in).
     pub fn engine_session(
         &self,
         folder: &std::path::Path,
@@ -443,7 +444,10 @@ impl CloudAccounts {
         let (Some(azure), Some(auth0)) = (&inner.azure, &inner.auth0) else {
             return Ok(None);
         };
-        auth0.require_all_scopes().map_err(|e| setup_error(&e))?;
+        // The Sign in screen names the missing scopes; the steps wait until the application has them all.
+        if !auth0.account.missing_scopes.is_empty() {
+            return Ok(None);
+        }
         let connection = Connection {
             auth0: auth0.credentials.clone(),
             auth0_audience: None,

@@ -95,7 +95,9 @@ describe('Signing in to Auth0 and Azure', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in to Azure in the browser' }));
     await expect.poll(() => backend.azureWaiting).toBe(true);
     backend.approveAzureSignIn();
-    expect(await screen.findByTestId('signed-in')).toHaveTextContent('application m2m-1');
+    const who = await screen.findByTestId('signed-in');
+    expect(who).toHaveTextContent('application m2m-1');
+    expect(who).toHaveTextContent('ada@contoso.com in directory tenant-contoso');
     expect(wizard.session?.mode).toBe('cloud');
     expect(screen.getByRole('button', { name: 'Continue' })).toBeEnabled();
   });

@@ -11,7 +11,7 @@ describe('SignIn', () => {
     render(SignIn, { wizard });
     const who = screen.getByTestId('signed-in');
     expect(who).toHaveTextContent('Tenant 127.0.0.1:40001, application sandbox-m2m-client');
-    expect(who).toHaveTextContent('Service principal sandbox-sp-client');
+    expect(who).toHaveTextContent('sandbox-sp-client in directory 00000000-0000-0000-0000-00000000aaaa');
     await fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
     await expect.poll(() => wizard.screen).toBe('welcome');
     expect(backend.session).toBeNull();

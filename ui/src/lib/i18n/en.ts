@@ -94,7 +94,7 @@ export const en = {
     auth0: 'Auth0',
     azure: 'Azure',
     auth0Tenant: (domain: string, client: string) => `Tenant ${domain}, application ${client}`,
-    azureAccount: (client: string, tenant: string) => `Service principal ${client} in directory ${tenant}`,
+    azureAccount: (identity: string, tenant: string) => `${identity} in directory ${tenant}`,
     signOut: 'Sign out',
     submit: 'Sign in',
     signingIn: 'Signing in…',
