@@ -232,14 +232,15 @@ pub async fn clear_draft(state: State<'_, AppState>) -> Result<(), SetupError> {
     draft::clear(&state.folder)
 }
 
-/// Every step's state, read only.
+/// Every step's state, read only. The form may be half filled: a step whose inputs are not there yet is
+/// reported blocked with the field it waits for, rather than failing the whole check.
 #[tauri::command]
 pub async fn detect(
     state: State<'_, AppState>,
     inputs: SetupInputs,
 ) -> Result<SetupReport, SetupError> {
     let engine = signed_in_engine(&state)?;
-    engine.status(&inputs).await
+    engine.status_so_far(&inputs).await
 }
 
 /// Runs the steps up to and including `step`, streaming progress to `on_event`. Finished steps are only

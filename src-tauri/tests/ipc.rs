@@ -242,6 +242,33 @@ fn the_draft_survives_a_restart_of_the_app() {
     assert_eq!(call(&window, "load_draft", json!({})).unwrap(), json!(null));
 }
 
+/// Leaving the sign-in screen checks what exists before the user has filled in step 1: that must answer
+/// with every step waiting for input, not fail on the first empty field.
+#[test]
+fn detect_on_a_half_filled_form_reports_what_each_step_waits_for() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let session = call(&window, "start_sandbox", json!({})).unwrap();
+    let mut inputs = sandbox_inputs(&session);
+    inputs["resource_group"] = json!("");
+    inputs["destination"] = json!({"kind": "webhook", "webhook_url": ""});
+    let report = call(&window, "detect", json!({"inputs": inputs})).unwrap();
+    let states: Vec<&str> = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["blocked"; 4], "{report}");
+    assert!(
+        report["steps"][0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("resource_group"),
+        "{report}"
+    );
+}
+
 #[test]
 fn the_four_steps_run_one_by_one_against_the_sandbox_and_a_test_event_arrives() {
     let folder = tempfile::tempdir().unwrap();

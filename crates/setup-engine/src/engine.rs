@@ -195,6 +195,13 @@ impl Engine {
         self.detect_all(inputs).await
     }
 
+    /// Read only, like [`Engine::status`], but never refuses incomplete inputs: the first step whose inputs
+    /// are missing or invalid, and every step after it, is reported `blocked` naming the field, and nothing is
+    /// asked about them; the steps before it are detected. What a wizard calls while the form is half filled.
+    pub async fn status_so_far(&self, inputs: &SetupInputs) -> Result<SetupReport, SetupError> {
+        self.detect_all(inputs).await
+    }
+
     /// What a run would do (`--dry-run`). Read only; same shape as `status`, with each step's actions.
     /// Every input is validated first: a plan is for a full run.
     pub async fn plan(&self, inputs: &SetupInputs) -> Result<SetupReport, SetupError> {

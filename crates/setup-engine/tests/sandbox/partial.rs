@@ -201,3 +201,36 @@ async fn a_bad_step_four_input_is_refused_by_a_full_run_before_any_request() {
             .all(|r| !r.path.to_lowercase().contains("eventsubscriptions"))
     );
 }
+
+#[tokio::test]
+async fn status_so_far_reports_an_empty_form_as_blocked_without_asking_azure() {
+    let world = start().await;
+    let engine = world.engine();
+    let mut inputs = step_one_only(&world);
+    inputs.subscription_id.clear();
+    inputs.resource_group.clear();
+
+    let before = world.last_seq();
+    let report = engine.status_so_far(&inputs).await.unwrap();
+    assert!(
+        report.steps.iter().all(|s| s.state == StepState::Blocked),
+        "{report:#?}"
+    );
+    assert!(
+        report.steps[0].summary.contains("subscription_id"),
+        "{:?}",
+        report.steps[0].summary
+    );
+    assert!(!report.complete);
+    assert_eq!(
+        world.last_seq(),
+        before,
+        "nothing asked while step 1 waits for input"
+    );
+
+    // Once step 1's fields are there, step 1 is detected and the rest still waits.
+    let inputs = step_one_only(&world);
+    let report = engine.status_so_far(&inputs).await.unwrap();
+    assert_eq!(report.steps[0].state, StepState::ToDo, "{report:#?}");
+    assert_eq!(report.steps[1].state, StepState::Blocked, "{report:#?}");
+}
