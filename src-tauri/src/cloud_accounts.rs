@@ -533,8 +533,8 @@ fn transport() -> Result<Transport, SetupError> {
     )?)
 }
 
-/// The sign-in crate's problem as the app's one error type. Codes without an `ErrorCode` of their own take the
-/// closest one, and the sign-in code stays in the message in brackets, for diagnostics.
+/// The sign-in crate's problem as the app's one error type, each sign-in code with an `ErrorCode` of its own so
+/// the UI can branch on it.
 pub fn setup_error(error: &SignInError) -> SetupError {
     let problem = error.problem();
     let code = match problem.code.as_str() {
@@ -547,14 +547,29 @@ pub fn setup_error(error: &SignInError) -> SetupError {
         "Auth0MissingScope" => ErrorCode::Auth0MissingScope,
         "Auth0RequestFailed" => ErrorCode::Auth0RequestFailed,
         "AzureRequestFailed" => ErrorCode::AzureRequestFailed,
+        "AzureAppNotRegistered" => ErrorCode::AzureAppNotRegistered,
+        "SignInCancelled" => ErrorCode::Cancelled,
+        "SignInTimedOut" => ErrorCode::SignInTimedOut,
+        "SignInStateMismatch" | "SignInNoCode" | "SignInRefused" => ErrorCode::SignInRejected,
+        "DeviceCodeExpired" => ErrorCode::DeviceCodeExpired,
+        "SignInAgain" => ErrorCode::SignInAgain,
+        "LoopbackUnavailable" => ErrorCode::LoopbackUnavailable,
+        "KeychainUnavailable" => ErrorCode::KeychainUnavailable,
+        "KeychainValueTooLarge" | "KeychainValueCorrupt" | "KeychainError" => {
+            ErrorCode::KeychainFailed
+        }
         "AccountFile" => ErrorCode::ProgressFile,
-        // AzureAppNotRegistered, SignInCancelled, SignInTimedOut, DeviceCodeExpired, SignInAgain, keychain codes…
         _ => ErrorCode::AzureCredentialsFailed,
     };
-    let message = if code == ErrorCode::AzureCredentialsFailed || code == ErrorCode::ProgressFile {
-        format!("{} [{}]", problem.message, problem.code)
-    } else {
-        problem.message
+    // Where several sign-in codes share one app code, the precise one stays visible for diagnostics.
+    let message = match code {
+        ErrorCode::SignInRejected
+        | ErrorCode::KeychainFailed
+        | ErrorCode::AzureCredentialsFailed
+        | ErrorCode::ProgressFile => {
+            format!("{} [{}]", problem.message, problem.code)
+        }
+        _ => problem.message,
     };
     SetupError {
         code,

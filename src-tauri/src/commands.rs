@@ -265,7 +265,7 @@ pub async fn run_step(
     match outcome {
         Ok(result) => result,
         Err(error) if error.is_cancelled() => Err(SetupError::new(
-            ErrorCode::OperationFailed,
+            ErrorCode::Cancelled,
             "Stopped: you cancelled the step.",
             "Run the step again when you are ready; what was finished is kept.",
         )),

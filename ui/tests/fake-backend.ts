@@ -198,8 +198,8 @@ export class FakeBackend {
       case 'start_azure_sign_in': {
         if (this.scenario.noAzureClientId) {
           throw setupError(
-            'azure_credentials_failed',
-            'No Azure app registration is configured for this app. [AzureAppNotRegistered]',
+            'azure_app_not_registered',
+            'No Azure app registration is configured for this app.',
             `An administrator registers the app once in Microsoft Entra ID: a multi-tenant public client with the Azure Service Management user_impersonation permission and the redirect http://localhost. For example: ${REGISTRATION_COMMAND}`,
           );
         }
@@ -210,7 +210,7 @@ export class FakeBackend {
       case 'finish_azure_sign_in': {
         const approved = await new Promise<boolean>((resolve) => (this.#azureWaiting = resolve));
         this.#azureWaiting = null;
-        if (!approved) throw setupError('azure_credentials_failed', 'The sign-in was cancelled. [SignInCancelled]', 'Start the sign-in again when you are ready.');
+        if (!approved) throw setupError('cancelled', 'The sign-in was cancelled.', 'Start the sign-in again when you are ready.');
         this.azureAccount = { username: 'ada@contoso.com', displayName: 'Ada', tenantId: 'tenant-contoso' };
         this.#cloudSession();
         return this.azureAccount;

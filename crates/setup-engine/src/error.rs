@@ -37,6 +37,24 @@ pub enum ErrorCode {
     NetworkUnreachable,
     UnexpectedResponse,
     ProgressFile,
+    /// The user stopped a sign-in or a step; nothing is lost, it can be started again.
+    Cancelled,
+    /// No Azure app registration (client id) is configured for browser or device-code sign-in.
+    AzureAppNotRegistered,
+    /// The browser sign-in was not completed in time.
+    SignInTimedOut,
+    /// The sign-in answer was refused: the identity provider said no, or the answer did not belong to this
+    /// sign-in (wrong `state`, no code).
+    SignInRejected,
+    DeviceCodeExpired,
+    /// A stored sign-in is no longer accepted (refresh token revoked or expired): sign in again.
+    SignInAgain,
+    /// The loopback listener that receives the browser's answer could not be opened.
+    LoopbackUnavailable,
+    /// No system keychain answered; credentials are kept for this session only.
+    KeychainUnavailable,
+    /// The keychain refused a value or holds a damaged one.
+    KeychainFailed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
