@@ -70,6 +70,13 @@ function person(session) {
 }
 
 async function shoot(session, name, theme) {
+  // Images decode asynchronously (the logo is an SVG data URL): a picture taken before then shows a gap.
+  await session.waitFor(async () => {
+    const decoded = await session.execute(
+      'return [...document.images].every((image) => image.complete && image.naturalWidth > 0);',
+    );
+    if (!decoded) throw new Error('images are still decoding');
+  });
   mkdirSync(screenshots, { recursive: true });
   writeFileSync(join(screenshots, `${name}-${theme}.png`), await session.screenshot());
 }
