@@ -49,10 +49,10 @@ test-rust: ui ## Rust unit and integration tests (the app on Tauri's mock runtim
 test-keychain: ## The keychain code against a real Secret Service, and with none at all
 	export XDG_DATA_HOME="$$(mktemp -d)"; \
 	dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-	  cargo test -p keychain --locked --test secret_service -- --ignored stores_reads_and_deletes'; \
+	  cargo test -p keychain --locked --test system_keychain -- --ignored stores_reads_and_deletes'; \
 	rm -rf "$$XDG_DATA_HOME"
 	env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR=/nonexistent \
-	  cargo test -p keychain --locked --test secret_service -- --ignored without_a_secret_service
+	  cargo test -p keychain --locked --test system_keychain -- --ignored without_a_secret_service
 
 test-ui: ## Front-end component tests (vitest, jsdom)
 	cd ui && npm run --silent test:unit

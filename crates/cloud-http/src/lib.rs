@@ -5,7 +5,7 @@
 mod clock;
 mod endpoint;
 mod retry;
-mod secret;
+mod sensitive;
 
 pub use clock::{Clock, Jitter, SystemClock, system_jitter};
 pub use endpoint::{EndpointError, is_loopback, parse_endpoint};
@@ -13,4 +13,4 @@ pub use retry::{
     HttpStats, HttpStatsSnapshot, Idempotency, RetryPolicy, Transport, TransportError,
     backoff_delay, rate_limit_delay,
 };
-pub use secret::Secret;
+pub use sensitive::Secret;

@@ -5,5 +5,5 @@ mod browser;
 mod common;
 mod credential;
 mod device;
-mod no_secret_on_disk;
+mod nothing_sensitive_on_disk;
 mod service_principal;

@@ -25,7 +25,7 @@ use crate::common::{Browser, World};
 
 /// Set in the child: where it lists what it was issued (outside the scanned folder).
 const REPORT_VAR: &str = "SIGN_IN_TEST_ISSUED_SECRETS";
-const CHILD_TEST: &str = "no_secret_on_disk::child_signs_in_with_home_redirected";
+const CHILD_TEST: &str = "nothing_sensitive_on_disk::child_signs_in_with_home_redirected";
 
 #[test]
 fn a_full_sign_in_writes_no_secret_under_home() {
