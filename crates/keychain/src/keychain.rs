@@ -277,12 +277,9 @@ fn save(
         };
         store.write(&name, &manifest.encode())?;
     }
+    // The new value is either a single entry or parts in the other generation: the previous parts are unused.
     if let Some(previous) = previous {
-        let current =
-            Manifest::decode(key, &store.read(&name)?.unwrap_or_default()).unwrap_or(None);
-        if current.is_none_or(|current| current.generation != previous.generation) {
-            remove_parts(store, account, key, previous.generation)?;
-        }
+        remove_parts(store, account, key, previous.generation)?;
     }
     let mut index = read_index(store, account)?;
     if !index.iter().any(|listed| listed == key) {
