@@ -5,69 +5,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { newSession, startDriver } from './webdriver.mjs';
+import { launch, person, root } from './app.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const application = process.env.APP_BINARY ?? join(root, 'target/debug/auth0-eventgrid-setup');
 // The committed pictures change only when someone asks for it, so a test run leaves the work tree clean.
 const screenshots = resolve(root, process.env.SCREENSHOTS_DIR ?? 'tests/e2e/artifacts/screenshots');
 const IDENTIFIER = 'com.auth0eventgridsetup.app';
-
-/** The app with its own config folder (so no earlier draft leaks in) and the chosen GTK theme. */
-async function launch(configHome, theme) {
-  const env = { ...process.env, XDG_CONFIG_HOME: configHome, XDG_DATA_HOME: join(configHome, 'data') };
-  if (theme === 'dark') env.GTK_THEME = 'Adwaita:dark';
-  else delete env.GTK_THEME;
-  const driver = await startDriver({ env });
-  const session = await newSession(driver.base, application);
-  return {
-    session,
-    async quit() {
-      await session.close();
-      await driver.stop();
-    },
-  };
-}
-
-/** A person's view of the window: every click and every field typed into counts as one action. */
-function person(session) {
-  let actions = 0;
-  const button = (text) => `//main//button[normalize-space(.)='${text}' or starts-with(normalize-space(.), '${text}')]`;
-  return {
-    get actions() {
-      return actions;
-    },
-    async heading(expected, timeoutMs = 90_000) {
-      return session.waitForText('main h1', (text) => text === expected, timeoutMs);
-    },
-    async click(text, timeoutMs = 20_000) {
-      const id = await session.waitFor(async () => {
-        const found = await session.findXPath(button(text));
-        if ((await session.property(found, 'disabled')) === true) throw new Error(`${text} is disabled`);
-        return found;
-      }, timeoutMs);
-      await session.clickElement(id);
-      actions += 1;
-    },
-    async tick(label) {
-      const id = await session.findXPath(`//label[contains(normalize-space(.), '${label}')]/input`);
-      await session.clickElement(id);
-      actions += 1;
-    },
-    async type(css, text) {
-      const id = await session.waitFor(() => session.find(css));
-      await session.clearElement(id);
-      await session.typeInto(id, text);
-      actions += 1;
-    },
-    async value(css) {
-      return session.property(await session.find(css), 'value');
-    },
-  };
-}
 
 async function shoot(session, name, theme) {
   // Images decode asynchronously (the logo is an SVG data URL): a picture taken before then shows a gap.

@@ -1,0 +1,62 @@
+// What every real-window test needs: the built app launched through tauri-driver with a config folder of its
+// own, and "a person" who clicks buttons by their text and types into fields, counting each action.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { newSession, startDriver } from './webdriver.mjs';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const application = process.env.APP_BINARY ?? join(root, 'target/debug/auth0-eventgrid-setup');
+
+/** The app with its own config folder (so no earlier draft leaks in) and the chosen GTK theme. */
+export async function launch(configHome, theme, extraEnv = {}) {
+  const env = { ...process.env, XDG_CONFIG_HOME: configHome, XDG_DATA_HOME: join(configHome, 'data'), ...extraEnv };
+  if (theme === 'dark') env.GTK_THEME = 'Adwaita:dark';
+  else delete env.GTK_THEME;
+  const driver = await startDriver({ env });
+  const session = await newSession(driver.base, application);
+  return {
+    session,
+    async quit() {
+      await session.close();
+      await driver.stop();
+    },
+  };
+}
+
+/** A person's view of the window: every click and every field typed into counts as one action. */
+export function person(session) {
+  let actions = 0;
+  const button = (text) => `//main//button[normalize-space(.)='${text}' or starts-with(normalize-space(.), '${text}')]`;
+  return {
+    get actions() {
+      return actions;
+    },
+    async heading(expected, timeoutMs = 90_000) {
+      return session.waitForText('main h1', (text) => text === expected, timeoutMs);
+    },
+    async click(text, timeoutMs = 20_000) {
+      const id = await session.waitFor(async () => {
+        const found = await session.findXPath(button(text));
+        if ((await session.property(found, 'disabled')) === true) throw new Error(`${text} is disabled`);
+        return found;
+      }, timeoutMs);
+      await session.clickElement(id);
+      actions += 1;
+    },
+    async tick(label) {
+      const id = await session.findXPath(`//label[contains(normalize-space(.), '${label}')]/input`);
+      await session.clickElement(id);
+      actions += 1;
+    },
+    async type(css, text) {
+      const id = await session.waitFor(() => session.find(css));
+      await session.clearElement(id);
+      await session.typeInto(id, text);
+      actions += 1;
+    },
+    async value(css) {
+      return session.property(await session.find(css), 'value');
+    },
+  };
+}
+
