@@ -9,7 +9,7 @@ UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.jso
 # A window needs a display: use the real one when there is one, else a virtual one.
 HEADLESS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),,xvfb-run -a --server-args="-screen 0 1280x900x24")
 
-.PHONY: help deps run test lint test-rust test-keychain test-ui test-browser test-e2e screenshots app ui bindings clean
+.PHONY: help deps run test lint test-rust test-keychain test-ui test-browser test-e2e screenshots app ui sandbox bindings clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -60,11 +60,14 @@ test-ui: ## Front-end component tests (vitest, jsdom)
 test-browser: ui ## The built UI in Debian's Chromium with IPC mocked (Playwright)
 	cd ui && npm run --silent test:browser
 
-test-e2e: app ## The real window through tauri-driver and WebKitWebDriver
+test-e2e: app sandbox ## The real window through tauri-driver and WebKitWebDriver
 	$(HEADLESS) node --test --test-concurrency=1 tests/e2e/
 
-screenshots: deps app ## Refresh docs/screenshots/ from the end-to-end run
+screenshots: deps app sandbox ## Refresh docs/screenshots/ from the end-to-end run
 	SCREENSHOTS_DIR=docs/screenshots $(HEADLESS) node --test --test-concurrency=1 tests/e2e/
+
+sandbox: ## Build the sandbox binary (the cloud-mode end-to-end tests run against it)
+	cargo build -p cloud-sandbox
 
 bindings: ## Regenerate the TypeScript types of IPC from the Rust types
 	UPDATE_BINDINGS=1 cargo test -p auth0-eventgrid-setup --lib bindings

@@ -5,6 +5,7 @@ mod bindings;
 mod cloud_accounts;
 mod commands;
 mod draft;
+mod environment;
 mod session;
 mod state;
 
@@ -33,7 +34,13 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             handle.opener().open_url(url, None::<&str>).is_ok()
         });
         // Asking the keychain whether it answers takes a D-Bus round trip on Linux; once, before the window.
-        let setup = tauri::async_runtime::block_on(SignInSetup::system(open_url));
+        let mut setup = tauri::async_runtime::block_on(SignInSetup::system(open_url));
+        let presets = environment::Presets::from_process().map_err(|e| {
+            tracing::error!(field = ?e.field, "{}", e.message);
+            e.message
+        })?;
+        setup.azure_cloud = presets.azure_cloud;
+        setup.azure_client_id = presets.azure_client_id;
         app.manage(app_state(folder, setup));
         Ok(())
     })

@@ -48,6 +48,12 @@ export function person(session) {
       await session.clickElement(id);
       actions += 1;
     },
+    /** Picks a radio button or checkbox by its label's text (the label may wrap the input or name it). */
+    async choose(label) {
+      const id = await session.waitFor(() => session.findXPath(`//main//label[normalize-space(.)='${label}']`));
+      await session.clickElement(id);
+      actions += 1;
+    },
     async type(css, text) {
       const id = await session.waitFor(() => session.find(css));
       await session.clearElement(id);

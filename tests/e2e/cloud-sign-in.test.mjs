@@ -1,0 +1,214 @@
+// The real window signing in to "real" clouds: the app runs in cloud mode (not sandbox mode) against a separate
+// sandbox process that stands in for Auth0, Entra ID and Resource Manager, set through the environment the way
+// an administrator presets a sovereign or proxied cloud. The system browser is Debian's Chromium driven by
+// Playwright: the app "opens" the sign-in page with xdg-open (a stand-in first on PATH records the link), the
+// browser signs in on the identity platform's page and is sent back to the app's loopback address. The device
+// code is read off the window and typed on the device page. Needs a display, `make app` and the sandbox binary.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, test } from 'node:test';
+import { launch, person, root } from './app.mjs';
+
+const { chromium } = createRequire(join(root, 'ui/package.json'))('playwright-core');
+const SANDBOX = process.env.SANDBOX_BINARY ?? join(root, 'target/debug/cloud-sandbox');
+// Any application (client) id: the sandbox's identity platform plays a tenant where it is registered.
+const APP_CLIENT_ID = '5d3c1a2b-7e4f-4a10-9b8c-0123456789ab';
+
+let sandbox;
+let info;
+let browser;
+
+/** The sandbox binary, ready once it prints its one JSON line. */
+async function startSandbox() {
+  const child = spawn(SANDBOX, [], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const first = await new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code} before it was ready`)));
+    lines.once('line', resolve);
+  });
+  return { child, info: JSON.parse(first) };
+}
+
+/** A folder holding a stand-in `xdg-open` that records each link the app opens, one per line. */
+function recordingOpener() {
+  const folder = mkdtempSync(join(tmpdir(), 'opened-'));
+  const log = join(folder, 'opened.txt');
+  const script = join(folder, 'xdg-open');
+  writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\n`);
+  chmodSync(script, 0o755);
+  return {
+    folder,
+    /** Waits for the next link the app opens after `seen` links. */
+    async next(seen, session) {
+      return session.waitFor(async () => {
+        const links = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [];
+        if (links.length <= seen) throw new Error('the app has not opened a link yet');
+        return links[seen];
+      });
+    },
+  };
+}
+
+/** The app in cloud mode, pointed at the sandbox, with its own config folder and link recorder. */
+async function launchCloudApp() {
+  const configHome = mkdtempSync(join(tmpdir(), 'cloud-e2e-'));
+  const opener = recordingOpener();
+  const app = await launch(configHome, 'light', {
+    PATH: `${opener.folder}:${process.env.PATH}`,
+    AUTH0_EVENTGRID_AZURE_CLOUD: 'custom',
+    AUTH0_EVENTGRID_AZURE_AUTHORITY_URL: info.azure_authority,
+    AUTH0_EVENTGRID_AZURE_MANAGEMENT_URL: info.azure_management,
+    AUTH0_EVENTGRID_AZURE_CLIENT_ID: APP_CLIENT_ID,
+  });
+  return {
+    ...app,
+    opener,
+    async quit() {
+      await app.quit();
+      rmSync(configHome, { recursive: true, force: true });
+      rmSync(opener.folder, { recursive: true, force: true });
+    },
+  };
+}
+
+before(async () => {
+  ({ child: sandbox, info } = await startSandbox());
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  sandbox?.kill();
+});
+
+/** Signs in to Auth0 with the sandbox tenant's machine-to-machine application, typing like a person. */
+async function signInToAuth0(you) {
+  await you.type('#auth0-domain', info.auth0_domain);
+  await you.type('#auth0-client-id', info.auth0_client_id);
+  await you.type('#auth0-client-secret', info.auth0_client_secret);
+  await you.click('Check and sign in to Auth0');
+}
+
+test('signs in to Azure in the system browser and to Auth0, then lists the subscriptions', async () => {
+  const app = await launchCloudApp();
+  try {
+    const { session } = app;
+    const you = person(session);
+    await you.heading('Send your Auth0 logs to Azure Event Grid');
+    await you.click('Connect my Auth0 and Azure');
+    await you.heading('Sign in to Auth0 and Azure');
+
+    await you.click('Sign in to Azure in the browser');
+    const link = await app.opener.next(0, session);
+    const url = new URL(link);
+    assert.equal(url.origin, new URL(info.azure_authority).origin, `the sign-in page is the identity platform's: ${link}`);
+    assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+    assert.match(url.searchParams.get('redirect_uri'), /^http:\/\/localhost:\d+$/);
+
+    // The person, in the browser: the identity platform's sign-in form, then back to the app.
+    const user = info.users[0];
+    const page = await browser.newPage();
+    try {
+      await page.goto(link);
+      await page.getByLabel('Email').fill(user.name);
+      await page.getByLabel('Password').fill(user.password);
+      await Promise.all([page.waitForURL(/^http:\/\/localhost:\d+\//), page.getByRole('button').first().click()]);
+      assert.match(await page.textContent('body'), new RegExp(`Signed in as ${user.name}`));
+    } finally {
+      await page.close();
+    }
+    await session.waitForText('[data-testid="azure-account"]', (text) => text.includes(user.name));
+
+    await signInToAuth0(you);
+    // Both clouds signed in: the screen says who, and Continue leads to the steps.
+    await session.waitForText('[data-testid="signed-in"]', (text) => text.includes(info.auth0_client_id) && text.includes(user.name));
+
+    await you.click('Continue');
+    await you.heading('Step 1 – Prepare Azure');
+    // The subscriptions come from Resource Manager with the browser sign-in's token.
+    await session.waitFor(async () => {
+      const ids = await session.execute(
+        "return [...document.querySelectorAll('[data-testid=\"subscription-choices\"] option')].map((o) => o.value);",
+      );
+      if (!ids.includes(info.subscription_id)) throw new Error(`subscriptions listed: ${ids}`);
+    });
+    console.log(`cloud sign-in (browser): ${you.actions} actions in the window from launch to step 1`);
+  } finally {
+    await app.quit();
+  }
+});
+
+test('signs in to Azure with a device code typed on the device page', async () => {
+  const app = await launchCloudApp();
+  try {
+    const { session } = app;
+    const you = person(session);
+    await you.click('Connect my Auth0 and Azure');
+    await you.heading('Sign in to Auth0 and Azure');
+    await you.choose('With a code, on any device');
+    await you.click('Get a sign-in code');
+    const code = await session.waitForText('[data-testid="device-code"]', (text) => text.trim().length > 0);
+    const instructions = await session.text('[data-testid="azure-waiting"]');
+    const verification = instructions.match(/https?:\/\/\S+/)?.[0];
+    assert.ok(verification, `the window names the page to open: ${instructions}`);
+
+    // The person, on another device: opens the page, types the code and signs in.
+    const user = info.users[0];
+    const page = await browser.newPage();
+    try {
+      await page.goto(verification);
+      await page.getByLabel('Code').fill(code.trim());
+      await page.getByLabel('Email').fill(user.name);
+      await page.getByLabel('Password').fill(user.password);
+      await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Allow' }).click()]);
+    } finally {
+      await page.close();
+    }
+    await session.waitForText('[data-testid="azure-account"]', (text) => text.includes(user.name), 60_000);
+  } finally {
+    await app.quit();
+  }
+});
+
+test('a cancelled browser sign-in can be started again', async () => {
+  const app = await launchCloudApp();
+  try {
+    const { session } = app;
+    const you = person(session);
+    await you.click('Connect my Auth0 and Azure');
+    await you.click('Sign in to Azure in the browser');
+    const first = new URL(await app.opener.next(0, session));
+    await you.click('Cancel sign-in');
+    await session.waitForText('[data-testid="azure-cancelled"]', (text) => text.length > 0);
+    // The cancelled sign-in's way back is closed: its loopback listener no longer answers.
+    const redirect = first.searchParams.get('redirect_uri').replace('localhost', '127.0.0.1');
+    await session.waitFor(async () => {
+      const answered = await fetch(`${redirect}/?code=late&state=late`).then(() => true, () => false);
+      if (answered) throw new Error(`${redirect} still answers after Cancel`);
+    });
+    await you.click('Sign in to Azure in the browser');
+    const second = await app.opener.next(1, session);
+    const user = info.users[0];
+    const page = await browser.newPage();
+    try {
+      await page.goto(second);
+      await page.getByLabel('Email').fill(user.name);
+      await page.getByLabel('Password').fill(user.password);
+      await Promise.all([page.waitForURL(/^http:\/\/localhost:\d+\//), page.getByRole('button').first().click()]);
+    } finally {
+      await page.close();
+    }
+    await session.waitForText('[data-testid="azure-account"]', (text) => text.includes(user.name));
+  } finally {
+    await app.quit();
+  }
+});
