@@ -1,6 +1,7 @@
 //! The admin surface, only under `/_sandbox/`: state as JSON and as a small HTML page, the log of every
 //! emulated-API request, simulations (logins, failures, sign-ups, any log entry), faults, the clock, a wait
-//! for the pipeline to go idle, and the built-in CloudEvents receivers `/_sandbox/inbox/{name}`.
+//! for the pipeline to go idle, the built-in CloudEvents receivers `/_sandbox/inbox/{name}`, and registering
+//! client-assertion credentials (Auth0 applications with a public key, certificates of service principals).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,6 +38,15 @@ pub fn router() -> Router<Arc<Shared>> {
         .route(
             "/_sandbox/rate-limit",
             get(rate_limit).put(set_rate_limit).delete(clear_rate_limit),
+        )
+        .route("/_sandbox/auth0/applications", post(register_application))
+        .route(
+            "/_sandbox/auth0/applications/{client_id}/credentials",
+            post(add_application_key),
+        )
+        .route(
+            "/_sandbox/azure/principals/{client_id}/certificates",
+            post(add_certificate),
         )
         .route("/_sandbox/clock", get(clock))
         .route("/_sandbox/clock/advance", post(advance_clock))
@@ -179,6 +189,96 @@ async fn add_log(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let description = entry["description"].as_str().unwrap_or("").to_owned();
     let full = crate::auth0::log_entry(&shared, &code, &description, entry);
     axum::Json(shared.append_log(full)).into_response()
+}
+
+#[derive(Deserialize)]
+struct ApplicationRequest {
+    name: String,
+    #[serde(default)]
+    scopes: Vec<String>,
+    public_key: String,
+    #[serde(default = "rs256")]
+    alg: String,
+}
+
+#[derive(Deserialize)]
+struct KeyRequest {
+    public_key: String,
+    #[serde(default = "rs256")]
+    alg: String,
+}
+
+#[derive(Deserialize)]
+struct CertificateRequest {
+    certificate: String,
+}
+
+fn rs256() -> String {
+    "RS256".into()
+}
+
+fn created(value: Value) -> Response {
+    (StatusCode::CREATED, axum::Json(value)).into_response()
+}
+
+async fn register_application(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let request: ApplicationRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return bad(&format!(
+                "expected {{\"name\", \"scopes\": [..], \"public_key\": PEM, \"alg\"?: \"RS256\"|\"RS384\"|\"PS256\"}}: {e}"
+            ));
+        }
+    };
+    match crate::credentials::register_auth0_application(
+        &shared,
+        &request.name,
+        &request.scopes,
+        &request.public_key,
+        &request.alg,
+    ) {
+        Ok(info) => created(serde_json::to_value(info).unwrap_or(Value::Null)),
+        Err(e) => bad(&e.to_string()),
+    }
+}
+
+async fn add_application_key(
+    State(shared): State<Arc<Shared>>,
+    Path(client_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let request: KeyRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return bad(&format!(
+                "expected {{\"public_key\": PEM, \"alg\"?: \"RS256\"|\"RS384\"|\"PS256\"}}: {e}"
+            ));
+        }
+    };
+    match crate::credentials::add_auth0_public_key(
+        &shared,
+        &client_id,
+        &request.public_key,
+        &request.alg,
+    ) {
+        Ok(kid) => created(json!({"client_id": client_id, "kid": kid, "alg": request.alg})),
+        Err(e) => bad(&e.to_string()),
+    }
+}
+
+async fn add_certificate(
+    State(shared): State<Arc<Shared>>,
+    Path(client_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let request: CertificateRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return bad(&format!("expected {{\"certificate\": PEM}}: {e}")),
+    };
+    match crate::credentials::add_azure_certificate(&shared, &client_id, &request.certificate) {
+        Ok(info) => created(serde_json::to_value(info).unwrap_or(Value::Null)),
+        Err(e) => bad(&e.to_string()),
+    }
 }
 
 async fn faults(State(shared): State<Arc<Shared>>) -> Response {

@@ -33,6 +33,9 @@ pub enum Error {
     },
     #[error("no secure random numbers available: {0}")]
     Random(String),
+    /// A credential (public key, certificate) or application could not be registered; names the field.
+    #[error("cannot register: {0}")]
+    Registration(String),
     #[error("cannot set up the HTTP client for webhook deliveries: {0}")]
     HttpClient(String),
 }

@@ -26,8 +26,10 @@ mod admin;
 mod auth0;
 mod azure;
 pub mod cli;
+mod client_assertion;
 mod clock;
 mod config;
+mod credentials;
 mod error;
 mod faults;
 mod http_util;
@@ -40,6 +42,7 @@ mod tokens;
 
 pub use clock::Clock;
 pub use config::{RateLimit, SandboxConfig, SeedUser};
+pub use credentials::{Auth0ApplicationInfo, CertificateInfo};
 pub use error::Error;
 pub use faults::{FaultKind, FaultRule, Faults};
 pub use server::{

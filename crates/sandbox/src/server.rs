@@ -582,6 +582,47 @@ impl SandboxHandle {
         crate::auth0::simulate(&self.shared, kind, count, None)
     }
 
+    /// Registers a machine-to-machine application granted `scopes` on the Management API that authenticates
+    /// with private-key JWTs signed by the private half of `public_key_pem` (RSA, PEM) with `alg` (`RS256`,
+    /// `RS384` or `PS256`).
+    pub fn register_auth0_application(
+        &self,
+        name: &str,
+        scopes: &[&str],
+        public_key_pem: &str,
+        alg: &str,
+    ) -> Result<crate::Auth0ApplicationInfo, Error> {
+        let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
+        crate::credentials::register_auth0_application(
+            &self.shared,
+            name,
+            &scopes,
+            public_key_pem,
+            alg,
+        )
+    }
+
+    /// Adds a private-key JWT credential (public key in PEM) to an existing Auth0 application, such as the
+    /// seeded one; returns its `kid`.
+    pub fn add_auth0_public_key(
+        &self,
+        client_id: &str,
+        public_key_pem: &str,
+        alg: &str,
+    ) -> Result<String, Error> {
+        crate::credentials::add_auth0_public_key(&self.shared, client_id, public_key_pem, alg)
+    }
+
+    /// Uploads a certificate (PEM) to the service principal with application id `client_id`, so it can sign
+    /// in with client assertions signed by the certificate's key.
+    pub fn add_azure_certificate(
+        &self,
+        client_id: &str,
+        certificate_pem: &str,
+    ) -> Result<crate::CertificateInfo, Error> {
+        crate::credentials::add_azure_certificate(&self.shared, client_id, certificate_pem)
+    }
+
     /// Everything that exists, as `GET /_sandbox/state` shows it.
     pub fn state(&self) -> Value {
         crate::admin::state_json(&self.shared)

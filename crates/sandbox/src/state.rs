@@ -48,9 +48,37 @@ pub struct Auth0State {
     pub tenant: String,
     pub m2m_client_id: String,
     pub m2m_client_secret: String,
+    /// Public keys the seeded application accepts private-key JWT assertions from (none until registered).
+    pub m2m_credentials: Vec<PublicKeyCredential>,
+    /// Machine-to-machine applications registered through the admin API, authenticating with private-key
+    /// JWTs only.
+    pub applications: Vec<Auth0Application>,
     pub users: Vec<SeedUser>,
     pub streams: Vec<LogStream>,
     pub logs: Vec<Value>,
+}
+
+/// A machine-to-machine application with its Management API grant and private-key JWT credentials.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Auth0Application {
+    pub client_id: String,
+    pub name: String,
+    /// Management API scopes granted to the application.
+    pub scopes: Vec<String>,
+    pub credentials: Vec<PublicKeyCredential>,
+}
+
+/// A public key registered for private-key JWT client authentication (Auth0 calls it a credential).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PublicKeyCredential {
+    /// Auth0 generates it; an assertion may name it in its `kid` header.
+    pub kid: String,
+    /// `RS256`, `RS384` or `PS256`: assertions must be signed with exactly this algorithm.
+    pub alg: String,
+    /// The RSA public key in PEM.
+    pub pem: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -100,6 +128,18 @@ pub struct Principal {
     pub is_user: bool,
     /// Owner, Contributor or Reader.
     pub role: String,
+    /// Certificates whose private keys may sign client assertions for this service principal.
+    pub certificates: Vec<PrincipalCertificate>,
+}
+
+/// A certificate uploaded to an app registration (public part only).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrincipalCertificate {
+    /// SHA-1 of the DER certificate in upper-case hex, as the Azure portal shows it.
+    pub thumbprint: String,
+    /// The certificate in PEM.
+    pub pem: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -211,6 +251,9 @@ pub struct Grants {
     pub codes: BTreeMap<String, CodeGrant>,
     pub refresh_tokens: BTreeMap<String, UserGrant>,
     pub devices: BTreeMap<String, DeviceGrant>,
+    /// Client assertions already presented (`{issuer}:{client}:{jti}`) with their expiry in sandbox seconds,
+    /// so each is accepted once; forgotten once expired.
+    pub used_assertions: BTreeMap<String, i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -270,6 +313,7 @@ impl World {
                 secret: random_token(30),
                 is_user: false,
                 role: "Contributor".into(),
+                certificates: Vec::new(),
             },
             Principal {
                 object_id: random_guid(),
@@ -278,6 +322,7 @@ impl World {
                 secret: random_token(30),
                 is_user: false,
                 role: "Reader".into(),
+                certificates: Vec::new(),
             },
         ];
         principals.extend(users.iter().map(|u| Principal {
@@ -287,6 +332,7 @@ impl World {
             secret: String::new(),
             is_user: true,
             role: u.azure_role.clone(),
+            certificates: Vec::new(),
         }));
         let mut subscriptions = vec![Subscription {
             subscription_id: random_guid(),

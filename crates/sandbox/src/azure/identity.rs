@@ -13,6 +13,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
 use super::arm::management_audiences;
+use crate::client_assertion::{
+    self, AssertionProblem, CLIENT_ASSERTION_TYPE, CandidateKey, Expected,
+};
 use crate::http_util::{aad_error, parse_body, str_field};
 use crate::server::Shared;
 use crate::signin::{self, CodeProblem, DevicePoll};
@@ -112,7 +115,7 @@ pub async fn token(
         Err(response) => return response,
     };
     match grant {
-        "client_credentials" => client_credentials(&shared, &tenant_id, &body),
+        "client_credentials" => client_credentials(&shared, &tenant, &tenant_id, &body),
         "authorization_code" => redeem_code(&shared, &body),
         "refresh_token" => redeem_refresh(&shared, &body),
         "urn:ietf:params:oauth:grant-type:device_code" | "device_code" => {
@@ -133,9 +136,13 @@ pub async fn token(
     }
 }
 
-fn client_credentials(shared: &Shared, tenant_id: &str, body: &Value) -> Response {
+fn client_credentials(
+    shared: &Shared,
+    tenant_segment: &str,
+    tenant_id: &str,
+    body: &Value,
+) -> Response {
     let client_id = str_field(body, "client_id").unwrap_or("");
-    let secret = str_field(body, "client_secret").unwrap_or("");
     let principal = shared
         .world()
         .azure
@@ -153,13 +160,26 @@ fn client_credentials(shared: &Shared, tenant_id: &str, body: &Value) -> Respons
             ),
         );
     };
-    if principal.secret != secret {
-        return aad_error(
+    let by_assertion = str_field(body, "client_assertion_type").is_some()
+        || str_field(body, "client_assertion").is_some();
+    let authenticated = match (by_assertion, str_field(body, "client_secret")) {
+        (true, _) => certificate_assertion(shared, tenant_segment, &principal, body),
+        (false, Some(secret)) if principal.secret == secret => Ok(()),
+        (false, Some(_)) => Err(aad_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             7_000_215,
             "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
-        );
+        )),
+        (false, None) => Err(aad_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            7_000_218,
+            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+        )),
+    };
+    if let Err(response) = authenticated {
+        return response;
     }
     let scope = str_field(body, "scope").unwrap_or("");
     if !scope.split_whitespace().all(|s| s.ends_with("/.default")) || scope.is_empty() {
@@ -627,4 +647,115 @@ pub async fn instance_discovery(State(shared): State<Arc<Shared>>) -> Response {
         "metadata": [{"preferred_network": host, "preferred_cache": host, "aliases": [host]}],
     }))
     .into_response()
+}
+
+/// A certificate credential: an RS256 assertion whose `x5t` header names (SHA-1 thumbprint) a certificate
+/// uploaded to the application, signed by its key, with `iss` = `sub` = the client id, `aud` = this token
+/// endpoint, a short lifetime and a `jti` used once.
+fn certificate_assertion(
+    shared: &Shared,
+    tenant_segment: &str,
+    principal: &crate::state::Principal,
+    body: &Value,
+) -> Result<(), Response> {
+    let refuse = |status: StatusCode, error: &str, code: u32, description: String| {
+        aad_error(status, error, code, &description)
+    };
+    if str_field(body, "client_assertion_type") != Some(CLIENT_ASSERTION_TYPE) {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            900_144,
+            format!("The request body must contain client_assertion_type={CLIENT_ASSERTION_TYPE}."),
+        ));
+    }
+    if str_field(body, "client_secret").is_some() {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            900_144,
+            "Send either client_secret or client_assertion, not both.".into(),
+        ));
+    }
+    let assertion = str_field(body, "client_assertion").unwrap_or("");
+    let header = client_assertion::header(assertion).map_err(|problem| {
+        refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            50_027,
+            format!("JWT token is invalid or malformed: {problem}"),
+        )
+    })?;
+    let Some(thumbprint) = header
+        .x5t
+        .as_deref()
+        .and_then(client_assertion::x5t_thumbprint)
+    else {
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            700_027,
+            "Client assertion failed signature validation: the header has no x5t (the certificate's SHA-1 thumbprint).".into(),
+        ));
+    };
+    let Some(certificate) = principal
+        .certificates
+        .iter()
+        .find(|c| c.thumbprint == thumbprint)
+    else {
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            700_027,
+            format!(
+                "The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '{thumbprint}']"
+            ),
+        ));
+    };
+    let key = CandidateKey {
+        id: &certificate.thumbprint,
+        algorithm: "RS256",
+        public_pem: &certificate.pem,
+    };
+    let audiences: Vec<String> = [tenant_segment, &shared.world().azure.tenant_id]
+        .iter()
+        .map(|tenant| format!("{}/{tenant}/oauth2/v2.0/token", shared.urls.login))
+        .collect();
+    let now = shared.clock.now_secs();
+    let checked = client_assertion::verify(
+        assertion,
+        &[key],
+        &Expected {
+            client_id: &principal.client_id,
+            audiences: &audiences,
+            now_secs: now,
+            max_lifetime_secs: client_assertion::MICROSOFT_MAX_LIFETIME_SECS,
+        },
+    )
+    .and_then(|(jti, exp)| {
+        client_assertion::accept_once(
+            &mut shared.world().grants.used_assertions,
+            &format!("azure:{}", principal.client_id),
+            &jti,
+            exp,
+            now,
+        )
+    });
+    checked.map_err(|problem| {
+        let code = match problem {
+            AssertionProblem::Issuer(_) | AssertionProblem::Subject(_) => 700_021,
+            AssertionProblem::Audience(_) => 700_023,
+            AssertionProblem::Expired
+            | AssertionProblem::NotYetValid
+            | AssertionProblem::TooLong { .. } => 700_024,
+            AssertionProblem::Malformed(_) | AssertionProblem::MissingClaim(_) => 50_027,
+            _ => 700_027,
+        };
+        refuse(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            code,
+            format!("Client assertion refused: {problem}."),
+        )
+    })
 }

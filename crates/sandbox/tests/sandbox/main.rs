@@ -5,6 +5,7 @@ mod admin;
 mod auth0_api;
 mod azure_arm;
 mod binary;
+mod client_assertions;
 mod common;
 mod eventgrid;
 mod identity;
