@@ -1,20 +1,31 @@
-//! Credentials. Real clouds use `azure_identity` (`ClientSecretCredential`, `AzureCliCredential`).
-//! `ClientSecretCredential` refuses an authority that is not https, so for a loopback authority (the
-//! sandbox) the same client-credentials exchange is done here, behind the same `TokenCredential` trait.
+//! Credentials. Real clouds use `azure_identity` (`ClientSecretCredential`, `ClientCertificateCredential`,
+//! `AzureCliCredential`). azure_identity refuses an authority that is not https, so for a loopback authority
+//! (the sandbox) the same client-credentials exchanges (secret, or a client assertion signed with the
+//! certificate's key) are done here, behind the same `TokenCredential` trait.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
+use azure_core::credentials::SecretBytes;
 use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
 use azure_core::error::{Error as CoreError, ErrorKind};
 use azure_core::http::ClientOptions;
-use azure_identity::{AzureCliCredential, ClientSecretCredential, ClientSecretCredentialOptions};
+use azure_identity::{
+    AzureCliCredential, ClientCertificateCredential, ClientCertificateCredentialOptions,
+    ClientSecretCredential, ClientSecretCredentialOptions,
+};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cloud_http::{Secret, is_loopback};
+use openssl::error::ErrorStack;
+use openssl::hash::MessageDigest;
+use openssl::sign::Signer;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use url::Url;
 
+use crate::certificate::ClientCertificate;
 use crate::cloud::AzureEndpoints;
 use crate::error::AzureError;
 
@@ -33,15 +44,9 @@ pub fn service_principal_credential(
             client_secret.clone(),
         )?));
     }
-    let mut client_options = ClientOptions::default();
-    let mut custom = CustomConfiguration::default();
-    custom.authority_host = endpoints
-        .authority
-        .as_str()
-        .trim_end_matches('/')
-        .to_owned();
-    client_options.cloud = Some(Arc::new(CloudConfiguration::Custom(custom)));
-    let options = ClientSecretCredentialOptions { client_options };
+    let options = ClientSecretCredentialOptions {
+        client_options: cloud_options(endpoints),
+    };
     let credential = ClientSecretCredential::new(
         tenant_id,
         client_id.to_owned(),
@@ -54,6 +59,57 @@ pub fn service_principal_credential(
     Ok(credential)
 }
 
+/// A service principal's certificate credential for the given cloud: azure_identity's
+/// `ClientCertificateCredential` (PKCS#12 in memory) for real clouds, [`ClientCertificateHttpCredential`] for a
+/// loopback authority.
+pub fn service_principal_certificate_credential(
+    endpoints: &AzureEndpoints,
+    tenant_id: &str,
+    client_id: &str,
+    certificate: Arc<ClientCertificate>,
+) -> Result<Arc<dyn TokenCredential>, AzureError> {
+    if is_loopback(&endpoints.authority) {
+        return Ok(Arc::new(ClientCertificateHttpCredential::new(
+            &endpoints.authority,
+            tenant_id,
+            client_id,
+            certificate,
+        )?));
+    }
+    let pkcs12 = certificate
+        .to_pkcs12()
+        .map_err(|e| AzureError::Credential {
+            message: format!("the certificate {e}"),
+        })?;
+    let options = ClientCertificateCredentialOptions {
+        client_options: cloud_options(endpoints),
+        password: None,
+    };
+    let credential = ClientCertificateCredential::new(
+        tenant_id.to_owned(),
+        client_id.to_owned(),
+        SecretBytes::new(pkcs12),
+        Some(options),
+    )
+    .map_err(|e| AzureError::Credential {
+        message: e.to_string(),
+    })?;
+    Ok(credential)
+}
+
+/// azure_identity's options pointing at the cloud's authority.
+fn cloud_options(endpoints: &AzureEndpoints) -> ClientOptions {
+    let mut client_options = ClientOptions::default();
+    let mut custom = CustomConfiguration::default();
+    custom.authority_host = endpoints
+        .authority
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
+    client_options.cloud = Some(Arc::new(CloudConfiguration::Custom(custom)));
+    client_options
+}
+
 /// Reuses the signed-in Azure CLI (`az login`).
 pub fn azure_cli_credential() -> Result<Arc<dyn TokenCredential>, AzureError> {
     let credential = AzureCliCredential::new(None).map_err(|e| AzureError::Credential {
@@ -62,22 +118,13 @@ pub fn azure_cli_credential() -> Result<Arc<dyn TokenCredential>, AzureError> {
     Ok(credential)
 }
 
-/// OAuth 2.0 client credentials against `{authority}/{tenant}/oauth2/v2.0/token`, over reqwest. No cache:
-/// the Resource Manager client caches, and asks again when a token is refused.
-pub struct ClientSecretHttpCredential {
+/// The identity platform's token endpoint `{authority}/{tenant}/oauth2/v2.0/token` for one client, over
+/// reqwest: what the secret and the certificate credentials share. No cache: the Resource Manager client
+/// caches, and asks again when a token is refused.
+struct TokenEndpoint {
     token_url: Url,
     client_id: String,
-    client_secret: Secret,
     http: reqwest::Client,
-}
-
-impl std::fmt::Debug for ClientSecretHttpCredential {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientSecretHttpCredential")
-            .field("token_url", &self.token_url.as_str())
-            .field("client_id", &self.client_id)
-            .finish_non_exhaustive()
-    }
 }
 
 #[derive(Deserialize)]
@@ -92,13 +139,8 @@ struct TokenRefusal {
     error_description: Option<String>,
 }
 
-impl ClientSecretHttpCredential {
-    pub fn new(
-        authority: &Url,
-        tenant_id: &str,
-        client_id: &str,
-        client_secret: Secret,
-    ) -> Result<Self, AzureError> {
+impl TokenEndpoint {
+    fn new(authority: &Url, tenant_id: &str, client_id: &str) -> Result<Self, AzureError> {
         let bad = |detail: String| AzureError::Credential { message: detail };
         if tenant_id.is_empty()
             || !tenant_id
@@ -118,26 +160,23 @@ impl ClientSecretHttpCredential {
         Ok(Self {
             token_url,
             client_id: client_id.to_owned(),
-            client_secret,
             http,
         })
     }
-}
 
-#[async_trait::async_trait]
-impl TokenCredential for ClientSecretHttpCredential {
-    async fn get_token(
+    /// The client-credentials grant for `scopes`, authenticated by `authentication` (secret or assertion).
+    async fn client_credentials(
         &self,
         scopes: &[&str],
-        _options: Option<TokenRequestOptions<'_>>,
+        authentication: &[(&str, &str)],
     ) -> azure_core::Result<AccessToken> {
         let scope = scopes.join(" ");
-        let form = [
+        let mut form = vec![
             ("grant_type", "client_credentials"),
             ("client_id", self.client_id.as_str()),
-            ("client_secret", self.client_secret.expose()),
             ("scope", scope.as_str()),
         ];
+        form.extend_from_slice(authentication);
         let response = self
             .http
             .post(self.token_url.clone())
@@ -178,6 +217,140 @@ impl TokenCredential for ClientSecretHttpCredential {
     }
 }
 
+/// A service principal's client secret against a loopback authority.
+pub struct ClientSecretHttpCredential {
+    endpoint: TokenEndpoint,
+    client_secret: Secret,
+}
+
+impl std::fmt::Debug for ClientSecretHttpCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientSecretHttpCredential")
+            .field("token_url", &self.endpoint.token_url.as_str())
+            .field("client_id", &self.endpoint.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientSecretHttpCredential {
+    pub fn new(
+        authority: &Url,
+        tenant_id: &str,
+        client_id: &str,
+        client_secret: Secret,
+    ) -> Result<Self, AzureError> {
+        Ok(Self {
+            endpoint: TokenEndpoint::new(authority, tenant_id, client_id)?,
+            client_secret,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl TokenCredential for ClientSecretHttpCredential {
+    async fn get_token(
+        &self,
+        scopes: &[&str],
+        _options: Option<TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<AccessToken> {
+        self.endpoint
+            .client_credentials(scopes, &[("client_secret", self.client_secret.expose())])
+            .await
+    }
+}
+
+/// A service principal's certificate against a loopback authority: every token request carries a new client
+/// assertion (RS256, `x5t` = the certificate's SHA-1 thumbprint in base64url, `aud` = the token endpoint,
+/// five minutes, a random `jti`), as Microsoft's certificate credentials are specified.
+pub struct ClientCertificateHttpCredential {
+    endpoint: TokenEndpoint,
+    certificate: Arc<ClientCertificate>,
+}
+
+impl std::fmt::Debug for ClientCertificateHttpCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientCertificateHttpCredential")
+            .field("token_url", &self.endpoint.token_url.as_str())
+            .field("client_id", &self.endpoint.client_id)
+            .field("thumbprint", &self.certificate.thumbprint())
+            .finish_non_exhaustive()
+    }
+}
+
+const ASSERTION_LIFETIME_SECS: i64 = 300;
+const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+impl ClientCertificateHttpCredential {
+    pub fn new(
+        authority: &Url,
+        tenant_id: &str,
+        client_id: &str,
+        certificate: Arc<ClientCertificate>,
+    ) -> Result<Self, AzureError> {
+        Ok(Self {
+            endpoint: TokenEndpoint::new(authority, tenant_id, client_id)?,
+            certificate,
+        })
+    }
+
+    fn assertion(&self, now: OffsetDateTime) -> Result<Secret, ErrorStack> {
+        let header = serde_json::json!({
+            "alg": "RS256",
+            "typ": "JWT",
+            "x5t": URL_SAFE_NO_PAD.encode(self.certificate.thumbprint_bytes()),
+        });
+        let mut jti = [0u8; 16];
+        openssl::rand::rand_bytes(&mut jti)?;
+        let issued = now.unix_timestamp();
+        let claims = serde_json::json!({
+            "aud": self.endpoint.token_url.as_str(),
+            "iss": self.endpoint.client_id,
+            "sub": self.endpoint.client_id,
+            "jti": URL_SAFE_NO_PAD.encode(jti),
+            "nbf": issued,
+            "iat": issued,
+            "exp": issued + ASSERTION_LIFETIME_SECS,
+        });
+        let signing_input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let mut signer = Signer::new(MessageDigest::sha256(), self.certificate.key())?;
+        signer.update(signing_input.as_bytes())?;
+        let signature = signer.sign_to_vec()?;
+        Ok(Secret::new(format!(
+            "{signing_input}.{}",
+            URL_SAFE_NO_PAD.encode(signature)
+        )))
+    }
+}
+
+#[async_trait::async_trait]
+impl TokenCredential for ClientCertificateHttpCredential {
+    async fn get_token(
+        &self,
+        scopes: &[&str],
+        _options: Option<TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<AccessToken> {
+        let assertion = self.assertion(OffsetDateTime::now_utc()).map_err(|e| {
+            CoreError::with_message(
+                ErrorKind::Credential,
+                format!("could not sign the client assertion: {e}"),
+            )
+        })?;
+        self.endpoint
+            .client_credentials(
+                scopes,
+                &[
+                    ("client_assertion_type", CLIENT_ASSERTION_TYPE),
+                    ("client_assertion", assertion.expose()),
+                ],
+            )
+            .await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,5 +388,55 @@ mod tests {
             "{text}"
         );
         assert!(service_principal_credential(&sandbox, "bad tenant/..", "c", &secret).is_err());
+    }
+
+    #[test]
+    fn real_clouds_get_azure_identity_certificates_and_loopback_the_http_one() {
+        use openssl::asn1::Asn1Time;
+        use openssl::pkey::PKey;
+        use openssl::rsa::Rsa;
+        use openssl::x509::{X509, X509NameBuilder};
+
+        let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+        let mut name = X509NameBuilder::new().unwrap();
+        name.append_entry_by_text("CN", "unit").unwrap();
+        let name = name.build();
+        let mut builder = X509::builder().unwrap();
+        builder.set_subject_name(&name).unwrap();
+        builder.set_issuer_name(&name).unwrap();
+        builder.set_pubkey(&key).unwrap();
+        builder
+            .set_not_before(&Asn1Time::days_from_now(0).unwrap())
+            .unwrap();
+        builder
+            .set_not_after(&Asn1Time::days_from_now(1).unwrap())
+            .unwrap();
+        builder.sign(&key, MessageDigest::sha256()).unwrap();
+        let mut pem = builder.build().to_pem().unwrap();
+        pem.extend(key.private_key_to_pem_pkcs8().unwrap());
+        let certificate = Arc::new(ClientCertificate::from_bytes(&pem, None).unwrap());
+        let public = AzureEndpoints::for_cloud(&AzureCloud::Public).unwrap();
+        let credential = service_principal_certificate_credential(
+            &public,
+            "00000000-0000-0000-0000-000000000001",
+            "c",
+            certificate.clone(),
+        )
+        .unwrap();
+        let text = format!("{credential:?}");
+        assert!(text.contains("ClientCertificateCredential"), "{text}");
+        let sandbox = AzureEndpoints::for_cloud(&AzureCloud::Custom {
+            authority: "http://127.0.0.1:4001".into(),
+            management: "http://127.0.0.1:4002".into(),
+        })
+        .unwrap();
+        let credential =
+            service_principal_certificate_credential(&sandbox, "tenant-1", "c", certificate)
+                .unwrap();
+        let text = format!("{credential:?}");
+        assert!(
+            text.contains("ClientCertificateHttpCredential") && !text.contains("PRIVATE"),
+            "{text}"
+        );
     }
 }

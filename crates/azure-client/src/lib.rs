@@ -4,6 +4,7 @@
 //! service principal, `az login` and (later) an interactive sign-in all plug in the same way. Written from
 //! the published REST contract; shares no types with the sandbox.
 
+mod certificate;
 mod client;
 mod cloud;
 mod credential;
@@ -11,10 +12,12 @@ mod error;
 mod model;
 mod poll;
 
+pub use certificate::{CertificateError, ClientCertificate};
 pub use client::{AUTH0_PARTNER_IMMUTABLE_ID, AzureClient};
 pub use cloud::{AzureCloud, AzureEndpoints};
 pub use credential::{
-    ClientSecretHttpCredential, azure_cli_credential, service_principal_credential,
+    ClientCertificateHttpCredential, ClientSecretHttpCredential, azure_cli_credential,
+    service_principal_certificate_credential, service_principal_credential,
 };
 pub use error::{ArmError, AzureError};
 pub use model::*;
