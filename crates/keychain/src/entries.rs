@@ -54,6 +54,13 @@ fn platform_error(error: keyring::Error) -> KeychainError {
                 detail: detail.to_string(),
             }
         }
+        // The platform's store could not be opened at all (on Linux: no D-Bus session or no Secret Service).
+        keyring::Error::NoDefaultStore => KeychainError::Unavailable {
+            detail: match keyring::Entry::store_status() {
+                Err(cause) => cause.to_string(),
+                Ok(()) => keyring::Error::NoDefaultStore.to_string(),
+            },
+        },
         // The remaining errors describe names and lengths, never the stored value.
         other => KeychainError::Platform {
             detail: other.to_string(),
