@@ -4,10 +4,12 @@
 //! webview, the command line) learns only the sign-in link, the device code to type, and who signed in.
 
 use std::borrow::Cow;
+use std::path::Path;
 use std::sync::Arc;
 
 use azure_client::{
-    AzureClient, AzureEndpoints, AzureError, Subscription, Tenant, azure_cli_credential,
+    AzureClient, AzureEndpoints, AzureError, CertificateError, ClientCertificate, Subscription,
+    Tenant, azure_cli_credential, service_principal_certificate_credential,
     service_principal_credential,
 };
 use azure_core::credentials::TokenCredential;
@@ -32,6 +34,13 @@ use crate::oauth::{
 
 /// The keychain key of a service principal's client secret.
 const CLIENT_SECRET_KEY: &str = "azure-client-secret";
+/// The keychain key of a certificate sign-in's file path: not a secret, but its presence is what makes the
+/// sign-in restorable, so signing out (which empties the keychain account) ends it.
+const CERTIFICATE_PATH_KEY: &str = "azure-certificate-path";
+/// The keychain key of the password of a service principal's certificate file (when it has one).
+const CERTIFICATE_PASSWORD_KEY: &str = "azure-certificate-password";
+/// The field a certificate file's problems are reported on.
+const CERTIFICATE_FIELD: &str = "azure_certificate_path";
 
 /// How the user signed in to Azure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +50,8 @@ pub enum AzureMethod {
     DeviceCode,
     /// An app registration's client id and secret (a service principal).
     ServicePrincipal,
+    /// An app registration's client id and a certificate file (PEM or PKCS#12) with its private key.
+    ServicePrincipalCertificate,
     /// The signed-in Azure CLI (`az login`).
     AzureCli,
 }
@@ -57,8 +68,13 @@ pub struct AzureAccount {
     pub home_tenant_id: String,
     pub object_id: String,
     pub method: AzureMethod,
-    /// Where the refresh token or client secret is filed in the keychain (unused for the Azure CLI).
+    /// Where the refresh token, client secret or certificate password is filed in the keychain (unused for
+    /// the Azure CLI).
     pub keychain_account: String,
+    /// For [`AzureMethod::ServicePrincipalCertificate`]: the certificate file, read again on restore. A path is
+    /// not a secret; the file's password (if any) is in the keychain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_path: Option<String>,
 }
 
 /// Starts Azure sign-ins for one app registration and cloud.
@@ -167,26 +183,7 @@ impl AzureSignIn {
         client_id: &str,
         client_secret: Secret,
     ) -> Result<AzureSession, SignInError> {
-        let tenant_id = tenant_id.trim();
-        if tenant_id.is_empty() || matches!(tenant_id, "organizations" | "common") {
-            return Err(SignInError::invalid(
-                "azure_tenant_id",
-                "a service principal signs in to its own tenant: enter its tenant id or domain",
-            ));
-        }
-        AzureSignInConfig::check_tenant(tenant_id).map_err(|_| {
-            SignInError::invalid(
-                "azure_tenant_id",
-                format!("\"{tenant_id}\" is not a tenant id or domain"),
-            )
-        })?;
-        let client_id = client_id.trim();
-        if !is_guid(client_id) {
-            return Err(SignInError::invalid(
-                "azure_client_id",
-                "expect the application (client) id, a GUID such as 00000000-0000-0000-0000-000000000000",
-            ));
-        }
+        let (tenant_id, client_id) = service_principal_ids(tenant_id, client_id)?;
         if client_secret.is_empty() {
             return Err(SignInError::invalid(
                 "azure_client_secret",
@@ -207,6 +204,69 @@ impl AzureSignIn {
         self.keychain
             .save(&account.keychain_account, CLIENT_SECRET_KEY, &client_secret)
             .await?;
+        Ok(AzureSession::for_credential(
+            account,
+            credential,
+            endpoints.clone(),
+            self.keychain.clone(),
+        ))
+    }
+
+    /// Signs in as a service principal with a certificate: `certificate_path` is a PEM file (certificate and
+    /// private key, what `az ad sp create-for-rbac --create-cert` writes) or PKCS#12 (.pfx/.p12), opened with
+    /// `password` if it has one. Checked by getting a token; then the path is kept in the account and the
+    /// password (if any) in the keychain. Problems with the file name `azure_certificate_path`.
+    pub async fn with_service_principal_certificate(
+        &self,
+        tenant_id: &str,
+        client_id: &str,
+        certificate_path: &Path,
+        password: Option<Secret>,
+    ) -> Result<AzureSession, SignInError> {
+        let (tenant_id, client_id) = service_principal_ids(tenant_id, client_id)?;
+        let password = password.filter(|p| !p.is_empty());
+        let path = certificate_path.to_str().ok_or_else(|| {
+            SignInError::invalid(CERTIFICATE_FIELD, "the path must be valid Unicode")
+        })?;
+        if path.trim().is_empty() {
+            return Err(SignInError::invalid(CERTIFICATE_FIELD, "must not be empty"));
+        }
+        let certificate = read_certificate(certificate_path, password.as_ref()).await?;
+        let endpoints = &self.config.endpoints;
+        let credential =
+            service_principal_certificate_credential(endpoints, tenant_id, client_id, certificate)?;
+        let mut account = identify(
+            credential.as_ref(),
+            endpoints,
+            AzureMethod::ServicePrincipalCertificate,
+        )
+        .await?;
+        account.username = client_id.to_owned();
+        account.keychain_account = format!("azure-app:{client_id}@{tenant_id}");
+        account.certificate_path = Some(path.to_owned());
+        self.keychain
+            .save(
+                &account.keychain_account,
+                CERTIFICATE_PATH_KEY,
+                &Secret::new(path),
+            )
+            .await?;
+        match &password {
+            Some(password) => {
+                self.keychain
+                    .save(
+                        &account.keychain_account,
+                        CERTIFICATE_PASSWORD_KEY,
+                        password,
+                    )
+                    .await?
+            }
+            None => {
+                self.keychain
+                    .delete(&account.keychain_account, CERTIFICATE_PASSWORD_KEY)
+                    .await?
+            }
+        }
         Ok(AzureSession::for_credential(
             account,
             credential,
@@ -262,6 +322,32 @@ impl AzureSignIn {
                     &account.tenant_id,
                     &account.username,
                     &secret,
+                )?;
+                Ok(Some(AzureSession::for_credential(
+                    account.clone(),
+                    credential,
+                    endpoints.clone(),
+                    self.keychain.clone(),
+                )))
+            }
+            AzureMethod::ServicePrincipalCertificate => {
+                let stored = self
+                    .keychain
+                    .load(&account.keychain_account, CERTIFICATE_PATH_KEY)
+                    .await?;
+                let (Some(path), Some(_)) = (&account.certificate_path, stored) else {
+                    return Ok(None);
+                };
+                let password = self
+                    .keychain
+                    .load(&account.keychain_account, CERTIFICATE_PASSWORD_KEY)
+                    .await?;
+                let certificate = read_certificate(Path::new(path), password.as_ref()).await?;
+                let credential = service_principal_certificate_credential(
+                    endpoints,
+                    &account.tenant_id,
+                    &account.username,
+                    certificate,
                 )?;
                 Ok(Some(AzureSession::for_credential(
                     account.clone(),
@@ -349,6 +435,60 @@ impl AzureSignIn {
     }
 }
 
+/// A service principal's tenant (its own: not `organizations`/`common`) and application id, trimmed.
+fn service_principal_ids<'a>(
+    tenant_id: &'a str,
+    client_id: &'a str,
+) -> Result<(&'a str, &'a str), SignInError> {
+    let tenant_id = tenant_id.trim();
+    if tenant_id.is_empty() || matches!(tenant_id, "organizations" | "common") {
+        return Err(SignInError::invalid(
+            "azure_tenant_id",
+            "a service principal signs in to its own tenant: enter its tenant id or domain",
+        ));
+    }
+    AzureSignInConfig::check_tenant(tenant_id).map_err(|_| {
+        SignInError::invalid(
+            "azure_tenant_id",
+            format!("\"{tenant_id}\" is not a tenant id or domain"),
+        )
+    })?;
+    let client_id = client_id.trim();
+    if !is_guid(client_id) {
+        return Err(SignInError::invalid(
+            "azure_client_id",
+            "expect the application (client) id, a GUID such as 00000000-0000-0000-0000-000000000000",
+        ));
+    }
+    Ok((tenant_id, client_id))
+}
+
+/// Reads a certificate file, naming `azure_certificate_path` and the file for every problem.
+async fn read_certificate(
+    path: &Path,
+    password: Option<&Secret>,
+) -> Result<Arc<ClientCertificate>, SignInError> {
+    let bytes = tokio::fs::read(path).await.map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "there is no such file".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "it cannot be read (permission denied)".into(),
+            _ => format!("it cannot be read: {e}"),
+        };
+        SignInError::invalid(CERTIFICATE_FIELD, format!("{}: {why}", path.display()))
+    })?;
+    let password = password.cloned();
+    let certificate = tokio::task::spawn_blocking(move || {
+        ClientCertificate::from_bytes(&bytes, password.as_ref())
+    })
+    .await
+    .map_err(|e| SignInError::Unexpected {
+        detail: e.to_string(),
+    })?;
+    certificate.map(Arc::new).map_err(|e: CertificateError| {
+        SignInError::invalid(CERTIFICATE_FIELD, format!("{}: {e}", path.display()))
+    })
+}
+
 /// Who a non-interactive credential is, from the claims of a token it obtains (which also proves it works).
 async fn identify(
     credential: &dyn TokenCredential,
@@ -376,6 +516,7 @@ async fn identify(
         object_id: text("oid").unwrap_or_default(),
         method,
         keychain_account: String::new(),
+        certificate_path: None,
     })
 }
 
@@ -410,6 +551,7 @@ fn account_from(answer: &TokenAnswer, method: AzureMethod) -> Result<AzureAccoun
         tenant_id,
         object_id,
         method,
+        certificate_path: None,
     })
 }
 

@@ -3,8 +3,8 @@
 //! - Azure: [`AzureSignIn::start_browser`] (authorization code + PKCE S256, RFC 8252 loopback redirect) or
 //!   [`AzureSignIn::start_device_code`], ending in an [`AzureSession`] whose `TokenCredential` renews access
 //!   tokens from a refresh token kept in the keychain.
-//! - Auth0: [`Auth0SignIn`] with a machine-to-machine application's client secret, or a pasted Management API
-//!   token; the missing log-stream scopes are named.
+//! - Auth0: [`Auth0SignIn`] with a machine-to-machine application's client secret or private key (private-key
+//!   JWT), or a pasted Management API token; the missing log-stream scopes are named.
 //! - What is remembered: refresh tokens and client secrets in the keychain only; who signed in (no secret) in
 //!   [`AccountFile`]. Access tokens live in memory.
 

@@ -162,22 +162,93 @@ async fn a_pasted_token_is_kept_only_when_the_user_opts_in() {
     assert!(world.store.names().is_empty());
 }
 
+/// A private-key JWT application registered in the sandbox with `scopes`; returns its client id and key file.
+fn private_key_application(
+    world: &World,
+    scopes: &[&str],
+    alg: &str,
+) -> (String, tempfile::TempDir, std::path::PathBuf) {
+    let pair = crate::common::keys::KeyPair::new();
+    let registered = world
+        .handle()
+        .register_auth0_application("Event Grid setup", scopes, &pair.public_pem(), alg)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("auth0-key.pem");
+    std::fs::write(&path, pair.private_pem()).unwrap();
+    (registered.client_id, dir, path)
+}
+
 #[tokio::test]
-async fn a_refused_private_key_assertion_is_reported_and_nothing_is_stored() {
-    // The sandbox knows no application keys, so every assertion is refused: this checks the refusal path only.
+async fn a_private_key_signs_in_names_missing_scopes_and_restores_with_a_new_assertion() {
     let world = World::start().await;
-    let info = world.sandbox.info();
-    let key = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/test-only-rsa-key.pem");
+    let domain = world.sandbox.info().auth0_domain.clone();
+    for (alg, algorithm) in [
+        ("RS256", sign_in::AssertionAlgorithm::RS256),
+        ("PS256", sign_in::AssertionAlgorithm::PS256),
+    ] {
+        let (client_id, _dir, key) =
+            private_key_application(&world, &["read:log_streams", "read:logs"], alg);
+        let session = auth0(&world)
+            .with_private_key(&domain, &client_id, &key, algorithm)
+            .await
+            .unwrap();
+        assert_eq!(session.account.method, Auth0Method::PrivateKeyJwt);
+        assert_eq!(
+            session.account.missing_scopes,
+            vec![
+                "create:log_streams",
+                "update:log_streams",
+                "delete:log_streams"
+            ]
+        );
+        let error = session.require_all_scopes().unwrap_err();
+        assert!(error.to_string().contains("create:log_streams"), "{error}");
+        session.client.list_log_streams().await.unwrap();
+
+        // Restoring signs a new assertion (a replayed jti would be refused).
+        let restored = auth0(&world)
+            .restore(&session.account)
+            .await
+            .unwrap()
+            .unwrap();
+        restored.client.list_log_streams().await.unwrap();
+        auth0(&world).sign_out(&session.account).await.unwrap();
+        assert!(world.store.names().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_private_key_assertion_from_the_wrong_key_or_expired_on_arrival_is_refused() {
+    let world = World::start().await;
+    let domain = world.sandbox.info().auth0_domain.clone();
+    let (client_id, _dir, _key) = private_key_application(&world, &["read:logs"], "RS256");
+    let (_, _other_dir, other_key) = private_key_application(&world, &["read:logs"], "RS256");
     let error = auth0(&world)
         .with_private_key(
-            &info.auth0_domain,
-            &info.auth0_client_id,
+            &domain,
+            &client_id,
+            &other_key,
+            sign_in::AssertionAlgorithm::RS256,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "Auth0CredentialsRejected", "{error:?}");
+    assert!(error.to_string().contains("signature"), "{error}");
+
+    // The sandbox's clock is two minutes ahead of the app's: the one-minute assertion arrives expired.
+    let (client_id, _dir, key) = private_key_application(&world, &["read:logs"], "RS256");
+    world.handle().advance(std::time::Duration::from_secs(120));
+    let error = auth0(&world)
+        .with_private_key(
+            &domain,
+            &client_id,
             &key,
             sign_in::AssertionAlgorithm::RS256,
         )
         .await
         .unwrap_err();
     assert_eq!(error.code(), "Auth0CredentialsRejected", "{error:?}");
+    assert!(error.to_string().contains("expired"), "{error}");
     assert!(world.store.names().is_empty());
 }

@@ -224,3 +224,76 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
             .replace("&amp;", "&"),
     )
 }
+
+/// Keys and certificates made at test time (nothing private is committed).
+pub mod keys {
+    use openssl::asn1::Asn1Time;
+    use openssl::hash::MessageDigest;
+    use openssl::pkcs12::Pkcs12;
+    use openssl::pkey::{PKey, Private};
+    use openssl::rsa::Rsa;
+    use openssl::symm::Cipher;
+    use openssl::x509::{X509, X509NameBuilder};
+
+    pub struct KeyPair {
+        pub key: PKey<Private>,
+        pub certificate: X509,
+    }
+
+    impl KeyPair {
+        pub fn new() -> Self {
+            let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+            let mut name = X509NameBuilder::new().unwrap();
+            name.append_entry_by_text("CN", "sign-in-test").unwrap();
+            let name = name.build();
+            let mut builder = X509::builder().unwrap();
+            builder.set_version(2).unwrap();
+            builder.set_subject_name(&name).unwrap();
+            builder.set_issuer_name(&name).unwrap();
+            builder.set_pubkey(&key).unwrap();
+            builder
+                .set_not_before(&Asn1Time::days_from_now(0).unwrap())
+                .unwrap();
+            builder
+                .set_not_after(&Asn1Time::days_from_now(30).unwrap())
+                .unwrap();
+            builder.sign(&key, MessageDigest::sha256()).unwrap();
+            Self {
+                certificate: builder.build(),
+                key,
+            }
+        }
+
+        pub fn public_pem(&self) -> String {
+            String::from_utf8(self.key.public_key_to_pem().unwrap()).unwrap()
+        }
+
+        pub fn private_pem(&self) -> Vec<u8> {
+            self.key.private_key_to_pem_pkcs8().unwrap()
+        }
+
+        pub fn certificate_pem(&self) -> String {
+            String::from_utf8(self.certificate.to_pem().unwrap()).unwrap()
+        }
+
+        /// Certificate and key in one PEM file, the key encrypted when a password is given.
+        pub fn combined_pem(&self, password: Option<&str>) -> Vec<u8> {
+            let mut pem = self.certificate.to_pem().unwrap();
+            pem.extend(match password {
+                Some(p) => self
+                    .key
+                    .private_key_to_pem_pkcs8_passphrase(Cipher::aes_256_cbc(), p.as_bytes())
+                    .unwrap(),
+                None => self.private_pem(),
+            });
+            pem
+        }
+
+        pub fn pkcs12(&self, password: &str) -> Vec<u8> {
+            let mut builder = Pkcs12::builder();
+            builder.pkey(&self.key);
+            builder.cert(&self.certificate);
+            builder.build2(password).unwrap().to_der().unwrap()
+        }
+    }
+}

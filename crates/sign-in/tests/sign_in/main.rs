@@ -2,6 +2,7 @@
 
 mod auth0;
 mod browser;
+mod certificate;
 mod common;
 mod credential;
 mod device;
