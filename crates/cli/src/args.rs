@@ -160,6 +160,12 @@ pub struct Settings {
     #[arg(long)]
     #[serde(default)]
     pub azure_cli: bool,
+    /// Sign the service principal (AZURE_TENANT_ID, AZURE_CLIENT_ID) in with this certificate instead of
+    /// AZURE_CLIENT_SECRET: PEM with the certificate and its private key (what `az ad sp create-for-rbac
+    /// --create-cert` writes) or PKCS#12 (.pfx/.p12). Its password, if any, only from the environment variable
+    /// AZURE_CLIENT_CERTIFICATE_PASSWORD.
+    #[arg(long, value_name = "PATH")]
+    pub azure_client_certificate: Option<PathBuf>,
     /// Where progress is kept [default: the platform's data folder].
     #[arg(long, value_name = "FILE")]
     pub progress_file: Option<PathBuf>,

@@ -6,6 +6,12 @@ use setup_engine::{
     DestinationInput, DestinationKind, ErrorCode, PiiInput, Secret, SetupError, SetupInputs,
 };
 
+use std::sync::Arc;
+
+use azure_client::{
+    AzureEndpoints, CertificateError, ClientCertificate, service_principal_certificate_credential,
+};
+
 use crate::args::{Cloud, Destination, Settings};
 
 /// Flags over the file's values.
@@ -63,6 +69,9 @@ pub fn merge(flags: Settings) -> Result<Settings, SetupError> {
         azure_authority_url: flags.azure_authority_url.or(file.azure_authority_url),
         azure_management_url: flags.azure_management_url.or(file.azure_management_url),
         azure_cli: flags.azure_cli || file.azure_cli,
+        azure_client_certificate: flags
+            .azure_client_certificate
+            .or(file.azure_client_certificate),
         progress_file: flags.progress_file.or(file.progress_file),
     })
 }
@@ -206,8 +215,16 @@ pub fn connection(s: &Settings, env: Env<'_>) -> Result<Connection, SetupError> 
             "must be custom when --azure-authority-url or --azure-management-url is given",
         ));
     }
+    if s.azure_cli && s.azure_client_certificate.is_some() {
+        return Err(SetupError::invalid(
+            "azure_client_certificate",
+            "cannot be combined with --azure-cli: choose one way to sign in to Azure",
+        ));
+    }
     let azure = if s.azure_cli {
         AzureSignIn::AzureCli
+    } else if let Some(path) = &s.azure_client_certificate {
+        certificate_sign_in(&azure_cloud, path, env)?
     } else {
         AzureSignIn::ServicePrincipal {
             tenant_id: env_required(
@@ -233,6 +250,50 @@ pub fn connection(s: &Settings, env: Env<'_>) -> Result<Connection, SetupError> 
         azure_cloud,
         azure,
     })
+}
+
+/// The service principal of AZURE_TENANT_ID / AZURE_CLIENT_ID with a certificate file; every problem with
+/// the file is named (field `azure_certificate_path`) before anything is sent.
+fn certificate_sign_in(
+    cloud: &AzureCloud,
+    path: &std::path::Path,
+    env: Env<'_>,
+) -> Result<AzureSignIn, SetupError> {
+    let tenant_id = env_required(env, "AZURE_TENANT_ID", "the service principal's tenant")?;
+    let client_id = env_required(
+        env,
+        "AZURE_CLIENT_ID",
+        "the service principal's application id",
+    )?;
+    let password = env("AZURE_CLIENT_CERTIFICATE_PASSWORD")
+        .filter(|p| !p.is_empty())
+        .map(Secret::new);
+    let field = "azure_certificate_path";
+    let bytes = std::fs::read(path).map_err(|e| {
+        let mut error =
+            SetupError::invalid(field, format!("could not read {}: {e}", path.display()));
+        error.remedy = "Check the path given to --azure-client-certificate.".into();
+        error
+    })?;
+    let certificate = ClientCertificate::from_bytes(&bytes, password.as_ref()).map_err(|e| {
+        let mut error = SetupError::invalid(field, format!("{}: {e}", path.display()));
+        if matches!(
+            e,
+            CertificateError::PasswordRequired | CertificateError::WrongPassword
+        ) {
+            error.remedy =
+                "Set AZURE_CLIENT_CERTIFICATE_PASSWORD to the certificate file's password.".into();
+        }
+        error
+    })?;
+    let endpoints = AzureEndpoints::for_cloud(cloud)?;
+    let credential = service_principal_certificate_credential(
+        &endpoints,
+        tenant_id.trim(),
+        client_id.trim(),
+        Arc::new(certificate),
+    )?;
+    Ok(AzureSignIn::Credential(credential))
 }
 
 #[cfg(test)]

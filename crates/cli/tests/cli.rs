@@ -274,3 +274,120 @@ async fn a_closed_stdout_is_not_a_crash() {
     );
     sandbox.shutdown().await;
 }
+
+/// `--azure-client-certificate`: the service principal signs in with a PEM certificate whose key is encrypted,
+/// the password only from AZURE_CLIENT_CERTIFICATE_PASSWORD; without it, exit 2 naming the field.
+#[tokio::test]
+async fn a_service_principal_certificate_signs_in_with_its_password_from_the_environment() {
+    use openssl::asn1::Asn1Time;
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::PKey;
+    use openssl::rsa::Rsa;
+    use openssl::symm::Cipher;
+    use openssl::x509::{X509, X509NameBuilder};
+
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", "cli-test").unwrap();
+    let name = name.build();
+    let mut builder = X509::builder().unwrap();
+    builder.set_subject_name(&name).unwrap();
+    builder.set_issuer_name(&name).unwrap();
+    builder.set_pubkey(&key).unwrap();
+    builder
+        .set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    builder
+        .set_not_after(&Asn1Time::days_from_now(1).unwrap())
+        .unwrap();
+    builder.sign(&key, MessageDigest::sha256()).unwrap();
+    let cert = builder.build();
+    sandbox
+        .handle()
+        .add_azure_certificate(
+            &info.azure_client_id,
+            &String::from_utf8(cert.to_pem().unwrap()).unwrap(),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sp.pem");
+    let mut pem = cert.to_pem().unwrap();
+    pem.extend(
+        key.private_key_to_pem_pkcs8_passphrase(Cipher::aes_256_cbc(), b"cli-password")
+            .unwrap(),
+    );
+    std::fs::write(&file, pem).unwrap();
+    let progress = dir.path().join("progress.json");
+    let hook = webhook(&info);
+
+    let status = |password: Option<&'static str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_auth0-eventgrid"));
+        command
+            .args([
+                "status",
+                "--json",
+                "--auth0-domain",
+                &info.auth0_domain,
+                "--subscription-id",
+                &info.subscription_id,
+                "--resource-group",
+                "cert-rg",
+                "--region",
+                "westeurope",
+                "--webhook-url",
+                &hook,
+                "--azure-cloud",
+                "custom",
+                "--azure-authority-url",
+                &info.azure_authority,
+                "--azure-management-url",
+                &info.azure_management,
+                "--azure-client-certificate",
+                file.to_str().unwrap(),
+                "--progress-file",
+                progress.to_str().unwrap(),
+            ])
+            .env_clear()
+            .env("AUTH0_CLIENT_ID", &info.auth0_client_id)
+            .env("AUTH0_CLIENT_SECRET", &info.auth0_client_secret)
+            .env("AZURE_TENANT_ID", &info.azure_tenant_id)
+            .env("AZURE_CLIENT_ID", &info.azure_client_id);
+        if let Some(password) = password {
+            command.env("AZURE_CLIENT_CERTIFICATE_PASSWORD", password);
+        }
+        command.output()
+    };
+    let out = status(None).await.unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("azure_certificate_path"), "{stdout}");
+    assert!(
+        stdout.contains("AZURE_CLIENT_CERTIFICATE_PASSWORD"),
+        "{stdout}"
+    );
+
+    let certificate_tokens = |sandbox: &cloud_sandbox::RunningSandbox| {
+        sandbox
+            .handle()
+            .requests()
+            .iter()
+            .filter(|r| r.cloud == "login" && r.path.ends_with("/token") && r.status == 200)
+            .count()
+    };
+    assert_eq!(
+        certificate_tokens(&sandbox),
+        0,
+        "nothing sent without the password"
+    );
+    let out = status(Some("cli-password")).await.unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "status reports an incomplete setup: {} {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(certificate_tokens(&sandbox) >= 1);
+}
