@@ -33,5 +33,7 @@ fn app_commands() -> &'static [&'static str] {
         "send_test_event",
         "list_subscriptions",
         "test_endpoint",
+        "catalog",
+        "list_resource_groups",
     ]
 }

@@ -8,6 +8,7 @@ use crate::cloud_accounts::{
     Auth0AccountInfo, Auth0SignInRequest, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt,
     KeychainStatus, LinkTarget, Settings, SignedIn,
 };
+use crate::choices::ResourceGroupChoice;
 use crate::commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 use crate::draft::{Draft, Screen};
 use crate::session::{CloudSignIn, Mode, SessionInfo};
@@ -26,6 +27,7 @@ pub fn typescript_bindings() -> String {
         TestEventResult::decl(&cfg),
         SubscriptionChoice::decl(&cfg),
         EndpointCheck::decl(&cfg),
+        ResourceGroupChoice::decl(&cfg),
         KeychainStatus::decl(&cfg),
         AzureSignInMethod::decl(&cfg),
         AzureSignInPrompt::decl(&cfg),

@@ -420,7 +420,7 @@ fn endpoint_error(error: &reqwest::Error) -> SetupError {
     )
 }
 
-fn not_signed_in() -> SetupError {
+pub(crate) fn not_signed_in() -> SetupError {
     SetupError::new(
         ErrorCode::AzureCredentialsFailed,
         "You are not signed in.",

@@ -2,6 +2,7 @@
 //! under `crates/` and holds no setup logic of its own.
 
 mod bindings;
+mod choices;
 mod cloud_accounts;
 mod commands;
 mod draft;
@@ -19,6 +20,7 @@ pub use cloud_accounts::{
     Auth0AccountInfo, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt, KeychainStatus,
     SignInSetup,
 };
+pub use choices::ResourceGroupChoice;
 pub use commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 pub use draft::{Draft, Screen};
 pub use session::{Mode, SessionInfo};
@@ -112,6 +114,8 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::send_test_event,
             commands::list_subscriptions,
             commands::test_endpoint,
+            choices::catalog,
+            choices::list_resource_groups,
         ])
 }
 

@@ -20,6 +20,10 @@ use ts_rs::TS;
 /// The name of the sandbox's built-in receiver the wizard offers as a destination.
 pub const SANDBOX_INBOX: &str = "wizard";
 
+/// The resource groups a new sandbox world starts with (name, location).
+const SANDBOX_RESOURCE_GROUPS: [(&str, &str); 2] =
+    [("legacy-apps", "westus3"), ("analytics", "northeurope")];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
@@ -69,9 +73,15 @@ pub async fn start_sandbox(folder: &Path) -> Result<RunningSandbox, SetupError> 
         .ok()
         .and_then(|text| text.trim().parse::<u16>().ok());
     let config = |port: u16| {
-        SandboxConfig::default()
+        let mut config = SandboxConfig::default()
             .with_state_file(dir.join("world.json"))
-            .with_listen(IpAddr::V4(Ipv4Addr::LOCALHOST), port)
+            .with_listen(IpAddr::V4(Ipv4Addr::LOCALHOST), port);
+        // Groups to pick from in step 1, one of them where Auth0 cannot deliver (westus3).
+        config.extra_resource_groups = SANDBOX_RESOURCE_GROUPS
+            .iter()
+            .map(|&(name, location)| (name.to_owned(), location.to_owned()))
+            .collect();
+        config
     };
     let sandbox = match last_port {
         Some(port) => match Sandbox::start(config(port)).await {

@@ -388,6 +388,127 @@ fn the_subscriptions_of_the_signed_in_identity_are_listed() {
 }
 
 #[test]
+fn the_catalog_is_the_engines_lists() {
+    let (_app, window) = app_in(tempfile::tempdir().unwrap().path());
+    let catalog = call(&window, "catalog", json!({})).unwrap();
+    let regions: Vec<&str> = catalog["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert_eq!(regions.len(), 34, "{catalog}");
+    assert!(regions.contains(&"westeurope") && !regions.contains(&"westus3"));
+    let groups = catalog["event_groups"].as_array().unwrap();
+    assert_eq!(groups[0]["id"], "failed_logins", "{catalog}");
+    assert!(
+        groups[0]["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("auth.login.fail"))
+    );
+    assert_eq!(catalog, serde_json::to_value(setup_engine::catalog()).unwrap());
+}
+
+#[test]
+fn resource_groups_are_listed_sorted_with_the_region_auth0_accepts_for_each() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let subscription = json!({"subscriptionId": "11111111-2222-3333-4444-555555555555"});
+    let error = call(&window, "list_resource_groups", subscription).unwrap_err();
+    assert_eq!(error["code"], "azure_credentials_failed", "{error}");
+
+    let session = call(&window, "start_sandbox", json!({})).unwrap();
+    let mut inputs = sandbox_inputs(&session);
+    // Step 1 creates a group of its own; the sandbox world starts with two more.
+    inputs["resource_group"] = json!("Zeta-events");
+    call(
+        &window,
+        "run_step",
+        json!({"inputs": inputs, "step": "prepare_azure", "onEvent": "__CHANNEL__:10"}),
+    )
+    .unwrap();
+    let list = call(
+        &window,
+        "list_resource_groups",
+        json!({"subscriptionId": session["subscriptionId"]}),
+    )
+    .unwrap();
+    assert_eq!(
+        list,
+        json!([
+            {"name": "analytics", "location": "northeurope", "auth0Region": "northeurope"},
+            {"name": "legacy-apps", "location": "westus3", "auth0Region": null},
+            {"name": "Zeta-events", "location": "westeurope", "auth0Region": "westeurope"},
+        ])
+    );
+}
+
+#[test]
+fn an_existing_group_runs_step_one_in_the_region_its_listing_prefilled() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let session = call(&window, "start_sandbox", json!({})).unwrap();
+    let list = call(
+        &window,
+        "list_resource_groups",
+        json!({"subscriptionId": session["subscriptionId"]}),
+    )
+    .unwrap();
+    let analytics = &list[0];
+    let mut inputs = sandbox_inputs(&session);
+    inputs["resource_group"] = analytics["name"].clone();
+    inputs["create_resource_group"] = json!(false);
+    inputs["region"] = analytics["auth0Region"].clone();
+    let report = call(
+        &window,
+        "run_step",
+        json!({"inputs": inputs, "step": "prepare_azure", "onEvent": "__CHANNEL__:11"}),
+    )
+    .unwrap();
+    assert_eq!(report["steps"][0]["state"], "done", "{report}");
+    let again = call(
+        &window,
+        "list_resource_groups",
+        json!({"subscriptionId": session["subscriptionId"]}),
+    )
+    .unwrap();
+    assert_eq!(again.as_array().unwrap().len(), 2, "no group was created: {again}");
+
+    // A group where Auth0 cannot deliver has no region to prefill: the region the user picks is refused
+    // until it is one Auth0 accepts.
+    inputs["resource_group"] = json!("legacy-apps");
+    inputs["region"] = json!("westus3");
+    let error = call(
+        &window,
+        "run_step",
+        json!({"inputs": inputs, "step": "prepare_azure", "onEvent": "__CHANNEL__:12"}),
+    )
+    .unwrap_err();
+    assert_eq!(error["field"], "region", "{error}");
+}
+
+#[test]
+fn listing_resource_groups_names_a_missing_or_unknown_subscription() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    call(&window, "start_sandbox", json!({})).unwrap();
+    for bad in ["", "  ", "not-a-subscription"] {
+        let error = call(&window, "list_resource_groups", json!({"subscriptionId": bad})).unwrap_err();
+        assert_eq!(error["code"], "invalid_input", "{bad:?}: {error}");
+        assert_eq!(error["field"], "subscription_id", "{bad:?}: {error}");
+    }
+    let unknown = call(
+        &window,
+        "list_resource_groups",
+        json!({"subscriptionId": "99999999-2222-3333-4444-555555555555"}),
+    )
+    .unwrap_err();
+    assert_eq!(unknown["code"], "azure_subscription_not_found", "{unknown}");
+    assert!(!unknown["remedy"].as_str().unwrap().is_empty(), "{unknown}");
+}
+
+#[test]
 fn test_endpoint_reports_the_cloudevents_handshake_and_refuses_plain_http() {
     let folder = tempfile::tempdir().unwrap();
     let (_app, window) = app_in(folder.path());

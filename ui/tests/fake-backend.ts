@@ -2,6 +2,8 @@
 // tests (Chromium): it keeps the session, the draft and which steps are done, streams progress through the
 // run_step channel as Rust does, and fails where a scenario says so. Shapes come from the generated bindings.
 import type {
+  Catalog,
+  ResourceGroupChoice,
   Draft,
   SessionInfo,
   SetupError,
@@ -30,7 +32,31 @@ export type Scenario = {
   noAzureClientId?: boolean;
   /** The Auth0 application's token lacks these scopes. */
   missingScopes?: string[];
+  /** The subscription's resource groups (default RESOURCE_GROUPS); 'fail' rejects the first listing. */
+  resourceGroups?: ResourceGroupChoice[] | 'fail';
+  /** Step 1 waits for Microsoft.EventGrid's registration until finishRegistration() or cancel_run. */
+  registrationWait?: boolean;
 };
+
+/** A few of the engine's lists (the real ones are checked over IPC in src-tauri/tests/ipc.rs). */
+export const CATALOG: Catalog = {
+  regions: ['eastus', 'eastus2', 'northeurope', 'westeurope', 'westus', 'westus2'],
+  event_groups: [
+    { id: 'failed_logins', categories: ['auth.login.fail', 'auth.silent_auth.fail', 'auth.token_exchange.fail'] },
+    { id: 'successful_logins', categories: ['auth.login.success', 'auth.silent_auth.success', 'auth.token_exchange.success'] },
+    { id: 'logouts', categories: ['auth.logout.success', 'auth.logout.fail'] },
+    { id: 'signups', categories: ['auth.signup.success', 'auth.signup.fail'] },
+    { id: 'admin_changes', categories: ['management.success', 'management.fail'] },
+    { id: 'user_changes', categories: ['user.success', 'user.fail', 'user.notification'] },
+  ],
+};
+
+/** The sandbox subscription's resource groups: one Auth0 cannot deliver to (westus3). */
+export const RESOURCE_GROUPS: ResourceGroupChoice[] = [
+  { name: 'analytics', location: 'northeurope', auth0Region: 'northeurope' },
+  { name: 'legacy-apps', location: 'westus3', auth0Region: null },
+  { name: 'security-logs', location: 'eastus2', auth0Region: 'eastus2' },
+];
 
 export const SIGN_IN_URL =
   'https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?client_id=5d3c1a2b&code_challenge_method=S256&redirect_uri=http%3A%2F%2Flocalhost%3A51234';
@@ -70,6 +96,15 @@ export class FakeBackend {
   inbox = 0;
   #failed = new Set<string>();
   #release: (() => void) | null = null;
+  /** Ends the registration wait of the `registrationWait` scenario: Azure finished registering. */
+  #registered: (() => void) | null = null;
+  catalogCalls = 0;
+  /** The subscriptions whose resource groups were asked for, in order. */
+  groupRequests: string[] = [];
+
+  finishRegistration(): void {
+    this.#registered?.();
+  }
   azureAccount: { username: string; displayName: string; tenantId: string } | null = null;
   auth0Account: { domain: string; clientId: string } | null = null;
   /** Settles the Azure sign-in that is waiting: approve it (as the user would in the browser) or cancel it. */
@@ -257,6 +292,23 @@ export class FakeBackend {
           { id: '11111111-2222-3333-4444-555555555555', name: 'Sandbox subscription', enabled: true },
           { id: '99999999-2222-3333-4444-555555555555', name: 'Disabled one', enabled: false },
         ];
+      case 'catalog':
+        this.catalogCalls += 1;
+        return CATALOG;
+      case 'list_resource_groups': {
+        this.#requireSession();
+        const id = String(args.subscriptionId ?? '');
+        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+          throw setupError('invalid_input', 'subscription_id: must be a GUID like 00000000-0000-0000-0000-000000000000', 'Correct subscription_id and try again.', 'subscription_id');
+        }
+        this.groupRequests.push(id);
+        const groups = this.scenario.resourceGroups ?? RESOURCE_GROUPS;
+        if (groups === 'fail' && this.#once('groups')) {
+          throw setupError('azure_authorization_failed', 'Azure refused: the signed-in identity may not read this subscription.', 'Ask an Owner of the subscription for the Reader role, then load them again.');
+        }
+        if (id !== SANDBOX_SESSION.subscriptionId) throw setupError('azure_subscription_not_found', `The subscription ${id} was not found.`, 'Check the subscription ID.');
+        return groups === 'fail' ? RESOURCE_GROUPS : groups;
+      }
       case 'test_endpoint': {
         const url = String(args.url);
         if (url.includes('refuses')) return { status: 405, allowedOrigin: null, accepted: false };
@@ -296,9 +348,24 @@ export class FakeBackend {
       (window as unknown as { __TAURI_INTERNALS__: Internals }).__TAURI_INTERNALS__.runCallback(channel.id, { index: index++, message });
     send({ event: 'step_started', step });
     if (this.scenario.holdStep === step) {
-      send({ event: 'waiting', step, what: 'Microsoft.EventGrid to finish registering' });
+      send({ event: 'waiting', step, what: 'Microsoft.EventGrid to finish registering', registration: null });
       await new Promise<void>((resolve) => (this.#release = resolve));
       throw setupError('operation_failed', 'Stopped: you cancelled the step.', 'Run the step again when you are ready; what was finished is kept.');
+    }
+    if (this.scenario.registrationWait && step === 'prepare_azure' && !this.done.has(step)) {
+      send({ event: 'applying', step, action: 'Registering Microsoft.EventGrid' });
+      send({
+        event: 'waiting',
+        step,
+        what: 'Microsoft.EventGrid registration to finish',
+        registration: { provider: 'Microsoft.EventGrid', state: 'Registering' },
+      });
+      const registered = await new Promise<boolean>((resolve) => {
+        this.#registered = () => resolve(true);
+        this.#release = () => resolve(false);
+      });
+      this.#registered = null;
+      if (!registered) throw setupError('cancelled', 'Stopped: you cancelled the step.', 'Run the step again when you are ready; what was finished is kept.');
     }
     if (this.scenario.failStepOnce === step && this.#once(`step-${step}`)) {
       const error = setupError(

@@ -69,7 +69,7 @@ impl SetupObserver for Progress {
             SetupEvent::Applying { step, action } => {
                 self.say(&format!("[{}/{n}] {action} ...", position(*step)), true)
             }
-            SetupEvent::Waiting { step, what } => self.say(
+            SetupEvent::Waiting { step, what, .. } => self.say(
                 &format!("[{}/{n}] waiting for {what} ...", position(*step)),
                 true,
             ),

@@ -42,6 +42,9 @@ pub enum SetupEvent {
     Waiting {
         step: StepId,
         what: String,
+        /// Set while waiting for a resource provider's registration, so a front end can say which provider
+        /// and what Azure last said about it.
+        registration: Option<ProviderRegistration>,
     },
     StepFinished {
         status: StepStatus,
@@ -50,6 +53,15 @@ pub enum SetupEvent {
         step: StepId,
         error: SetupError,
     },
+}
+
+/// A resource provider being registered on a subscription, as Azure last reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProviderRegistration {
+    /// The provider's namespace (`Microsoft.EventGrid`).
+    pub provider: String,
+    /// Azure's `registrationState` (`Registering`, `NotRegistered`, ...), as Azure spells it.
+    pub state: String,
 }
 
 pub trait SetupObserver: Send + Sync {

@@ -3,7 +3,8 @@
 
 use ts_rs::{Config, TS};
 
-use crate::engine::{SetupEvent, SetupReport};
+use crate::catalog::{Catalog, EventGroup, EventGroupId};
+use crate::engine::{ProviderRegistration, SetupEvent, SetupReport};
 use crate::error::{ErrorCode, SetupError};
 use crate::inputs::{
     DeadLetterInput, DeliveryRetryInput, DestinationInput, DestinationKind, PiiInput, SetupInputs,
@@ -26,8 +27,12 @@ pub fn typescript_declarations(cfg: &Config) -> Vec<String> {
         StepState::decl(cfg),
         StepStatus::decl(cfg),
         SetupReport::decl(cfg),
+        ProviderRegistration::decl(cfg),
         SetupEvent::decl(cfg),
         SetupProgress::decl(cfg),
+        EventGroupId::decl(cfg),
+        EventGroup::decl(cfg),
+        Catalog::decl(cfg),
     ]
 }
 

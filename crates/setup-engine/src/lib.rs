@@ -2,6 +2,7 @@
 //! and resumably, against the real services or the sandbox through the same code path. The desktop app
 //! and the `auth0-eventgrid` command line both drive it; it knows nothing of either.
 
+mod catalog;
 mod engine;
 mod error;
 mod inputs;
@@ -10,9 +11,10 @@ mod progress;
 mod steps;
 mod validate;
 
+pub use catalog::{Catalog, EventGroup, EventGroupId, auth0_region, catalog};
 pub use engine::{
-    AzureSignIn, Connection, Engine, EngineOptions, SetupEvent, SetupObserver, SetupReport,
-    Unobserved, require_complete,
+    AzureSignIn, Connection, Engine, EngineOptions, ProviderRegistration, SetupEvent,
+    SetupObserver, SetupReport, Unobserved, require_complete,
 };
 pub use error::{ErrorCode, SetupError};
 pub use inputs::{

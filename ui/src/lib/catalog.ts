@@ -1,31 +1,26 @@
-// Choices the wizard offers, in Auth0's terms. The region list is Auth0's `LogStreamEventGridRegionEnum`
-// (crates/auth0-client/src/model.rs); the engine refuses anything else, naming the field.
-export const AUTH0_REGIONS = [
-  'australiacentral', 'australiaeast', 'australiasoutheast', 'brazilsouth', 'canadacentral', 'canadaeast',
-  'centralindia', 'centralus', 'eastasia', 'eastus', 'eastus2', 'francecentral', 'germanywestcentral', 'japaneast',
-  'japanwest', 'koreacentral', 'koreasouth', 'northcentralus', 'northeurope', 'norwayeast', 'southafricanorth',
-  'southcentralus', 'southeastasia', 'southindia', 'swedencentral', 'switzerlandnorth', 'uaenorth', 'uksouth',
-  'ukwest', 'westcentralus', 'westeurope', 'westindia', 'westus', 'westus2',
-] as const;
-
-/** Plain-language event groups and the Auth0 categories each one stands for. */
-export const EVENT_GROUPS = [
-  { id: 'failed_logins', categories: ['auth.login.fail', 'auth.silent_auth.fail', 'auth.token_exchange.fail'] },
-  { id: 'successful_logins', categories: ['auth.login.success', 'auth.silent_auth.success', 'auth.token_exchange.success'] },
-  { id: 'logouts', categories: ['auth.logout.success', 'auth.logout.fail'] },
-  { id: 'signups', categories: ['auth.signup.success', 'auth.signup.fail'] },
-  { id: 'admin_changes', categories: ['management.success', 'management.fail'] },
-  { id: 'user_changes', categories: ['user.success', 'user.fail', 'user.notification'] },
-] as const;
-
-export type EventGroupId = (typeof EVENT_GROUPS)[number]['id'];
+// Mapping between the plain-language event groups the wizard offers and Auth0's event categories. The groups
+// themselves (and the regions Auth0 accepts) come from the engine over IPC (`Wizard.loadCatalog`), so the
+// window keeps no copy of them.
+import type { EventGroup, EventGroupId } from './ipc';
 
 /** The groups whose categories are all in `categories`. */
-export function groupsOf(categories: readonly string[]): EventGroupId[] {
-  return EVENT_GROUPS.filter((g) => g.categories.every((c) => categories.includes(c))).map((g) => g.id);
+export function groupsOf(groups: readonly EventGroup[], categories: readonly string[]): EventGroupId[] {
+  return groups.filter((g) => g.categories.every((c) => categories.includes(c))).map((g) => g.id);
 }
 
-/** The Auth0 categories for the chosen groups, in a stable order. */
-export function categoriesOf(groups: readonly EventGroupId[]): string[] {
-  return EVENT_GROUPS.filter((g) => groups.includes(g.id)).flatMap((g) => [...g.categories]);
+/** The Auth0 categories for the chosen groups, in the catalog's stable order. */
+export function categoriesOf(groups: readonly EventGroup[], chosen: readonly EventGroupId[]): string[] {
+  return groups.filter((g) => chosen.includes(g.id)).flatMap((g) => g.categories);
+}
+
+/** Azure's rule for a resource group's name, as the engine checks it: the first rule broken, or null. */
+export type NameProblem = { rule: 'empty' | 'too_long' | 'ends_with_dot' } | { rule: 'characters'; bad: string[] };
+
+export function resourceGroupNameProblem(name: string): NameProblem | null {
+  if (name.length === 0) return { rule: 'empty' };
+  if ([...name].length > 90) return { rule: 'too_long' };
+  const bad = [...new Set([...name].filter((c) => !/^[\p{L}\p{N}_\-.()]$/u.test(c)))];
+  if (bad.length > 0) return { rule: 'characters', bad };
+  if (name.endsWith('.')) return { rule: 'ends_with_dot' };
+  return null;
 }

@@ -4,6 +4,7 @@
 import * as ipc from './ipc';
 import type {
   AppInfo,
+  Catalog,
   Mode,
   Screen,
   SessionInfo,
@@ -75,6 +76,9 @@ function describe(event: SetupEvent): string {
   }
 }
 
+/** A run waiting for a resource provider's registration: which provider, what Azure said, and since when (ms). */
+export type RegistrationWait = { provider: string; state: string; since: number };
+
 export class Wizard {
   screen = $state<Screen>('welcome');
   mode = $state<Mode>('sandbox');
@@ -91,6 +95,11 @@ export class Wizard {
   notice = $state<string | null>(null);
   subscriptions = $state<SubscriptionChoice[]>([]);
   endpointCheck = $state<EndpointCheck | null>(null);
+  /** The engine's regions and event groups (see loadCatalog). */
+  catalog = $state<Catalog | null>(null);
+  /** Set while the running step waits for a resource provider's registration. */
+  registrationWait = $state<RegistrationWait | null>(null);
+  #catalogLoading: Promise<void> | null = null;
   #timer: ReturnType<typeof setInterval> | undefined;
   #saving: Promise<void> = Promise.resolve();
   #lastAction: { what: string; action: () => Promise<void> } | null = null;
@@ -223,15 +232,41 @@ export class Wizard {
       try {
         await ipc.runStep($state.snapshot(this.inputs), step, (event) => {
           this.progress = [...this.progress, describe(event)];
+          this.#noteRegistration(event);
         });
       } catch (error) {
         this.failed = step;
         throw error;
+      } finally {
+        this.registrationWait = null;
       }
       this.report = await ipc.detect($state.snapshot(this.inputs));
       this.screen = this.firstUnfinished();
     });
     await this.save();
+  }
+
+  #noteRegistration(event: SetupEvent): void {
+    if (event.event === 'waiting' && event.registration) {
+      const { provider, state } = event.registration;
+      this.registrationWait = { provider, state, since: this.registrationWait?.since ?? Date.now() };
+    } else {
+      this.registrationWait = null;
+    }
+  }
+
+  /** Loads the engine's catalog once; a failure is shown like any other error, and the next call tries again. */
+  loadCatalog(): Promise<void> {
+    this.#catalogLoading ??= ipc.catalog().then(
+      (catalog) => {
+        this.catalog = catalog;
+      },
+      (error) => {
+        this.#catalogLoading = null;
+        this.error = asSetupError(error);
+      },
+    );
+    return this.#catalogLoading;
   }
 
   async cancel(): Promise<void> {

@@ -2,16 +2,17 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import CreateStream from './CreateStream.svelte';
+import PrepareAzure from './PrepareAzure.svelte';
 import { signedInWizard } from '../../tests/component-wizard';
+import { CATALOG } from '../../tests/fake-backend';
 
 describe('CreateStream', () => {
   it('maps plain-language groups to Auth0 categories and masking to the PII setting', async () => {
     const { wizard } = await signedInWizard({ done: ['prepare_azure'] });
     render(CreateStream, { wizard });
     expect(screen.getByLabelText('Stream name')).toHaveValue('Azure Event Grid');
-    expect(screen.getByLabelText('Azure region (from step 1)')).toHaveValue('westeurope');
     const user = userEvent.setup();
-    await user.click(screen.getByLabelText('Failed logins'));
+    await user.click(await screen.findByLabelText('Failed logins'));
     await user.click(screen.getByLabelText('Sign-ups'));
     expect(wizard.inputs.event_categories).toEqual([
       'auth.login.fail',
@@ -24,6 +25,38 @@ describe('CreateStream', () => {
     expect(wizard.inputs.event_categories).toEqual(['auth.signup.success', 'auth.signup.fail']);
     await user.click(screen.getByLabelText(/Hide personal data/));
     expect(wizard.inputs.pii?.method).toBe('mask');
+  });
+
+  it('offers the event groups the engine defines, loading the catalog once', async () => {
+    const { wizard, backend } = await signedInWizard({ done: ['prepare_azure'] });
+    render(CreateStream, { wizard });
+    await screen.findByLabelText('Failed logins');
+    const labels = screen.getAllByRole('checkbox').map((box) => box.closest('label')?.textContent?.trim());
+    expect(labels.slice(0, CATALOG.event_groups.length)).toEqual([
+      'Failed logins',
+      'Successful logins',
+      'Logouts',
+      'Sign-ups',
+      'Admin changes',
+      'Changes to users',
+    ]);
+    await wizard.loadCatalog();
+    expect(backend.catalogCalls).toBe(1);
+  });
+
+  it("prefills the region from the resource group chosen in step 1, and lets it be changed", async () => {
+    const { wizard } = await signedInWizard();
+    const user = userEvent.setup();
+    const step1 = render(PrepareAzure, { wizard });
+    await user.click(screen.getByLabelText('Use an existing resource group'));
+    await user.click(await screen.findByLabelText(/security-logs/));
+    step1.unmount();
+    render(CreateStream, { wizard });
+    const region = screen.getByLabelText('Azure region') as HTMLSelectElement;
+    await expect.poll(() => region.value).toBe('eastus2');
+    expect(region).toHaveAccessibleDescription(/Prefilled from your resource group in step 1/);
+    await user.selectOptions(region, 'westus2');
+    expect(wizard.inputs.region).toBe('westus2');
   });
 
   it('creates the stream and moves on to activation', async () => {

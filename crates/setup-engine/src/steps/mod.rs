@@ -12,7 +12,7 @@ use cloud_http::Clock;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::engine::{SetupEvent, SetupObserver};
+use crate::engine::{ProviderRegistration, SetupEvent, SetupObserver};
 use crate::inputs::SetupInputs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -103,6 +103,21 @@ impl Context<'_> {
         self.observer.on_event(&SetupEvent::Waiting {
             step,
             what: what.into(),
+            registration: None,
+        });
+    }
+
+    /// Waiting for a resource provider's registration, with the state Azure reported for it.
+    pub fn waiting_for_registration(
+        &self,
+        step: StepId,
+        what: impl Into<String>,
+        registration: ProviderRegistration,
+    ) {
+        self.observer.on_event(&SetupEvent::Waiting {
+            step,
+            what: what.into(),
+            registration: Some(registration),
         });
     }
 

@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 
 use super::{Context, Facts, StepId, StepState, StepStatus, rfc3339};
 use crate::error::{ErrorCode, SetupError};
+use crate::engine::ProviderRegistration;
 
 const STEP: StepId = StepId::PrepareAzure;
 
@@ -158,9 +159,16 @@ pub(crate) async fn apply(
     if !provider.is_registered() {
         if !provider.is_registering() {
             ctx.applying(STEP, "Registering Microsoft.EventGrid");
-            ctx.azure.register_event_grid_provider(sub).await?;
+            provider = ctx.azure.register_event_grid_provider(sub).await?;
         }
-        ctx.waiting(STEP, "Microsoft.EventGrid registration to finish");
+        ctx.waiting_for_registration(
+            STEP,
+            "Microsoft.EventGrid registration to finish",
+            ProviderRegistration {
+                provider: "Microsoft.EventGrid".into(),
+                state: provider.registration_state.clone(),
+            },
+        );
         provider = ctx.azure.wait_for_registration(sub).await.map_err(|e| match e {
             azure_client::AzureError::OperationTimedOut { waited_secs, .. } => SetupError::new(
                 ErrorCode::ProviderRegistrationTimeout,

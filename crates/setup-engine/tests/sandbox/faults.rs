@@ -281,12 +281,38 @@ async fn provider_registration_is_waited_for_with_backoff() {
         start_with(SandboxConfig::for_tests().with_registration_delay(Duration::from_secs(30)))
             .await;
     let engine = world.engine();
+    let recorder = Recorder::default();
     assert!(
         engine
-            .run(&world.inputs(), &Unobserved)
+            .run(&world.inputs(), &recorder)
             .await
             .unwrap()
             .complete
+    );
+    // The wait is announced once, naming the provider and the state Azure reported after registering.
+    let registrations: Vec<_> = recorder
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|event| match event {
+            setup_engine::SetupEvent::Waiting {
+                step,
+                registration: Some(registration),
+                ..
+            } => Some((*step, registration.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        registrations,
+        vec![(
+            StepId::PrepareAzure,
+            setup_engine::ProviderRegistration {
+                provider: "Microsoft.EventGrid".into(),
+                state: "Registering".into(),
+            }
+        )]
     );
     let waits = world.time.requested.lock().unwrap().clone();
     assert_eq!(

@@ -102,7 +102,22 @@ complete: boolean, stream_id: string | null, partner_topic: string | null,
  */
 last_run: SetupProgress | null, };
 
-export type SetupEvent = { "event": "step_started", step: StepId, } | { "event": "applying", step: StepId, action: string, } | { "event": "waiting", step: StepId, what: string, } | { "event": "step_finished", status: StepStatus, } | { "event": "step_failed", step: StepId, error: SetupError, };
+export type ProviderRegistration = { 
+/**
+ * The provider's namespace (`Microsoft.EventGrid`).
+ */
+provider: string, 
+/**
+ * Azure's `registrationState` (`Registering`, `NotRegistered`, ...), as Azure spells it.
+ */
+state: string, };
+
+export type SetupEvent = { "event": "step_started", step: StepId, } | { "event": "applying", step: StepId, action: string, } | { "event": "waiting", step: StepId, what: string, 
+/**
+ * Set while waiting for a resource provider's registration, so a front end can say which provider
+ * and what Azure last said about it.
+ */
+registration: ProviderRegistration | null, } | { "event": "step_finished", status: StepStatus, } | { "event": "step_failed", step: StepId, error: SetupError, };
 
 export type SetupProgress = { auth0_domain: string, stream_name: string, subscription_id: string, resource_group: string, event_subscription_name: string, 
 /**
@@ -113,6 +128,24 @@ completed: Array<StepId>, stream_id: string | null, partner_topic: string | null
  * RFC 3339.
  */
 updated_at: string, };
+
+export type EventGroupId = "failed_logins" | "successful_logins" | "logouts" | "signups" | "admin_changes" | "user_changes";
+
+export type EventGroup = { id: EventGroupId, 
+/**
+ * Auth0 category names (`auth.login.fail`), in a stable order.
+ */
+categories: Array<string>, };
+
+export type Catalog = { 
+/**
+ * Auth0's `LogStreamEventGridRegionEnum`: the only regions the engine accepts for `region`.
+ */
+regions: Array<string>, 
+/**
+ * Groups of event categories, each standing for categories the engine accepts.
+ */
+event_groups: Array<EventGroup>, };
 
 export type Mode = "sandbox" | "cloud";
 
@@ -177,6 +210,17 @@ allowedOrigin: string | null,
  * Whether Event Grid would accept this endpoint (2xx and the origin allowed).
  */
 accepted: boolean, };
+
+export type ResourceGroupChoice = { name: string, 
+/**
+ * Where Azure keeps the group, as Azure spells it (`westeurope`).
+ */
+location: string, 
+/**
+ * The region Auth0 accepts for that location, to prefill the stream's region; `None` when Auth0 cannot
+ * deliver there and the user picks the closest region it accepts.
+ */
+auth0Region: string | null, };
 
 export type KeychainStatus = { persistent: boolean, reason: string | null, remedy: string | null, };
 

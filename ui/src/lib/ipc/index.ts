@@ -3,6 +3,8 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   AppInfo,
+  Catalog,
+  ResourceGroupChoice,
   Auth0AccountInfo,
   Auth0SignInRequest,
   AzureAccountInfo,
@@ -126,6 +128,16 @@ export function sendTestEvent(): Promise<TestEventResult> {
 /** The subscriptions the signed-in Azure identity can see. */
 export function listSubscriptions(): Promise<SubscriptionChoice[]> {
   return invoke<SubscriptionChoice[]>('list_subscriptions');
+}
+
+/** The engine's lists the wizard offers (Auth0's regions, event groups); loaded once. */
+export function catalog(): Promise<Catalog> {
+  return invoke<Catalog>('catalog');
+}
+
+/** The resource groups of a subscription, sorted by name, each with the region Auth0 accepts for its location. */
+export function listResourceGroups(subscriptionId: string): Promise<ResourceGroupChoice[]> {
+  return invoke<ResourceGroupChoice[]>('list_resource_groups', { subscriptionId });
 }
 
 /** Event Grid's webhook handshake (OPTIONS), performed by Rust: the webview never reaches the network. */
