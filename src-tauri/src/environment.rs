@@ -136,10 +136,17 @@ mod tests {
         );
     }
 
+    /// The variables set, then the field and the words the error must name.
+    type Mistake<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+
     #[test]
     fn mistakes_name_the_variable_and_the_rule() {
-        let cases: &[(&[(&str, &str)], &str, &str)] = &[
-            (&[(CLOUD, "mars")], CLOUD, "must be public, usgov, china or custom"),
+        let cases: &[Mistake] = &[
+            (
+                &[(CLOUD, "mars")],
+                CLOUD,
+                "must be public, usgov, china or custom",
+            ),
             (
                 &[(CLOUD, "custom"), (AUTHORITY_URL, "http://127.0.0.1:1")],
                 CLOUD,
