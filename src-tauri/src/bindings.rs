@@ -4,11 +4,14 @@
 
 use ts_rs::{Config, TS};
 
-use crate::cloud_accounts::{
-    Auth0AccountInfo, Auth0SignInRequest, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt,
-    KeychainStatus, LinkTarget, Settings, SignedIn,
-};
 use crate::choices::ResourceGroupChoice;
+use crate::cloud_accounts::{
+    Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest, Auth0SignInRequest,
+    Auth0TokenRequest, AzureAccountInfo, AzureAccountMethod, AzureCertificateRequest,
+    AzureServicePrincipalRequest, AzureSignInMethod, AzureSignInPrompt, AzureTenants, CloudName,
+    KeyAlgorithm, KeyFileKind, KeychainStatus, LinkTarget, Settings, SettingsOverview, SignedIn,
+    TenantChoice,
+};
 use crate::commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 use crate::draft::{Draft, Screen};
 use crate::session::{CloudSignIn, Mode, SessionInfo};
@@ -37,6 +40,18 @@ pub fn typescript_bindings() -> String {
         SignedIn::decl(&cfg),
         Settings::decl(&cfg),
         LinkTarget::decl(&cfg),
+        AzureAccountMethod::decl(&cfg),
+        Auth0AccountMethod::decl(&cfg),
+        Auth0PrivateKeyRequest::decl(&cfg),
+        KeyAlgorithm::decl(&cfg),
+        Auth0TokenRequest::decl(&cfg),
+        AzureServicePrincipalRequest::decl(&cfg),
+        AzureCertificateRequest::decl(&cfg),
+        KeyFileKind::decl(&cfg),
+        CloudName::decl(&cfg),
+        TenantChoice::decl(&cfg),
+        AzureTenants::decl(&cfg),
+        SettingsOverview::decl(&cfg),
     ]);
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run `make bindings`.\n",

@@ -1,8 +1,10 @@
-//! Signing in to the user's own clouds one at a time: Azure in the system browser or with a device code,
-//! Auth0 with a machine-to-machine application's client credentials. The exchanges run in the `sign-in` crate;
-//! the window learns only a link to open, a device code to type, and who signed in. Secrets go to the keychain.
+//! Signing in to the user's own clouds one at a time: Azure in the system browser, with a device code, through
+//! the Azure CLI's own sign-in or as a service principal; Auth0 with a machine-to-machine application (client
+//! secret or private key) or a pasted Management API token. The exchanges run in the `sign-in` crate; the
+//! window learns only a link to open, a device code to type, and who signed in. Secrets go to the keychain (a
+//! pasted token only when the user asks) or stay in memory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -14,8 +16,8 @@ use setup_engine::{
     AzureCloud, Connection, Engine, EngineOptions, ErrorCode, ProgressStore, Secret, SetupError,
 };
 use sign_in::{
-    AccountFile, Auth0Session, Auth0SignIn, AzureSession, AzureSignInConfig, BrowserSignIn,
-    DeviceSignIn, SignInCancel, SignInError,
+    AccountFile, AssertionAlgorithm, Auth0Method, Auth0Session, Auth0SignIn, AzureMethod,
+    AzureSession, AzureSignInConfig, BrowserSignIn, DeviceSignIn, SignInCancel, SignInError,
 };
 use ts_rs::TS;
 
@@ -75,13 +77,38 @@ pub enum AzureSignInPrompt {
     },
 }
 
+/// How an Azure identity signed in; decides what it may do afterwards (only a person switches directory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AzureAccountMethod {
+    Browser,
+    DeviceCode,
+    /// An app registration's client id and secret.
+    ServicePrincipal,
+    /// An app registration's client id and a certificate file with its private key.
+    Certificate,
+    /// The Azure CLI's own sign-in (`az login`), borrowed; nothing is stored by this app.
+    AzureCli,
+}
+
 /// Who is signed in to Azure. Holds no secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AzureAccountInfo {
     pub username: String,
     pub display_name: String,
+    /// The directory (tenant) the sign-in acts in now.
     pub tenant_id: String,
+    pub method: AzureAccountMethod,
+}
+
+/// How the Auth0 side signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Auth0AccountMethod {
+    ClientSecret,
+    PrivateKey,
+    ManagementToken,
 }
 
 /// Who is signed in to Auth0 and which of the scopes the setup needs the token lacks. Holds no secret.
@@ -93,6 +120,9 @@ pub struct Auth0AccountInfo {
     pub missing_scopes: Vec<String>,
     /// The tenant's Applications page in the Auth0 Dashboard.
     pub dashboard_applications_url: Option<String>,
+    pub method: Auth0AccountMethod,
+    /// Whether the credential outlives the app (a pasted token only when the user asked).
+    pub remembered: bool,
 }
 
 /// The Auth0 machine-to-machine application typed into the Sign in screen. Not `Debug`: it carries a secret.
@@ -102,6 +132,107 @@ pub struct Auth0SignInRequest {
     pub domain: String,
     pub client_id: String,
     pub client_secret: String,
+}
+
+/// An Auth0 application that proves who it is with a private key (private-key JWT). The window sends the key
+/// file's path, never the key; the path is kept in the keychain so a restart can sign a new assertion.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Auth0PrivateKeyRequest {
+    pub domain: String,
+    pub client_id: String,
+    pub key_file: String,
+    pub algorithm: KeyAlgorithm,
+}
+
+/// How the client assertion is signed: what the application's credential in Auth0 was registered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+pub enum KeyAlgorithm {
+    RS256,
+    PS256,
+}
+
+/// A Management API token pasted from the Auth0 Dashboard. Kept in memory unless `remember` is set. Not
+/// `Debug`: it carries a secret.
+#[derive(Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Auth0TokenRequest {
+    pub domain: String,
+    pub token: String,
+    pub remember: bool,
+}
+
+/// An Azure app registration signing in as itself (a service principal). Not `Debug`: it carries a secret.
+#[derive(Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AzureServicePrincipalRequest {
+    pub tenant_id: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+/// An Azure app registration signing in with a certificate: the file's path (PEM with the private key, or
+/// PKCS#12) and its password if it has one. Not `Debug`: it carries a secret.
+#[derive(Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AzureCertificateRequest {
+    pub tenant_id: String,
+    pub client_id: String,
+    pub certificate_file: String,
+    /// Empty or absent: the file has no password.
+    pub password: Option<String>,
+}
+
+/// A file the user picks in the system's file dialog; decides the dialog's filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyFileKind {
+    /// A PEM private key (`.pem`, `.key`).
+    Auth0PrivateKey,
+    /// A certificate with its private key (`.pem`, `.pfx`, `.p12`).
+    AzureCertificate,
+}
+
+/// One cloud, for signing out of it alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CloudName {
+    Azure,
+    Auth0,
+}
+
+/// A directory (tenant) the signed-in Azure identity belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantChoice {
+    pub tenant_id: String,
+    pub display_name: Option<String>,
+    pub default_domain: Option<String>,
+}
+
+/// The directories the Azure identity can reach, the one it acts in, and whether it may switch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AzureTenants {
+    pub current: String,
+    pub tenants: Vec<TenantChoice>,
+    /// Subscriptions the identity can see in the current directory.
+    pub subscription_count: u32,
+    /// Only a person's sign-in (browser or device code) moves between directories.
+    pub can_switch: bool,
+}
+
+/// What the Settings screen shows: the app registration, the keychain, who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsOverview {
+    pub settings: Settings,
+    /// The client id this build (or its environment) uses when the settings name none.
+    pub default_azure_client_id: Option<String>,
+    /// The one command an administrator runs to register the app in Microsoft Entra ID.
+    pub registration_command: String,
+    pub keychain: KeychainStatus,
+    pub signed_in: SignedIn,
 }
 
 /// Whether sign-ins outlive the app: kept in the keychain, or for this session only (with why and what to do).
@@ -393,11 +524,144 @@ impl CloudAccounts {
             Pending::Device(device) => device.finish(&cancel).await,
         }
         .map_err(|e| setup_error(&e))?;
+        self.adopt_azure(session).await
+    }
+
+    /// Keeps `session` as this run's Azure sign-in and remembers who it is for the next start.
+    async fn adopt_azure(&self, session: AzureSession) -> Result<AzureAccountInfo, SetupError> {
         let account = session.account().clone();
         self.inner().azure = Some(session);
         self.remember().await?;
         tracing::info!(method = ?account.method, "signed in to Azure");
         Ok(azure_info(&account))
+    }
+
+    /// Borrows the Azure CLI's sign-in (`az login`): the CLI hands out the tokens, this app stores nothing.
+    pub async fn sign_in_azure_cli(&self) -> Result<AzureAccountInfo, SetupError> {
+        if find_on_path(AZURE_CLI).is_none() {
+            return Err(SetupError {
+                field: Some("azure_cli".into()),
+                ..SetupError::new(
+                    ErrorCode::AzureCredentialsFailed,
+                    "The Azure CLI (az) is not installed on this computer, or not on its PATH.",
+                    "Install the Azure CLI, run \"az login\" in a terminal, then try again. Or choose another way \
+                     to sign in to Azure.",
+                )
+            });
+        }
+        let azure = self.azure_sign_in().await?;
+        let session = azure.with_azure_cli().await.map_err(|e| {
+            let mut error = setup_error(&e);
+            error.field = Some("azure_cli".into());
+            error.remedy = "Run \"az login\" in a terminal (add --tenant with your directory's id to pick \
+                            one), then try again. \"az account show\" tells who the Azure CLI is signed in as."
+                .into();
+            error
+        })?;
+        self.adopt_azure(session).await
+    }
+
+    /// Signs in as an app registration with its client secret, checked at once by getting a token.
+    pub async fn sign_in_azure_service_principal(
+        &self,
+        request: AzureServicePrincipalRequest,
+    ) -> Result<AzureAccountInfo, SetupError> {
+        let azure = self.azure_sign_in().await?;
+        let session = azure
+            .with_service_principal(
+                &request.tenant_id,
+                &request.client_id,
+                Secret::new(request.client_secret),
+            )
+            .await
+            .map_err(|e| setup_error(&e))?;
+        self.adopt_azure(session).await
+    }
+
+    /// Signs in as an app registration with a certificate file, checked at once by getting a token; the path
+    /// is remembered and the password (if any) kept in the keychain.
+    pub async fn sign_in_azure_certificate(
+        &self,
+        request: AzureCertificateRequest,
+    ) -> Result<AzureAccountInfo, SetupError> {
+        let certificate_file = request.certificate_file.trim();
+        if certificate_file.is_empty() {
+            return Err(SetupError::invalid(
+                "azure_certificate_path",
+                "choose the certificate file (PEM with its private key, or .pfx)",
+            ));
+        }
+        if !Path::new(certificate_file).is_absolute() {
+            return Err(SetupError::invalid(
+                "azure_certificate_path",
+                "must be the full path of the certificate file, such as /home/ada/keys/event-grid-setup.pem",
+            ));
+        }
+        let azure = self.azure_sign_in().await?;
+        let session = azure
+            .with_service_principal_certificate(
+                &request.tenant_id,
+                &request.client_id,
+                Path::new(certificate_file),
+                request.password.map(Secret::new),
+            )
+            .await
+            .map_err(|e| setup_error(&e))?;
+        self.adopt_azure(session).await
+    }
+
+    /// The directories the Azure identity belongs to, and how many subscriptions it sees in the current one.
+    pub async fn azure_tenants(&self) -> Result<AzureTenants, SetupError> {
+        let session = self.azure_session()?;
+        let (tenants, subscriptions) = session
+            .tenants_and_subscriptions(transport()?)
+            .await
+            .map_err(|e| setup_error(&e))?;
+        let account = session.account();
+        Ok(AzureTenants {
+            current: account.tenant_id.clone(),
+            tenants: tenants
+                .into_iter()
+                .map(|tenant| TenantChoice {
+                    tenant_id: tenant.tenant_id,
+                    display_name: tenant.display_name,
+                    default_domain: tenant.default_domain,
+                })
+                .collect(),
+            subscription_count: u32::try_from(subscriptions.len()).unwrap_or(u32::MAX),
+            can_switch: session.refresh_credential().is_some(),
+        })
+    }
+
+    /// Moves the signed-in person to another directory: a token is obtained there at once (so a directory
+    /// that refuses them says so now), and the choice is remembered for the next start.
+    pub async fn switch_azure_tenant(
+        &self,
+        tenant_id: &str,
+    ) -> Result<AzureAccountInfo, SetupError> {
+        let tenant_id = tenant_id.trim();
+        if tenant_id.is_empty() {
+            return Err(SetupError::invalid(
+                "azure_tenant",
+                "choose the directory to switch to",
+            ));
+        }
+        let session = self.azure_session()?;
+        let switched = session
+            .switch_tenant(tenant_id)
+            .await
+            .map_err(|e| setup_error(&e))?;
+        self.adopt_azure(switched).await
+    }
+
+    fn azure_session(&self) -> Result<AzureSession, SetupError> {
+        self.inner().azure.clone().ok_or_else(|| {
+            SetupError::new(
+                ErrorCode::AzureCredentialsFailed,
+                "You are not signed in to Azure.",
+                "Sign in to Azure on the Sign in screen first.",
+            )
+        })
     }
 
     /// Cancels the pending Azure sign-in, if any. The sign-in stays pending so that `finish_azure`, called
@@ -427,10 +691,68 @@ impl CloudAccounts {
             )
             .await
             .map_err(|e| setup_error(&e))?;
+        self.adopt_auth0(session).await
+    }
+
+    /// Gets a token with a client assertion signed by the key in `key_file`; the key file's path (not the key)
+    /// is kept in the keychain so that a restart can sign in again.
+    pub async fn sign_in_auth0_private_key(
+        &self,
+        request: Auth0PrivateKeyRequest,
+    ) -> Result<Auth0AccountInfo, SetupError> {
+        let key_file = request.key_file.trim();
+        if key_file.is_empty() {
+            return Err(SetupError::invalid(
+                "auth0_private_key_path",
+                "choose the private key file (PEM) of the application",
+            ));
+        }
+        if !Path::new(key_file).is_absolute() {
+            return Err(SetupError::invalid(
+                "auth0_private_key_path",
+                "must be the full path of the key file, such as /home/ada/keys/auth0-private.pem",
+            ));
+        }
+        let algorithm = match request.algorithm {
+            KeyAlgorithm::RS256 => AssertionAlgorithm::RS256,
+            KeyAlgorithm::PS256 => AssertionAlgorithm::PS256,
+        };
+        let auth0 = Auth0SignIn::new(self.setup.keychain.clone(), transport()?);
+        let session = auth0
+            .with_private_key(
+                request.domain.trim(),
+                request.client_id.trim(),
+                Path::new(key_file),
+                algorithm,
+            )
+            .await
+            .map_err(|e| setup_error(&e))?;
+        self.adopt_auth0(session).await
+    }
+
+    /// Uses a Management API token pasted from the Auth0 Dashboard, checked at once; it is kept in the
+    /// keychain only when the user asked for that.
+    pub async fn sign_in_auth0_token(
+        &self,
+        request: Auth0TokenRequest,
+    ) -> Result<Auth0AccountInfo, SetupError> {
+        let auth0 = Auth0SignIn::new(self.setup.keychain.clone(), transport()?);
+        let session = auth0
+            .with_management_token(
+                request.domain.trim(),
+                Secret::new(request.token),
+                request.remember,
+            )
+            .await
+            .map_err(|e| setup_error(&e))?;
+        self.adopt_auth0(session).await
+    }
+
+    async fn adopt_auth0(&self, session: Auth0Session) -> Result<Auth0AccountInfo, SetupError> {
         let account = session.account.clone();
         self.inner().auth0 = Some(session);
         self.remember().await?;
-        tracing::info!(missing = account.missing_scopes.len(), "signed in to Auth0");
+        tracing::info!(method = ?account.method, missing = account.missing_scopes.len(), "signed in to Auth0");
         Ok(auth0_info(&account))
     }
 
@@ -488,6 +810,47 @@ impl CloudAccounts {
         self.remember().await
     }
 
+    /// Signs one cloud out, removing its keychain entries; the other stays signed in.
+    pub async fn sign_out_cloud(&self, cloud: CloudName) -> Result<(), SetupError> {
+        match cloud {
+            CloudName::Azure => {
+                self.cancel_azure();
+                let azure = self.inner().azure.take();
+                if let Some(azure) = azure {
+                    azure.sign_out().await.map_err(|e| setup_error(&e))?;
+                }
+            }
+            CloudName::Auth0 => {
+                let auth0 = self.inner().auth0.take();
+                if let Some(auth0) = auth0 {
+                    Auth0SignIn::new(self.setup.keychain.clone(), transport()?)
+                        .sign_out(&auth0.account)
+                        .await
+                        .map_err(|e| setup_error(&e))?;
+                }
+            }
+        }
+        self.remember().await
+    }
+
+    /// Everything the Settings screen shows, with the sign-ins of the last run restored first.
+    pub async fn overview(&self) -> Result<SettingsOverview, SetupError> {
+        let signed_in = self.restore().await;
+        let endpoints = AzureEndpoints::for_cloud(&self.setup.azure_cloud)?;
+        let default_azure_client_id = AzureSignInConfig::new(endpoints)
+            .with_client_id(self.setup.azure_client_id.clone())
+            .client_id()
+            .ok()
+            .map(str::to_owned);
+        Ok(SettingsOverview {
+            settings: self.settings().await?,
+            default_azure_client_id,
+            registration_command: sign_in::registration_command(),
+            keychain: self.keychain_status(),
+            signed_in,
+        })
+    }
+
     /// Writes who is signed in (no secret) so the next start can restore the sessions from the keychain.
     async fn remember(&self) -> Result<(), SetupError> {
         let accounts = {
@@ -509,6 +872,13 @@ fn azure_info(account: &sign_in::AzureAccount) -> AzureAccountInfo {
         username: account.username.clone(),
         display_name: account.display_name.clone(),
         tenant_id: account.tenant_id.clone(),
+        method: match account.method {
+            AzureMethod::Browser => AzureAccountMethod::Browser,
+            AzureMethod::DeviceCode => AzureAccountMethod::DeviceCode,
+            AzureMethod::ServicePrincipal => AzureAccountMethod::ServicePrincipal,
+            AzureMethod::ServicePrincipalCertificate => AzureAccountMethod::Certificate,
+            AzureMethod::AzureCli => AzureAccountMethod::AzureCli,
+        },
     }
 }
 
@@ -518,7 +888,34 @@ fn auth0_info(account: &sign_in::Auth0Account) -> Auth0AccountInfo {
         domain: account.domain.clone(),
         client_id: account.client_id.clone(),
         missing_scopes: account.missing_scopes.clone(),
+        method: match account.method {
+            Auth0Method::ClientSecret => Auth0AccountMethod::ClientSecret,
+            Auth0Method::PrivateKeyJwt => Auth0AccountMethod::PrivateKey,
+            Auth0Method::ManagementToken => Auth0AccountMethod::ManagementToken,
+        },
+        remembered: account.remembered,
     }
+}
+
+/// The Azure CLI's command, as the shell finds it (`az.cmd` on Windows).
+const AZURE_CLI: &str = "az";
+
+/// The file `PATH` would run for `program`, if any: checked before the Azure CLI is asked for a token so that
+/// a missing CLI is named plainly instead of surfacing as a shell error.
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    let names: &[&str] = if cfg!(windows) {
+        &[".cmd", ".exe", ".bat"]
+    } else {
+        &[""]
+    };
+    std::env::split_paths(&path)
+        .flat_map(|folder| {
+            names
+                .iter()
+                .map(move |ext| folder.join(format!("{program}{ext}")))
+        })
+        .find(|candidate| candidate.is_file())
 }
 
 fn minutes(duration: Duration) -> u32 {

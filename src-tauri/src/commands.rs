@@ -15,8 +15,10 @@ use tauri::ipc::Channel;
 use ts_rs::TS;
 
 use crate::cloud_accounts::{
-    Auth0AccountInfo, Auth0SignInRequest, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt,
-    KeychainStatus, LinkTarget, Settings, SignedIn,
+    Auth0AccountInfo, Auth0PrivateKeyRequest, Auth0SignInRequest, Auth0TokenRequest,
+    AzureAccountInfo, AzureCertificateRequest, AzureServicePrincipalRequest, AzureSignInMethod,
+    AzureSignInPrompt, AzureTenants, CloudName, KeyFileKind, KeychainStatus, LinkTarget, Settings,
+    SettingsOverview, SignedIn,
 };
 use crate::draft::{self, Draft};
 use crate::session::{self, CloudSignIn, SANDBOX_INBOX, SessionInfo};
@@ -146,6 +148,152 @@ pub async fn sign_in_auth0(
         start_cloud_session(&state)?;
     }
     Ok(account)
+}
+
+/// Signs in to Auth0 with a private-key JWT (the key file's path is kept, never the key), naming missing scopes.
+#[tauri::command]
+pub async fn sign_in_auth0_private_key(
+    state: State<'_, AppState>,
+    request: Auth0PrivateKeyRequest,
+) -> Result<Auth0AccountInfo, SetupError> {
+    let account = state.accounts.sign_in_auth0_private_key(request).await?;
+    if account.missing_scopes.is_empty() {
+        start_cloud_session(&state)?;
+    }
+    Ok(account)
+}
+
+/// Signs in to Auth0 with a pasted Management API token, kept in the keychain only when asked.
+#[tauri::command]
+pub async fn sign_in_auth0_token(
+    state: State<'_, AppState>,
+    request: Auth0TokenRequest,
+) -> Result<Auth0AccountInfo, SetupError> {
+    let account = state.accounts.sign_in_auth0_token(request).await?;
+    if account.missing_scopes.is_empty() {
+        start_cloud_session(&state)?;
+    }
+    Ok(account)
+}
+
+/// Signs in to Azure with the Azure CLI's own sign-in (`az login`).
+#[tauri::command]
+pub async fn sign_in_azure_cli(state: State<'_, AppState>) -> Result<AzureAccountInfo, SetupError> {
+    let account = state.accounts.sign_in_azure_cli().await?;
+    start_cloud_session(&state)?;
+    Ok(account)
+}
+
+/// Signs in to Azure as a service principal, its secret checked at once and kept in the keychain.
+#[tauri::command]
+pub async fn sign_in_azure_service_principal(
+    state: State<'_, AppState>,
+    request: AzureServicePrincipalRequest,
+) -> Result<AzureAccountInfo, SetupError> {
+    let account = state
+        .accounts
+        .sign_in_azure_service_principal(request)
+        .await?;
+    start_cloud_session(&state)?;
+    Ok(account)
+}
+
+/// Signs in to Azure as a service principal with a certificate file; its password (if any) goes to the keychain.
+#[tauri::command]
+pub async fn sign_in_azure_certificate(
+    state: State<'_, AppState>,
+    request: AzureCertificateRequest,
+) -> Result<AzureAccountInfo, SetupError> {
+    let account = state.accounts.sign_in_azure_certificate(request).await?;
+    start_cloud_session(&state)?;
+    Ok(account)
+}
+
+/// The directories the signed-in Azure identity can reach.
+#[tauri::command]
+pub async fn azure_tenants(state: State<'_, AppState>) -> Result<AzureTenants, SetupError> {
+    state.accounts.azure_tenants().await
+}
+
+/// Moves the Azure sign-in to another directory; the session (and so the subscriptions) follow it.
+#[tauri::command]
+pub async fn switch_azure_tenant(
+    state: State<'_, AppState>,
+    tenant_id: String,
+) -> Result<AzureAccountInfo, SetupError> {
+    let account = state.accounts.switch_azure_tenant(&tenant_id).await?;
+    start_cloud_session(&state)?;
+    Ok(account)
+}
+
+/// Signs one cloud out (its keychain entries removed); the wizard's session ends with it.
+#[tauri::command]
+pub async fn sign_out_cloud(
+    state: State<'_, AppState>,
+    cloud: CloudName,
+) -> Result<(), SetupError> {
+    if let Some(run) = state.run().take() {
+        run.abort();
+    }
+    let cloud_session = state
+        .session()
+        .as_ref()
+        .is_some_and(|s| s.sandbox.is_none());
+    if cloud_session {
+        state.session().take();
+    }
+    state.accounts.sign_out_cloud(cloud).await
+}
+
+/// What the Settings screen shows: the app registration, the keychain and who is signed in.
+#[tauri::command]
+pub async fn settings_overview(state: State<'_, AppState>) -> Result<SettingsOverview, SetupError> {
+    let overview = state.accounts.overview().await?;
+    if state.session().is_none() {
+        start_cloud_session(&state)?;
+    }
+    Ok(overview)
+}
+
+/// Opens the system's file dialog (from Rust: the window is granted no dialog permission) and answers only
+/// the chosen file's path, or nothing when the user closed the dialog.
+#[tauri::command]
+pub async fn choose_key_file<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    kind: KeyFileKind,
+    title: String,
+) -> Result<Option<String>, SetupError> {
+    use tauri::Manager;
+    use tauri_plugin_dialog::DialogExt;
+    let (extensions, filter): (&[&str], &str) = match kind {
+        KeyFileKind::Auth0PrivateKey => (&["pem", "key"], "PEM (*.pem, *.key)"),
+        KeyFileKind::AzureCertificate => {
+            (&["pem", "pfx", "p12"], "PEM, PKCS#12 (*.pem, *.pfx, *.p12)")
+        }
+    };
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .add_filter(filter, extensions);
+    if let Some(window) = app.get_webview_window("main") {
+        dialog = dialog.set_parent(&window);
+    }
+    let (chosen, picked) = tokio::sync::oneshot::channel();
+    dialog.pick_file(move |path| {
+        let _ = chosen.send(path);
+    });
+    let Some(path) = picked.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let path = path.into_path().map_err(|e| {
+        SetupError::new(
+            ErrorCode::InvalidInput,
+            format!("The chosen file cannot be used: {e}"),
+            "Choose a file on this computer, or type its full path.",
+        )
+    })?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// Opens a page in the system browser; the window names it, Rust builds its address. Answers whether a

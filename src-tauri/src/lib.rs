@@ -16,11 +16,11 @@ use std::sync::Arc;
 use tauri::Manager;
 
 pub use bindings::typescript_bindings;
+pub use choices::ResourceGroupChoice;
 pub use cloud_accounts::{
     Auth0AccountInfo, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt, KeychainStatus,
     SignInSetup,
 };
-pub use choices::ResourceGroupChoice;
 pub use commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 pub use draft::{Draft, Screen};
 pub use session::{Mode, SessionInfo};
@@ -87,9 +87,10 @@ fn app_state(folder: PathBuf, setup: SignInSetup) -> AppState {
 }
 
 fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    // The opener is used from Rust only: the window is granted none of its commands.
+    // The opener and the file dialog are used from Rust only: the window is granted none of their commands.
     builder
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::start_sandbox,
@@ -99,6 +100,16 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::finish_azure_sign_in,
             commands::cancel_azure_sign_in,
             commands::sign_in_auth0,
+            commands::sign_in_auth0_private_key,
+            commands::sign_in_auth0_token,
+            commands::sign_in_azure_cli,
+            commands::sign_in_azure_service_principal,
+            commands::sign_in_azure_certificate,
+            commands::azure_tenants,
+            commands::switch_azure_tenant,
+            commands::sign_out_cloud,
+            commands::settings_overview,
+            commands::choose_key_file,
             commands::open_link,
             commands::load_settings,
             commands::save_settings,

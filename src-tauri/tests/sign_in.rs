@@ -198,6 +198,14 @@ impl World {
         self.store.names()
     }
 
+    /// The keychain entries holding a credential (not the per-account index the keychain keeps beside them).
+    fn kept_credentials(&self) -> Vec<String> {
+        self.keychain_names()
+            .into_iter()
+            .filter(|name| !name.ends_with("/.index"))
+            .collect()
+    }
+
     /// No reply so far holds a secret the sandbox issued, nor any part of any value the keychain holds.
     fn assert_no_secret_in_replies(&self) {
         let info = self.sandbox.info();
@@ -430,4 +438,699 @@ fn links_are_built_in_rust_from_a_named_page() {
         .expect_err("not an Auth0 domain");
     assert_eq!(error["field"], "auth0_domain", "{error}");
     assert_eq!(world.opened().len(), 2);
+}
+
+/// A Management API token for the sandbox's machine-to-machine application, as a person would copy it from the
+/// dashboard's API Explorer.
+fn management_token(world: &World) -> String {
+    let info = world.sandbox.info();
+    let audience = format!("{}/api/v2/", info.auth0_domain);
+    let answer: Value = world.runtime.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/oauth/token", info.auth0_domain))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", info.auth0_client_id.as_str()),
+                ("client_secret", info.auth0_client_secret.as_str()),
+                ("audience", audience.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    answer["access_token"].as_str().expect("a token").to_owned()
+}
+
+/// How many requests the sandbox's clouds have answered so far.
+fn requests_seen(world: &World) -> usize {
+    world.sandbox.handle().requests().len()
+}
+
+#[test]
+fn a_pasted_management_token_signs_in_and_is_kept_only_when_asked() {
+    let mut world = World::start();
+    let token = management_token(&world);
+    let domain = world.sandbox.info().auth0_domain.clone();
+    let account = world
+        .invoke(
+            "sign_in_auth0_token",
+            json!({ "request": { "domain": domain, "token": token, "remember": false } }),
+        )
+        .expect("the pasted token is checked and accepted");
+    assert_eq!(account["method"], "management_token", "{account}");
+    assert_eq!(account["remembered"], false);
+    assert_eq!(account["missingScopes"], json!([]));
+    assert_eq!(account["clientId"], Value::Null);
+    assert!(world.keychain_names().is_empty(), "kept in memory only");
+
+    // Asked to remember it, the token goes to the keychain and comes back after a restart.
+    world
+        .invoke("sign_out_cloud", json!({ "cloud": "auth0" }))
+        .unwrap();
+    let account = world
+        .invoke(
+            "sign_in_auth0_token",
+            json!({ "request": { "domain": domain, "token": format!("  {token}\n"), "remember": true } }),
+        )
+        .expect("a pasted token with spaces around it");
+    assert_eq!(account["remembered"], true);
+    assert_eq!(
+        world.kept_credentials().len(),
+        1,
+        "{:?}",
+        world.keychain_names()
+    );
+    world.device_sign_in();
+    let session = world.invoke("current_session", json!({})).unwrap();
+    assert_eq!(session["mode"], "cloud", "{session}");
+    for reply in world.replies.lock().unwrap().iter() {
+        assert!(!reply.contains(&token), "the token in {reply}");
+    }
+    world.assert_no_secret_in_replies();
+
+    world.restart();
+    let restored = world.invoke("restore_sign_in", json!({})).unwrap();
+    assert_eq!(
+        restored["auth0"]["method"], "management_token",
+        "{restored}"
+    );
+    assert_eq!(restored["auth0"]["remembered"], true);
+}
+
+#[test]
+fn an_empty_or_expired_token_is_refused_before_anything_is_sent() {
+    let world = World::start();
+    let domain = world.sandbox.info().auth0_domain.clone();
+    let before = requests_seen(&world);
+    let empty = world
+        .invoke(
+            "sign_in_auth0_token",
+            json!({ "request": { "domain": domain, "token": " ", "remember": false } }),
+        )
+        .expect_err("an empty token");
+    assert_eq!(empty["field"], "auth0_management_token", "{empty}");
+
+    // A token whose `exp` has passed (2020-09-13): {"alg":"RS256","typ":"JWT"}.{"exp":1600000000,"scope":"read:logs"}.
+    // Header and claims tell it; no signature is needed to refuse it.
+    let expired = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE2MDAwMDAwMDAsInNjb3BlIjoicmVhZDpsb2dzIn0.c2lnbmF0dXJl";
+    let error = world
+        .invoke(
+            "sign_in_auth0_token",
+            json!({ "request": { "domain": domain, "token": expired, "remember": true } }),
+        )
+        .expect_err("an expired token");
+    assert_eq!(error["code"], "auth0_unauthorized", "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("expired"),
+        "{error}"
+    );
+    assert_eq!(requests_seen(&world), before, "nothing was sent");
+    assert!(world.keychain_names().is_empty());
+}
+
+#[test]
+fn a_private_key_file_is_checked_before_anything_is_sent() {
+    let world = World::start();
+    let info = world.sandbox.info();
+    let folder = tempfile::tempdir().unwrap();
+    let not_a_key = folder.path().join("notes.pem");
+    std::fs::write(
+        &not_a_key,
+        "-----BEGIN NOTHING-----\nhello\n-----END NOTHING-----\n",
+    )
+    .unwrap();
+    let missing = folder.path().join("missing.pem");
+    let before = requests_seen(&world);
+    let cases = [
+        ("", "choose the private key file"),
+        ("keys/auth0.pem", "full path"),
+        (missing.to_str().unwrap(), "could not read"),
+        (not_a_key.to_str().unwrap(), "is not an RSA private key"),
+    ];
+    for (key_file, rule) in cases {
+        let error = world
+            .invoke(
+                "sign_in_auth0_private_key",
+                json!({ "request": {
+                    "domain": info.auth0_domain,
+                    "clientId": info.auth0_client_id,
+                    "keyFile": key_file,
+                    "algorithm": "RS256",
+                }}),
+            )
+            .expect_err("refused");
+        assert_eq!(error["code"], "invalid_input", "{error}");
+        assert_eq!(error["field"], "auth0_private_key_path", "{error}");
+        assert!(
+            error["message"].as_str().unwrap().contains(rule),
+            "{key_file}: {error}"
+        );
+    }
+    let unknown = world
+        .invoke(
+            "sign_in_auth0_private_key",
+            json!({ "request": {
+                "domain": info.auth0_domain,
+                "clientId": info.auth0_client_id,
+                "keyFile": not_a_key,
+                "algorithm": "HS256",
+            }}),
+        )
+        .expect_err("an algorithm Auth0 does not offer for private keys");
+    assert!(unknown.to_string().contains("HS256"), "{unknown}");
+    assert_eq!(requests_seen(&world), before, "nothing was sent");
+    assert!(world.keychain_names().is_empty());
+}
+
+#[test]
+fn a_service_principal_signs_in_to_azure_checked_at_once() {
+    let world = World::start();
+    let info = world.sandbox.info();
+    let before = requests_seen(&world);
+    let refused = [
+        (
+            json!({ "tenantId": "", "clientId": info.azure_client_id, "clientSecret": "x" }),
+            "azure_tenant_id",
+        ),
+        (
+            json!({ "tenantId": info.azure_tenant_id, "clientId": "my-app", "clientSecret": "x" }),
+            "azure_client_id",
+        ),
+        (
+            json!({ "tenantId": info.azure_tenant_id, "clientId": info.azure_client_id, "clientSecret": "" }),
+            "azure_client_secret",
+        ),
+    ];
+    for (request, field) in refused {
+        let error = world
+            .invoke(
+                "sign_in_azure_service_principal",
+                json!({ "request": request }),
+            )
+            .expect_err("bad input");
+        assert_eq!(error["field"], field, "{error}");
+    }
+    assert_eq!(requests_seen(&world), before, "nothing was sent");
+
+    let wrong = world
+        .invoke(
+            "sign_in_azure_service_principal",
+            json!({ "request": {
+                "tenantId": info.azure_tenant_id,
+                "clientId": info.azure_client_id,
+                "clientSecret": "not-the-secret",
+            }}),
+        )
+        .expect_err("a wrong secret");
+    assert_eq!(wrong["code"], "azure_credentials_failed", "{wrong}");
+    assert!(world.keychain_names().is_empty());
+
+    let account = world
+        .invoke(
+            "sign_in_azure_service_principal",
+            json!({ "request": {
+                "tenantId": info.azure_tenant_id,
+                "clientId": info.azure_client_id,
+                "clientSecret": info.azure_client_secret,
+            }}),
+        )
+        .expect("the sandbox's service principal");
+    assert_eq!(account["method"], "service_principal", "{account}");
+    assert_eq!(account["username"], info.azure_client_id);
+    assert_eq!(account["tenantId"], info.azure_tenant_id);
+    assert_eq!(world.kept_credentials().len(), 1, "the secret is kept");
+
+    // A service principal lives in its own directory: listed, but not switched.
+    let tenants = world.invoke("azure_tenants", json!({})).unwrap();
+    assert_eq!(tenants["canSwitch"], false, "{tenants}");
+    let error = world
+        .invoke(
+            "switch_azure_tenant",
+            json!({ "tenantId": info.azure_tenant_id }),
+        )
+        .expect_err("no switching for a service principal");
+    assert_eq!(error["field"], "azure_tenant", "{error}");
+
+    world.sign_in_auth0();
+    let subscriptions = world.invoke("list_subscriptions", json!({})).unwrap();
+    assert!(
+        subscriptions.as_array().is_some_and(|s| !s.is_empty()),
+        "{subscriptions}"
+    );
+    world.assert_no_secret_in_replies();
+}
+
+#[test]
+fn a_person_sees_their_directories_and_switching_is_checked_and_remembered() {
+    let mut world = World::start();
+    let tenant = world.sandbox.info().azure_tenant_id.clone();
+    world.device_sign_in();
+    let tenants = world.invoke("azure_tenants", json!({})).unwrap();
+    assert_eq!(tenants["current"], tenant.as_str(), "{tenants}");
+    assert_eq!(tenants["canSwitch"], true, "{tenants}");
+    assert!(
+        tenants["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["tenantId"] == tenant.as_str() && t["displayName"].is_string()),
+        "{tenants}"
+    );
+    assert!(
+        tenants["subscriptionCount"].as_u64().unwrap() >= 1,
+        "{tenants}"
+    );
+
+    let empty = world
+        .invoke("switch_azure_tenant", json!({ "tenantId": " " }))
+        .expect_err("no directory chosen");
+    assert_eq!(empty["field"], "azure_tenant", "{empty}");
+    let unknown = world
+        .invoke(
+            "switch_azure_tenant",
+            json!({ "tenantId": "99999999-9999-4999-8999-999999999999" }),
+        )
+        .expect_err("a directory the user is not in");
+    assert!(
+        unknown["message"].as_str().unwrap().contains("90002"),
+        "the identity platform's reason is kept: {unknown}"
+    );
+    let still = world.invoke("azure_tenants", json!({})).unwrap();
+    assert_eq!(
+        still["current"],
+        tenant.as_str(),
+        "unchanged after a refusal"
+    );
+
+    // Switching is redeemed against the directory (by its domain here: the sandbox has one directory) and
+    // the choice outlives a restart.
+    let switched = world
+        .invoke(
+            "switch_azure_tenant",
+            json!({ "tenantId": "sandbox.onmicrosoft.com" }),
+        )
+        .expect("a directory the user is in");
+    assert_eq!(
+        switched["tenantId"], "sandbox.onmicrosoft.com",
+        "{switched}"
+    );
+    world.sign_in_auth0();
+    let session = world.invoke("current_session", json!({})).unwrap();
+    assert_eq!(
+        session["azureTenantId"], "sandbox.onmicrosoft.com",
+        "{session}"
+    );
+    world.restart();
+    let restored = world.invoke("restore_sign_in", json!({})).unwrap();
+    assert_eq!(
+        restored["azure"]["tenantId"], "sandbox.onmicrosoft.com",
+        "{restored}"
+    );
+    let subscriptions = world.invoke("list_subscriptions", json!({})).unwrap();
+    assert!(
+        subscriptions.as_array().is_some_and(|s| !s.is_empty()),
+        "the restored sign-in works in the chosen directory: {subscriptions}"
+    );
+    world.assert_no_secret_in_replies();
+}
+
+#[test]
+fn signing_out_of_one_cloud_keeps_the_other() {
+    let world = World::start();
+    world.device_sign_in();
+    world.sign_in_auth0();
+    assert_eq!(
+        world.invoke("current_session", json!({})).unwrap()["mode"],
+        "cloud"
+    );
+    world
+        .invoke("sign_out_cloud", json!({ "cloud": "azure" }))
+        .unwrap();
+    assert_eq!(
+        world.invoke("current_session", json!({})).unwrap(),
+        Value::Null,
+        "the steps need both clouds"
+    );
+    let names = world.keychain_names();
+    assert!(!names.is_empty(), "Auth0 is still kept");
+    assert!(names.iter().all(|n| n.starts_with("auth0:")), "{names:?}");
+    let overview = world.invoke("settings_overview", json!({})).unwrap();
+    assert_eq!(overview["signedIn"]["azure"], Value::Null, "{overview}");
+    assert_eq!(
+        overview["signedIn"]["auth0"]["clientId"],
+        world.sandbox.info().auth0_client_id
+    );
+    let error = world
+        .invoke("sign_out_cloud", json!({ "cloud": "dropbox" }))
+        .expect_err("not a cloud");
+    assert!(error.to_string().contains("dropbox"), "{error}");
+}
+
+#[test]
+fn the_settings_overview_names_the_registration_keychain_and_accounts() {
+    let world = World::start();
+    let overview = world.invoke("settings_overview", json!({})).unwrap();
+    assert_eq!(
+        overview["defaultAzureClientId"], PUBLIC_CLIENT_ID,
+        "{overview}"
+    );
+    assert_eq!(overview["settings"]["azureClientId"], Value::Null);
+    assert!(
+        overview["registrationCommand"]
+            .as_str()
+            .unwrap()
+            .starts_with("az ad app create"),
+        "{overview}"
+    );
+    assert_eq!(overview["keychain"]["persistent"], true);
+    assert_eq!(
+        overview["signedIn"],
+        json!({ "azure": null, "auth0": null })
+    );
+    world.device_sign_in();
+    let overview = world.invoke("settings_overview", json!({})).unwrap();
+    assert_eq!(
+        overview["signedIn"]["azure"]["username"],
+        world.sandbox.info().users[0].name
+    );
+    assert_eq!(overview["signedIn"]["azure"]["method"], "device_code");
+
+    let bare = World::start_with(None);
+    let overview = bare.invoke("settings_overview", json!({})).unwrap();
+    assert_eq!(overview["defaultAzureClientId"], Value::Null, "{overview}");
+}
+
+/// Set in a child test process: the name of the test it runs.
+const CHILD_TEST: &str = "SIGN_IN_CHILD_TEST";
+
+/// Runs `test` again in a child process whose `PATH` is `path` (the workspace forbids `unsafe`, so a test
+/// cannot change its own process's environment), with `vars` added, and fails with the child's output if it
+/// failed. Returns false in the child itself, which then runs the test's body.
+fn rerun_with_path(test: &str, path: &std::ffi::OsStr, vars: &[(&str, &std::path::Path)]) -> bool {
+    if std::env::var_os(CHILD_TEST).is_some() {
+        return false;
+    }
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+    child
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_TEST, test)
+        .env("PATH", path);
+    for (name, value) in vars {
+        child.env(name, value);
+    }
+    let output = child.output().expect("the test binary runs again");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("1 passed"), "the child ran the test: {text}");
+    true
+}
+
+/// A service-principal access token for Resource Manager from the sandbox, as `az account get-access-token`
+/// would print one, written where the fake `az` reads it.
+fn write_cli_token(world: &World, folder: &std::path::Path) {
+    let info = world.sandbox.info();
+    let answer: Value = world.runtime.block_on(async {
+        reqwest::Client::new()
+            .post(format!(
+                "{}/{}/oauth2/v2.0/token",
+                info.azure_authority, info.azure_tenant_id
+            ))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", info.azure_client_id.as_str()),
+                ("client_secret", info.azure_client_secret.as_str()),
+                ("scope", "https://management.azure.com/.default"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    let expires_on = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+    let printed = json!({
+        "accessToken": answer["access_token"],
+        "expires_on": expires_on,
+        "subscription": info.subscription_id,
+        "tenant": info.azure_tenant_id,
+        "tokenType": "Bearer",
+    });
+    std::fs::write(folder.join("token.json"), printed.to_string()).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn the_azure_cli_sign_in_is_borrowed_from_az_login() {
+    use std::os::unix::fs::PermissionsExt;
+    const TEST: &str = "the_azure_cli_sign_in_is_borrowed_from_az_login";
+    let folder = tempfile::tempdir().unwrap();
+    // Until a token is there, the fake answers as `az` does before `az login`.
+    let script = "#!/bin/sh\n\
+        echo \"$*\" >> \"$FAKE_AZ/calls\"\n\
+        if [ -f \"$FAKE_AZ/token.json\" ]; then cat \"$FAKE_AZ/token.json\"; exit 0; fi\n\
+        echo \"ERROR: Please run 'az login' to setup account.\" >&2\n\
+        exit 1\n";
+    let az = folder.path().join("az");
+    std::fs::write(&az, script).unwrap();
+    std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let inherited = std::env::var_os("PATH").unwrap_or_default();
+    let path = std::env::join_paths(
+        std::iter::once(folder.path().to_owned()).chain(std::env::split_paths(&inherited)),
+    )
+    .unwrap();
+    if rerun_with_path(TEST, &path, &[("FAKE_AZ", folder.path())]) {
+        let calls = std::fs::read_to_string(folder.path().join("calls")).unwrap();
+        assert!(
+            calls.contains("account get-access-token -o json --scope"),
+            "{calls}"
+        );
+        return;
+    }
+
+    let fake = std::path::PathBuf::from(std::env::var_os("FAKE_AZ").unwrap());
+    let world = World::start();
+    let signed_out = world
+        .invoke("sign_in_azure_cli", json!({}))
+        .expect_err("az is not signed in yet");
+    assert_eq!(signed_out["field"], "azure_cli", "{signed_out}");
+    assert!(
+        signed_out["remedy"].as_str().unwrap().contains("az login"),
+        "{signed_out}"
+    );
+
+    write_cli_token(&world, &fake);
+    let info = world.sandbox.info();
+    let account = world
+        .invoke("sign_in_azure_cli", json!({}))
+        .expect("the Azure CLI's sign-in is used");
+    assert_eq!(account["method"], "azure_cli", "{account}");
+    assert_eq!(account["tenantId"], info.azure_tenant_id);
+    assert_eq!(
+        account["username"], info.azure_client_id,
+        "who az signed in as"
+    );
+    assert!(
+        world.keychain_names().is_empty(),
+        "nothing of az's is stored"
+    );
+    let tenants = world.invoke("azure_tenants", json!({})).unwrap();
+    assert_eq!(tenants["canSwitch"], false, "{tenants}");
+
+    world.sign_in_auth0();
+    let subscriptions = world.invoke("list_subscriptions", json!({})).unwrap();
+    assert!(
+        subscriptions.as_array().is_some_and(|s| !s.is_empty()),
+        "Resource Manager accepts the CLI's token: {subscriptions}"
+    );
+    world.assert_no_secret_in_replies();
+}
+
+#[test]
+fn without_the_azure_cli_its_sign_in_says_what_to_install() {
+    const TEST: &str = "without_the_azure_cli_its_sign_in_says_what_to_install";
+    let empty = tempfile::tempdir().unwrap();
+    if rerun_with_path(TEST, empty.path().as_os_str(), &[]) {
+        return;
+    }
+    let world = World::start();
+    let before = requests_seen(&world);
+    let error = world
+        .invoke("sign_in_azure_cli", json!({}))
+        .expect_err("no az on PATH");
+    assert_eq!(error["code"], "azure_credentials_failed", "{error}");
+    assert_eq!(error["field"], "azure_cli", "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("not installed"),
+        "{error}"
+    );
+    assert!(
+        error["remedy"]
+            .as_str()
+            .unwrap()
+            .contains("Install the Azure CLI"),
+        "{error}"
+    );
+    assert_eq!(requests_seen(&world), before);
+}
+
+/// A new RSA key: (private key in PKCS#8 PEM, public key in PEM).
+fn rsa_key() -> (openssl::pkey::PKey<openssl::pkey::Private>, String) {
+    let key = openssl::pkey::PKey::from_rsa(openssl::rsa::Rsa::generate(2048).unwrap()).unwrap();
+    let public = String::from_utf8(key.public_key_to_pem().unwrap()).unwrap();
+    (key, public)
+}
+
+#[test]
+fn a_private_key_signs_in_to_auth0_keeping_only_the_key_file_path() {
+    let mut world = World::start();
+    let info = world.sandbox.info();
+    let (key, public) = rsa_key();
+    world
+        .sandbox
+        .handle()
+        .add_auth0_public_key(&info.auth0_client_id, &public, "PS256")
+        .expect("the sandbox registers the public key");
+    let folder = tempfile::tempdir().unwrap();
+    let key_file = folder.path().join("auth0-private.pem");
+    let pem = String::from_utf8(key.private_key_to_pem_pkcs8().unwrap()).unwrap();
+    std::fs::write(&key_file, &pem).unwrap();
+
+    let wrong_algorithm = world
+        .invoke(
+            "sign_in_auth0_private_key",
+            json!({ "request": {
+                "domain": info.auth0_domain,
+                "clientId": info.auth0_client_id,
+                "keyFile": key_file,
+                "algorithm": "RS256",
+            }}),
+        )
+        .expect_err("the key was registered for PS256");
+    assert_eq!(
+        wrong_algorithm["code"], "auth0_credentials_rejected",
+        "{wrong_algorithm}"
+    );
+
+    let account = world
+        .invoke(
+            "sign_in_auth0_private_key",
+            json!({ "request": {
+                "domain": info.auth0_domain,
+                "clientId": format!(" {} ", info.auth0_client_id),
+                "keyFile": key_file,
+                "algorithm": "PS256",
+            }}),
+        )
+        .expect("a PS256 assertion signed with the registered key");
+    assert_eq!(account["method"], "private_key", "{account}");
+    assert_eq!(account["clientId"], info.auth0_client_id);
+    assert_eq!(account["missingScopes"], json!([]));
+    let names = world.kept_credentials();
+    assert_eq!(names.len(), 1, "{names:?}");
+    let kept = world.store.read(&names[0]).unwrap().unwrap();
+    let kept = String::from_utf8_lossy(&kept);
+    assert!(kept.contains("auth0-private.pem"), "the path is kept");
+    assert!(!kept.contains("PRIVATE KEY"), "never the key");
+    for reply in world.replies.lock().unwrap().iter() {
+        assert!(!reply.contains("PRIVATE KEY"), "the key in {reply}");
+    }
+
+    // Restored after a restart by signing a new assertion with the same file.
+    world.device_sign_in();
+    world.restart();
+    let restored = world.invoke("restore_sign_in", json!({})).unwrap();
+    assert_eq!(restored["auth0"]["method"], "private_key", "{restored}");
+    assert_eq!(
+        world.invoke("current_session", json!({})).unwrap()["mode"],
+        "cloud"
+    );
+}
+
+#[test]
+fn a_certificate_signs_in_to_azure_as_the_service_principal() {
+    let mut world = World::start();
+    let info = world.sandbox.info();
+    let (key, _) = rsa_key();
+    let mut name = openssl::x509::X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", "event-grid-setup").unwrap();
+    let name = name.build();
+    let mut builder = openssl::x509::X509::builder().unwrap();
+    builder.set_version(2).unwrap();
+    builder.set_subject_name(&name).unwrap();
+    builder.set_issuer_name(&name).unwrap();
+    builder.set_pubkey(&key).unwrap();
+    builder
+        .set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    builder
+        .set_not_after(&openssl::asn1::Asn1Time::days_from_now(1).unwrap())
+        .unwrap();
+    builder
+        .sign(&key, openssl::hash::MessageDigest::sha256())
+        .unwrap();
+    let certificate = builder.build();
+    let certificate_pem = String::from_utf8(certificate.to_pem().unwrap()).unwrap();
+    world
+        .sandbox
+        .handle()
+        .add_azure_certificate(&info.azure_client_id, &certificate_pem)
+        .expect("the certificate is uploaded to the service principal");
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("event-grid-setup.pem");
+    let mut pem = certificate.to_pem().unwrap();
+    pem.extend(key.private_key_to_pem_pkcs8().unwrap());
+    std::fs::write(&file, pem).unwrap();
+
+    let before = requests_seen(&world);
+    let relative = world
+        .invoke(
+            "sign_in_azure_certificate",
+            json!({ "request": {
+                "tenantId": info.azure_tenant_id,
+                "clientId": info.azure_client_id,
+                "certificateFile": "event-grid-setup.pem",
+                "password": null,
+            }}),
+        )
+        .expect_err("not a full path");
+    assert_eq!(relative["field"], "azure_certificate_path", "{relative}");
+    assert_eq!(requests_seen(&world), before, "nothing was sent");
+
+    let account = world
+        .invoke(
+            "sign_in_azure_certificate",
+            json!({ "request": {
+                "tenantId": info.azure_tenant_id,
+                "clientId": info.azure_client_id,
+                "certificateFile": file,
+                "password": "",
+            }}),
+        )
+        .expect("the certificate's key signs the assertion");
+    assert_eq!(account["method"], "certificate", "{account}");
+    assert_eq!(account["username"], info.azure_client_id);
+    world.sign_in_auth0();
+    let subscriptions = world.invoke("list_subscriptions", json!({})).unwrap();
+    assert!(
+        subscriptions.as_array().is_some_and(|s| !s.is_empty()),
+        "{subscriptions}"
+    );
+    for reply in world.replies.lock().unwrap().iter() {
+        assert!(!reply.contains("PRIVATE KEY"), "the key in {reply}");
+    }
+    world.restart();
+    let restored = world.invoke("restore_sign_in", json!({})).unwrap();
+    assert_eq!(restored["azure"]["method"], "certificate", "{restored}");
 }

@@ -228,7 +228,11 @@ export type AzureSignInMethod = "browser" | "device_code";
 
 export type AzureSignInPrompt = { "kind": "browser", url: string, browserOpened: boolean, } | { "kind": "device_code", userCode: string, verificationUri: string, expiresInMinutes: number, };
 
-export type AzureAccountInfo = { username: string, displayName: string, tenantId: string, };
+export type AzureAccountInfo = { username: string, displayName: string, 
+/**
+ * The directory (tenant) the sign-in acts in now.
+ */
+tenantId: string, method: AzureAccountMethod, };
 
 export type Auth0SignInRequest = { domain: string, clientId: string, clientSecret: string, };
 
@@ -236,7 +240,11 @@ export type Auth0AccountInfo = { domain: string, clientId: string | null, missin
 /**
  * The tenant's Applications page in the Auth0 Dashboard.
  */
-dashboardApplicationsUrl: string | null, };
+dashboardApplicationsUrl: string | null, method: Auth0AccountMethod, 
+/**
+ * Whether the credential outlives the app (a pasted token only when the user asked).
+ */
+remembered: boolean, };
 
 export type SignedIn = { azure: AzureAccountInfo | null, auth0: Auth0AccountInfo | null, };
 
@@ -247,3 +255,47 @@ export type Settings = {
 azureClientId: string | null, };
 
 export type LinkTarget = { "kind": "auth0_applications", domain: string, } | { "kind": "auth0_dashboard" } | { "kind": "azure_portal" } | { "kind": "azure_sign_in" };
+
+export type AzureAccountMethod = "browser" | "device_code" | "service_principal" | "certificate" | "azure_cli";
+
+export type Auth0AccountMethod = "client_secret" | "private_key" | "management_token";
+
+export type Auth0PrivateKeyRequest = { domain: string, clientId: string, keyFile: string, algorithm: KeyAlgorithm, };
+
+export type KeyAlgorithm = "RS256" | "PS256";
+
+export type Auth0TokenRequest = { domain: string, token: string, remember: boolean, };
+
+export type AzureServicePrincipalRequest = { tenantId: string, clientId: string, clientSecret: string, };
+
+export type AzureCertificateRequest = { tenantId: string, clientId: string, certificateFile: string, 
+/**
+ * Empty or absent: the file has no password.
+ */
+password: string | null, };
+
+export type KeyFileKind = "auth0_private_key" | "azure_certificate";
+
+export type CloudName = "azure" | "auth0";
+
+export type TenantChoice = { tenantId: string, displayName: string | null, defaultDomain: string | null, };
+
+export type AzureTenants = { current: string, tenants: Array<TenantChoice>, 
+/**
+ * Subscriptions the identity can see in the current directory.
+ */
+subscriptionCount: number, 
+/**
+ * Only a person's sign-in (browser or device code) moves between directories.
+ */
+canSwitch: boolean, };
+
+export type SettingsOverview = { settings: Settings, 
+/**
+ * The client id this build (or its environment) uses when the settings name none.
+ */
+defaultAzureClientId: string | null, 
+/**
+ * The one command an administrator runs to register the app in Microsoft Entra ID.
+ */
+registrationCommand: string, keychain: KeychainStatus, signedIn: SignedIn, };
