@@ -4,6 +4,8 @@
 import type {
   Catalog,
   ResourceGroupChoice,
+  Auth0AccountInfo,
+  AzureAccountInfo,
   Draft,
   SessionInfo,
   SetupError,
@@ -36,7 +38,21 @@ export type Scenario = {
   resourceGroups?: ResourceGroupChoice[] | 'fail';
   /** Step 1 waits for Microsoft.EventGrid's registration until finishRegistration() or cancel_run. */
   registrationWait?: boolean;
+  /** No Azure CLI on this computer. */
+  noAzureCli?: boolean;
+  /** The file dialog is closed without choosing. */
+  fileDialogClosed?: boolean;
 };
+
+/** The directories a person signed in to Azure belongs to (a service principal or the CLI sees its own). */
+export const TENANTS = [
+  { tenantId: 'tenant-contoso', displayName: 'Contoso', defaultDomain: 'contoso.onmicrosoft.com' },
+  { tenantId: 'tenant-fabrikam', displayName: 'Fabrikam', defaultDomain: 'fabrikam.onmicrosoft.com' },
+  { tenantId: 'tenant-locked', displayName: 'Locked Ltd', defaultDomain: 'locked.onmicrosoft.com' },
+];
+export const CHOSEN_KEY_FILE = '/home/ada/keys/auth0-private.pem';
+export const CHOSEN_CERTIFICATE = '/home/ada/keys/event-grid-setup.pfx';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A few of the engine's lists (the real ones are checked over IPC in src-tauri/tests/ipc.rs). */
 export const CATALOG: Catalog = {
@@ -105,11 +121,16 @@ export class FakeBackend {
   finishRegistration(): void {
     this.#registered?.();
   }
-  azureAccount: { username: string; displayName: string; tenantId: string } | null = null;
-  auth0Account: { domain: string; clientId: string } | null = null;
+  azureAccount: AzureAccountInfo | null = null;
+  auth0Account: Auth0AccountInfo | null = null;
   /** Settles the Azure sign-in that is waiting: approve it (as the user would in the browser) or cancel it. */
   #azureWaiting: ((approved: boolean) => void) | null = null;
+  #azureMethod: 'browser' | 'device_code' = 'browser';
   secretsReceived: string[] = [];
+  /** Every private-key sign-in request, as the window sent it. */
+  keyRequests: Record<string, string>[] = [];
+  /** Every certificate sign-in request, its password replaced by whether one was given. */
+  certificateRequests: Record<string, string | null>[] = [];
   /** Pages opened in the system browser, by name. */
   opened: string[] = [];
   settings: { azureClientId: string | null } = { azureClientId: null };
@@ -128,7 +149,7 @@ export class FakeBackend {
     this.session = {
       mode: 'cloud',
       auth0Domain: this.auth0Account.domain,
-      auth0Identity: this.auth0Account.clientId,
+      auth0Identity: this.auth0Account.clientId ?? '',
       azureIdentity: this.azureAccount.username,
       azureTenantId: this.azureAccount.tenantId,
       subscriptionId: null,
@@ -221,7 +242,102 @@ export class FakeBackend {
         return this.settings;
       }
       case 'restore_sign_in':
-        return { azure: null, auth0: null };
+        return { azure: this.azureAccount, auth0: this.auth0Account };
+      case 'settings_overview':
+        return {
+          settings: this.settings,
+          defaultAzureClientId: this.scenario.noAzureClientId ? null : '5d3c1a2b-7e4f-4a10-9b8c-0123456789ab',
+          registrationCommand: REGISTRATION_COMMAND,
+          keychain: await this.handle('keychain_status'),
+          signedIn: { azure: this.azureAccount, auth0: this.auth0Account },
+        };
+      case 'sign_out_cloud':
+        if (args.cloud === 'azure') this.azureAccount = null;
+        else this.auth0Account = null;
+        this.session = null;
+        return null;
+      case 'choose_key_file':
+        if (this.scenario.fileDialogClosed) return null;
+        return args.kind === 'azure_certificate' ? CHOSEN_CERTIFICATE : CHOSEN_KEY_FILE;
+      case 'sign_in_auth0_private_key': {
+        const request = args.request as { domain: string; clientId: string; keyFile: string; algorithm: string };
+        this.keyRequests.push(request);
+        if (!request.keyFile.startsWith('/')) {
+          throw setupError(
+            'invalid_input',
+            'auth0_private_key_path: must be the full path of the key file, such as /home/ada/keys/auth0-private.pem',
+            'Correct auth0_private_key_path and try again.',
+            'auth0_private_key_path',
+          );
+        }
+        return this.#auth0SignedIn(request.domain, request.clientId, 'private_key', true);
+      }
+      case 'sign_in_auth0_token': {
+        const request = args.request as { domain: string; token: string; remember: boolean };
+        this.secretsReceived.push(request.token);
+        if (request.token.includes('expired')) {
+          throw setupError('auth0_unauthorized', 'the pasted token expired at 2020-09-13 12:26:40 UTC', 'The token is not accepted (expired, revoked or for another tenant): sign in to Auth0 again.');
+        }
+        return this.#auth0SignedIn(request.domain, null, 'management_token', request.remember);
+      }
+      case 'sign_in_azure_cli':
+        if (this.scenario.noAzureCli) {
+          throw {
+            ...setupError(
+              'azure_credentials_failed',
+              'The Azure CLI (az) is not installed on this computer, or not on its PATH.',
+              'Install the Azure CLI, run "az login" in a terminal, then try again. Or choose another way to sign in to Azure.',
+            ),
+            field: 'azure_cli',
+          };
+        }
+        return this.#azureSignedIn({ username: 'ada@contoso.com', displayName: 'Ada', tenantId: 'tenant-contoso', method: 'azure_cli' });
+      case 'sign_in_azure_service_principal': {
+        const request = args.request as { tenantId: string; clientId: string; clientSecret: string };
+        this.secretsReceived.push(request.clientSecret);
+        if (!GUID.test(request.clientId)) {
+          throw setupError('invalid_input', 'azure_client_id: expect the application (client) id', 'Correct azure_client_id and try again.', 'azure_client_id');
+        }
+        return this.#azureSignedIn({ username: request.clientId, displayName: request.clientId, tenantId: request.tenantId, method: 'service_principal' });
+      }
+      case 'sign_in_azure_certificate': {
+        const request = args.request as { tenantId: string; clientId: string; certificateFile: string; password: string | null };
+        if (request.password) this.secretsReceived.push(request.password);
+        this.certificateRequests.push({ ...request, password: request.password ? '(given)' : null });
+        if (!request.certificateFile.startsWith('/')) {
+          throw setupError(
+            'invalid_input',
+            'azure_certificate_path: must be the full path of the certificate file',
+            'Correct azure_certificate_path and try again.',
+            'azure_certificate_path',
+          );
+        }
+        return this.#azureSignedIn({ username: request.clientId, displayName: request.clientId, tenantId: request.tenantId, method: 'certificate' });
+      }
+      case 'azure_tenants': {
+        if (!this.azureAccount) throw setupError('azure_credentials_failed', 'You are not signed in to Azure.', 'Sign in to Azure first.');
+        const person = this.azureAccount.method === 'browser' || this.azureAccount.method === 'device_code';
+        return {
+          current: this.azureAccount.tenantId,
+          tenants: person ? TENANTS : TENANTS.filter((tenant) => tenant.tenantId === this.azureAccount?.tenantId),
+          subscriptionCount: this.azureAccount.tenantId === 'tenant-fabrikam' ? 1 : 2,
+          canSwitch: person,
+        };
+      }
+      case 'switch_azure_tenant': {
+        const tenantId = String(args.tenantId);
+        if (!this.azureAccount) throw setupError('azure_credentials_failed', 'You are not signed in to Azure.', 'Sign in to Azure first.');
+        if (tenantId === 'tenant-locked') {
+          throw setupError(
+            'sign_in_rejected',
+            'the sign-in was refused: interaction_required (AADSTS50076: multi-factor authentication is required) [SignInRefused]',
+            'Check that you signed in with the right account and accepted the permissions, then try again.',
+          );
+        }
+        this.azureAccount = { ...this.azureAccount, tenantId };
+        this.#cloudSession();
+        return this.azureAccount;
+      }
       case 'keychain_status':
         return this.scenario.sessionOnly
           ? {
@@ -238,6 +354,7 @@ export class FakeBackend {
             `An administrator registers the app once in Microsoft Entra ID: a multi-tenant public client with the Azure Service Management user_impersonation permission and the redirect http://localhost. For example: ${REGISTRATION_COMMAND}`,
           );
         }
+        this.#azureMethod = args.method === 'device_code' ? 'device_code' : 'browser';
         return args.method === 'device_code'
           ? { kind: 'device_code', userCode: 'GHJK-LMNP', verificationUri: 'https://microsoft.com/devicelogin', expiresInMinutes: 15 }
           : { kind: 'browser', url: SIGN_IN_URL, browserOpened: false };
@@ -246,9 +363,12 @@ export class FakeBackend {
         const approved = await new Promise<boolean>((resolve) => (this.#azureWaiting = resolve));
         this.#azureWaiting = null;
         if (!approved) throw setupError('cancelled', 'The sign-in was cancelled.', 'Start the sign-in again when you are ready.');
-        this.azureAccount = { username: 'ada@contoso.com', displayName: 'Ada', tenantId: 'tenant-contoso' };
-        this.#cloudSession();
-        return this.azureAccount;
+        return this.#azureSignedIn({
+          username: 'ada@contoso.com',
+          displayName: 'Ada',
+          tenantId: 'tenant-contoso',
+          method: this.#azureMethod,
+        });
       }
       case 'cancel_azure_sign_in': {
         const waiting = this.#azureWaiting !== null;
@@ -261,14 +381,7 @@ export class FakeBackend {
         if (request.clientSecret === 'wrong') {
           throw setupError('auth0_credentials_rejected', 'Auth0 refused the client credentials.', 'Check the domain, client id and client secret.');
         }
-        this.auth0Account = { domain: request.domain, clientId: request.clientId };
-        this.#cloudSession();
-        return {
-          domain: request.domain,
-          clientId: request.clientId,
-          missingScopes: this.scenario.missingScopes ?? [],
-          dashboardApplicationsUrl: `https://manage.auth0.com/dashboard/eu/acme/applications`,
-        };
+        return this.#auth0SignedIn(request.domain, request.clientId, 'client_secret', true);
       }
       case 'sign_out':
         this.session = null;
@@ -329,6 +442,25 @@ export class FakeBackend {
       default:
         throw new Error(`command not mocked: ${cmd}`);
     }
+  }
+
+  #azureSignedIn(account: AzureAccountInfo): AzureAccountInfo {
+    this.azureAccount = account;
+    this.#cloudSession();
+    return account;
+  }
+
+  #auth0SignedIn(domain: string, clientId: string | null, method: Auth0AccountInfo['method'], remembered: boolean): Auth0AccountInfo {
+    this.auth0Account = {
+      domain,
+      clientId,
+      missingScopes: this.scenario.missingScopes ?? [],
+      dashboardApplicationsUrl: 'https://manage.auth0.com/dashboard/eu/acme/applications',
+      method,
+      remembered,
+    };
+    this.#cloudSession();
+    return this.auth0Account;
   }
 
   #once(key: string): boolean {

@@ -100,6 +100,8 @@ export class Wizard {
   /** Set while the running step waits for a resource provider's registration. */
   registrationWait = $state<RegistrationWait | null>(null);
   #catalogLoading: Promise<void> | null = null;
+  /** The Settings screen is shown over the current screen. */
+  settingsOpen = $state(false);
   #timer: ReturnType<typeof setInterval> | undefined;
   #saving: Promise<void> = Promise.resolve();
   #lastAction: { what: string; action: () => Promise<void> } | null = null;
@@ -205,6 +207,38 @@ export class Wizard {
     this.error = null;
     this.screen = 'welcome';
     await this.save();
+  }
+
+  openSettings(): void {
+    this.settingsOpen = true;
+  }
+
+  closeSettings(): void {
+    this.settingsOpen = false;
+  }
+
+  /** Signs one cloud out (from Settings): the steps need both, so the wizard goes back to Sign in. Rejects
+   * with the `SetupError` for the caller to show. */
+  async signOutOf(cloud: ipc.CloudName): Promise<void> {
+    await ipc.signOutCloud(cloud);
+    this.session = null;
+    this.report = null;
+    this.failed = null;
+    if (this.screen !== 'welcome') this.screen = 'sign_in';
+    await this.save();
+  }
+
+  /**
+   * After the Azure sign-in moved to another directory: what was read in the old one no longer applies, so
+   * the subscriptions (and the chosen one) are cleared for step 1 to load them again, and the steps are
+   * checked anew.
+   */
+  async tenantSwitched(): Promise<void> {
+    this.subscriptions = [];
+    this.inputs.subscription_id = '';
+    this.report = null;
+    this.failed = null;
+    await this.refreshSession();
   }
 
   /** Leaves the sign-in screen: checks what exists, then goes to the first unfinished step. */

@@ -17,24 +17,30 @@ describe('SignIn', () => {
     expect(backend.session).toBeNull();
   });
 
-  it('keeps Sign in disabled until every field is filled, then hands the secrets over and forgets them', async () => {
+  it('in cloud mode signs in to each cloud on its own, then shows who and the Azure directory', async () => {
     const { wizard, backend } = wizardWith();
     await wizard.chooseConnect();
     render(SignIn, { wizard });
-    await userEvent.setup().click(screen.getByLabelText('With a service principal (for automation)'));
-    const submit = screen.getByRole('button', { name: 'Sign in' });
-    expect(submit).toBeDisabled();
     const user = userEvent.setup();
+    expect(screen.getByRole('button', { name: 'Continue' })).toBeDisabled();
+    await user.click(screen.getByLabelText('With a service principal (for automation)'));
+    await user.type(screen.getByLabelText('Directory (tenant) ID'), 'tenant-contoso');
+    await user.type(screen.getByLabelText('Application (client) ID'), '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
+    await user.type(screen.getAllByLabelText('Client secret')[0]!, 's3cret-azure');
+    await user.click(screen.getByRole('button', { name: 'Check and sign in to Azure' }));
+    await screen.findByTestId('azure-account');
+    await user.click(screen.getByLabelText('With a Management API token I paste'));
     await user.type(screen.getByLabelText('Auth0 domain'), 'acme.eu.auth0.com');
-    await user.type(screen.getAllByLabelText('Client ID')[0]!, 'm2m-1');
-    await user.type(screen.getAllByLabelText('Client secret')[0]!, 's3cret-auth0');
-    await user.type(screen.getByLabelText('Directory (tenant) ID'), 'tenant-1');
-    await user.type(screen.getByLabelText('Application (client) ID'), 'sp-1');
-    await user.type(screen.getAllByLabelText('Client secret')[1]!, 's3cret-azure');
-    expect(submit).toBeEnabled();
-    await user.click(submit);
-    expect(await screen.findByTestId('signed-in')).toHaveTextContent('application m2m-1');
+    await user.type(screen.getByLabelText('Management API token'), 'eyJ.s3cret-token.sig');
+    await user.click(screen.getByRole('button', { name: 'Check and sign in to Auth0' }));
+    const who = await screen.findByTestId('signed-in');
+    expect(who).toHaveTextContent('Tenant acme.eu.auth0.com, with a Management API token');
+    expect(who).toHaveTextContent('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 in directory tenant-contoso');
+    expect(await screen.findByTestId('tenant-current')).toHaveTextContent('Working in directory Contoso.');
+    expect(screen.queryByLabelText('Switch to another directory')).toBeNull();
     expect(backend.session?.mode).toBe('cloud');
+    expect(screen.getByRole('button', { name: 'Continue' })).toBeEnabled();
+    expect(document.body.innerHTML).not.toContain('s3cret');
     expect(JSON.stringify(wizard.inputs)).not.toContain('s3cret');
   });
 });

@@ -125,20 +125,26 @@ describe('the wizard in Chromium', () => {
     await expectHeading(page, 'Sign in to Auth0 and Azure');
   });
 
-  it('names the empty field when signing in to the real clouds, and never shows a secret again', async () => {
+  it('names the field to fix when signing in to the real clouds, and never shows a secret again', async () => {
     const { page } = await openApp(harness!);
     await page.getByRole('main').getByRole('button', { name: /Connect my Auth0 and Azure/ }).click();
     await expectHeading(page, 'Sign in to Auth0 and Azure');
     await check(page, 'sign-in-cloud', 'light');
     await page.getByLabel('With a service principal (for automation)').check();
-    expect(await page.getByRole('main').getByRole('button', { name: 'Sign in' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('main').getByRole('button', { name: 'Continue' }).isDisabled()).toBe(true);
+    const principal = page.getByTestId('service-principal');
+    await principal.getByLabel('Directory (tenant) ID').fill('tenant-1');
+    await principal.getByLabel('Application (client) ID').fill('sp-1');
+    await principal.getByLabel('Client secret').fill('azure-s3cret');
+    await page.getByRole('button', { name: 'Check and sign in to Azure' }).click();
+    await expect.poll(() => page.getByText('The application (client) ID looks like').count()).toBe(1);
+    await principal.getByLabel('Application (client) ID').fill('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
+    await page.getByRole('button', { name: 'Check and sign in to Azure' }).click();
+    await expect.poll(() => page.getByTestId('azure-account').textContent()).toContain('in directory tenant-1');
     await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
     await page.getByLabel('Client ID').fill('m2m-1');
-    await page.getByLabel('Client secret').first().fill('auth0-s3cret');
-    await page.getByLabel('Directory (tenant) ID').fill('tenant-1');
-    await page.getByLabel('Application (client) ID').fill('sp-1');
-    await page.getByLabel('Client secret').last().fill('azure-s3cret');
-    await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Client secret', { exact: true }).fill('auth0-s3cret');
+    await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
     await expect.poll(() => page.getByTestId('signed-in').textContent()).toContain('application m2m-1');
     expect(await page.content()).not.toContain('s3cret');
   });

@@ -6,7 +6,15 @@ import type {
   Catalog,
   ResourceGroupChoice,
   Auth0AccountInfo,
+  Auth0PrivateKeyRequest,
   Auth0SignInRequest,
+  Auth0TokenRequest,
+  AzureCertificateRequest,
+  AzureServicePrincipalRequest,
+  AzureTenants,
+  CloudName,
+  KeyFileKind,
+  SettingsOverview,
   AzureAccountInfo,
   AzureSignInMethod,
   AzureSignInPrompt,
@@ -65,6 +73,56 @@ export function cancelAzureSignIn(): Promise<boolean> {
 /** Signs in to Auth0 with a machine-to-machine application; the reply names scopes the token lacks. */
 export function signInAuth0(request: Auth0SignInRequest): Promise<Auth0AccountInfo> {
   return invoke<Auth0AccountInfo>('sign_in_auth0', { request });
+}
+
+/** Signs in to Auth0 with a private-key JWT; only the key file's path is sent, the key is read by Rust. */
+export function signInAuth0PrivateKey(request: Auth0PrivateKeyRequest): Promise<Auth0AccountInfo> {
+  return invoke<Auth0AccountInfo>('sign_in_auth0_private_key', { request });
+}
+
+/** Signs in to Auth0 with a pasted Management API token, kept in the keychain only when `remember` is set. */
+export function signInAuth0Token(request: Auth0TokenRequest): Promise<Auth0AccountInfo> {
+  return invoke<Auth0AccountInfo>('sign_in_auth0_token', { request });
+}
+
+/** Opens the system's file dialog from Rust; answers the chosen path, or null when the dialog was closed. */
+export function chooseKeyFile(kind: KeyFileKind, title: string): Promise<string | null> {
+  return invoke<string | null>('choose_key_file', { kind, title });
+}
+
+/** Signs in to Azure with the Azure CLI's own sign-in (az login). */
+export function signInAzureCli(): Promise<AzureAccountInfo> {
+  return invoke<AzureAccountInfo>('sign_in_azure_cli');
+}
+
+/** Signs in to Azure as a service principal; the secret stays in Rust and the keychain. */
+export function signInAzureServicePrincipal(request: AzureServicePrincipalRequest): Promise<AzureAccountInfo> {
+  return invoke<AzureAccountInfo>('sign_in_azure_service_principal', { request });
+}
+
+/** Signs in to Azure as a service principal with a certificate file; its password stays in Rust and the keychain. */
+export function signInAzureCertificate(request: AzureCertificateRequest): Promise<AzureAccountInfo> {
+  return invoke<AzureAccountInfo>('sign_in_azure_certificate', { request });
+}
+
+/** The directories (tenants) the signed-in Azure identity can reach. */
+export function azureTenants(): Promise<AzureTenants> {
+  return invoke<AzureTenants>('azure_tenants');
+}
+
+/** Moves the Azure sign-in to another directory. */
+export function switchAzureTenant(tenantId: string): Promise<AzureAccountInfo> {
+  return invoke<AzureAccountInfo>('switch_azure_tenant', { tenantId });
+}
+
+/** Signs one cloud out; the other stays signed in. */
+export function signOutCloud(cloud: CloudName): Promise<void> {
+  return invoke<void>('sign_out_cloud', { cloud });
+}
+
+/** What the Settings screen shows: app registration, keychain, who is signed in. */
+export function settingsOverview(): Promise<SettingsOverview> {
+  return invoke<SettingsOverview>('settings_overview');
 }
 
 /** Opens a page in the system browser; Rust builds its address from the name. Says whether a browser opened. */
