@@ -12,7 +12,6 @@ fn app_commands() -> &'static [&'static str] {
     &[
         "app_info",
         "start_sandbox",
-        "sign_in_cloud",
         "keychain_status",
         "start_azure_sign_in",
         "finish_azure_sign_in",

@@ -14,7 +14,7 @@ use crate::cloud_accounts::{
 };
 use crate::commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 use crate::draft::{Draft, Screen};
-use crate::session::{CloudSignIn, Mode, SessionInfo};
+use crate::session::{Mode, SessionInfo};
 
 /// The full text of the generated TypeScript file.
 pub fn typescript_bindings() -> String {
@@ -24,7 +24,6 @@ pub fn typescript_bindings() -> String {
     declarations.extend([
         Mode::decl(&cfg),
         SessionInfo::decl(&cfg),
-        CloudSignIn::decl(&cfg),
         Screen::decl(&cfg),
         Draft::decl(&cfg),
         TestEventResult::decl(&cfg),

@@ -21,7 +21,7 @@ use crate::cloud_accounts::{
     SettingsOverview, SignedIn,
 };
 use crate::draft::{self, Draft};
-use crate::session::{self, CloudSignIn, SANDBOX_INBOX, SessionInfo};
+use crate::session::{self, SANDBOX_INBOX, SessionInfo};
 use crate::state::{AppState, Session};
 
 /// What the app says about itself: shown on the welcome page and copied into diagnostics.
@@ -80,23 +80,6 @@ pub async fn start_sandbox(state: State<'_, AppState>) -> Result<SessionInfo, Se
         azure,
         info: info.clone(),
         sandbox: Some(sandbox),
-    });
-    Ok(info)
-}
-
-/// Signs in with the user's Auth0 application and Azure service principal.
-#[tauri::command]
-pub async fn sign_in_cloud(
-    state: State<'_, AppState>,
-    request: CloudSignIn,
-) -> Result<SessionInfo, SetupError> {
-    let (engine, azure, info) = session::cloud_session(request, &state.folder)?;
-    tracing::info!(auth0 = %info.auth0_domain, "signed in to the user's clouds");
-    *state.session() = Some(Session {
-        engine: Arc::new(engine),
-        azure,
-        info: info.clone(),
-        sandbox: None,
     });
     Ok(info)
 }

@@ -94,7 +94,6 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::start_sandbox,
-            commands::sign_in_cloud,
             commands::keychain_status,
             commands::start_azure_sign_in,
             commands::finish_azure_sign_in,

@@ -1,6 +1,6 @@
-//! Signing in: either the built-in sandbox (started in this process, its seeded application and service
-//! principal used) or the user's own Auth0 application and Azure service principal. Only who signed in is
-//! returned to the window; secrets go straight into the engine.
+//! The built-in sandbox session: the sandbox started in this process and the engine signed in with its seeded
+//! application and service principal. (Signing in to the user's own clouds is `cloud_accounts`.) Only who
+//! signed in is returned to the window; secrets go straight into the engine.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
@@ -49,18 +49,6 @@ pub struct SessionInfo {
     pub subscription_id: Option<String>,
     /// The sandbox's built-in webhook receiver, offered first as the destination in sandbox mode.
     pub sandbox_inbox_url: Option<String>,
-}
-
-/// The user's own credentials, typed into the Sign in screen. Deliberately not `Debug`: it carries secrets.
-#[derive(Clone, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct CloudSignIn {
-    pub auth0_domain: String,
-    pub auth0_client_id: String,
-    pub auth0_client_secret: String,
-    pub azure_tenant_id: String,
-    pub azure_client_id: String,
-    pub azure_client_secret: String,
 }
 
 /// Starts the sandbox with its world kept in `folder` and on the ports it used last time, so a restarted app
@@ -146,52 +134,6 @@ pub fn sandbox_session(
             "{}/_sandbox/inbox/{SANDBOX_INBOX}",
             info.azure_management
         )),
-    };
-    Ok((engine, azure_client, session))
-}
-
-/// The engine for the user's own clouds. Nothing is sent yet: the first detect checks the credentials.
-pub fn cloud_session(
-    request: CloudSignIn,
-    folder: &Path,
-) -> Result<(Engine, AzureClient, SessionInfo), SetupError> {
-    for (field, value) in [
-        ("auth0_domain", &request.auth0_domain),
-        ("auth0_client_id", &request.auth0_client_id),
-        ("auth0_client_secret", &request.auth0_client_secret),
-        ("azure_tenant_id", &request.azure_tenant_id),
-        ("azure_client_id", &request.azure_client_id),
-        ("azure_client_secret", &request.azure_client_secret),
-    ] {
-        if value.trim().is_empty() {
-            return Err(SetupError::invalid(field, "must not be empty"));
-        }
-    }
-    let (azure, azure_client) = azure_sign_in(
-        &AzureCloud::Public,
-        request.azure_tenant_id.trim(),
-        request.azure_client_id.trim(),
-        Secret::new(request.azure_client_secret),
-    )?;
-    let connection = Connection {
-        auth0: Auth0Credentials::ClientCredentials {
-            client_id: request.auth0_client_id.trim().to_owned(),
-            client_secret: Secret::new(request.auth0_client_secret),
-        },
-        auth0_audience: None,
-        azure_cloud: AzureCloud::Public,
-        azure,
-    };
-    let progress = ProgressStore::at(folder.join("progress.json"));
-    let engine = Engine::connect(connection, EngineOptions::new(progress))?;
-    let session = SessionInfo {
-        mode: Mode::Cloud,
-        auth0_domain: request.auth0_domain.trim().to_owned(),
-        auth0_identity: request.auth0_client_id.trim().to_owned(),
-        azure_identity: request.azure_client_id.trim().to_owned(),
-        azure_tenant_id: request.azure_tenant_id.trim().to_owned(),
-        subscription_id: None,
-        sandbox_inbox_url: None,
     };
     Ok((engine, azure_client, session))
 }

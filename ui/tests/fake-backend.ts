@@ -204,21 +204,6 @@ export class FakeBackend {
         }
         this.session = SANDBOX_SESSION;
         return this.session;
-      case 'sign_in_cloud': {
-        const request = args.request as Record<string, string>;
-        const empty = Object.entries(request).find(([, value]) => !value.trim());
-        if (empty) throw setupError('invalid_input', `${empty[0]}: must not be empty`, `Correct ${empty[0]} and try again.`, empty[0]);
-        this.session = {
-          mode: 'cloud',
-          auth0Domain: request.auth0Domain!,
-          auth0Identity: request.auth0ClientId!,
-          azureIdentity: request.azureClientId!,
-          azureTenantId: request.azureTenantId!,
-          subscriptionId: null,
-          sandboxInboxUrl: null,
-        };
-        return this.session;
-      }
       case 'current_session':
         return this.session;
       case 'open_link': {

@@ -180,12 +180,6 @@ export class Wizard {
     await this.save();
   }
 
-  async signInCloud(request: ipc.CloudSignIn): Promise<void> {
-    await this.#attempt(t.signIn.signingIn, async () => {
-      this.#adopt(await ipc.signInCloud(request));
-    });
-  }
-
   /** After one cloud's sign-in: the session exists once both Auth0 and Azure are signed in. */
   async refreshSession(): Promise<void> {
     const session = await ipc.currentSession().catch(() => null);

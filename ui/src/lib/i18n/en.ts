@@ -97,11 +97,8 @@ export const en = {
     auth0TenantToken: (domain: string) => `Tenant ${domain}, with a Management API token`,
     azureAccount: (identity: string, tenant: string) => `${identity} in directory ${tenant}`,
     signOut: 'Sign out',
-    submit: 'Sign in',
-    signingIn: 'Signing in…',
     auth0Heading: 'Auth0 machine-to-machine application',
     auth0Help: 'In the Auth0 Dashboard: Applications > Applications > your M2M app > Settings.',
-    azureHeading: 'Azure service principal',
     azureHelp: 'In the Azure Portal: Microsoft Entra ID > App registrations > your app (Contributor on the resource group).',
     fields: {
       auth0Domain: 'Auth0 domain',

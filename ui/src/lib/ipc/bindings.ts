@@ -171,8 +171,6 @@ subscriptionId: string | null,
  */
 sandboxInboxUrl: string | null, };
 
-export type CloudSignIn = { auth0Domain: string, auth0ClientId: string, auth0ClientSecret: string, azureTenantId: string, azureClientId: string, azureClientSecret: string, };
-
 export type Screen = "welcome" | "sign_in" | "prepare_azure" | "create_stream" | "activate_topic" | "subscribe" | "done";
 
 export type Draft = { mode: Mode, screen: Screen, inputs: SetupInputs, };

@@ -18,7 +18,6 @@ import type {
   AzureAccountInfo,
   AzureSignInMethod,
   AzureSignInPrompt,
-  CloudSignIn,
   KeychainStatus,
   LinkTarget,
   Settings,
@@ -44,11 +43,6 @@ export function appInfo(): Promise<AppInfo> {
 /** Starts the built-in sandbox in the app and signs in with its seeded credentials. */
 export function startSandbox(): Promise<SessionInfo> {
   return invoke<SessionInfo>('start_sandbox');
-}
-
-/** Signs in with an Auth0 application and an Azure service principal; secrets stay in Rust. */
-export function signInCloud(request: CloudSignIn): Promise<SessionInfo> {
-  return invoke<SessionInfo>('sign_in_cloud', { request });
 }
 
 /** Whether sign-ins are kept in the keychain, or for this session only (and why). */
