@@ -4,7 +4,9 @@
 //! window learns only a link to open, a device code to type, and who signed in. Secrets go to the keychain (a
 //! pasted token only when the user asks) or stay in memory.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -34,19 +36,34 @@ pub struct SignInSetup {
     pub clock: Arc<dyn Clock>,
     /// Opens a link in the system browser and says whether it could (the opener plugin in the app).
     pub open_url: OpenUrl,
+    /// Asks the person for a key or certificate file (the system's file dialog in the app).
+    pub choose_file: ChooseFile,
 }
 
 pub type OpenUrl = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
+/// What the file dialog is asked for: its title and the kind of file it offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChoice {
+    pub title: String,
+    pub filter_name: &'static str,
+    pub extensions: &'static [&'static str],
+}
+
+/// Asks the person to pick a file and answers its path, or `None` when they closed the dialog.
+pub type ChooseFile =
+    Arc<dyn Fn(FileChoice) -> Pin<Box<dyn Future<Output = Option<PathBuf>> + Send>> + Send + Sync>;
+
 impl SignInSetup {
     /// The system keychain (or a session-only one that says why) and the public Azure cloud.
-    pub async fn system(open_url: OpenUrl) -> Self {
+    pub async fn system(open_url: OpenUrl, choose_file: ChooseFile) -> Self {
         Self {
             keychain: Keychain::open_system().await,
             azure_cloud: AzureCloud::Public,
             azure_client_id: None,
             clock: Arc::new(SystemClock),
             open_url,
+            choose_file,
         }
     }
 }
@@ -808,6 +825,38 @@ impl CloudAccounts {
                 .map_err(|e| setup_error(&e))?;
         }
         self.remember().await
+    }
+
+    /// Asks for a key or certificate file; only its path comes back (the file is read when signing in).
+    pub async fn choose_key_file(
+        &self,
+        kind: KeyFileKind,
+        title: String,
+    ) -> Result<Option<String>, SetupError> {
+        let (filter_name, extensions): (&'static str, &'static [&'static str]) = match kind {
+            KeyFileKind::Auth0PrivateKey => ("PEM (*.pem, *.key)", &["pem", "key"]),
+            KeyFileKind::AzureCertificate => {
+                ("PEM, PKCS#12 (*.pem, *.pfx, *.p12)", &["pem", "pfx", "p12"])
+            }
+        };
+        let choice = FileChoice {
+            title,
+            filter_name,
+            extensions,
+        };
+        let Some(path) = (self.setup.choose_file)(choice).await else {
+            return Ok(None);
+        };
+        let field = match kind {
+            KeyFileKind::Auth0PrivateKey => "auth0_private_key_path",
+            KeyFileKind::AzureCertificate => "azure_certificate_path",
+        };
+        path.to_str().map(|path| Some(path.to_owned())).ok_or_else(|| {
+            SetupError::invalid(
+                field,
+                "the chosen file's path has characters this app cannot pass on: move or rename the file",
+            )
+        })
     }
 
     /// Signs one cloud out, removing its keychain entries; the other stays signed in.

@@ -241,42 +241,12 @@ pub async fn settings_overview(state: State<'_, AppState>) -> Result<SettingsOve
 /// Opens the system's file dialog (from Rust: the window is granted no dialog permission) and answers only
 /// the chosen file's path, or nothing when the user closed the dialog.
 #[tauri::command]
-pub async fn choose_key_file<R: tauri::Runtime>(
-    app: tauri::AppHandle<R>,
+pub async fn choose_key_file(
+    state: State<'_, AppState>,
     kind: KeyFileKind,
     title: String,
 ) -> Result<Option<String>, SetupError> {
-    use tauri::Manager;
-    use tauri_plugin_dialog::DialogExt;
-    let (extensions, filter): (&[&str], &str) = match kind {
-        KeyFileKind::Auth0PrivateKey => (&["pem", "key"], "PEM (*.pem, *.key)"),
-        KeyFileKind::AzureCertificate => {
-            (&["pem", "pfx", "p12"], "PEM, PKCS#12 (*.pem, *.pfx, *.p12)")
-        }
-    };
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .add_filter(filter, extensions);
-    if let Some(window) = app.get_webview_window("main") {
-        dialog = dialog.set_parent(&window);
-    }
-    let (chosen, picked) = tokio::sync::oneshot::channel();
-    dialog.pick_file(move |path| {
-        let _ = chosen.send(path);
-    });
-    let Some(path) = picked.await.ok().flatten() else {
-        return Ok(None);
-    };
-    let path = path.into_path().map_err(|e| {
-        SetupError::new(
-            ErrorCode::InvalidInput,
-            format!("The chosen file cannot be used: {e}"),
-            "Choose a file on this computer, or type its full path.",
-        )
-    })?;
-    Ok(Some(path.display().to_string()))
+    state.accounts.choose_key_file(kind, title).await
 }
 
 /// Opens a page in the system browser; the window names it, Rust builds its address. Answers whether a

@@ -7,6 +7,7 @@ mod cloud_accounts;
 mod commands;
 mod draft;
 mod environment;
+mod file_dialog;
 mod session;
 mod state;
 
@@ -18,8 +19,8 @@ use tauri::Manager;
 pub use bindings::typescript_bindings;
 pub use choices::ResourceGroupChoice;
 pub use cloud_accounts::{
-    Auth0AccountInfo, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt, KeychainStatus,
-    SignInSetup,
+    Auth0AccountInfo, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt, ChooseFile,
+    FileChoice, KeychainStatus, SignInSetup,
 };
 pub use commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 pub use draft::{Draft, Screen};
@@ -36,7 +37,8 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             handle.opener().open_url(url, None::<&str>).is_ok()
         });
         // Asking the keychain whether it answers takes a D-Bus round trip on Linux; once, before the window.
-        let mut setup = tauri::async_runtime::block_on(SignInSetup::system(open_url));
+        let choose_file = file_dialog::system(app.handle().clone());
+        let mut setup = tauri::async_runtime::block_on(SignInSetup::system(open_url, choose_file));
         let presets = environment::Presets::from_process().map_err(|e| {
             tracing::error!(field = ?e.field, "{}", e.message);
             e.message
@@ -64,6 +66,7 @@ pub fn build_app_in<R: tauri::Runtime>(
         azure_client_id: None,
         clock: Arc::new(cloud_http::SystemClock),
         open_url: Arc::new(|_: &str| false),
+        choose_file: Arc::new(|_| Box::pin(async { None })),
     };
     build_app_with(builder, folder, setup)
 }

@@ -17,15 +17,24 @@ use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 /// The app registration's client id; the sandbox accepts any id for a public client.
 const PUBLIC_CLIENT_ID: &str = "5d3c1a2b-7e4f-4a10-9b8c-0123456789ab";
 
+/// The "file dialog": what it was asked for, and the file the person picks (none: they close it).
+#[derive(Default)]
+struct FileDialog {
+    asked: std::sync::Mutex<Vec<app_lib::FileChoice>>,
+    picks: std::sync::Mutex<Option<std::path::PathBuf>>,
+}
+
 fn launch(
     sandbox: &RunningSandbox,
     store: &Arc<MemoryEntries>,
     opened: &Arc<std::sync::Mutex<Vec<String>>>,
+    dialog: &Arc<FileDialog>,
     folder: &std::path::Path,
     client_id: Option<&str>,
 ) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let info = sandbox.info();
     let record = opened.clone();
+    let files = dialog.clone();
     let setup = app_lib::SignInSetup {
         keychain: Keychain::with_store(store.clone(), Persistence::Keychain),
         azure_cloud: AzureCloud::Custom {
@@ -37,6 +46,11 @@ fn launch(
         open_url: Arc::new(move |url: &str| {
             record.lock().unwrap().push(url.to_owned());
             true
+        }),
+        choose_file: Arc::new(move |choice| {
+            files.asked.lock().unwrap().push(choice);
+            let picked = files.picks.lock().unwrap().clone();
+            Box::pin(async move { picked })
         }),
     };
     let app = app_lib::build_app_with(mock_builder(), folder.to_owned(), setup)
@@ -75,6 +89,7 @@ struct World {
     store: Arc<MemoryEntries>,
     /// Every link the app opened in the "system browser".
     opened: Arc<std::sync::Mutex<Vec<String>>>,
+    dialog: Arc<FileDialog>,
     _app: tauri::App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
     /// Every reply the window got, to search for secrets at the end.
@@ -97,12 +112,14 @@ impl World {
         let store = Arc::new(MemoryEntries::default());
         let folder = tempfile::tempdir().unwrap();
         let opened = Arc::default();
-        let (app, window) = launch(&sandbox, &store, &opened, folder.path(), client_id);
+        let dialog = Arc::default();
+        let (app, window) = launch(&sandbox, &store, &opened, &dialog, folder.path(), client_id);
         Self {
             runtime,
             sandbox,
             store,
             opened,
+            dialog,
             _app: app,
             window,
             replies: Default::default(),
@@ -116,6 +133,7 @@ impl World {
             &self.sandbox,
             &self.store,
             &self.opened,
+            &self.dialog,
             self._folder.path(),
             Some(PUBLIC_CLIENT_ID),
         );
@@ -1133,4 +1151,43 @@ fn a_certificate_signs_in_to_azure_as_the_service_principal() {
     world.restart();
     let restored = world.invoke("restore_sign_in", json!({})).unwrap();
     assert_eq!(restored["azure"]["method"], "certificate", "{restored}");
+}
+
+#[test]
+fn the_file_dialog_answers_only_the_chosen_path() {
+    let world = World::start();
+    let closed = world
+        .invoke(
+            "choose_key_file",
+            json!({ "kind": "auth0_private_key", "title": "Choose the private key" }),
+        )
+        .unwrap();
+    assert_eq!(closed, Value::Null, "the dialog was closed");
+
+    *world.dialog.picks.lock().unwrap() = Some("/home/ada/keys/event-grid-setup.pfx".into());
+    let chosen = world
+        .invoke(
+            "choose_key_file",
+            json!({ "kind": "azure_certificate", "title": "Choose the certificate" }),
+        )
+        .unwrap();
+    assert_eq!(chosen, json!("/home/ada/keys/event-grid-setup.pfx"));
+    let asked = world.dialog.asked.lock().unwrap().clone();
+    assert_eq!(asked.len(), 2);
+    assert_eq!(asked[0].title, "Choose the private key");
+    assert_eq!(asked[0].extensions, ["pem", "key"]);
+    assert_eq!(asked[1].extensions, ["pem", "pfx", "p12"]);
+
+    let error = world
+        .invoke(
+            "choose_key_file",
+            json!({ "kind": "ssh_key", "title": "x" }),
+        )
+        .expect_err("not a kind of file the app asks for");
+    assert!(error.to_string().contains("ssh_key"), "{error}");
+    assert_eq!(
+        world.dialog.asked.lock().unwrap().len(),
+        2,
+        "no dialog opened"
+    );
 }
