@@ -202,6 +202,19 @@ describe('Auth0 with a pasted Management API token', () => {
     expect(backend.auth0Account?.remembered).toBe(true);
   });
 
+  it('cannot be remembered when no keychain answers, and says so', async () => {
+    const { backend, user } = await signInScreen({ sessionOnly: true });
+    await screen.findByTestId('session-only');
+    await user.click(screen.getByLabelText('With a Management API token I paste'));
+    expect(screen.getByLabelText('Remember on this computer (in the keychain)')).toBeDisabled();
+    expect(screen.getByText('No keychain answers on this computer, so the token is forgotten when you close the app.')).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Auth0 domain'), 'acme.eu.auth0.com');
+    await user.type(screen.getByLabelText('Management API token'), 'eyJ.t.sig');
+    await user.click(screen.getByRole('button', { name: 'Check and sign in to Auth0' }));
+    await screen.findByTestId('auth0-account');
+    expect(backend.auth0Account?.remembered).toBe(false);
+  });
+
   it('shows an expired token refused, with what to do', async () => {
     const { user } = await signInScreen();
     await user.click(screen.getByLabelText('With a Management API token I paste'));

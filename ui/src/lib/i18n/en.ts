@@ -97,7 +97,7 @@ export const en = {
     auth0TenantToken: (domain: string) => `Tenant ${domain}, with a Management API token`,
     azureAccount: (identity: string, tenant: string) => `${identity} in directory ${tenant}`,
     signOut: 'Sign out',
-    auth0Heading: 'Auth0 machine-to-machine application',
+    auth0Heading: 'Auth0',
     auth0Help: 'In the Auth0 Dashboard: Applications > Applications > your M2M app > Settings.',
     azureHelp: 'In the Azure Portal: Microsoft Entra ID > App registrations > your app (Contributor on the resource group).',
     fields: {
@@ -188,6 +188,7 @@ export const en = {
     tokenLabel: 'Management API token',
     tokenRemember: 'Remember on this computer (in the keychain)',
     tokenRememberHint: 'Left off, the token is forgotten when you close the app.',
+    tokenRememberUnavailable: 'No keychain answers on this computer, so the token is forgotten when you close the app.',
     tokenExpires: 'Tokens from the dashboard expire (after 24 hours unless your tenant says otherwise): paste a new one then.',
     auth0SignedInToken: (domain: string) => `Signed in to tenant ${domain} with a Management API token.`,
     tokenKept: (remembered: boolean) =>
