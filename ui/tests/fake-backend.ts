@@ -42,6 +42,10 @@ export type Scenario = {
   noAzureCli?: boolean;
   /** The file dialog is closed without choosing. */
   fileDialogClosed?: boolean;
+  /** Listing the Azure directories fails. */
+  tenantsFail?: boolean;
+  /** Every directory is listed whoever signed in (a multi-tenant app's service principal sees them all). */
+  everyTenantListed?: boolean;
 };
 
 /** The directories a person signed in to Azure belongs to (a service principal or the CLI sees its own). */
@@ -301,10 +305,14 @@ export class FakeBackend {
       }
       case 'azure_tenants': {
         if (!this.azureAccount) throw setupError('azure_credentials_failed', 'You are not signed in to Azure.', 'Sign in to Azure first.');
+        if (this.scenario.tenantsFail) {
+          throw setupError('azure_request_failed', 'Azure answered 503 ServiceUnavailable while listing tenants.', 'Try again in a minute.');
+        }
         const person = this.azureAccount.method === 'browser' || this.azureAccount.method === 'device_code';
+        const listed = person || this.scenario.everyTenantListed;
         return {
           current: this.azureAccount.tenantId,
-          tenants: person ? TENANTS : TENANTS.filter((tenant) => tenant.tenantId === this.azureAccount?.tenantId),
+          tenants: listed ? TENANTS : TENANTS.filter((tenant) => tenant.tenantId === this.azureAccount?.tenantId),
           subscriptionCount: this.azureAccount.tenantId === 'tenant-fabrikam' ? 1 : 2,
           canSwitch: person,
         };
