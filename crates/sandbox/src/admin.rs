@@ -480,16 +480,49 @@ async fn page(State(shared): State<Arc<Shared>>) -> Html<String> {
             })
             .collect(),
     );
+    let home = world.home_directory();
+    let directories = table(
+        "Azure directories",
+        &["name", "tenant id", "domain", "members"],
+        std::iter::once(vec![
+            home.display_name.clone(),
+            home.tenant_id.clone(),
+            home.domain.clone(),
+            "every user and service principal".into(),
+        ])
+        .chain(world.azure.guest_directories.iter().map(|d| {
+            vec![
+                d.display_name.clone(),
+                d.tenant_id.clone(),
+                d.domain.clone(),
+                d.guests
+                    .iter()
+                    .map(|g| format!("{} (guest, {})", g.user, g.role))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ]
+        }))
+        .collect(),
+    );
     let groups = table(
         "Azure subscriptions and resource groups",
-        &["subscription", "Event Grid provider", "resource groups"],
+        &[
+            "subscription",
+            "directory",
+            "Event Grid provider",
+            "resource groups",
+        ],
         world
             .azure
             .subscriptions
             .iter()
             .map(|s| {
                 vec![
-                    s.subscription_id.clone(),
+                    format!("{} ({})", s.display_name, s.subscription_id),
+                    world
+                        .directory(&s.tenant_id)
+                        .map(|d| d.display_name)
+                        .unwrap_or_else(|| s.tenant_id.clone()),
                     s.event_grid.state.clone(),
                     s.resource_groups
                         .iter()
@@ -602,7 +635,7 @@ async fn page(State(shared): State<Arc<Shared>>) -> Html<String> {
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cloud sandbox</title>
 <style>body{{font-family:system-ui,sans-serif;margin:1.5rem;color-scheme:light dark}}table{{border-collapse:collapse;margin-bottom:1rem}}td,th{{border:1px solid #8884;padding:.2rem .5rem;text-align:left;font-size:.9rem}}</style></head>
 <body><h1>Cloud sandbox</h1><p>Sandbox time {now}. {logs} tenant log entries. JSON: <a href="/_sandbox/state">state</a>, <a href="/_sandbox/requests">requests</a>, <a href="/_sandbox/events">events</a>.</p>
-{streams}{groups}{topics}{subscriptions}{events}{inboxes}{requests}</body></html>"#,
+{streams}{directories}{groups}{topics}{subscriptions}{events}{inboxes}{requests}</body></html>"#,
         now = rfc3339_ms(shared.clock.now_ms()),
     ))
 }

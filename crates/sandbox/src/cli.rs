@@ -85,6 +85,9 @@ pub struct Args {
         help = "Seed a resource group in the default subscription: NAME[:LOCATION]"
     )]
     pub seed_resource_groups: Vec<String>,
+    /// Do not seed the second Azure directory ("Fabrikam Partners", where the seeded users are guests).
+    #[arg(long)]
+    pub no_guest_directory: bool,
 }
 
 /// Why the command line is not usable.
@@ -197,6 +200,7 @@ impl Args {
             extra_users,
             extra_subscriptions: self.seed_subscriptions.clone(),
             extra_resource_groups,
+            guest_directory: !self.no_guest_directory,
             ..SandboxConfig::default()
         })
     }

@@ -49,6 +49,9 @@ pub struct SandboxConfig {
     pub extra_subscriptions: Vec<String>,
     /// Resource groups seeded in the default subscription (name, location).
     pub extra_resource_groups: Vec<(String, String)>,
+    /// Seed a second Azure directory ("Fabrikam Partners", with a subscription of its own) where the default
+    /// users are guests, so switching directories can be tried. On by default.
+    pub guest_directory: bool,
 }
 
 /// A user who can sign in on the Auth0 `/authorize` page and the Azure sign-in page.
@@ -97,6 +100,7 @@ impl Default for SandboxConfig {
             extra_users: Vec::new(),
             extra_subscriptions: Vec::new(),
             extra_resource_groups: Vec::new(),
+            guest_directory: true,
         }
     }
 }

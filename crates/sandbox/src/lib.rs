@@ -46,5 +46,6 @@ pub use credentials::{Auth0ApplicationInfo, CertificateInfo};
 pub use error::Error;
 pub use faults::{FaultKind, FaultRule, Faults};
 pub use server::{
-    RunningSandbox, Sandbox, SandboxHandle, SandboxInfo, SeededUserInfo, SimulationKind,
+    GuestDirectoryInfo, RunningSandbox, Sandbox, SandboxHandle, SandboxInfo, SeededUserInfo,
+    SimulationKind,
 };

@@ -80,7 +80,15 @@ mod tests {
         save(&path, &world).unwrap();
         let loaded = load(&path).unwrap().unwrap();
         assert_eq!(loaded.auth0.m2m_client_id, world.auth0.m2m_client_id);
-        assert_eq!(loaded.azure.subscriptions.len(), 1);
+        assert_eq!(
+            loaded.azure.subscriptions.len(),
+            2,
+            "home and guest directory"
+        );
+        assert_eq!(
+            loaded.azure.guest_directories[0].tenant_id,
+            world.azure.guest_directories[0].tenant_id
+        );
         std::fs::write(&path, "not json").unwrap();
         assert!(matches!(load(&path), Err(Error::StateParse { .. })));
         std::fs::remove_dir_all(&dir).unwrap();

@@ -50,6 +50,25 @@ pub struct SandboxInfo {
     /// A second service principal with only Reader rights.
     pub azure_reader_client_id: String,
     pub azure_reader_client_secret: String,
+    /// The second Azure directory, where the seeded users (not the service principals) are guests with
+    /// Contributor rights on its subscription; `None` when seeding it was turned off.
+    #[serde(default)]
+    pub azure_guest_directory: Option<GuestDirectoryInfo>,
+}
+
+/// The second Azure directory, as [`SandboxInfo`] shows it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct GuestDirectoryInfo {
+    pub tenant_id: String,
+    /// Its `*.onmicrosoft.com` domain, accepted wherever the tenant id is.
+    pub domain: String,
+    /// What Resource Manager's `GET /tenants` calls it (`Fabrikam Partners`).
+    pub display_name: String,
+    /// Its subscription.
+    pub subscription_id: String,
+    pub subscription_name: String,
+    /// The seeded users who are its guests.
+    pub guests: Vec<String>,
 }
 
 /// An interactive user who can sign in on both clouds' login pages.
@@ -247,7 +266,13 @@ impl Sandbox {
             management: base(&management_listener)?,
         };
         let world = match &config.state_file {
-            Some(path) => crate::persist::load(path)?.unwrap_or_else(|| World::seeded(&config)),
+            Some(path) => match crate::persist::load(path)? {
+                Some(mut world) => {
+                    world.complete(&config);
+                    world
+                }
+                None => World::seeded(&config),
+            },
             None => World::seeded(&config),
         };
         let clock = if config.frozen_clock {
@@ -403,6 +428,25 @@ fn sandbox_info(shared: &Shared) -> SandboxInfo {
         admin_url: format!("{}/_sandbox", shared.urls.auth0),
         azure_reader_client_id: reader.map(|p| p.client_id.clone()).unwrap_or_default(),
         azure_reader_client_secret: reader.map(|p| p.secret.clone()).unwrap_or_default(),
+        azure_guest_directory: world.azure.guest_directories.first().map(|d| {
+            let subscription = world
+                .azure
+                .subscriptions
+                .iter()
+                .find(|s| s.tenant_id == d.tenant_id);
+            GuestDirectoryInfo {
+                tenant_id: d.tenant_id.clone(),
+                domain: d.domain.clone(),
+                display_name: d.display_name.clone(),
+                subscription_id: subscription
+                    .map(|s| s.subscription_id.clone())
+                    .unwrap_or_default(),
+                subscription_name: subscription
+                    .map(|s| s.display_name.clone())
+                    .unwrap_or_default(),
+                guests: d.guests.iter().map(|g| g.user.clone()).collect(),
+            }
+        }),
     }
 }
 

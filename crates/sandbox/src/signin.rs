@@ -190,14 +190,49 @@ pub fn rotate_refresh_token(
     token: &str,
     client_id: &str,
 ) -> Option<(UserGrant, String)> {
+    rotate_refresh_token_into(shared, issuer, token, client_id, None)
+}
+
+/// The grant behind a refresh token, without redeeming it; `None` as for [`rotate_refresh_token`].
+pub fn refresh_grant(
+    shared: &Shared,
+    issuer: &str,
+    token: &str,
+    client_id: &str,
+) -> Option<UserGrant> {
+    if shared.faults().revoke_refresh_tokens {
+        shared.world().grants.refresh_tokens.remove(token);
+        return None;
+    }
+    shared
+        .world()
+        .grants
+        .refresh_tokens
+        .get(token)
+        .filter(|g| g.issuer == issuer && g.client_id == client_id)
+        .cloned()
+}
+
+/// [`rotate_refresh_token`], the new grant acting in `tenant` when given: a Microsoft refresh token is
+/// redeemable for any directory its user belongs to (the caller checks that first).
+pub fn rotate_refresh_token_into(
+    shared: &Shared,
+    issuer: &str,
+    token: &str,
+    client_id: &str,
+    tenant: Option<&str>,
+) -> Option<(UserGrant, String)> {
     if shared.faults().revoke_refresh_tokens {
         shared.world().grants.refresh_tokens.remove(token);
         return None;
     }
     let mut world = shared.world();
-    let grant = world.grants.refresh_tokens.get(token)?.clone();
+    let mut grant = world.grants.refresh_tokens.get(token)?.clone();
     if grant.issuer != issuer || grant.client_id != client_id {
         return None;
+    }
+    if let Some(tenant) = tenant {
+        grant.tenant = tenant.to_owned();
     }
     world.grants.refresh_tokens.remove(token);
     let next = random_token(48);
@@ -206,6 +241,19 @@ pub fn rotate_refresh_token(
         .refresh_tokens
         .insert(next.clone(), grant.clone());
     Some((grant, next))
+}
+
+/// The tenant and client a pending (unexpired) device authorization was started for, by its user code.
+pub fn device_request(shared: &Shared, issuer: &str, user_code: &str) -> Option<(String, String)> {
+    let now = shared.clock.now_ms();
+    let wanted = user_code.trim().to_ascii_uppercase();
+    shared
+        .world()
+        .grants
+        .devices
+        .values()
+        .find(|d| d.issuer == issuer && d.user_code == wanted && now < d.expires_ms)
+        .map(|d| (d.tenant.clone(), d.client_id.clone()))
 }
 
 /// Starts a device authorization; returns (device_code, user_code).

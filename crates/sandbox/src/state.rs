@@ -11,6 +11,16 @@ use serde_json::Value;
 use crate::config::{SandboxConfig, SeedUser};
 use crate::tokens::{random_alphanumeric, random_guid, random_hex, random_token};
 
+/// The home directory's name, as Resource Manager's `GET /tenants` and identity-platform errors show it.
+pub const HOME_DIRECTORY_NAME: &str = "Sandbox Directory";
+
+/// The second directory seeded by default, where the seeded users are guests.
+pub const GUEST_DIRECTORY_NAME: &str = "Fabrikam Partners";
+pub const GUEST_DIRECTORY_DOMAIN: &str = "fabrikam-partners.onmicrosoft.com";
+pub const GUEST_SUBSCRIPTION_NAME: &str = "Fabrikam Partners subscription";
+/// Every guest's role on the guest directory's subscriptions.
+pub const GUEST_ROLE: &str = "Contributor";
+
 /// Auth0's partner registration immutable id in Event Grid.
 pub const AUTH0_PARTNER_ID: &str = "804a11ca-ce9b-4158-8e94-3c8dc7a072ec";
 
@@ -114,6 +124,49 @@ pub struct AzureState {
     pub partner_topics: Vec<PartnerTopic>,
     pub event_subscriptions: Vec<EventSubscription>,
     pub operations: BTreeMap<String, Operation>,
+    /// Other directories (Entra ID tenants) where users of the home directory are guests. Service principals
+    /// belong to the home directory only.
+    pub guest_directories: Vec<GuestDirectory>,
+}
+
+/// A directory as lookups answer it: the home directory or a guest directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directory {
+    pub tenant_id: String,
+    pub domain: String,
+    pub display_name: String,
+    pub is_home: bool,
+}
+
+/// A principal's object in one directory and its role on that directory's subscriptions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub object_id: String,
+    pub role: String,
+    /// The sign-in name for users (home or guest); `None` for service principals.
+    pub user: Option<String>,
+}
+
+/// A directory the home directory's users are invited to, with subscriptions of its own.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GuestDirectory {
+    pub tenant_id: String,
+    pub domain: String,
+    pub display_name: String,
+    pub guests: Vec<Guest>,
+}
+
+/// A home-directory user invited to a guest directory: a separate object there, with its own role.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Guest {
+    /// The user's sign-in name in the home directory.
+    pub user: String,
+    /// The guest object's id in the guest directory (not the user's home object id).
+    pub object_id: String,
+    /// Role on every subscription of the guest directory.
+    pub role: String,
 }
 
 /// A service principal or a user, with its role on every seeded subscription.
@@ -147,6 +200,9 @@ pub struct PrincipalCertificate {
 pub struct Subscription {
     pub subscription_id: String,
     pub display_name: String,
+    /// The directory the subscription belongs to; empty in state files from before guest directories, which
+    /// [`World::complete`] reads as the home directory.
+    pub tenant_id: String,
     pub event_grid: ProviderRegistration,
     pub resource_groups: Vec<ResourceGroup>,
 }
@@ -289,21 +345,42 @@ pub struct DeviceGrant {
     pub decision: Option<Result<String, ()>>,
 }
 
+/// The interactive users every sandbox has; they are also guests of the guest directory (users added by the
+/// configuration belong to the home directory only).
+fn default_users() -> Vec<SeedUser> {
+    vec![
+        SeedUser {
+            name: "ada@sandbox.test".into(),
+            password: "sandbox-ada-1".into(),
+            azure_role: "Owner".into(),
+        },
+        SeedUser {
+            name: "rita.reader@sandbox.test".into(),
+            password: "sandbox-rita-1".into(),
+            azure_role: "Reader".into(),
+        },
+    ]
+}
+
+impl Subscription {
+    fn new(display_name: &str, tenant_id: &str) -> Self {
+        Self {
+            subscription_id: random_guid(),
+            display_name: display_name.to_owned(),
+            tenant_id: tenant_id.to_owned(),
+            event_grid: ProviderRegistration {
+                state: "NotRegistered".into(),
+                ready_ms: 0,
+            },
+            resource_groups: Vec::new(),
+        }
+    }
+}
+
 /// Seeding and lookups.
 impl World {
     pub fn seeded(config: &SandboxConfig) -> World {
-        let mut users = vec![
-            SeedUser {
-                name: "ada@sandbox.test".into(),
-                password: "sandbox-ada-1".into(),
-                azure_role: "Owner".into(),
-            },
-            SeedUser {
-                name: "rita.reader@sandbox.test".into(),
-                password: "sandbox-rita-1".into(),
-                azure_role: "Reader".into(),
-            },
-        ];
+        let mut users = default_users();
         users.extend(config.extra_users.iter().cloned());
         let mut principals = vec![
             Principal {
@@ -334,26 +411,14 @@ impl World {
             role: u.azure_role.clone(),
             certificates: Vec::new(),
         }));
-        let mut subscriptions = vec![Subscription {
-            subscription_id: random_guid(),
-            display_name: "Sandbox subscription".into(),
-            event_grid: ProviderRegistration {
-                state: "NotRegistered".into(),
-                ready_ms: 0,
-            },
-            resource_groups: Vec::new(),
-        }];
-        for name in &config.extra_subscriptions {
-            subscriptions.push(Subscription {
-                subscription_id: random_guid(),
-                display_name: name.clone(),
-                event_grid: ProviderRegistration {
-                    state: "NotRegistered".into(),
-                    ready_ms: 0,
-                },
-                resource_groups: Vec::new(),
-            });
-        }
+        let tenant_id = random_guid();
+        let mut subscriptions = vec![Subscription::new("Sandbox subscription", &tenant_id)];
+        subscriptions.extend(
+            config
+                .extra_subscriptions
+                .iter()
+                .map(|name| Subscription::new(name, &tenant_id)),
+        );
         for (name, location) in &config.extra_resource_groups {
             subscriptions[0].resource_groups.push(ResourceGroup {
                 name: name.clone(),
@@ -361,7 +426,7 @@ impl World {
                 tags: Value::Null,
             });
         }
-        World {
+        let mut world = World {
             auth0: Auth0State {
                 tenant: format!("sandbox-{}", &random_hex(3)),
                 m2m_client_id: random_alphanumeric(32),
@@ -370,14 +435,55 @@ impl World {
                 ..Auth0State::default()
             },
             azure: AzureState {
-                tenant_id: random_guid(),
+                tenant_id,
                 tenant_domain: "sandbox.onmicrosoft.com".into(),
                 principals,
                 subscriptions,
                 ..AzureState::default()
             },
             ..World::default()
+        };
+        world.complete(config);
+        world
+    }
+
+    /// Brings a world up to what this version seeds: subscriptions without a directory (state files from
+    /// before guest directories) belong to the home directory, and the guest directory is added when the
+    /// configuration asks for one and the world has none yet.
+    pub fn complete(&mut self, config: &SandboxConfig) {
+        let home = self.azure.tenant_id.clone();
+        for sub in &mut self.azure.subscriptions {
+            if sub.tenant_id.is_empty() {
+                sub.tenant_id = home.clone();
+            }
         }
+        if !config.guest_directory || !self.azure.guest_directories.is_empty() {
+            return;
+        }
+        let tenant_id = random_guid();
+        let guests = default_users()
+            .iter()
+            .filter(|u| {
+                self.azure
+                    .principals
+                    .iter()
+                    .any(|p| p.is_user && p.client_id.eq_ignore_ascii_case(&u.name))
+            })
+            .map(|u| Guest {
+                user: u.name.clone(),
+                object_id: random_guid(),
+                role: GUEST_ROLE.into(),
+            })
+            .collect();
+        self.azure
+            .subscriptions
+            .push(Subscription::new(GUEST_SUBSCRIPTION_NAME, &tenant_id));
+        self.azure.guest_directories.push(GuestDirectory {
+            tenant_id,
+            domain: GUEST_DIRECTORY_DOMAIN.into(),
+            display_name: GUEST_DIRECTORY_NAME.into(),
+            guests,
+        });
     }
 
     pub fn next_id(&mut self) -> u64 {
@@ -408,6 +514,107 @@ impl World {
 
     pub fn principal_by_object_id(&self, oid: &str) -> Option<&Principal> {
         self.azure.principals.iter().find(|p| p.object_id == oid)
+    }
+
+    /// The directory named by its tenant id or one of its domains (case-insensitive).
+    pub fn directory(&self, id_or_domain: &str) -> Option<Directory> {
+        let azure = &self.azure;
+        if id_or_domain.eq_ignore_ascii_case(&azure.tenant_id)
+            || id_or_domain.eq_ignore_ascii_case(&azure.tenant_domain)
+        {
+            return Some(self.home_directory());
+        }
+        azure
+            .guest_directories
+            .iter()
+            .find(|d| {
+                id_or_domain.eq_ignore_ascii_case(&d.tenant_id)
+                    || id_or_domain.eq_ignore_ascii_case(&d.domain)
+            })
+            .map(|d| Directory {
+                tenant_id: d.tenant_id.clone(),
+                domain: d.domain.clone(),
+                display_name: d.display_name.clone(),
+                is_home: false,
+            })
+    }
+
+    pub fn home_directory(&self) -> Directory {
+        Directory {
+            tenant_id: self.azure.tenant_id.clone(),
+            domain: self.azure.tenant_domain.clone(),
+            display_name: HOME_DIRECTORY_NAME.into(),
+            is_home: true,
+        }
+    }
+
+    /// A user's object in a directory: the home user, or its guest object in a guest directory.
+    pub fn user_in(&self, tenant_id: &str, user: &str) -> Option<Member> {
+        if tenant_id == self.azure.tenant_id {
+            return self
+                .azure
+                .principals
+                .iter()
+                .find(|p| p.is_user && p.client_id.eq_ignore_ascii_case(user))
+                .map(|p| Member {
+                    object_id: p.object_id.clone(),
+                    role: p.role.clone(),
+                    user: Some(p.client_id.clone()),
+                });
+        }
+        self.azure
+            .guest_directories
+            .iter()
+            .find(|d| d.tenant_id == tenant_id)?
+            .guests
+            .iter()
+            .find(|g| g.user.eq_ignore_ascii_case(user))
+            .map(|g| Member {
+                object_id: g.object_id.clone(),
+                role: g.role.clone(),
+                user: Some(g.user.clone()),
+            })
+    }
+
+    /// The principal (user, guest or service principal) with this object id in a directory.
+    pub fn member_by_object_id(&self, tenant_id: &str, oid: &str) -> Option<Member> {
+        if tenant_id == self.azure.tenant_id {
+            return self.principal_by_object_id(oid).map(|p| Member {
+                object_id: p.object_id.clone(),
+                role: p.role.clone(),
+                user: p.is_user.then(|| p.client_id.clone()),
+            });
+        }
+        self.azure
+            .guest_directories
+            .iter()
+            .find(|d| d.tenant_id == tenant_id)?
+            .guests
+            .iter()
+            .find(|g| g.object_id == oid)
+            .map(|g| Member {
+                object_id: g.object_id.clone(),
+                role: g.role.clone(),
+                user: Some(g.user.clone()),
+            })
+    }
+
+    /// The directories a user belongs to: the home directory first, then those it is a guest of.
+    pub fn directories_of_user(&self, user: &str) -> Vec<Directory> {
+        let mut directories = vec![self.home_directory()];
+        directories.extend(
+            self.azure
+                .guest_directories
+                .iter()
+                .filter(|d| d.guests.iter().any(|g| g.user.eq_ignore_ascii_case(user)))
+                .map(|d| Directory {
+                    tenant_id: d.tenant_id.clone(),
+                    domain: d.domain.clone(),
+                    display_name: d.display_name.clone(),
+                    is_home: false,
+                }),
+        );
+        directories
     }
 
     /// Brings time-driven state up to date: finished registrations, expired never-activated topics.

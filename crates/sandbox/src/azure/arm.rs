@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::{eventgrid, metrics, resources};
 use crate::http_util::{arm_error, bearer, with_arm_headers};
 use crate::server::Shared;
+use crate::state::Member;
 use crate::tokens::TokenProblem;
 
 pub const SUBSCRIPTIONS_API: &[&str] = &["2022-12-01", "2021-01-01", "2020-01-01", "2016-06-01"];
@@ -64,6 +65,10 @@ pub struct Ctx<'a> {
     pub body: Bytes,
     pub object_id: String,
     pub role: String,
+    /// The directory the token was issued in (its `tid`).
+    pub tenant_id: String,
+    /// The signed-in user's name (also for a guest object); `None` for a service principal.
+    pub user: Option<String>,
 }
 
 impl Ctx<'_> {
@@ -123,20 +128,29 @@ impl Ctx<'_> {
     }
 }
 
-fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<(String, String), Response> {
-    let tenant_id = shared.world().azure.tenant_id.clone();
-    let unauthorized = |code: &str, message: &str| {
-        let mut response = arm_error(StatusCode::UNAUTHORIZED, code, message);
-        if let Ok(v) = format!(
-            "Bearer authorization_uri=\"{}/{}\", error=\"invalid_token\"",
-            shared.urls.login, tenant_id
-        )
-        .parse()
-        {
-            response.headers_mut().insert("www-authenticate", v);
-        }
-        response
-    };
+/// A 401 with the `WWW-Authenticate` challenge naming the authority to get a token from.
+fn unauthorized(shared: &Shared, tenant_id: &str, code: &str, message: &str) -> Response {
+    let mut response = arm_error(StatusCode::UNAUTHORIZED, code, message);
+    if let Ok(v) = format!(
+        "Bearer authorization_uri=\"{}/{tenant_id}\", error=\"invalid_token\"",
+        shared.urls.login
+    )
+    .parse()
+    {
+        response.headers_mut().insert("www-authenticate", v);
+    }
+    response
+}
+
+/// Who is calling: the token's principal in the directory the token was issued in.
+struct Caller {
+    tenant_id: String,
+    member: Member,
+}
+
+fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Caller, Response> {
+    let home = shared.world().azure.tenant_id.clone();
+    let unauthorized = |code: &str, message: &str| unauthorized(shared, &home, code, message);
     let Some(token) = bearer(headers) else {
         return Err(unauthorized(
             "AuthenticationFailed",
@@ -178,24 +192,56 @@ fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<(String, String)
             "The access token expiry UTC time is earlier than current UTC time.",
         ));
     }
-    let oid = claims["oid"].as_str().unwrap_or("").to_owned();
-    if claims["tid"].as_str() != Some(tenant_id.as_str()) {
+    let oid = claims["oid"].as_str().unwrap_or("");
+    let tid = claims["tid"].as_str().unwrap_or("");
+    let world = shared.world();
+    if world.directory(tid).is_none_or(|d| d.tenant_id != tid) {
+        drop(world);
         return Err(unauthorized(
             "InvalidAuthenticationTokenTenant",
             "The access token is from the wrong issuer. It must match the tenant associated with this subscription.",
         ));
     }
-    let role = shared
-        .world()
-        .principal_by_object_id(&oid)
-        .map(|p| p.role.clone());
-    match role {
-        Some(role) => Ok((oid, role)),
+    let member = world.member_by_object_id(tid, oid);
+    drop(world);
+    match member {
+        Some(member) => Ok(Caller {
+            tenant_id: tid.to_owned(),
+            member,
+        }),
         None => Err(unauthorized(
             "InvalidAuthenticationToken",
             "The access token's principal does not exist in this tenant.",
         )),
     }
+}
+
+/// A subscription of another directory than the token's answers as Resource Manager does: 401, naming
+/// the authority to get a token from.
+fn check_subscription_tenant(ctx: &Ctx, sub: &str) -> Result<(), Response> {
+    let Some(owner) = ctx
+        .shared
+        .world()
+        .subscription(sub)
+        .map(|s| s.tenant_id.clone())
+    else {
+        return Ok(());
+    };
+    if owner == ctx.tenant_id {
+        return Ok(());
+    }
+    let sts = |tenant: &str| format!("https://sts.windows.net/{tenant}/");
+    Err(unauthorized(
+        ctx.shared,
+        &owner,
+        "InvalidAuthenticationTokenTenant",
+        &format!(
+            "The access token is from the wrong issuer '{}'. It must match the tenant '{}' associated with this subscription. Please use the authority (URL) '{}/{owner}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.",
+            sts(&ctx.tenant_id),
+            sts(&owner),
+            ctx.shared.urls.login
+        ),
+    ))
 }
 
 /// Routes every Resource Manager request.
@@ -217,8 +263,8 @@ pub async fn dispatch(
         }
         with_arm_headers(response)
     };
-    let (object_id, role) = match authenticate(&shared, &headers) {
-        Ok(who) => who,
+    let caller = match authenticate(&shared, &headers) {
+        Ok(caller) => caller,
         Err(response) => return echo(response),
     };
     let segments: Vec<String> = uri
@@ -233,8 +279,10 @@ pub async fn dispatch(
         segments,
         query,
         body,
-        object_id,
-        role,
+        object_id: caller.member.object_id,
+        role: caller.member.role,
+        tenant_id: caller.tenant_id,
+        user: caller.member.user,
     };
     let response = route(&ctx).unwrap_or_else(|response| response);
     echo(response)
@@ -275,6 +323,7 @@ fn route(ctx: &Ctx) -> Result<Response, Response> {
 
 fn subscription_scoped(ctx: &Ctx, rest: &[&str]) -> Result<Response, Response> {
     let sub = ctx.seg(1).to_owned();
+    check_subscription_tenant(ctx, &sub)?;
     if rest.is_empty() {
         return resources::subscription(ctx, &sub);
     }

@@ -19,22 +19,20 @@ use crate::client_assertion::{
 use crate::http_util::{aad_error, parse_body, str_field};
 use crate::server::Shared;
 use crate::signin::{self, CodeProblem, DevicePoll};
-use crate::state::UserGrant;
+use crate::state::{Member, UserGrant};
 
 const ISSUER: &str = "azure";
 
-/// Resolves the `{tenant}` path segment; user flows also accept `organizations` and `common`.
+/// Resolves the `{tenant}` path segment (a directory's id or domain) to a tenant id; user flows also accept
+/// `organizations` and `common`, which mean the home directory.
 fn resolve_tenant(shared: &Shared, tenant: &str, allow_multi: bool) -> Result<String, Response> {
     let world = shared.world();
-    let azure = &world.azure;
-    if tenant.eq_ignore_ascii_case(&azure.tenant_id)
-        || tenant.eq_ignore_ascii_case(&azure.tenant_domain)
-    {
-        return Ok(azure.tenant_id.clone());
+    if let Some(directory) = world.directory(tenant) {
+        return Ok(directory.tenant_id);
     }
     if matches!(tenant, "organizations" | "common") {
         if allow_multi {
-            return Ok(azure.tenant_id.clone());
+            return Ok(world.azure.tenant_id.clone());
         }
         return Err(aad_error(
             StatusCode::BAD_REQUEST,
@@ -51,6 +49,49 @@ fn resolve_tenant(shared: &Shared, tenant: &str, allow_multi: bool) -> Result<St
             "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
         ),
     ))
+}
+
+/// The display name of a directory by tenant id (for error messages).
+fn directory_name(shared: &Shared, tenant_id: &str) -> String {
+    shared
+        .world()
+        .directory(tenant_id)
+        .map(|d| d.display_name)
+        .unwrap_or_else(|| tenant_id.to_owned())
+}
+
+/// AADSTS50020: a user of the home directory who is not a guest of `tenant_id`.
+fn not_in_tenant_message(shared: &Shared, user: &str, tenant_id: &str, client_id: &str) -> String {
+    let home = shared.world().azure.tenant_id.clone();
+    format!(
+        "AADSTS50020: User account '{user}' from identity provider 'https://sts.windows.net/{home}/' does not exist in tenant '{}' and cannot access the application '{client_id}'({client_id}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.",
+        directory_name(shared, tenant_id)
+    )
+}
+
+/// The user's object in the grant's directory, or the identity platform's refusal.
+fn member_for(shared: &Shared, grant: &UserGrant) -> Result<Member, Response> {
+    let world = shared.world();
+    let home = world.azure.tenant_id.clone();
+    if world.user_in(&home, &grant.user).is_none() {
+        return Err(aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            50_034,
+            "The user account does not exist in the directory.",
+        ));
+    }
+    let member = world.user_in(&grant.tenant, &grant.user);
+    drop(world);
+    member.ok_or_else(|| {
+        let message = not_in_tenant_message(shared, &grant.user, &grant.tenant, &grant.client_id);
+        aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            50_020,
+            message.trim_start_matches("AADSTS50020: "),
+        )
+    })
 }
 
 /// The resource a `.default` scope names, if it is Resource Manager.
@@ -117,7 +158,7 @@ pub async fn token(
     match grant {
         "client_credentials" => client_credentials(&shared, &tenant, &tenant_id, &body),
         "authorization_code" => redeem_code(&shared, &body),
-        "refresh_token" => redeem_refresh(&shared, &body),
+        "refresh_token" => redeem_refresh(&shared, &tenant_id, &body),
         "urn:ietf:params:oauth:grant-type:device_code" | "device_code" => {
             redeem_device(&shared, &body)
         }
@@ -143,20 +184,28 @@ fn client_credentials(
     body: &Value,
 ) -> Response {
     let client_id = str_field(body, "client_id").unwrap_or("");
-    let principal = shared
-        .world()
-        .azure
-        .principals
-        .iter()
-        .find(|p| !p.is_user && p.client_id.eq_ignore_ascii_case(client_id))
-        .cloned();
+    // Service principals exist in the home directory only.
+    let principal = {
+        let world = shared.world();
+        (world.azure.tenant_id == tenant_id)
+            .then(|| {
+                world
+                    .azure
+                    .principals
+                    .iter()
+                    .find(|p| !p.is_user && p.client_id.eq_ignore_ascii_case(client_id))
+                    .cloned()
+            })
+            .flatten()
+    };
     let Some(principal) = principal else {
         return aad_error(
             StatusCode::BAD_REQUEST,
             "unauthorized_client",
             700_016,
             &format!(
-                "Application with identifier '{client_id}' was not found in the directory 'Sandbox Directory'."
+                "Application with identifier '{client_id}' was not found in the directory '{}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
+                directory_name(shared, tenant_id)
             ),
         );
     };
@@ -198,8 +247,9 @@ fn client_credentials(
             "invalid_resource",
             500_011,
             &format!(
-                "The resource principal named {} was not found in the tenant named Sandbox Directory.",
-                scope.trim_end_matches("/.default")
+                "The resource principal named {} was not found in the tenant named {}.",
+                scope.trim_end_matches("/.default"),
+                directory_name(shared, tenant_id)
             ),
         );
     }
@@ -231,26 +281,20 @@ fn user_tokens(
     refresh: Option<String>,
     nonce: Option<&str>,
 ) -> Response {
-    let world = shared.world();
-    let Some(principal) = world
-        .azure
-        .principals
-        .iter()
-        .find(|p| p.is_user && p.client_id.eq_ignore_ascii_case(&grant.user))
-        .cloned()
-    else {
-        return aad_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_grant",
-            50_034,
-            "The user account does not exist in the directory.",
-        );
+    let member = match member_for(shared, grant) {
+        Ok(member) => member,
+        Err(response) => return response,
     };
-    drop(world);
+    let display_name = grant
+        .user
+        .split('@')
+        .next()
+        .unwrap_or(&grant.user)
+        .to_owned();
     let (token, lifetime) = access_token(
         shared,
         &grant.tenant,
-        &principal.object_id,
+        &member.object_id,
         &grant.client_id,
         Some(&grant.user),
         Some("user_impersonation"),
@@ -268,8 +312,8 @@ fn user_tokens(
             "aud": grant.client_id,
             "iss": format!("{}/{}/v2.0", shared.urls.login, grant.tenant),
             "iat": now, "nbf": now, "exp": now + 3600,
-            "oid": principal.object_id, "sub": principal.object_id, "tid": grant.tenant,
-            "preferred_username": grant.user, "name": principal.display_name, "ver": "2.0", "nonce": nonce,
+            "oid": member.object_id, "sub": member.object_id, "tid": grant.tenant,
+            "preferred_username": grant.user, "name": display_name, "ver": "2.0", "nonce": nonce,
         })));
     }
     if let Some(refresh) = refresh {
@@ -332,17 +376,32 @@ fn redeem_code(shared: &Shared, body: &Value) -> Response {
     }
 }
 
-fn redeem_refresh(shared: &Shared, body: &Value) -> Response {
+/// A refresh token is redeemed for the directory in the path: the one it was issued in or any other the
+/// user belongs to (Microsoft's refresh tokens are not bound to one tenant). A refusal leaves it unspent.
+fn redeem_refresh(shared: &Shared, tenant_id: &str, body: &Value) -> Response {
     let token = str_field(body, "refresh_token").unwrap_or("");
     let client_id = str_field(body, "client_id").unwrap_or("");
-    match signin::rotate_refresh_token(shared, ISSUER, token, client_id) {
-        Some((grant, next)) => user_tokens(shared, &grant, Some(next), None),
-        None => aad_error(
+    let revoked = || {
+        aad_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
             50_173,
             "The provided grant has expired due to it being revoked, a fresh auth token is needed.",
-        ),
+        )
+    };
+    let Some(grant) = signin::refresh_grant(shared, ISSUER, token, client_id) else {
+        return revoked();
+    };
+    let target = UserGrant {
+        tenant: tenant_id.to_owned(),
+        ..grant
+    };
+    if let Err(response) = member_for(shared, &target) {
+        return response;
+    }
+    match signin::rotate_refresh_token_into(shared, ISSUER, token, client_id, Some(tenant_id)) {
+        Some((grant, next)) => user_tokens(shared, &grant, Some(next), None),
+        None => revoked(),
     }
 }
 
@@ -494,6 +553,16 @@ pub async fn authorize_submit(
         )
         .into_response();
     };
+    if shared.world().user_in(&tenant_id, &user).is_none() {
+        let message = not_in_tenant_message(&shared, &user, &tenant_id, &form["client_id"]);
+        let hidden: Vec<(String, String)> = form
+            .into_iter()
+            .filter(|(k, _)| k != "username" && k != "password")
+            .collect();
+        let action = format!("/{tenant}/oauth2/v2.0/authorize");
+        return signin::login_page("Sign in to your account", &action, &hidden, Some(&message))
+            .into_response();
+    }
     let grant = UserGrant {
         issuer: ISSUER.into(),
         client_id: form["client_id"].clone(),
@@ -588,6 +657,13 @@ pub async fn devicelogin_submit(
         .into_response();
     };
     let deny = str_field(&form, "decision") == Some("deny");
+    let outsider = signin::device_request(&shared, ISSUER, code)
+        .filter(|(tenant, _)| shared.world().user_in(tenant, &user).is_none());
+    if let (Some((tenant, client_id)), false) = (outsider, deny) {
+        let message = not_in_tenant_message(&shared, &user, &tenant, &client_id);
+        return signin::activate_page("Enter code", "/devicelogin", code, Some(&message))
+            .into_response();
+    }
     let decision = if deny { Err(()) } else { Ok(user) };
     if signin::decide_device(&shared, ISSUER, code, decision) {
         signin::activate_page(

@@ -61,32 +61,40 @@ fn method_not_allowed(ctx: &Ctx) -> Response {
     )
 }
 
+/// The directories the caller belongs to: a user's home directory and those it is a guest of; a service
+/// principal's home directory only.
 pub fn tenants(ctx: &Ctx) -> Result<Response, Response> {
     ctx.api_version(SUBSCRIPTIONS_API, "tenants")?;
     let world = ctx.shared.world();
-    let tenant = &world.azure;
-    Ok(json(
-        StatusCode::OK,
-        json!({"value": [{
-            "id": format!("/tenants/{}", tenant.tenant_id),
-            "tenantId": tenant.tenant_id,
-            "countryCode": "US",
-            "displayName": "Sandbox Directory",
-            "domains": [tenant.tenant_domain],
-            "defaultDomain": tenant.tenant_domain,
-            "tenantCategory": "Home",
-            "tenantType": "AAD",
-        }]}),
-    ))
+    let directories = match &ctx.user {
+        Some(user) => world.directories_of_user(user),
+        None => vec![world.home_directory()],
+    };
+    let value: Vec<Value> = directories
+        .iter()
+        .map(|d| {
+            json!({
+                "id": format!("/tenants/{}", d.tenant_id),
+                "tenantId": d.tenant_id,
+                "countryCode": "US",
+                "displayName": d.display_name,
+                "domains": [d.domain],
+                "defaultDomain": d.domain,
+                "tenantCategory": "Home",
+                "tenantType": "AAD",
+            })
+        })
+        .collect();
+    Ok(json(StatusCode::OK, json!({ "value": value })))
 }
 
-fn subscription_json(sub: &Subscription, tenant_id: &str) -> Value {
+fn subscription_json(sub: &Subscription) -> Value {
     json!({
         "id": format!("/subscriptions/{}", sub.subscription_id),
         "authorizationSource": "RoleBased",
         "managedByTenants": [],
         "subscriptionId": sub.subscription_id,
-        "tenantId": tenant_id,
+        "tenantId": sub.tenant_id,
         "displayName": sub.display_name,
         "state": "Enabled",
         "subscriptionPolicies": {
@@ -97,6 +105,7 @@ fn subscription_json(sub: &Subscription, tenant_id: &str) -> Value {
     })
 }
 
+/// The subscriptions of the token's directory only.
 pub fn subscriptions(ctx: &Ctx) -> Result<Response, Response> {
     ctx.api_version(SUBSCRIPTIONS_API, "subscriptions")?;
     let world = ctx.shared.world();
@@ -104,7 +113,8 @@ pub fn subscriptions(ctx: &Ctx) -> Result<Response, Response> {
         .azure
         .subscriptions
         .iter()
-        .map(|s| subscription_json(s, &world.azure.tenant_id))
+        .filter(|s| s.tenant_id == ctx.tenant_id)
+        .map(subscription_json)
         .collect();
     let count = value.len();
     Ok(json(
@@ -117,10 +127,7 @@ pub fn subscription(ctx: &Ctx, sub: &str) -> Result<Response, Response> {
     ctx.api_version(SUBSCRIPTIONS_API, "subscriptions")?;
     let world = ctx.shared.world();
     match world.subscription(sub) {
-        Some(s) => Ok(json(
-            StatusCode::OK,
-            subscription_json(s, &world.azure.tenant_id),
-        )),
+        Some(s) => Ok(json(StatusCode::OK, subscription_json(s))),
         None => Err(arm_error(
             StatusCode::NOT_FOUND,
             "SubscriptionNotFound",
