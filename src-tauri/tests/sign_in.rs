@@ -704,17 +704,33 @@ fn a_service_principal_signs_in_to_azure_checked_at_once() {
 #[test]
 fn a_person_sees_their_directories_and_switching_is_checked_and_remembered() {
     let mut world = World::start();
-    let tenant = world.sandbox.info().azure_tenant_id.clone();
+    let info = world.sandbox.info().clone();
+    let home = info.azure_tenant_id.clone();
+    let guest = info
+        .azure_guest_directory
+        .clone()
+        .expect("the sandbox seeds a second directory");
+    assert!(guest.guests.contains(&info.users[0].name));
     world.device_sign_in();
     let tenants = world.invoke("azure_tenants", json!({})).unwrap();
-    assert_eq!(tenants["current"], tenant.as_str(), "{tenants}");
+    assert_eq!(tenants["current"], home.as_str(), "{tenants}");
     assert_eq!(tenants["canSwitch"], true, "{tenants}");
+    let listed: Vec<&str> = tenants["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["tenantId"].as_str().unwrap())
+        .collect();
+    assert!(
+        listed.contains(&home.as_str()) && listed.contains(&guest.tenant_id.as_str()),
+        "{tenants}"
+    );
     assert!(
         tenants["tenants"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|t| t["tenantId"] == tenant.as_str() && t["displayName"].is_string()),
+            .any(|t| t["displayName"] == guest.display_name.as_str()),
         "{tenants}"
     );
     assert!(
@@ -737,41 +753,63 @@ fn a_person_sees_their_directories_and_switching_is_checked_and_remembered() {
         "the identity platform's reason is kept: {unknown}"
     );
     let still = world.invoke("azure_tenants", json!({})).unwrap();
+    assert_eq!(still["current"], home.as_str(), "unchanged after a refusal");
+
+    // The guest directory: a token is obtained there at once, the session and its subscriptions follow.
+    let switched = world
+        .invoke(
+            "switch_azure_tenant",
+            json!({ "tenantId": guest.tenant_id }),
+        )
+        .expect("a directory the user is a guest in");
+    assert_eq!(switched["tenantId"], guest.tenant_id.as_str(), "{switched}");
+    assert_eq!(switched["username"], info.users[0].name);
+    world.sign_in_auth0();
+    let session = world.invoke("current_session", json!({})).unwrap();
     assert_eq!(
-        still["current"],
-        tenant.as_str(),
-        "unchanged after a refusal"
+        session["azureTenantId"],
+        guest.tenant_id.as_str(),
+        "{session}"
+    );
+    let subscription_ids = |world: &World| -> Vec<String> {
+        world
+            .invoke("list_subscriptions", json!({}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        subscription_ids(&world),
+        vec![guest.subscription_id.clone()]
+    );
+    let now = world.invoke("azure_tenants", json!({})).unwrap();
+    assert_eq!(now["current"], guest.tenant_id.as_str(), "{now}");
+
+    // The choice outlives a restart.
+    world.restart();
+    let restored = world.invoke("restore_sign_in", json!({})).unwrap();
+    assert_eq!(
+        restored["azure"]["tenantId"],
+        guest.tenant_id.as_str(),
+        "{restored}"
+    );
+    assert_eq!(
+        subscription_ids(&world),
+        vec![guest.subscription_id.clone()]
     );
 
-    // Switching is redeemed against the directory (by its domain here: the sandbox has one directory) and
-    // the choice outlives a restart.
-    let switched = world
+    // And back home, by the directory's domain.
+    let back = world
         .invoke(
             "switch_azure_tenant",
             json!({ "tenantId": "sandbox.onmicrosoft.com" }),
         )
-        .expect("a directory the user is in");
-    assert_eq!(
-        switched["tenantId"], "sandbox.onmicrosoft.com",
-        "{switched}"
-    );
-    world.sign_in_auth0();
-    let session = world.invoke("current_session", json!({})).unwrap();
-    assert_eq!(
-        session["azureTenantId"], "sandbox.onmicrosoft.com",
-        "{session}"
-    );
-    world.restart();
-    let restored = world.invoke("restore_sign_in", json!({})).unwrap();
-    assert_eq!(
-        restored["azure"]["tenantId"], "sandbox.onmicrosoft.com",
-        "{restored}"
-    );
-    let subscriptions = world.invoke("list_subscriptions", json!({})).unwrap();
-    assert!(
-        subscriptions.as_array().is_some_and(|s| !s.is_empty()),
-        "the restored sign-in works in the chosen directory: {subscriptions}"
-    );
+        .expect("the home directory by its domain");
+    assert_eq!(back["tenantId"], "sandbox.onmicrosoft.com", "{back}");
+    assert!(subscription_ids(&world).contains(&info.subscription_id));
     world.assert_no_secret_in_replies();
 }
 
