@@ -269,6 +269,16 @@ mod tests {
         );
         assert_eq!(config.extra_users[0].azure_role, "Reader");
         assert_eq!(config.rate_limit.unwrap().limit, 2);
+        assert!(
+            config.guest_directory,
+            "the second directory is seeded by default"
+        );
+        assert!(
+            !parse(&["--no-guest-directory"])
+                .to_config()
+                .unwrap()
+                .guest_directory
+        );
     }
 
     #[test]

@@ -12,13 +12,13 @@ use sha2::{Digest, Sha256};
 
 use crate::common::{Env, json_of, start};
 
-const VERIFIER: &str = "a-verifier-that-is-long-enough-for-pkce-0123456789abcdef";
+pub const VERIFIER: &str = "a-verifier-that-is-long-enough-for-pkce-0123456789abcdef";
 
-fn challenge() -> String {
+pub fn challenge() -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(VERIFIER.as_bytes()))
 }
 
-fn query_of(location: &str) -> HashMap<String, String> {
+pub fn query_of(location: &str) -> HashMap<String, String> {
     let query = location.split_once('?').map(|(_, q)| q).unwrap_or("");
     query
         .split('&')
@@ -43,7 +43,7 @@ fn percent(text: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
-fn with_query<U: AsRef<str>>(url: U, params: &[(&str, &str)]) -> String {
+pub fn with_query<U: AsRef<str>>(url: U, params: &[(&str, &str)]) -> String {
     let encode = |t: &str| -> String {
         t.bytes()
             .map(|b| {
@@ -62,7 +62,7 @@ fn with_query<U: AsRef<str>>(url: U, params: &[(&str, &str)]) -> String {
     format!("{}?{}", url.as_ref(), query.join("&"))
 }
 
-fn claims(token: &str) -> Value {
+pub fn claims(token: &str) -> Value {
     serde_json::from_slice(
         &URL_SAFE_NO_PAD
             .decode(token.split('.').nth(1).unwrap())

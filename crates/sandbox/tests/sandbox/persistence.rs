@@ -94,3 +94,64 @@ async fn a_broken_state_file_is_refused_with_its_path() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn the_guest_directory_is_kept_and_added_to_a_state_file_from_before_it() {
+    let dir = std::env::temp_dir().join(format!(
+        "cloud-sandbox-test-{}-{}",
+        std::process::id(),
+        line!()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("state.json");
+    let _ = std::fs::remove_file(&file);
+    let config = || SandboxConfig::for_tests().with_state_file(&file);
+
+    let env = start_with(config()).await;
+    let first = env.info().clone();
+    env.sandbox.shutdown().await;
+    let env = start_with(config()).await;
+    assert_eq!(
+        env.info().azure_guest_directory,
+        first.azure_guest_directory,
+        "the same directory after a restart"
+    );
+    env.sandbox.shutdown().await;
+
+    // A file written before guest directories: no such list, subscriptions without a tenant id.
+    let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let azure = saved["azure"].as_object_mut().unwrap();
+    azure.remove("guest_directories");
+    let subscriptions = azure["subscriptions"].as_array_mut().unwrap();
+    subscriptions.retain(|s| s["tenant_id"] == first.azure_tenant_id.as_str());
+    for subscription in subscriptions.iter_mut() {
+        subscription.as_object_mut().unwrap().remove("tenant_id");
+    }
+    std::fs::write(&file, serde_json::to_vec(&saved).unwrap()).unwrap();
+
+    let env = start_with(config()).await;
+    let info = env.info().clone();
+    assert_eq!(info.subscription_id, first.subscription_id);
+    let directory = info.azure_guest_directory.clone().expect("added on load");
+    assert_eq!(directory.display_name, "Fabrikam Partners");
+    assert_eq!(directory.guests.len(), 2);
+    let token = env.azure_token().await;
+    let (status, body) = json_of(
+        env.arm(
+            Method::GET,
+            "/subscriptions?api-version=2022-12-01",
+            &token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["value"].as_array().unwrap().len(), 1, "{body}");
+    assert_eq!(
+        body["value"][0]["tenantId"], info.azure_tenant_id,
+        "an old subscription belongs to the home directory"
+    );
+    env.sandbox.shutdown().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
