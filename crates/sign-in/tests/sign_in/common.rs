@@ -84,9 +84,11 @@ pub struct World {
 
 impl World {
     pub async fn start() -> Self {
-        let sandbox = Sandbox::start(SandboxConfig::for_tests())
-            .await
-            .expect("sandbox starts");
+        Self::start_with(SandboxConfig::for_tests()).await
+    }
+
+    pub async fn start_with(config: SandboxConfig) -> Self {
+        let sandbox = Sandbox::start(config).await.expect("sandbox starts");
         let store = Arc::new(MemoryEntries::default());
         let keychain = Keychain::with_store(store.clone(), Persistence::Keychain);
         Self {
@@ -140,13 +142,18 @@ impl World {
 
     /// A full browser sign-in as the first seeded user.
     pub async fn browser_sign_in(&self) -> AzureSession {
+        let (name, password) = self.user();
+        self.browser_sign_in_as(&name, &password).await
+    }
+
+    /// A full browser sign-in as `name`.
+    pub async fn browser_sign_in_as(&self, name: &str, password: &str) -> AzureSession {
         let azure = self.azure(self.azure_config());
         let pending = azure.start_browser(|_| false).await.unwrap();
         let url = pending.url().to_owned();
         let cancel = SignInCancel::new();
         let finish = tokio::spawn(async move { pending.finish(&cancel).await });
-        let (name, password) = self.user();
-        let callback = Browser::new().sign_in(&url, &name, &password).await;
+        let callback = Browser::new().sign_in(&url, name, password).await;
         let page = Browser::new().get(&callback).await;
         assert_eq!(page.0, 200, "{}", page.1);
         finish.await.unwrap().expect("sign-in completes")

@@ -1,5 +1,6 @@
 //! The refresh-token credential: tokens from memory while fresh, renewal with rotation stored in the keychain,
-//! a revoked refresh token turned into "sign in again", tenant switching, restore after restart, sign-out.
+//! a revoked refresh token turned into "sign in again", restore after restart, sign-out (tenant switching is in
+//! `tenants.rs`).
 
 use std::time::Duration;
 
@@ -127,30 +128,6 @@ async fn a_revoked_refresh_token_asks_to_sign_in_again() {
         "{}",
         problem.message
     );
-}
-
-#[tokio::test]
-async fn switching_tenant_redeems_the_refresh_token_against_that_tenant() {
-    let world = World::start().await;
-    let session = world.browser_sign_in().await;
-    let tenant = world.sandbox.info().azure_tenant_id.clone();
-    let switched = session.switch_tenant(&tenant).await.unwrap();
-    assert_eq!(switched.account().tenant_id, tenant);
-    assert_eq!(switched.refresh_credential().unwrap().tenant(), tenant);
-    let (_, subscriptions) = switched
-        .tenants_and_subscriptions(world.transport())
-        .await
-        .unwrap();
-    assert!(!subscriptions.is_empty());
-
-    let unknown = session
-        .switch_tenant("00000000-0000-0000-0000-000000000001")
-        .await
-        .unwrap_err();
-    assert_eq!(unknown.code(), "SignInRefused", "{unknown:?}");
-    assert!(unknown.to_string().contains("invalid_tenant"), "{unknown}");
-    let bad = session.switch_tenant("a/b").await.unwrap_err();
-    assert_eq!(bad.problem().field.as_deref(), Some("azure_tenant"));
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use sign_in::{AzureMethod, DeviceSignIn, SignInCancel, SignInError};
 use crate::common::World;
 
 /// Approves (or denies) `user_code` on the sandbox's device page, as the user would in a browser.
-async fn decide(world: &World, user_code: &str, decision: &str) {
+pub async fn decide(world: &World, user_code: &str, decision: &str) {
     let (name, password) = world.user();
     let page = format!("{}/devicelogin", world.sandbox.info().azure_authority);
     let response = reqwest::Client::new()
@@ -27,7 +27,7 @@ async fn decide(world: &World, user_code: &str, decision: &str) {
     assert!(html.contains("You have signed in"), "{html}");
 }
 
-async fn start(world: &World) -> DeviceSignIn {
+pub async fn start(world: &World) -> DeviceSignIn {
     let device = world
         .azure(world.azure_config())
         .start_device_code()

@@ -8,3 +8,4 @@ mod credential;
 mod device;
 mod nothing_sensitive_on_disk;
 mod service_principal;
+mod tenants;
