@@ -681,9 +681,14 @@ fn a_service_principal_signs_in_to_azure_checked_at_once() {
     assert_eq!(account["tenantId"], info.azure_tenant_id);
     assert_eq!(world.kept_credentials().len(), 1, "the secret is kept");
 
-    // A service principal lives in its own directory: listed, but not switched.
+    // A service principal lives in its own directory only: listed alone, and not switched.
     let tenants = world.invoke("azure_tenants", json!({})).unwrap();
     assert_eq!(tenants["canSwitch"], false, "{tenants}");
+    assert_eq!(
+        tenants["tenants"].as_array().map(Vec::len),
+        Some(1),
+        "not a member of the sandbox's second directory: {tenants}"
+    );
     let error = world
         .invoke(
             "switch_azure_tenant",
@@ -725,13 +730,16 @@ fn a_person_sees_their_directories_and_switching_is_checked_and_remembered() {
         listed.contains(&home.as_str()) && listed.contains(&guest.tenant_id.as_str()),
         "{tenants}"
     );
-    assert!(
-        tenants["tenants"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|t| t["displayName"] == guest.display_name.as_str()),
-        "{tenants}"
+    let names: Vec<&str> = tenants["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["displayName"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Sandbox Directory", guest.display_name.as_str()],
+        "both by name, home first: {tenants}"
     );
     assert!(
         tenants["subscriptionCount"].as_u64().unwrap() >= 1,
@@ -809,7 +817,7 @@ fn a_person_sees_their_directories_and_switching_is_checked_and_remembered() {
         )
         .expect("the home directory by its domain");
     assert_eq!(back["tenantId"], "sandbox.onmicrosoft.com", "{back}");
-    assert!(subscription_ids(&world).contains(&info.subscription_id));
+    assert_eq!(subscription_ids(&world), vec![info.subscription_id.clone()]);
     world.assert_no_secret_in_replies();
 }
 
