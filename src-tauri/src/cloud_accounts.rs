@@ -996,7 +996,9 @@ pub fn setup_error(error: &SignInError) -> SetupError {
         "AzureAppNotRegistered" => ErrorCode::AzureAppNotRegistered,
         "SignInCancelled" => ErrorCode::Cancelled,
         "SignInTimedOut" => ErrorCode::SignInTimedOut,
-        "SignInStateMismatch" | "SignInNoCode" | "SignInRefused" => ErrorCode::SignInRejected,
+        "SignInStateMismatch" | "SignInNoCode" | "SignInRefused" | "SignInNotInDirectory" => {
+            ErrorCode::SignInRejected
+        }
         "DeviceCodeExpired" => ErrorCode::DeviceCodeExpired,
         "SignInAgain" => ErrorCode::SignInAgain,
         "LoopbackUnavailable" => ErrorCode::LoopbackUnavailable,

@@ -655,6 +655,22 @@ impl std::fmt::Debug for DeviceSignIn {
     }
 }
 
+/// Entra ID refuses to redeem a refresh token in a directory where the account is not a member or guest
+/// (AADSTS50020). Signing in again would not help there, unlike an expired or revoked token.
+fn not_in_directory(error: SignInError, tenant: &str) -> SignInError {
+    match error {
+        SignInError::SignInAgain { detail }
+            if detail.as_deref().is_some_and(|d| d.contains("AADSTS50020")) =>
+        {
+            SignInError::NotInDirectory {
+                tenant: tenant.to_owned(),
+                detail,
+            }
+        }
+        other => other,
+    }
+}
+
 impl DeviceSignIn {
     /// The code the user types on the verification page. It is meant to be shown: it expires in minutes and
     /// grants nothing without the device code, which never leaves this struct.
@@ -805,7 +821,10 @@ impl AzureSession {
             ));
         };
         let credential = user.for_tenant(tenant_id);
-        credential.access_token(&[&self.endpoints.scope]).await?;
+        credential
+            .access_token(&[&self.endpoints.scope])
+            .await
+            .map_err(|error| not_in_directory(error, tenant_id))?;
         let mut account = self.account.clone();
         account.tenant_id = tenant_id.to_owned();
         Ok(AzureSession::for_user(

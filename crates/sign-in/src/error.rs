@@ -38,6 +38,12 @@ pub enum SignInError {
     /// The device code expired before anyone approved it.
     #[error("the sign-in code expired before the sign-in was approved")]
     DeviceCodeExpired,
+    /// The account may not act in the directory it asked to switch to (not a member or guest there).
+    #[error("your account cannot act in the directory {tenant}{}", describe(.detail))]
+    NotInDirectory {
+        tenant: String,
+        detail: Option<String>,
+    },
     /// The stored refresh token is expired or revoked: only an interactive sign-in helps.
     #[error("your Azure sign-in has expired or was revoked{}", describe(.detail))]
     SignInAgain { detail: Option<String> },
@@ -76,6 +82,7 @@ impl SignInError {
             Self::MissingCode => "SignInNoCode",
             Self::Refused { .. } => "SignInRefused",
             Self::DeviceCodeExpired => "DeviceCodeExpired",
+            Self::NotInDirectory { .. } => "SignInNotInDirectory",
             Self::SignInAgain { .. } => "SignInAgain",
             Self::Listener { .. } => "LoopbackUnavailable",
             Self::Network { .. } => "NetworkUnreachable",
@@ -118,6 +125,11 @@ impl SignInError {
             }
             Self::DeviceCodeExpired => {
                 "Start the sign-in again and enter the new code within 15 minutes.".into()
+            }
+            Self::NotInDirectory { .. } => {
+                "Stay in your current directory, or ask an administrator of that directory to invite your account \
+                 as a guest, then switch again."
+                    .into()
             }
             Self::SignInAgain { .. } => "Sign in to Azure again.".into(),
             Self::Listener { .. } => {

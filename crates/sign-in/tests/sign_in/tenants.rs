@@ -124,6 +124,12 @@ async fn someone_not_invited_to_the_second_directory_is_refused_and_stays_at_hom
         .switch_tenant(&fabrikam.tenant_id)
         .await
         .unwrap_err();
+    assert_eq!(refused.code(), "SignInNotInDirectory", "{refused:?}");
+    assert!(
+        refused.remedy().contains("invite your account"),
+        "not \"sign in again\", which would not help: {}",
+        refused.remedy()
+    );
     let message = refused.problem().message;
     assert!(
         message.contains("AADSTS50020")
