@@ -107,10 +107,7 @@ mod tests {
             .flat_map(|g| &g.categories)
             .collect();
         for category in &all {
-            assert!(
-                EVENT_CATEGORIES.contains(&category.as_str()),
-                "{category}"
-            );
+            assert!(EVENT_CATEGORIES.contains(&category.as_str()), "{category}");
         }
         let mut unique = all.clone();
         unique.sort();

@@ -11,8 +11,8 @@ use azure_client::{
 use time::OffsetDateTime;
 
 use super::{Context, Facts, StepId, StepState, StepStatus, rfc3339};
-use crate::error::{ErrorCode, SetupError};
 use crate::engine::ProviderRegistration;
+use crate::error::{ErrorCode, SetupError};
 
 const STEP: StepId = StepId::PrepareAzure;
 
