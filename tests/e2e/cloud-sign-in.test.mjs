@@ -98,7 +98,7 @@ async function signInToAuth0(you) {
   await you.click('Check and sign in to Auth0');
 }
 
-test('signs in to Azure in the system browser and to Auth0, then lists the subscriptions', async () => {
+test('signs in to Azure in the system browser and to Auth0, switches directory, and lists its subscriptions', async () => {
   const app = await launchCloudApp();
   try {
     const { session } = app;
@@ -132,14 +132,22 @@ test('signs in to Azure in the system browser and to Auth0, then lists the subsc
     // Both clouds signed in: the screen says who, and Continue leads to the steps.
     await session.waitForText('[data-testid="signed-in"]', (text) => text.includes(info.auth0_client_id) && text.includes(user.name));
 
+    // The person is also a guest in a second directory: the picker offers it, and the switch is redeemed there.
+    const guest = info.azure_guest_directory;
+    await session.waitForText('[data-testid="tenant-current"]', (text) => text.includes('Sandbox Directory'));
+    await you.click('Switch directory');
+    await session.waitForText('[data-testid="tenant-switched"]', (text) => text.includes(guest.display_name));
+
     await you.click('Continue');
     await you.heading('Step 1 – Prepare Azure');
-    // The subscriptions come from Resource Manager with the browser sign-in's token.
+    // The subscriptions come from Resource Manager with a token of the chosen directory: only its own.
     await session.waitFor(async () => {
       const ids = await session.execute(
         "return [...document.querySelectorAll('[data-testid=\"subscription-choices\"] option')].map((o) => o.value);",
       );
-      if (!ids.includes(info.subscription_id)) throw new Error(`subscriptions listed: ${ids}`);
+      if (!ids.includes(guest.subscription_id) || ids.includes(info.subscription_id)) {
+        throw new Error(`subscriptions listed: ${ids}`);
+      }
     });
     console.log(`cloud sign-in (browser): ${you.actions} actions in the window from launch to step 1`);
   } finally {
