@@ -69,6 +69,7 @@ export const CATALOG: Catalog = {
     { id: 'admin_changes', categories: ['management.success', 'management.fail'] },
     { id: 'user_changes', categories: ['user.success', 'user.fail', 'user.notification'] },
   ],
+  pii_log_fields: ['first_name', 'last_name', 'username', 'email', 'phone', 'address'],
 };
 
 /** The sandbox subscription's resource groups: one Auth0 cannot deliver to (westus3). */

@@ -1,5 +1,6 @@
 //! The choices the engine accepts, for front ends to offer instead of keeping their own copies: the Azure
-//! regions Auth0 can deliver to, and plain-language groups of Auth0's event categories.
+//! regions Auth0 can deliver to, plain-language groups of Auth0's event categories, and the personal fields
+//! Auth0 can mask or hash.
 
 use auth0_client::EVENT_GRID_REGIONS;
 use serde::{Deserialize, Serialize};
@@ -12,6 +13,8 @@ pub struct Catalog {
     pub regions: Vec<String>,
     /// Groups of event categories, each standing for categories the engine accepts.
     pub event_groups: Vec<EventGroup>,
+    /// Auth0's `LogStreamPiiLogFieldsEnum`: the personal fields a stream can mask or hash (`pii.log_fields`).
+    pub pii_log_fields: Vec<String>,
 }
 
 /// A group of Auth0 event categories a non-engineer recognises ("Failed logins").
@@ -32,6 +35,16 @@ pub enum EventGroupId {
     AdminChanges,
     UserChanges,
 }
+
+/// The personal fields Auth0 can mask or hash in the logs it streams.
+pub(crate) const PII_LOG_FIELDS: [&str; 6] = [
+    "first_name",
+    "last_name",
+    "username",
+    "email",
+    "phone",
+    "address",
+];
 
 const EVENT_GROUPS: [(EventGroupId, &[&str]); 6] = [
     (
@@ -79,6 +92,7 @@ pub fn catalog() -> Catalog {
                 categories: categories.iter().map(|&c| c.to_owned()).collect(),
             })
             .collect(),
+        pii_log_fields: PII_LOG_FIELDS.iter().map(|&f| f.to_owned()).collect(),
     }
 }
 
@@ -121,6 +135,7 @@ mod tests {
         assert_eq!(json["regions"].as_array().unwrap().len(), 34);
         assert_eq!(json["event_groups"][0]["id"], "failed_logins");
         assert_eq!(json["event_groups"][0]["categories"][0], "auth.login.fail");
+        assert_eq!(json["pii_log_fields"][0], "first_name");
     }
 
     #[test]

@@ -265,14 +265,7 @@ fn pii(inputs: &SetupInputs) -> Result<(), SetupError> {
     let Some(pii) = &inputs.pii else {
         return Ok(());
     };
-    const FIELDS: [&str; 6] = [
-        "first_name",
-        "last_name",
-        "username",
-        "email",
-        "phone",
-        "address",
-    ];
+    const FIELDS: [&str; 6] = crate::catalog::PII_LOG_FIELDS;
     if pii.log_fields.is_empty() {
         return Err(SetupError::invalid(
             "pii.log_fields",

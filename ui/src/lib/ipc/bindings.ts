@@ -145,7 +145,11 @@ regions: Array<string>,
 /**
  * Groups of event categories, each standing for categories the engine accepts.
  */
-event_groups: Array<EventGroup>, };
+event_groups: Array<EventGroup>, 
+/**
+ * Auth0's `LogStreamPiiLogFieldsEnum`: the personal fields a stream can mask or hash (`pii.log_fields`).
+ */
+pii_log_fields: Array<string>, };
 
 export type Mode = "sandbox" | "cloud";
 
