@@ -36,6 +36,8 @@ export type Scenario = {
   missingScopes?: string[];
   /** The subscription's resource groups (default RESOURCE_GROUPS); 'fail' rejects the first listing. */
   resourceGroups?: ResourceGroupChoice[] | 'fail';
+  /** The catalog command rejects once. */
+  catalogFailsOnce?: boolean;
   /** Step 1 waits for Microsoft.EventGrid's registration until finishRegistration() or cancel_run. */
   registrationWait?: boolean;
   /** No Azure CLI on this computer. */
@@ -401,6 +403,7 @@ export class FakeBackend {
         ];
       case 'catalog':
         this.catalogCalls += 1;
+        if (this.scenario.catalogFailsOnce && this.#once('catalog')) throw new Error('catalog failed');
         return CATALOG;
       case 'list_resource_groups': {
         this.#requireSession();

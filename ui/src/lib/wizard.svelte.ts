@@ -292,6 +292,7 @@ export class Wizard {
       (error) => {
         this.#catalogLoading = null;
         this.error = asSetupError(error);
+        this.#lastAction = { what: t.prepare.regionsLoading, action: () => this.loadCatalog() };
       },
     );
     return this.#catalogLoading;

@@ -28,6 +28,19 @@ describe('PrepareAzure: a new resource group', () => {
     expect(backend.catalogCalls).toBe(1);
   });
 
+  it('says when the regions could not be loaded, and Retry loads them', async () => {
+    const { wizard } = await signedInWizard({ catalogFailsOnce: true });
+    render(PrepareAzure, { wizard });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('catalog failed');
+    expect(screen.getByLabelText('Region')).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Prepare Azure' })).toBeDisabled();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Retry' }));
+    await expect.poll(() => (screen.getByLabelText('Region') as HTMLSelectElement).options.length).toBe(CATALOG.regions.length);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Prepare Azure' })).toBeEnabled();
+  });
+
   it('runs the step with what was typed, shows progress, and moves on to step 2', async () => {
     const { wizard, backend } = await signedInWizard();
     render(PrepareAzure, { wizard });
