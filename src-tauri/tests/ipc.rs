@@ -370,14 +370,24 @@ fn the_subscriptions_of_the_signed_in_identity_are_listed() {
 fn the_catalog_is_the_engines_lists() {
     let (_app, window) = app_in(tempfile::tempdir().unwrap().path());
     let catalog = call(&window, "catalog", json!({})).unwrap();
-    let regions: Vec<&str> = catalog["regions"]
+    let codes = |list: &str| -> Vec<String> {
+        catalog[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (regions, others) = (codes("regions"), codes("other_regions"));
+    assert_eq!(regions.len(), 34, "{catalog}");
+    assert!(regions.contains(&"westeurope".into()) && !regions.contains(&"westus3".into()));
+    assert!(others.contains(&"westus3".into()) && !others.contains(&"westeurope".into()));
+    let west_europe = catalog["regions"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r.as_str().unwrap())
-        .collect();
-    assert_eq!(regions.len(), 34, "{catalog}");
-    assert!(regions.contains(&"westeurope") && !regions.contains(&"westus3"));
+        .find(|r| r["code"] == "westeurope");
+    assert_eq!(west_europe.unwrap()["name"], "West Europe", "{catalog}");
     let groups = catalog["event_groups"].as_array().unwrap();
     assert_eq!(groups[0]["id"], "failed_logins", "{catalog}");
     assert!(

@@ -54,7 +54,7 @@ async function walkToDone(theme) {
     await session.waitForText('[data-testid="resource-group-status"]', (text) => text.startsWith('2 resource groups'));
     await you.tick('analytics');
     const region = await session.waitForText('[data-testid="group-region"]', (text) => text.length > 0);
-    assert.match(region, /Auth0 will deliver events to northeurope/);
+    assert.match(region, /Auth0 will deliver events to North Europe \(northeurope\)/);
     await shoot(session, 'prepare-azure', theme);
     await you.click('Prepare Azure');
 

@@ -62,7 +62,18 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A few of the engine's lists (the real ones are checked over IPC in src-tauri/tests/ipc.rs). */
 export const CATALOG: Catalog = {
-  regions: ['eastus', 'eastus2', 'northeurope', 'westeurope', 'westus', 'westus2'],
+  regions: [
+    { code: 'eastus', name: 'East US' },
+    { code: 'eastus2', name: 'East US 2' },
+    { code: 'northeurope', name: 'North Europe' },
+    { code: 'westeurope', name: 'West Europe' },
+    { code: 'westus', name: 'West US' },
+    { code: 'westus2', name: 'West US 2' },
+  ],
+  other_regions: [
+    { code: 'swedensouth', name: 'Sweden South' },
+    { code: 'westus3', name: 'West US 3' },
+  ],
   event_groups: [
     { id: 'failed_logins', categories: ['auth.login.fail', 'auth.silent_auth.fail', 'auth.token_exchange.fail'] },
     { id: 'successful_logins', categories: ['auth.login.success', 'auth.silent_auth.success', 'auth.token_exchange.success'] },

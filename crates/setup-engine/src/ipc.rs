@@ -3,7 +3,7 @@
 
 use ts_rs::{Config, TS};
 
-use crate::catalog::{Catalog, EventGroup, EventGroupId};
+use crate::catalog::{Catalog, EventGroup, EventGroupId, Region};
 use crate::engine::{ProviderRegistration, SetupEvent, SetupReport};
 use crate::error::{ErrorCode, SetupError};
 use crate::inputs::{
@@ -32,6 +32,7 @@ pub fn typescript_declarations(cfg: &Config) -> Vec<String> {
         SetupProgress::decl(cfg),
         EventGroupId::decl(cfg),
         EventGroup::decl(cfg),
+        Region::decl(cfg),
         Catalog::decl(cfg),
     ]
 }

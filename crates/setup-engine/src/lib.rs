@@ -11,7 +11,7 @@ mod progress;
 mod steps;
 mod validate;
 
-pub use catalog::{Catalog, EventGroup, EventGroupId, auth0_region, catalog};
+pub use catalog::{Catalog, EventGroup, EventGroupId, Region, auth0_region, catalog};
 pub use engine::{
     AzureSignIn, Connection, Engine, EngineOptions, ProviderRegistration, SetupEvent,
     SetupObserver, SetupReport, Unobserved, require_complete,

@@ -1,7 +1,16 @@
 // Mapping between the plain-language event groups the wizard offers and Auth0's event categories. The groups
 // themselves (and the regions Auth0 accepts) come from the engine over IPC (`Wizard.loadCatalog`), so the
 // window keeps no copy of them.
-import type { EventGroup, EventGroupId } from './ipc';
+import { t } from './i18n';
+import type { Catalog, EventGroup, EventGroupId } from './ipc';
+
+/** A region or a resource group's location as people read it, "West Europe (westeurope)", from the engine's
+ *  names; a code the catalog does not name (or before it has loaded) is shown as it is. */
+export function regionLabel(catalog: Catalog | null, code: string): string {
+  const compact = code.replace(/\s/g, '').toLowerCase();
+  const region = catalog && [...catalog.regions, ...catalog.other_regions].find((r) => r.code === compact);
+  return region ? t.common.region(region.name, region.code) : code;
+}
 
 /** The groups whose categories are all in `categories`. */
 export function groupsOf(groups: readonly EventGroup[], categories: readonly string[]): EventGroupId[] {

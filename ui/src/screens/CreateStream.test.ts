@@ -54,6 +54,7 @@ describe('CreateStream', () => {
     render(CreateStream, { wizard });
     const region = screen.getByLabelText('Azure region') as HTMLSelectElement;
     await expect.poll(() => region.value).toBe('eastus2');
+    expect(region.selectedOptions[0]).toHaveTextContent('East US 2 (eastus2)');
     expect(region).toHaveAccessibleDescription(/Prefilled from your resource group in step 1/);
     await user.selectOptions(region, 'westus2');
     expect(wizard.inputs.region).toBe('westus2');

@@ -19,8 +19,10 @@ describe('PrepareAzure: a new resource group', () => {
     render(PrepareAzure, { wizard });
     const region = (await screen.findByLabelText('Region')) as HTMLSelectElement;
     await expect.poll(() => region.options.length).toBe(CATALOG.regions.length);
-    expect(Array.from(region.options).map((o) => o.value)).toEqual(CATALOG.regions);
+    expect(Array.from(region.options).map((o) => o.value)).toEqual(CATALOG.regions.map((r) => r.code));
     expect(region.value).toBe('westeurope');
+    expect(region.selectedOptions[0]).toHaveTextContent('West Europe (westeurope)');
+    expect(region.options[1]).toHaveTextContent('East US 2 (eastus2)');
     expect(region).toHaveAccessibleDescription(/Only regions Auth0 can deliver to are listed/);
     expect(screen.getByLabelText('Create a new one')).toBeChecked();
     expect(screen.getByLabelText('Azure subscription ID')).toHaveValue('11111111-2222-3333-4444-555555555555');
@@ -90,7 +92,7 @@ describe('PrepareAzure: a new resource group', () => {
     const name = screen.getByLabelText('Name of the new resource group');
     await user.clear(name);
     await user.type(name, 'Analytics');
-    expect(await screen.findByText(/already exists \(in northeurope\); the app will use it/)).toBeInTheDocument();
+    expect(await screen.findByText(/already exists in North Europe \(northeurope\); the app will use it/)).toBeInTheDocument();
   });
 });
 
@@ -112,7 +114,7 @@ describe('PrepareAzure: an existing resource group', () => {
     await user.click(within(list).getByLabelText(/security-logs/));
     expect(wizard.inputs.resource_group).toBe('security-logs');
     expect(wizard.inputs.region).toBe('eastus2');
-    expect(screen.getByTestId('group-region')).toHaveTextContent('Auth0 will deliver events to eastus2, where this resource group is.');
+    expect(screen.getByTestId('group-region')).toHaveTextContent('Auth0 will deliver events to East US 2 (eastus2), where this resource group is.');
     expect(screen.getByRole('button', { name: 'Prepare Azure' })).toBeEnabled();
 
     await user.clear(screen.getByLabelText('Search resource groups'));
@@ -127,7 +129,7 @@ describe('PrepareAzure: an existing resource group', () => {
     const list = await useExisting(user);
     await user.click(within(list).getByLabelText(/legacy-apps/));
     expect(screen.getByTestId('unsupported-location')).toHaveTextContent(
-      'The resource group legacy-apps is in westus3, where Auth0 cannot deliver events.',
+      'The resource group legacy-apps is in West US 3 (westus3), where Auth0 cannot deliver events.',
     );
     expect(wizard.inputs.region).toBe('');
     const closest = screen.getByLabelText('Closest region Auth0 accepts') as HTMLSelectElement;

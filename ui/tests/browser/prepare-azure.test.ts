@@ -69,9 +69,9 @@ describe('step 1 in Chromium, keyboard only', () => {
       await page.keyboard.type('sec');
       await expect.poll(() => page.getByTestId('resource-group-status').textContent()).toContain('1 of 3 resource groups');
       await page.keyboard.press('Tab');
-      expect(await focused(page)).toBe('INPUT:security-logs eastus2');
+      expect(await focused(page)).toBe('INPUT:security-logs East US 2 (eastus2)');
       await page.keyboard.press('Space');
-      await expect.poll(() => page.getByTestId('group-region').textContent()).toContain('Auth0 will deliver events to eastus2');
+      await expect.poll(() => page.getByTestId('group-region').textContent()).toContain('Auth0 will deliver events to East US 2 (eastus2)');
       expect(await seriousViolations(page), theme).toEqual([]);
       await page.screenshot({ path: `${screenshots}/prepare-azure-existing-${theme}.png`, fullPage: true });
       await tabTo(page, 'Prepare Azure');
@@ -93,10 +93,10 @@ describe('step 1 in Chromium, keyboard only', () => {
     await expect.poll(() => page.getByTestId('resource-group-status').textContent()).toContain('3 resource groups');
     await tabTo(page, /^INPUT:analytics/, 3);
     await page.keyboard.press('ArrowDown');
-    expect(await focused(page)).toBe('INPUT:legacy-apps westus3');
+    expect(await focused(page)).toBe('INPUT:legacy-apps West US 3 (westus3)');
     await expect
       .poll(() => page.getByTestId('unsupported-location').textContent())
-      .toContain('The resource group legacy-apps is in westus3, where Auth0 cannot deliver events.');
+      .toContain('The resource group legacy-apps is in West US 3 (westus3), where Auth0 cannot deliver events.');
     expect(await page.getByRole('main').getByRole('button', { name: 'Prepare Azure' }).isDisabled()).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
     await tabTo(page, 'SELECT:Closest region Auth0 accepts', 3);

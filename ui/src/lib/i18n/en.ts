@@ -78,6 +78,8 @@ export const en = {
     correlation: (id: string) => `Reference for Microsoft support: ${id}`,
     startOver: 'Start over',
     checking: 'Checking what already exists…',
+    /** An Azure region: its display name with the code Azure and the engine use. */
+    region: (name: string, code: string) => `${name} (${code})`,
   },
   progress: {
     step_started: (step: string) => `Started: ${step}`,
@@ -315,7 +317,7 @@ export const en = {
       characters: (bad: string[]) =>
         `Not allowed in a name: ${bad.map((c) => (c === ' ' ? 'space' : c)).join(', ')}. Use letters, digits, - _ . ( ) only.`,
     },
-    nameExists: (location: string) => `A resource group with this name already exists (in ${location}); the app will use it.`,
+    nameExists: (location: string) => `A resource group with this name already exists in ${location}; the app will use it.`,
     region: 'Region',
     regionReason: 'Only regions Auth0 can deliver to are listed; the new resource group and the connection live there.',
     regionsLoading: 'Loading the regions Auth0 accepts…',

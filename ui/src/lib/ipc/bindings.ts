@@ -137,11 +137,18 @@ export type EventGroup = { id: EventGroupId,
  */
 categories: Array<string>, };
 
+export type Region = { code: string, name: string, };
+
 export type Catalog = { 
 /**
- * Auth0's `LogStreamEventGridRegionEnum`: the only regions the engine accepts for `region`.
+ * Auth0's `LogStreamEventGridRegionEnum`: the only regions the engine accepts for `region`, by name.
  */
-regions: Array<string>, 
+regions: Array<Region>, 
+/**
+ * Azure's other public regions, where Auth0 cannot deliver: named so that a resource group's location
+ * reads as the Azure portal shows it.
+ */
+other_regions: Array<Region>, 
 /**
  * Groups of event categories, each standing for categories the engine accepts.
  */
