@@ -54,6 +54,12 @@ export function person(session) {
       await session.clickElement(id);
       actions += 1;
     },
+    /** Picks the option whose value is `value` in the drop-down list `css`. */
+    async select(css, value) {
+      const id = await session.waitFor(() => session.find(`${css} option[value="${value}"]`));
+      await session.clickElement(id);
+      actions += 1;
+    },
     async type(css, text) {
       const id = await session.waitFor(() => session.find(css));
       await session.clearElement(id);

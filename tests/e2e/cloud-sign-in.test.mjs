@@ -98,7 +98,7 @@ async function signInToAuth0(you) {
   await you.click('Check and sign in to Auth0');
 }
 
-test('signs in to Azure in the system browser and to Auth0, switches directory, and lists its subscriptions', async () => {
+test('signs in to Azure in the browser and to Auth0, switches directory, and sets everything up there', { timeout: 300_000 }, async () => {
   const app = await launchCloudApp();
   try {
     const { session } = app;
@@ -150,6 +150,37 @@ test('signs in to Azure in the system browser and to Auth0, switches directory, 
       }
     });
     console.log(`cloud sign-in (browser): ${you.actions} actions in the window from launch to step 1`);
+
+    // The whole setup in that directory's subscription, with a new resource group, as a person would do it.
+    await you.type('#subscription', guest.subscription_id);
+    await you.choose('Create a new one');
+    await you.type('#resource-group', 'auth0-logs');
+    await you.select('#region', 'westeurope');
+    await you.click('Prepare Azure');
+    await you.heading('Step 2 – Create the Auth0 stream');
+    assert.equal(await you.value('#stream-region'), 'westeurope', 'the region of the new resource group');
+    await you.tick('Failed logins');
+    await you.click('Create the stream');
+    await you.heading('Step 3 – Activate the connection');
+    await session.waitForText('[data-testid="topic-summary"]', (text) => text.length > 0);
+    await you.click('Activate');
+    await you.heading('Step 4 – Choose where events go');
+    const inbox = `${info.admin_url}/inbox/cloud-e2e`;
+    await you.type('#webhook-url', inbox);
+    await you.click('Subscribe');
+    await you.heading('Done: your Auth0 logs flow to Azure');
+    console.log(`cloud setup (browser sign-in, directory switch): ${you.actions} actions from launch to Done`);
+
+    // What now exists, as the clouds see it: an active partner topic with a subscription to the webhook, in the
+    // chosen directory's subscription and the new resource group.
+    const world = await (await fetch(`${info.admin_url}/state`)).json();
+    const topics = world.azure.partner_topics.filter((topic) => topic.subscription_id === guest.subscription_id);
+    assert.equal(topics.length, 1, JSON.stringify(world.azure.partner_topics));
+    assert.equal(topics[0].resource_group, 'auth0-logs');
+    assert.equal(topics[0].activation_state, 'Activated');
+    const subscriptions = world.azure.event_subscriptions.filter((sub) => sub.topic === topics[0].name);
+    assert.equal(subscriptions.length, 1);
+    assert.equal(subscriptions[0].properties.destination.properties.endpointUrl, inbox);
   } finally {
     await app.quit();
   }
