@@ -84,7 +84,15 @@ async function walkToDone(theme) {
       'return Array.from(document.querySelectorAll("[data-testid^=step-]")).map((e) => e.dataset.state)',
     );
     assert.deepEqual(states, ['done', 'done', 'done', 'done', 'done', 'current']);
-    return you.actions;
+    const actions = you.actions;
+
+    // Settings, over the Done screen (not counted: finishing does not need it), and back with Escape.
+    await session.clickElement(await session.find('[data-testid="open-settings"]'));
+    await you.heading('Settings');
+    await shoot(session, 'settings', theme);
+    await session.execute("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));");
+    await you.heading('Done: your Auth0 logs flow to Azure');
+    return actions;
   } finally {
     await app.quit();
     rmSync(configHome, { recursive: true, force: true });
