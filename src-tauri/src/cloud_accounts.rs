@@ -477,6 +477,10 @@ impl CloudAccounts {
         .map_err(|e| setup_error(&e))
     }
 
+    fn auth0_sign_in(&self) -> Result<Auth0SignIn, SetupError> {
+        Ok(Auth0SignIn::new(self.setup.keychain.clone(), transport()?))
+    }
+
     /// Starts an Azure sign-in (replacing one that was pending) and says what the user must do.
     pub async fn start_azure(
         &self,
@@ -601,25 +605,18 @@ impl CloudAccounts {
         &self,
         request: AzureCertificateRequest,
     ) -> Result<AzureAccountInfo, SetupError> {
-        let certificate_file = request.certificate_file.trim();
-        if certificate_file.is_empty() {
-            return Err(SetupError::invalid(
-                "azure_certificate_path",
-                "choose the certificate file (PEM with its private key, or .pfx)",
-            ));
-        }
-        if !Path::new(certificate_file).is_absolute() {
-            return Err(SetupError::invalid(
-                "azure_certificate_path",
-                "must be the full path of the certificate file, such as /home/ada/keys/event-grid-setup.pem",
-            ));
-        }
+        let certificate_file = chosen_file(
+            &request.certificate_file,
+            "azure_certificate_path",
+            "choose the certificate file (PEM with its private key, or .pfx)",
+            "the certificate file, such as /home/ada/keys/event-grid-setup.pem",
+        )?;
         let azure = self.azure_sign_in().await?;
         let session = azure
             .with_service_principal_certificate(
                 &request.tenant_id,
                 &request.client_id,
-                Path::new(certificate_file),
+                certificate_file,
                 request.password.map(Secret::new),
             )
             .await
@@ -699,8 +696,8 @@ impl CloudAccounts {
         &self,
         request: Auth0SignInRequest,
     ) -> Result<Auth0AccountInfo, SetupError> {
-        let auth0 = Auth0SignIn::new(self.setup.keychain.clone(), transport()?);
-        let session = auth0
+        let session = self
+            .auth0_sign_in()?
             .with_client_secret(
                 request.domain.trim(),
                 request.client_id.trim(),
@@ -717,29 +714,22 @@ impl CloudAccounts {
         &self,
         request: Auth0PrivateKeyRequest,
     ) -> Result<Auth0AccountInfo, SetupError> {
-        let key_file = request.key_file.trim();
-        if key_file.is_empty() {
-            return Err(SetupError::invalid(
-                "auth0_private_key_path",
-                "choose the private key file (PEM) of the application",
-            ));
-        }
-        if !Path::new(key_file).is_absolute() {
-            return Err(SetupError::invalid(
-                "auth0_private_key_path",
-                "must be the full path of the key file, such as /home/ada/keys/auth0-private.pem",
-            ));
-        }
+        let key_file = chosen_file(
+            &request.key_file,
+            "auth0_private_key_path",
+            "choose the private key file (PEM) of the application",
+            "the key file, such as /home/ada/keys/auth0-private.pem",
+        )?;
         let algorithm = match request.algorithm {
             KeyAlgorithm::RS256 => AssertionAlgorithm::RS256,
             KeyAlgorithm::PS256 => AssertionAlgorithm::PS256,
         };
-        let auth0 = Auth0SignIn::new(self.setup.keychain.clone(), transport()?);
-        let session = auth0
+        let session = self
+            .auth0_sign_in()?
             .with_private_key(
                 request.domain.trim(),
                 request.client_id.trim(),
-                Path::new(key_file),
+                key_file,
                 algorithm,
             )
             .await
@@ -753,8 +743,8 @@ impl CloudAccounts {
         &self,
         request: Auth0TokenRequest,
     ) -> Result<Auth0AccountInfo, SetupError> {
-        let auth0 = Auth0SignIn::new(self.setup.keychain.clone(), transport()?);
-        let session = auth0
+        let session = self
+            .auth0_sign_in()?
             .with_management_token(
                 request.domain.trim(),
                 Secret::new(request.token),
@@ -872,7 +862,7 @@ impl CloudAccounts {
             CloudName::Auth0 => {
                 let auth0 = self.inner().auth0.take();
                 if let Some(auth0) = auth0 {
-                    Auth0SignIn::new(self.setup.keychain.clone(), transport()?)
+                    self.auth0_sign_in()?
                         .sign_out(&auth0.account)
                         .await
                         .map_err(|e| setup_error(&e))?;
@@ -914,6 +904,27 @@ impl CloudAccounts {
             .await
             .map_err(|e| setup_error(&e))
     }
+}
+
+/// The key or certificate file a sign-in reads, as the user chose it: a full path, checked before anything
+/// is read; `full_path` says which file the path must name.
+fn chosen_file<'a>(
+    path: &'a str,
+    field: &str,
+    choose: &str,
+    full_path: &str,
+) -> Result<&'a Path, SetupError> {
+    let path = Path::new(path.trim());
+    if path.as_os_str().is_empty() {
+        return Err(SetupError::invalid(field, choose));
+    }
+    if !path.is_absolute() {
+        return Err(SetupError::invalid(
+            field,
+            format!("must be the full path of {full_path}"),
+        ));
+    }
+    Ok(path)
 }
 
 fn azure_info(account: &sign_in::AzureAccount) -> AzureAccountInfo {
