@@ -1,11 +1,14 @@
 // What every real-window test needs: the built app launched through tauri-driver with a config folder of its
 // own, and "a person" who clicks buttons by their text and types into fields, counting each action.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newSession, startDriver } from './webdriver.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const application = process.env.APP_BINARY ?? join(root, 'target/debug/auth0-eventgrid-setup');
+// The committed pictures change only when someone asks for it, so a test run leaves the work tree clean.
+const screenshots = resolve(root, process.env.SCREENSHOTS_DIR ?? 'tests/e2e/artifacts/screenshots');
 
 /** The app with its own config folder (so no earlier draft leaks in) and the chosen GTK theme. */
 export async function launch(configHome, theme, extraEnv = {}) {
@@ -72,3 +75,20 @@ export function person(session) {
   };
 }
 
+/** Saves the window as `{name}-{theme}.png` under the screenshots folder. */
+export async function shoot(session, name, theme) {
+  // Images decode asynchronously (the logo is an SVG data URL): a picture taken before then shows a gap.
+  await session.waitFor(async () => {
+    const decoded = await session.execute(
+      'return [...document.images].every((image) => image.complete && image.naturalWidth > 0);',
+    );
+    if (!decoded) throw new Error('images are still decoding');
+  });
+  // Each picture shows a screen from its top, where a person starts reading.
+  // WebKit's snapshot can show the frame before a scroll: let two frames paint first.
+  if (await session.execute('const moved = window.scrollY !== 0; window.scrollTo(0, 0); return moved;')) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  mkdirSync(screenshots, { recursive: true });
+  writeFileSync(join(screenshots, `${name}-${theme}.png`), await session.screenshot());
+}

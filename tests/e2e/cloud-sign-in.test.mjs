@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { launch, person, root } from './app.mjs';
+import { launch, person, root, shoot } from './app.mjs';
 
 const { chromium } = createRequire(join(root, 'ui/package.json'))('playwright-core');
 const SANDBOX = process.env.SANDBOX_BINARY ?? join(root, 'target/debug/cloud-sandbox');
@@ -106,6 +106,9 @@ test('signs in to Azure in the browser and to Auth0, switches directory, and set
     await you.heading('Send your Auth0 logs to Azure Event Grid');
     await you.click('Connect my Auth0 and Azure');
     await you.heading('Sign in to Auth0 and Azure');
+    // Every way in is offered: wait for the last of the forms to render before the picture.
+    await session.waitFor(() => session.find('#auth0-domain'));
+    await shoot(session, 'sign-in-cloud', 'light');
 
     await you.click('Sign in to Azure in the browser');
     const link = await app.opener.next(0, session);
@@ -135,6 +138,7 @@ test('signs in to Azure in the browser and to Auth0, switches directory, and set
     // The person is also a guest in a second directory: the picker offers it, and the switch is redeemed there.
     const guest = info.azure_guest_directory;
     await session.waitForText('[data-testid="tenant-current"]', (text) => text.includes('Sandbox Directory'));
+    await shoot(session, 'signed-in-cloud', 'light');
     await you.click('Switch directory');
     await session.waitForText('[data-testid="tenant-switched"]', (text) => text.includes(guest.display_name));
 

@@ -3,27 +3,13 @@
 // screen, light and dark, go to tests/e2e/artifacts/screenshots/, or to $SCREENSHOTS_DIR (`make screenshots`
 // writes docs/screenshots/ this way). Needs a display (xvfb-run) and `make app`.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { launch, person, root } from './app.mjs';
+import { launch, person, shoot } from './app.mjs';
 
-// The committed pictures change only when someone asks for it, so a test run leaves the work tree clean.
-const screenshots = resolve(root, process.env.SCREENSHOTS_DIR ?? 'tests/e2e/artifacts/screenshots');
 const IDENTIFIER = 'com.auth0eventgridsetup.app';
-
-async function shoot(session, name, theme) {
-  // Images decode asynchronously (the logo is an SVG data URL): a picture taken before then shows a gap.
-  await session.waitFor(async () => {
-    const decoded = await session.execute(
-      'return [...document.images].every((image) => image.complete && image.naturalWidth > 0);',
-    );
-    if (!decoded) throw new Error('images are still decoding');
-  });
-  mkdirSync(screenshots, { recursive: true });
-  writeFileSync(join(screenshots, `${name}-${theme}.png`), await session.screenshot());
-}
 
 /** Waits until the draft on disk holds `text`: the app saves after every change, and quitting is abrupt. */
 async function draftContains(configHome, text, session) {
