@@ -15,6 +15,7 @@ use crate::cloud_accounts::{
 use crate::commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 use crate::draft::{Draft, Screen};
 use crate::session::{Mode, SessionInfo};
+use crate::test_event::{ArrivalStage, ArrivalState, StageReport};
 
 /// The full text of the generated TypeScript file.
 pub fn typescript_bindings() -> String {
@@ -27,6 +28,9 @@ pub fn typescript_bindings() -> String {
         Screen::decl(&cfg),
         Draft::decl(&cfg),
         TestEventResult::decl(&cfg),
+        StageReport::decl(&cfg),
+        ArrivalStage::decl(&cfg),
+        ArrivalState::decl(&cfg),
         SubscriptionChoice::decl(&cfg),
         EndpointCheck::decl(&cfg),
         ResourceGroupChoice::decl(&cfg),

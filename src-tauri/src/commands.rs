@@ -23,6 +23,7 @@ use crate::cloud_accounts::{
 use crate::draft::{self, Draft};
 use crate::session::{self, SANDBOX_INBOX, SessionInfo};
 use crate::state::{AppState, Session};
+use crate::test_event::{self, ArrivalWait, StageReport};
 
 /// What the app says about itself: shown on the welcome page and copied into diagnostics.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -46,18 +47,24 @@ impl AppInfo {
     }
 }
 
-/// What "Send a test event" caused and what arrived at the sandbox's receiver.
+/// What "Send a test event" caused and how far it got: in the sandbox, what arrived at its receiver; in
+/// the user's own clouds, each stage of the way (`stages`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TestEventResult {
-    /// The Auth0 log type written (`s`: a successful login).
+    /// The Auth0 log type written (`s`: a successful login in the sandbox; `feccft`: a failed exchange).
     pub log_type: String,
-    /// The user the simulated login was for.
-    pub user: String,
-    /// How many events the receiver holds now.
+    /// The user the simulated login was for (sandbox only).
+    pub user: Option<String>,
+    /// The client id the failed exchange named (the signed-in application, or a made-up one for a pasted
+    /// token); cloud only.
+    pub client_id: Option<String>,
+    /// How many events the sandbox's receiver holds now (0 in the user's own clouds).
     pub received: u32,
-    /// The CloudEvents `type` of the newest event received, when one arrived.
+    /// The CloudEvents `type` of the newest event received, when one arrived (sandbox only).
     pub newest_type: Option<String>,
+    /// Recorded by Auth0, received by Event Grid, delivered: in the user's own clouds; empty in the sandbox.
+    pub stages: Vec<StageReport>,
 }
 
 #[tauri::command]
@@ -385,22 +392,78 @@ pub async fn cancel_run(state: State<'_, AppState>) -> Result<bool, SetupError> 
     Ok(run.map(|run| run.abort()).is_some())
 }
 
-/// Sandbox only: makes the tenant log a successful login and waits (bounded) for it to reach the sandbox's
-/// built-in receiver through the stream, the partner topic and the event subscription.
+/// In the sandbox: makes the tenant log a successful login and waits (bounded) for it to reach the
+/// sandbox's built-in receiver. In the user's own clouds: a sign-in attempt with a wrong secret for the app
+/// itself, which Auth0 records as a failed exchange (no user is affected), followed through Auth0's logs
+/// and Event Grid's metrics; each stage's state streams to `on_progress`. `cancel_run` stops it.
 #[tauri::command]
-pub async fn send_test_event(state: State<'_, AppState>) -> Result<TestEventResult, SetupError> {
-    let handle = state
-        .session()
-        .as_ref()
-        .and_then(|s| s.sandbox.as_ref())
-        .map(|sandbox| sandbox.handle())
-        .ok_or_else(|| {
-            SetupError::new(
-                ErrorCode::InvalidInput,
-                "A test event can only be caused in the built-in sandbox.",
-                "Sign in to your Auth0 tenant in a browser and log in once to cause a real event.",
-            )
-        })?;
+pub async fn send_test_event(
+    state: State<'_, AppState>,
+    inputs: SetupInputs,
+    on_progress: Channel<StageReport>,
+) -> Result<TestEventResult, SetupError> {
+    let (engine, azure, info, sandbox) = {
+        let session = state.session();
+        let session = session.as_ref().ok_or_else(not_signed_in)?;
+        (
+            session.engine.clone(),
+            session.azure.clone(),
+            session.info.clone(),
+            session.sandbox.as_ref().map(|sandbox| sandbox.handle()),
+        )
+    };
+    if let Some(handle) = sandbox {
+        return Ok(sandbox_test_event(handle).await);
+    }
+    let task = tokio::spawn(async move {
+        let progress = move |report: &StageReport| {
+            if let Err(error) = on_progress.send(report.clone()) {
+                tracing::debug!(%error, "test event progress channel closed");
+            }
+        };
+        test_event::send_and_follow(
+            &engine,
+            &azure,
+            &inputs,
+            Some(info.auth0_identity.as_str()),
+            ArrivalWait::default(),
+            &progress,
+        )
+        .await
+    });
+    if let Some(previous) = state.run().replace(task.abort_handle()) {
+        previous.abort();
+    }
+    let outcome = task.await;
+    state.run().take();
+    let arrival = match outcome {
+        Ok(result) => result?,
+        Err(error) if error.is_cancelled() => {
+            return Err(SetupError::new(
+                ErrorCode::Cancelled,
+                "Stopped watching for the test event.",
+                "Send another test event when you are ready.",
+            ));
+        }
+        Err(error) => {
+            return Err(SetupError::new(
+                ErrorCode::OperationFailed,
+                format!("The test event stopped unexpectedly: {error}"),
+                "Try again; if it keeps failing, copy the diagnostics and report it.",
+            ));
+        }
+    };
+    Ok(TestEventResult {
+        log_type: test_event::TEST_LOG_TYPE.into(),
+        user: None,
+        client_id: Some(arrival.client_id),
+        received: 0,
+        newest_type: None,
+        stages: arrival.stages,
+    })
+}
+
+async fn sandbox_test_event(handle: cloud_sandbox::SandboxHandle) -> TestEventResult {
     let entries = handle.simulate(SimulationKind::Login, 1);
     let user = entries
         .first()
@@ -413,15 +476,17 @@ pub async fn send_test_event(state: State<'_, AppState>) -> Result<TestEventResu
         .as_array()
         .cloned()
         .unwrap_or_default();
-    Ok(TestEventResult {
+    TestEventResult {
         log_type: "s".into(),
-        user,
+        user: Some(user),
+        client_id: None,
         received: u32::try_from(inbox.len()).unwrap_or(u32::MAX),
         newest_type: inbox
             .last()
             .and_then(|event| event["type"].as_str())
             .map(str::to_owned),
-    })
+        stages: Vec::new(),
+    }
 }
 
 /// A subscription the signed-in Azure identity can see, for the searchable picker.

@@ -10,6 +10,7 @@ mod environment;
 mod file_dialog;
 mod session;
 mod state;
+mod test_event;
 
 use std::path::PathBuf;
 use std::sync::Arc;

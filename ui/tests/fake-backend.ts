@@ -10,7 +10,9 @@ import type {
   SessionInfo,
   SetupError,
   SetupEvent,
+  SetupInputs,
   SetupReport,
+  StageReport,
   StepId,
   StepStatus,
   TestEventResult,
@@ -48,6 +50,10 @@ export type Scenario = {
   tenantsFail?: boolean;
   /** Every directory is listed whoever signed in (a multi-tenant app's service principal sees them all). */
   everyTenantListed?: boolean;
+  /** In cloud mode, the test event's Event Grid stages stay waiting until cancel_run. */
+  testEventHold?: boolean;
+  /** In cloud mode, Event Grid's stages are not seen within their limit. */
+  testEventUnseen?: boolean;
 };
 
 /** The directories a person signed in to Azure belongs to (a service principal or the CLI sees its own). */
@@ -437,13 +443,16 @@ export class FakeBackend {
         return { status: 200, allowedOrigin: 'eventgrid.azure.net', accepted: true };
       }
       case 'send_test_event': {
-        if (this.session?.mode !== 'sandbox') throw setupError('invalid_input', 'A test event can only be caused in the built-in sandbox.', 'Use the sandbox.');
+        this.#requireSession();
+        if (this.session?.mode === 'cloud') return this.#followTestEvent(args.inputs as SetupInputs, args.onProgress as ChannelLike);
         if (this.done.has('subscribe')) this.inbox += 1;
         const result: TestEventResult = {
           logType: 's',
           user: 'ada@sandbox.test',
+          clientId: null,
           received: this.inbox,
           newestType: this.inbox > 0 ? 'com.auth0.log' : null,
+          stages: [],
         };
         return result;
       }
@@ -479,6 +488,47 @@ export class FakeBackend {
 
   #requireSession() {
     if (!this.session) throw setupError('azure_credentials_failed', 'You are not signed in.', 'Go back to Sign in.');
+  }
+
+  /** The cloud test event: Auth0 records it at once; Event Grid's stages follow the scenario and the filters. */
+  async #followTestEvent(inputs: SetupInputs, channel: ChannelLike): Promise<TestEventResult> {
+    if (!this.done.has('subscribe')) {
+      throw setupError('invalid_input', 'A test event needs all four steps done, and they are not.', 'Check every step again and finish the ones that are not done.');
+    }
+    let index = 0;
+    const send = (message: StageReport) =>
+      (window as unknown as { __TAURI_INTERNALS__: Internals }).__TAURI_INTERNALS__.runCallback(channel.id, { index: index++, message });
+    const stage = (id: StageReport['stage'], state: StageReport['state'], elapsedSecs: number): StageReport => ({
+      stage: id,
+      state,
+      elapsedSecs,
+      limitSecs: id === 'recorded' ? 120 : 600,
+      detail: null,
+    });
+    send(stage('recorded', 'waiting', 0));
+    const recorded = stage('recorded', 'done', 2);
+    send(recorded);
+    const streamed = inputs.event_categories.length === 0 || inputs.event_categories.includes('auth.token_exchange.fail');
+    const routed = inputs.log_codes.length === 0 || inputs.log_codes.includes('feccft');
+    let published = stage('published', streamed ? 'waiting' : 'filtered', 2);
+    let delivered = stage('delivered', streamed && routed ? 'waiting' : 'filtered', 2);
+    send(published);
+    send(delivered);
+    if (this.scenario.testEventHold && (published.state === 'waiting' || delivered.state === 'waiting')) {
+      await new Promise<void>((resolve) => (this.#release = resolve));
+      throw setupError('cancelled', 'Stopped watching for the test event.', 'Send another test event when you are ready.');
+    }
+    const outcome = this.scenario.testEventUnseen ? 'not_seen' : 'done';
+    if (published.state === 'waiting') send((published = stage('published', outcome, outcome === 'done' ? 95 : 600)));
+    if (delivered.state === 'waiting') send((delivered = stage('delivered', outcome, outcome === 'done' ? 97 : 600)));
+    return {
+      logType: 'feccft',
+      user: null,
+      clientId: this.auth0Account?.clientId ?? 'auth0-eventgrid-setup-test-event-no-such-client',
+      received: 0,
+      newestType: null,
+      stages: [recorded, published, delivered],
+    };
   }
 
   async #runStep(step: StepId, channel: ChannelLike): Promise<SetupReport> {

@@ -416,10 +416,49 @@ impl AzureClient {
         .await
     }
 
+    /// Totals per minute from `since` until now (one time series per event subscription when
+    /// `per_subscription`): a window with a fixed start, so a count read twice can only grow (a rolling
+    /// `PT24H` window also loses old points).
+    pub async fn get_metrics_since(
+        &self,
+        resource_id: &str,
+        metric_names: &[&str],
+        since: std::time::SystemTime,
+        per_subscription: bool,
+    ) -> Result<Metrics, AzureError> {
+        let format = |at: OffsetDateTime| {
+            at.replace_nanosecond(0)
+                .unwrap_or(at)
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        };
+        let since = OffsetDateTime::from(since);
+        let now = OffsetDateTime::now_utc().max(since + Duration::from_secs(60));
+        let timespan = format!("{}/{}", format(since), format(now));
+        self.metrics_over(
+            resource_id,
+            metric_names,
+            (&timespan, "PT1M"),
+            per_subscription.then_some("EventSubscriptionName eq '*'"),
+        )
+        .await
+    }
+
     async fn metrics(
         &self,
         resource_id: &str,
         metric_names: &[&str],
+        filter: Option<&str>,
+    ) -> Result<Metrics, AzureError> {
+        self.metrics_over(resource_id, metric_names, ("PT24H", "PT1H"), filter)
+            .await
+    }
+
+    async fn metrics_over(
+        &self,
+        resource_id: &str,
+        metric_names: &[&str],
+        (timespan, interval): (&str, &str),
         filter: Option<&str>,
     ) -> Result<Metrics, AzureError> {
         let mut url = self.url(&format!(
@@ -429,8 +468,8 @@ impl AzureClient {
         url.query_pairs_mut()
             .append_pair("api-version", MONITOR)
             .append_pair("metricnames", &metric_names.join(","))
-            .append_pair("timespan", "PT24H")
-            .append_pair("interval", "PT1H")
+            .append_pair("timespan", timespan)
+            .append_pair("interval", interval)
             .append_pair("aggregation", "total");
         if let Some(filter) = filter {
             url.query_pairs_mut().append_pair("$filter", filter);

@@ -295,6 +295,34 @@ pub struct MetricValue {
     pub average: Option<f64>,
 }
 
+impl Metrics {
+    /// Sum of `total` of metric `name` over every point of every series (0 when absent).
+    pub fn total_of(&self, name: &str) -> f64 {
+        self.value
+            .iter()
+            .filter(|m| m.name.value.eq_ignore_ascii_case(name))
+            .map(Metric::total)
+            .sum()
+    }
+
+    /// Like `total_of`, over the series of one event subscription only (Azure may upper-case the name).
+    pub fn subscription_total_of(&self, name: &str, subscription: &str) -> f64 {
+        self.value
+            .iter()
+            .filter(|m| m.name.value.eq_ignore_ascii_case(name))
+            .flat_map(|m| &m.timeseries)
+            .filter(|s| {
+                s.metadatavalues.iter().any(|d| {
+                    d.name.value.eq_ignore_ascii_case("eventsubscriptionname")
+                        && d.value.eq_ignore_ascii_case(subscription)
+                })
+            })
+            .flat_map(|s| &s.data)
+            .filter_map(|p| p.total)
+            .sum()
+    }
+}
+
 impl Metric {
     /// Sum of `total` over every point of every series.
     pub fn total(&self) -> f64 {

@@ -302,7 +302,9 @@ impl Engine {
         Ok(report)
     }
 
-    fn auth0_client(&self, inputs: &SetupInputs) -> Result<Auth0Client, SetupError> {
+    /// The Management API client for `inputs.auth0_domain`, signed in as the engine is (the Done screen reads
+    /// logs with it).
+    pub fn auth0_client(&self, inputs: &SetupInputs) -> Result<Auth0Client, SetupError> {
         Ok(Auth0Client::new(
             &inputs.auth0_domain,
             self.auth0_audience.clone(),

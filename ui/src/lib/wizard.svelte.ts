@@ -15,6 +15,7 @@ import type {
   StepId,
   SubscriptionChoice,
   EndpointCheck,
+  StageReport,
   TestEventResult,
 } from './ipc';
 import { t } from './i18n';
@@ -92,6 +93,10 @@ export class Wizard {
   elapsed = $state(0);
   progress = $state<string[]>([]);
   testEvent = $state<TestEventResult | null>(null);
+  /** The test event's stages so far (own clouds): updated as progress arrives, then from the result. */
+  testStages = $state<StageReport[]>([]);
+  /** The user stopped watching the test event. */
+  testStopped = $state(false);
   notice = $state<string | null>(null);
   subscriptions = $state<SubscriptionChoice[]>([]);
   endpointCheck = $state<EndpointCheck | null>(null);
@@ -309,9 +314,19 @@ export class Wizard {
 
   async sendTestEvent(): Promise<void> {
     this.testEvent = null;
-    await this.#attempt(t.done.sending, async () => {
-      this.testEvent = await ipc.sendTestEvent();
+    this.testStages = [];
+    this.testStopped = false;
+    await this.#attempt(this.mode === 'cloud' ? t.done.watching : t.done.sending, async () => {
+      const result = await ipc.sendTestEvent($state.snapshot(this.inputs), (report) => {
+        this.testStages = [...this.testStages.filter((s) => s.stage !== report.stage), report];
+      });
+      this.testEvent = result;
+      if (result.stages.length > 0) this.testStages = result.stages;
     });
+    if (this.error?.code === 'cancelled' && this.testStages.length > 0) {
+      this.error = null;
+      this.testStopped = true;
+    }
   }
 
   /** Fills the subscription picker; a failure only leaves it empty (the ID can still be pasted). */

@@ -42,4 +42,71 @@ describe('Done', () => {
     expect(backend.opened).toEqual(['auth0_dashboard', 'azure_portal']);
     expect(screen.getByTestId('portal-links')).toHaveTextContent('Monitoring > Streams');
   });
+
+  describe('in cloud mode, the test event stage by stage', () => {
+    async function cloudWizard(scenario: Parameters<typeof signedInWizard>[0] = {}) {
+      const made = await signedInWizard({ done: [...all], ...scenario });
+      made.wizard.mode = 'cloud';
+      made.backend.session = { ...made.backend.session!, mode: 'cloud' };
+      return made;
+    }
+
+    it('says in plain words what the test does, then shows each stage done', async () => {
+      const { wizard } = await cloudWizard();
+      render(Done, { wizard });
+      expect(screen.getByText(/a sign-in attempt with a wrong password for the app itself/)).toBeInTheDocument();
+      expect(screen.getByText(/no user is affected/)).toBeInTheDocument();
+      await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
+      const stages = await screen.findByTestId('test-stages');
+      await expect.poll(() => stages.querySelector('[data-stage="delivered"]')?.getAttribute('data-state')).toBe('done');
+      expect(stages.querySelector('[data-stage="recorded"]')).toHaveTextContent('Auth0 recorded it: Done after 2 s');
+      expect(stages.querySelector('[data-stage="recorded"]')).toHaveTextContent('feccft');
+      expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Event Grid received it: Done after 95 s');
+      expect(stages.querySelector('[data-stage="delivered"]')).toHaveTextContent('Delivered to your destination: Done after 97 s');
+      expect(screen.queryByTestId('test-event')).toBeNull();
+    });
+
+    it('sends the wizard inputs, so a stream without failed exchanges shows Event Grid as not expected', async () => {
+      const { wizard } = await cloudWizard();
+      wizard.inputs.event_categories = ['auth.login.success'];
+      render(Done, { wizard });
+      await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
+      const stages = await screen.findByTestId('test-stages');
+      await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('filtered');
+      expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('does not send failed exchanges');
+      expect(stages.querySelector('[data-stage="delivered"]')).toHaveTextContent('Not expected here');
+    });
+
+    it('explains a stage not seen within its limit', async () => {
+      const { wizard } = await cloudWizard({ testEventUnseen: true });
+      render(Done, { wizard });
+      await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
+      const stages = await screen.findByTestId('test-stages');
+      await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('not_seen');
+      expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Not seen within 10 min');
+      expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Azure may still show it later');
+    });
+
+    it('shows waiting stages with their limit and stops watching on request', async () => {
+      const { wizard } = await cloudWizard({ testEventHold: true });
+      render(Done, { wizard });
+      const user = userEvent.setup();
+      await user.click(screen.getByRole('button', { name: 'Send a test event' }));
+      const stages = await screen.findByTestId('test-stages');
+      await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('waiting');
+      expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('gives up after 10 min');
+      expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Azure usually shows it within a few minutes');
+      await user.click(screen.getByRole('button', { name: 'Stop watching' }));
+      expect(await screen.findByTestId('test-stopped')).toHaveTextContent('Stopped watching');
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(screen.queryByRole('button', { name: 'Stop watching' })).toBeNull();
+    });
+
+    it('refuses before the four steps are done, saying so', async () => {
+      const { wizard } = await cloudWizard({ done: [] });
+      render(Done, { wizard });
+      await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
+      await expect.poll(() => wizard.error?.message).toContain('needs all four steps done');
+    });
+  });
 });

@@ -188,21 +188,48 @@ export type Draft = { mode: Mode, screen: Screen, inputs: SetupInputs, };
 
 export type TestEventResult = { 
 /**
- * The Auth0 log type written (`s`: a successful login).
+ * The Auth0 log type written (`s`: a successful login in the sandbox; `feccft`: a failed exchange).
  */
 logType: string, 
 /**
- * The user the simulated login was for.
+ * The user the simulated login was for (sandbox only).
  */
-user: string, 
+user: string | null, 
 /**
- * How many events the receiver holds now.
+ * The client id the failed exchange named (the signed-in application, or a made-up one for a pasted
+ * token); cloud only.
+ */
+clientId: string | null, 
+/**
+ * How many events the sandbox's receiver holds now (0 in the user's own clouds).
  */
 received: number, 
 /**
- * The CloudEvents `type` of the newest event received, when one arrived.
+ * The CloudEvents `type` of the newest event received, when one arrived (sandbox only).
  */
-newestType: string | null, };
+newestType: string | null, 
+/**
+ * Recorded by Auth0, received by Event Grid, delivered: in the user's own clouds; empty in the sandbox.
+ */
+stages: Array<StageReport>, };
+
+export type StageReport = { stage: ArrivalStage, state: ArrivalState, 
+/**
+ * Seconds since the attempt.
+ */
+elapsedSecs: number, 
+/**
+ * How long this stage is watched before it is reported not seen.
+ */
+limitSecs: number, 
+/**
+ * The cloud's own words when a stage could not be checked (no secret).
+ */
+detail: string | null, };
+
+export type ArrivalStage = "recorded" | "published" | "delivered";
+
+export type ArrivalState = "waiting" | "done" | "not_seen" | "filtered" | "unavailable";
 
 export type SubscriptionChoice = { id: string, name: string, enabled: boolean, };
 

@@ -28,6 +28,7 @@ import type {
   SetupEvent,
   SetupInputs,
   SetupReport,
+  StageReport,
   StepId,
   SubscriptionChoice,
   TestEventResult,
@@ -173,8 +174,11 @@ export function cancelRun(): Promise<boolean> {
   return invoke<boolean>('cancel_run');
 }
 
-export function sendTestEvent(): Promise<TestEventResult> {
-  return invoke<TestEventResult>('send_test_event');
+/** Causes a test event and follows it; in the user's own clouds each stage's state arrives through `onProgress`. */
+export function sendTestEvent(inputs: SetupInputs, onProgress: (report: StageReport) => void): Promise<TestEventResult> {
+  const channel = new Channel<StageReport>();
+  channel.onmessage = onProgress;
+  return invoke<TestEventResult>('send_test_event', { inputs, onProgress: channel });
 }
 
 /** The subscriptions the signed-in Azure identity can see. */

@@ -1,0 +1,323 @@
+//! "Send a test event" against the user's own clouds. It touches no user: the app asks the tenant for a
+//! token with its own client id and a deliberately wrong secret, which Auth0 records as a failed exchange
+//! (`feccft`). The entry is then followed stage by stage: Auth0's logs, the partner topic's
+//! `PublishSuccessCount` (Event Grid received it) and the event subscription's `DeliverySuccessCount`
+//! (delivered), polling fast at first and backing off, each stage with its own limit.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant, SystemTime};
+
+use azure_client::{AzureClient, PollSchedule, poll_delay};
+use serde::Serialize;
+use setup_engine::{Engine, ErrorCode, SetupError, SetupInputs};
+use ts_rs::TS;
+
+/// The log type Auth0 writes for a failed client-credentials exchange.
+pub const TEST_LOG_TYPE: &str = "feccft";
+/// The stream category that carries `feccft`.
+const TOKEN_EXCHANGE_FAIL: &str = "auth.token_exchange.fail";
+/// A pasted Management API token has no application of its own: the attempt names this client instead.
+pub const NO_SUCH_CLIENT: &str = "auth0-eventgrid-setup-test-event-no-such-client";
+/// Sent as the secret; no Auth0 application has it (theirs are 64 random characters).
+const WRONG_SECRET: &str = "wrong-secret-sent-on-purpose-by-auth0-eventgrid-setup-test-event";
+
+/// The stages a test event passes on its way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrivalStage {
+    /// Auth0 wrote the log entry (found through `GET /api/v2/logs`).
+    Recorded,
+    /// Event Grid received it from Auth0 (the partner topic's published count rose).
+    Published,
+    /// Event Grid delivered it to the destination (the event subscription's delivered count rose).
+    Delivered,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrivalState {
+    /// Still looking.
+    Waiting,
+    Done,
+    /// Not seen within the stage's limit.
+    NotSeen,
+    /// The setup's filters leave this event out (the stream's categories or the subscription's log codes),
+    /// so it is not expected here.
+    Filtered,
+    /// Azure's metrics could not be read; `detail` says why.
+    Unavailable,
+}
+
+/// One stage's state, sent as progress while polling and returned in the result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StageReport {
+    pub stage: ArrivalStage,
+    pub state: ArrivalState,
+    /// Seconds since the attempt.
+    pub elapsed_secs: u32,
+    /// How long this stage is watched before it is reported not seen.
+    pub limit_secs: u32,
+    /// The cloud's own words when a stage could not be checked (no secret).
+    pub detail: Option<String>,
+}
+
+/// How often and how long each stage is polled.
+#[derive(Debug, Clone, Copy)]
+pub struct ArrivalWait {
+    pub schedule: PollSchedule,
+    pub recorded: Duration,
+    /// Azure Monitor metrics usually lag a few minutes, so published and delivered get longer.
+    pub metrics: Duration,
+}
+
+impl Default for ArrivalWait {
+    fn default() -> Self {
+        Self {
+            schedule: PollSchedule {
+                first: Duration::from_secs(1),
+                ceiling: Duration::from_secs(15),
+                deadline: Duration::from_secs(600),
+            },
+            recorded: Duration::from_secs(120),
+            metrics: Duration::from_secs(600),
+        }
+    }
+}
+
+/// What the attempt was and how far the entry got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrival {
+    pub client_id: String,
+    pub stages: Vec<StageReport>,
+}
+
+const PUBLISHED: &str = "PublishSuccessCount";
+const DELIVERED: &str = "DeliverySuccessCount";
+
+/// Causes the failed exchange and follows it. `client_id` is the signed-in application (None for a pasted
+/// token). The setup must be complete: the partner topic and the event subscription are read from it.
+pub async fn send_and_follow(
+    engine: &Engine,
+    azure: &AzureClient,
+    inputs: &SetupInputs,
+    client_id: Option<&str>,
+    wait: ArrivalWait,
+    progress: &(dyn Fn(&StageReport) + Send + Sync),
+) -> Result<Arrival, SetupError> {
+    let report = engine.status(inputs).await?;
+    let topic = match (&report.partner_topic, report.complete) {
+        (Some(topic), true) => topic.clone(),
+        _ => {
+            return Err(SetupError::new(
+                ErrorCode::InvalidInput,
+                "A test event needs all four steps done, and they are not.",
+                "Check every step again and finish the ones that are not done.",
+            ));
+        }
+    };
+    let topic_id = format!(
+        "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.EventGrid/partnerTopics/{topic}",
+        inputs.subscription_id, inputs.resource_group
+    );
+    let auth0 = engine.auth0_client(inputs)?;
+    let client_id = client_id
+        .filter(|id| !id.is_empty())
+        .unwrap_or(NO_SUCH_CLIENT)
+        .to_owned();
+    let query = format!("type:{TEST_LOG_TYPE} AND client_id:\"{client_id}\"");
+    let seen: HashSet<String> = auth0
+        .search_logs(&query, 100)
+        .await?
+        .into_iter()
+        .filter_map(|entry| entry.log_id)
+        .collect();
+    // A fixed window start a little before the attempt: the counts can then only grow, and a
+    // minute-aligned point of Azure's does not fall outside it.
+    let since = SystemTime::now() - Duration::from_secs(120);
+    let published_before = azure
+        .get_metrics_since(&topic_id, &[PUBLISHED], since, false)
+        .await
+        .map(|m| m.total_of(PUBLISHED))
+        .map_err(|e| SetupError::from(e).message);
+    let delivered_before = azure
+        .get_metrics_since(&topic_id, &[DELIVERED], since, true)
+        .await
+        .map(|m| m.subscription_total_of(DELIVERED, &inputs.event_subscription_name))
+        .map_err(|e| SetupError::from(e).message);
+
+    let started = Instant::now();
+    fail_exchange(auth0.base_url(), auth0.audience(), &client_id).await?;
+
+    let stage = |stage, state, limit: Duration, detail: Option<String>| StageReport {
+        stage,
+        state,
+        elapsed_secs: secs(started.elapsed()),
+        limit_secs: secs(limit),
+        detail,
+    };
+
+    // (a) Auth0 recorded it.
+    let mut recorded = stage(
+        ArrivalStage::Recorded,
+        ArrivalState::Waiting,
+        wait.recorded,
+        None,
+    );
+    let mut poll = 0;
+    loop {
+        progress(&recorded);
+        let found = auth0
+            .search_logs(&query, 100)
+            .await?
+            .into_iter()
+            .any(|entry| entry.log_id.is_some_and(|id| !seen.contains(&id)));
+        if found {
+            recorded = stage(
+                ArrivalStage::Recorded,
+                ArrivalState::Done,
+                wait.recorded,
+                None,
+            );
+            break;
+        }
+        if started.elapsed() >= wait.recorded {
+            recorded = stage(
+                ArrivalStage::Recorded,
+                ArrivalState::NotSeen,
+                wait.recorded,
+                None,
+            );
+            break;
+        }
+        tokio::time::sleep(poll_delay(&wait.schedule, poll, None)).await;
+        poll += 1;
+    }
+    progress(&recorded);
+
+    // (b) and (c): the metrics, unless the setup's filters leave the event out.
+    let streamed = inputs.event_categories.is_empty()
+        || inputs
+            .event_categories
+            .iter()
+            .any(|c| c == TOKEN_EXCHANGE_FAIL);
+    let routed = inputs.log_codes.is_empty() || inputs.log_codes.iter().any(|c| c == TEST_LOG_TYPE);
+    let initial =
+        |stage_id, expected: bool, baseline: &Result<f64, String>| match (expected, baseline) {
+            (false, _) => stage(stage_id, ArrivalState::Filtered, wait.metrics, None),
+            (true, Err(error)) => stage(
+                stage_id,
+                ArrivalState::Unavailable,
+                wait.metrics,
+                Some(error.clone()),
+            ),
+            (true, Ok(_)) => stage(stage_id, ArrivalState::Waiting, wait.metrics, None),
+        };
+    let mut published = initial(ArrivalStage::Published, streamed, &published_before);
+    let mut delivered = initial(
+        ArrivalStage::Delivered,
+        streamed && routed,
+        &delivered_before,
+    );
+    let mut poll = 0;
+    while published.state == ArrivalState::Waiting || delivered.state == ArrivalState::Waiting {
+        for report in [&published, &delivered] {
+            if report.state == ArrivalState::Waiting {
+                progress(report);
+            }
+        }
+        if let (ArrivalState::Waiting, Ok(before)) = (published.state, &published_before) {
+            let now = azure
+                .get_metrics_since(&topic_id, &[PUBLISHED], since, false)
+                .await?;
+            if now.total_of(PUBLISHED) > *before {
+                published = stage(
+                    ArrivalStage::Published,
+                    ArrivalState::Done,
+                    wait.metrics,
+                    None,
+                );
+                progress(&published);
+            }
+        }
+        if let (ArrivalState::Waiting, Ok(before)) = (delivered.state, &delivered_before) {
+            let now = azure
+                .get_metrics_since(&topic_id, &[DELIVERED], since, true)
+                .await?;
+            if now.subscription_total_of(DELIVERED, &inputs.event_subscription_name) > *before {
+                delivered = stage(
+                    ArrivalStage::Delivered,
+                    ArrivalState::Done,
+                    wait.metrics,
+                    None,
+                );
+                progress(&delivered);
+            }
+        }
+        if started.elapsed() >= wait.metrics {
+            for report in [&mut published, &mut delivered] {
+                if report.state == ArrivalState::Waiting {
+                    *report = stage(report.stage, ArrivalState::NotSeen, wait.metrics, None);
+                    progress(report);
+                }
+            }
+            break;
+        }
+        if published.state == ArrivalState::Waiting || delivered.state == ArrivalState::Waiting {
+            tokio::time::sleep(poll_delay(&wait.schedule, poll, None)).await;
+            poll += 1;
+        }
+    }
+    Ok(Arrival {
+        client_id,
+        stages: vec![recorded, published, delivered],
+    })
+}
+
+/// The client-credentials request with the wrong secret. Auth0 refuses it (401) and logs `feccft`; any
+/// other answer means the request did not reach the token endpoint as meant.
+async fn fail_exchange(
+    base: &reqwest::Url,
+    audience: &str,
+    client_id: &str,
+) -> Result<(), SetupError> {
+    let url = base.join("oauth/token").map_err(|e| {
+        SetupError::new(
+            ErrorCode::InvalidInput,
+            format!("The Auth0 domain does not make a token address: {e}"),
+            "Check the Auth0 domain in step 2.",
+        )
+    })?;
+    let response = reqwest::Client::new()
+        .post(url)
+        .timeout(Duration::from_secs(30))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", WRONG_SECRET),
+            ("audience", audience),
+        ])
+        .send()
+        .await
+        .map_err(|e| {
+            SetupError::new(
+                ErrorCode::NetworkUnreachable,
+                format!("Auth0 did not answer the test sign-in attempt: {e}"),
+                "Check the internet connection and try again.",
+            )
+        })?;
+    match response.status().as_u16() {
+        401 | 403 => Ok(()),
+        status => Err(SetupError::new(
+            ErrorCode::UnexpectedResponse,
+            format!(
+                "Auth0 answered the test sign-in attempt with HTTP {status} instead of refusing it."
+            ),
+            "Try again; if it keeps happening, copy the diagnostics and report it.",
+        )),
+    }
+}
+
+fn secs(duration: Duration) -> u32 {
+    u32::try_from(duration.as_secs()).unwrap_or(u32::MAX)
+}
