@@ -45,11 +45,13 @@ test-rust: ui ## Rust unit and integration tests (the app on Tauri's mock runtim
 	  cargo test --workspace --locked --no-fail-fast; \
 	fi
 
-# The keyring gets a throwaway data folder, so no test keyring lands in the user's own.
+# A system keychain for tests: a private D-Bus session with an unlocked GNOME Keyring. Callers give it a
+# throwaway XDG_DATA_HOME, so no test keyring lands in the user's own.
+WITH_KEYRING = dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$$@"' keyring
+
 test-keychain: ## The keychain code against a real Secret Service, and with none at all
 	export XDG_DATA_HOME="$$(mktemp -d)"; \
-	dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-	  cargo test -p keychain --locked --test system_keychain -- --ignored stores_reads_and_deletes'; \
+	$(WITH_KEYRING) cargo test -p keychain --locked --test system_keychain -- --ignored stores_reads_and_deletes; \
 	rm -rf "$$XDG_DATA_HOME"
 	env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR=/nonexistent \
 	  cargo test -p keychain --locked --test system_keychain -- --ignored without_a_secret_service
@@ -60,11 +62,16 @@ test-ui: ## Front-end component tests (vitest, jsdom)
 test-browser: ui ## The built UI in Debian's Chromium with IPC mocked (Playwright)
 	cd ui && npm run --silent test:browser
 
+# The app finds a system keychain there, as on a desktop.
 test-e2e: app sandbox ## The real window through tauri-driver and WebKitWebDriver
-	$(HEADLESS) node --test --test-concurrency=1 tests/e2e/
+	export XDG_DATA_HOME="$$(mktemp -d)"; \
+	$(WITH_KEYRING) $(HEADLESS) node --test --test-concurrency=1 tests/e2e/; \
+	rm -rf "$$XDG_DATA_HOME"
 
 screenshots: deps app sandbox ## Refresh docs/screenshots/ from the end-to-end run
-	SCREENSHOTS_DIR=docs/screenshots $(HEADLESS) node --test --test-concurrency=1 tests/e2e/
+	export XDG_DATA_HOME="$$(mktemp -d)"; \
+	SCREENSHOTS_DIR=docs/screenshots $(WITH_KEYRING) $(HEADLESS) node --test --test-concurrency=1 tests/e2e/; \
+	rm -rf "$$XDG_DATA_HOME"
 
 sandbox: ## Build the sandbox binary (the cloud-mode end-to-end tests run against it)
 	cargo build -p cloud-sandbox

@@ -6,7 +6,7 @@
 // code is read off the window and typed on the device page. Needs a display, `make app` and the sandbox binary.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,8 +56,7 @@ function recordingOpener() {
 }
 
 /** The app in cloud mode, pointed at the sandbox, with its own config folder and link recorder. */
-async function launchCloudApp() {
-  const configHome = mkdtempSync(join(tmpdir(), 'cloud-e2e-'));
+async function launchCloudApp(configHome = mkdtempSync(join(tmpdir(), 'cloud-e2e-')), { keep = false } = {}) {
   const opener = recordingOpener();
   const app = await launch(configHome, 'light', {
     PATH: `${opener.folder}:${process.env.PATH}`,
@@ -69,9 +68,10 @@ async function launchCloudApp() {
   return {
     ...app,
     opener,
+    configHome,
     async quit() {
       await app.quit();
-      rmSync(configHome, { recursive: true, force: true });
+      if (!keep) rmSync(configHome, { recursive: true, force: true });
       rmSync(opener.folder, { recursive: true, force: true });
     },
   };
@@ -255,3 +255,101 @@ test('a cancelled browser sign-in can be started again', async () => {
     await app.quit();
   }
 });
+
+test('with a system keychain, the sign-ins outlive a restart and Sign out forgets them', { timeout: 300_000 }, async (t) => {
+  if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+    t.skip('no D-Bus session: `make test-e2e` provides one with GNOME Keyring');
+    return;
+  }
+  const configHome = mkdtempSync(join(tmpdir(), 'cloud-e2e-keychain-'));
+  const user = info.users[0];
+  try {
+    const first = await launchCloudApp(configHome, { keep: true });
+    try {
+      const { session } = first;
+      const you = person(session);
+      await you.click('Connect my Auth0 and Azure');
+      await you.heading('Sign in to Auth0 and Azure');
+      await you.choose('With a code, on any device');
+      await you.click('Get a sign-in code');
+      const code = await session.waitForText('[data-testid="device-code"]', (text) => text.trim().length > 0);
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${info.azure_authority}/devicelogin`);
+        await page.getByLabel('Code').fill(code.trim());
+        await page.getByLabel('Email').fill(user.name);
+        await page.getByLabel('Password').fill(user.password);
+        await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Allow' }).click()]);
+      } finally {
+        await page.close();
+      }
+      await signInToAuth0(you);
+      await session.waitForText('[data-testid="signed-in"]', (text) => text.includes(user.name));
+      // No "not remembered" notice: this session has a keychain.
+      const notice = await session.execute('return document.querySelector(\'[data-testid="session-only"]\') !== null;');
+      assert.equal(notice, false, 'the keychain answered');
+    } finally {
+      await first.quit();
+    }
+
+    // Nothing secret was written to the app's folders, yet the next start is still signed in to both clouds.
+    const second = await launchCloudApp(configHome, { keep: true });
+    try {
+      const { session } = second;
+      const you = person(session);
+      await toSignIn(you, session);
+      const who = await session.waitForText('[data-testid="signed-in"]', (text) => text.includes(user.name));
+      assert.ok(who.includes(info.auth0_client_id), who);
+      // The restored Azure sign-in works: Resource Manager lists the subscriptions with a renewed token.
+      await you.click('Continue');
+      await you.heading('Step 1 – Prepare Azure');
+      await session.waitFor(async () => {
+        const ids = await session.execute(
+          "return [...document.querySelectorAll('[data-testid=\"subscription-choices\"] option')].map((o) => o.value);",
+        );
+        if (!ids.includes(info.subscription_id)) throw new Error(`subscriptions listed: ${ids}`);
+      });
+      await session.clickElement(await session.find('[data-testid="open-settings"]'));
+      await you.heading('Settings');
+      await you.click('Sign out of Azure');
+      await you.click('Sign out of Auth0');
+      await session.waitForText('main', (text) => (text.match(/Not signed in\./g) ?? []).length === 2);
+    } finally {
+      await second.quit();
+    }
+
+    const third = await launchCloudApp(configHome, { keep: true });
+    try {
+      const you = person(third.session);
+      await toSignIn(you, third.session);
+      await third.session.waitFor(() => third.session.find('#auth0-domain'));
+      const signedIn = await third.session.execute('return document.querySelector(\'[data-testid="signed-in"]\') !== null;');
+      assert.equal(signedIn, false, 'signed out stays signed out');
+    } finally {
+      await third.quit();
+    }
+    for (const file of walk(configHome)) {
+      const text = readFileSync(file, 'utf8');
+      assert.ok(!text.includes(info.auth0_client_secret), `${file} holds the client secret`);
+    }
+  } finally {
+    rmSync(configHome, { recursive: true, force: true });
+  }
+});
+
+/** Every file below `folder`. */
+function* walk(folder) {
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else yield path;
+  }
+}
+
+/** From wherever the app opened (the welcome page, or the screen it was left on) to Sign in. */
+async function toSignIn(you, session) {
+  const heading = await session.waitForText('main h1', (text) => /^(Send your Auth0|Sign in to Auth0|Step )/.test(text), 60_000);
+  if (heading.startsWith('Send your Auth0')) await you.click('Connect my Auth0 and Azure');
+  else if (!heading.startsWith('Sign in')) await session.clickElement(await session.find('[data-testid="step-sign_in"] button, [data-testid="step-sign_in"]'));
+  await you.heading('Sign in to Auth0 and Azure');
+}
