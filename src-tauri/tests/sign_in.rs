@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use cloud_sandbox::testing::KeyPair;
 use cloud_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
 use keychain::{EntryStore, Keychain, MemoryEntries, Persistence};
 use serde_json::{Value, json};
@@ -1049,26 +1050,19 @@ fn without_the_azure_cli_its_sign_in_says_what_to_install() {
     assert_eq!(requests_seen(&world), before);
 }
 
-/// A new RSA key: (private key in PKCS#8 PEM, public key in PEM).
-fn rsa_key() -> (openssl::pkey::PKey<openssl::pkey::Private>, String) {
-    let key = openssl::pkey::PKey::from_rsa(openssl::rsa::Rsa::generate(2048).unwrap()).unwrap();
-    let public = String::from_utf8(key.public_key_to_pem().unwrap()).unwrap();
-    (key, public)
-}
-
 #[test]
 fn a_private_key_signs_in_to_auth0_keeping_only_the_key_file_path() {
     let mut world = World::start();
     let info = world.sandbox.info();
-    let (key, public) = rsa_key();
+    let pair = KeyPair::new();
     world
         .sandbox
         .handle()
-        .add_auth0_public_key(&info.auth0_client_id, &public, "PS256")
+        .add_auth0_public_key(&info.auth0_client_id, &pair.public_pem(), "PS256")
         .expect("the sandbox registers the public key");
     let folder = tempfile::tempdir().unwrap();
     let key_file = folder.path().join("auth0-private.pem");
-    let pem = String::from_utf8(key.private_key_to_pem_pkcs8().unwrap()).unwrap();
+    let pem = String::from_utf8(pair.private_pem()).unwrap();
     std::fs::write(&key_file, &pem).unwrap();
 
     let wrong_algorithm = world
@@ -1126,36 +1120,15 @@ fn a_private_key_signs_in_to_auth0_keeping_only_the_key_file_path() {
 fn a_certificate_signs_in_to_azure_as_the_service_principal() {
     let mut world = World::start();
     let info = world.sandbox.info();
-    let (key, _) = rsa_key();
-    let mut name = openssl::x509::X509NameBuilder::new().unwrap();
-    name.append_entry_by_text("CN", "event-grid-setup").unwrap();
-    let name = name.build();
-    let mut builder = openssl::x509::X509::builder().unwrap();
-    builder.set_version(2).unwrap();
-    builder.set_subject_name(&name).unwrap();
-    builder.set_issuer_name(&name).unwrap();
-    builder.set_pubkey(&key).unwrap();
-    builder
-        .set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).unwrap())
-        .unwrap();
-    builder
-        .set_not_after(&openssl::asn1::Asn1Time::days_from_now(1).unwrap())
-        .unwrap();
-    builder
-        .sign(&key, openssl::hash::MessageDigest::sha256())
-        .unwrap();
-    let certificate = builder.build();
-    let certificate_pem = String::from_utf8(certificate.to_pem().unwrap()).unwrap();
+    let pair = KeyPair::new();
     world
         .sandbox
         .handle()
-        .add_azure_certificate(&info.azure_client_id, &certificate_pem)
+        .add_azure_certificate(&info.azure_client_id, &pair.certificate_pem())
         .expect("the certificate is uploaded to the service principal");
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("event-grid-setup.pem");
-    let mut pem = certificate.to_pem().unwrap();
-    pem.extend(key.private_key_to_pem_pkcs8().unwrap());
-    std::fs::write(&file, pem).unwrap();
+    std::fs::write(&file, pair.combined_pem(None)).unwrap();
 
     let before = requests_seen(&world);
     let relative = world
@@ -1235,5 +1208,165 @@ fn the_file_dialog_answers_only_the_chosen_path() {
         world.dialog.asked.lock().unwrap().len(),
         2,
         "no dialog opened"
+    );
+}
+
+// ---- the test event, in the user's own clouds (the sandbox playing them) -------------------------------
+
+/// The wizard's inputs for a setup in the sandbox signed in to as the user's own clouds, delivering to the
+/// sandbox's inbox `cloud-test`.
+fn cloud_inputs(world: &World, categories: &[&str], log_codes: &[&str]) -> Value {
+    let info = world.sandbox.info();
+    json!({
+        "auth0_domain": info.auth0_domain,
+        "stream_name": "Azure Event Grid",
+        "subscription_id": info.subscription_id,
+        "resource_group": "auth0-test-events",
+        "region": "westeurope",
+        "create_resource_group": true,
+        "authorization_days": 7,
+        "event_categories": categories,
+        "pii": null,
+        "start_from": null,
+        "destination": {
+            "kind": "webhook",
+            "webhook_url": format!("{}/_sandbox/inbox/cloud-test", info.azure_management),
+        },
+        "event_subscription_name": "auth0-to-webhook",
+        "log_codes": log_codes,
+    })
+}
+
+/// Runs the four steps, as the wizard does.
+fn set_up(world: &World, inputs: &Value) {
+    for step in [
+        "prepare_azure",
+        "create_stream",
+        "activate_topic",
+        "subscribe",
+    ] {
+        world
+            .invoke(
+                "run_step",
+                json!({"inputs": inputs, "step": step, "onEvent": "__CHANNEL__:30"}),
+            )
+            .unwrap_or_else(|e| panic!("{step}: {e}"));
+    }
+}
+
+/// The sandbox tenant's `feccft` entries naming `client_id`.
+fn failed_exchanges(world: &World, client_id: &str) -> Vec<Value> {
+    world.sandbox.handle().state()["auth0"]["logs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|entry| entry["type"] == "feccft" && entry["client_id"] == client_id)
+        .collect()
+}
+
+fn stage_states(result: &Value) -> Vec<(String, String)> {
+    result["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["stage"].as_str().unwrap().to_owned(),
+                s["state"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_cloud_test_event_is_a_failed_exchange_followed_to_its_delivery() {
+    let world = World::start();
+    world.device_sign_in();
+    world.sign_in_auth0();
+    let client_id = world.sandbox.info().auth0_client_id.clone();
+    let inputs = cloud_inputs(&world, &["auth.token_exchange.fail"], &[]);
+
+    let refused = world
+        .invoke(
+            "send_test_event",
+            json!({"inputs": inputs, "onProgress": "__CHANNEL__:31"}),
+        )
+        .expect_err("nothing is set up yet");
+    assert_eq!(refused["code"], "invalid_input", "{refused}");
+    assert!(failed_exchanges(&world, &client_id).is_empty(), "nothing was attempted");
+
+    set_up(&world, &inputs);
+    let result = world
+        .invoke(
+            "send_test_event",
+            json!({"inputs": inputs, "onProgress": "__CHANNEL__:32"}),
+        )
+        .expect("the test event is sent and followed");
+    assert_eq!(result["logType"], "feccft", "{result}");
+    assert_eq!(result["clientId"], client_id.as_str());
+    assert_eq!(
+        stage_states(&result),
+        [
+            ("recorded".to_owned(), "done".to_owned()),
+            ("published".to_owned(), "done".to_owned()),
+            ("delivered".to_owned(), "done".to_owned()),
+        ],
+        "{result}"
+    );
+
+    // Auth0's side: one failed exchange for the app itself, logged like every other entry.
+    let entries = failed_exchanges(&world, &client_id);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let entry = &entries[0];
+    assert_eq!(entry["description"], "Unauthorized", "{entry}");
+    for field in ["log_id", "date", "ip"] {
+        assert!(entry[field].is_string(), "{field} in {entry}");
+    }
+    // Event Grid's side: the same entry arrived at the destination as a CloudEvent.
+    let state = world.sandbox.handle().state();
+    let inbox = state["inboxes"]["cloud-test"].as_array().cloned().unwrap_or_default();
+    assert!(
+        inbox
+            .iter()
+            .any(|event| event["data"]["log_id"] == entry["log_id"]),
+        "{inbox:?}"
+    );
+    world.assert_no_secret_in_replies();
+}
+
+#[test]
+fn a_cloud_test_event_the_filters_leave_out_is_recorded_and_said_not_to_be_expected() {
+    let world = World::start();
+    world.device_sign_in();
+    let token = management_token(&world);
+    let domain = world.sandbox.info().auth0_domain.clone();
+    world
+        .invoke(
+            "sign_in_auth0_token",
+            json!({ "request": { "domain": domain, "token": token, "remember": false } }),
+        )
+        .expect("the pasted token signs in");
+    let inputs = cloud_inputs(&world, &["auth.login.success"], &[]);
+    set_up(&world, &inputs);
+
+    let result = world
+        .invoke(
+            "send_test_event",
+            json!({"inputs": inputs, "onProgress": "__CHANNEL__:33"}),
+        )
+        .expect("the test event is sent and followed");
+    // A pasted token has no application: the attempt names a client that does not exist.
+    let made_up = "auth0-eventgrid-setup-test-event-no-such-client";
+    assert_eq!(result["clientId"], made_up, "{result}");
+    assert_eq!(failed_exchanges(&world, made_up).len(), 1);
+    assert_eq!(
+        stage_states(&result),
+        [
+            ("recorded".to_owned(), "done".to_owned()),
+            ("published".to_owned(), "filtered".to_owned()),
+            ("delivered".to_owned(), "filtered".to_owned()),
+        ],
+        "{result}"
     );
 }

@@ -152,44 +152,16 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use openssl::asn1::Asn1Time;
-    use openssl::rsa::Rsa;
-    use openssl::symm::Cipher;
-    use openssl::x509::X509NameBuilder;
+    use cloud_sandbox::testing::KeyPair;
 
     use super::*;
 
-    fn key() -> PKey<Private> {
-        PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap()
-    }
-
-    fn certificate(key: &PKey<Private>) -> X509 {
-        let mut name = X509NameBuilder::new().unwrap();
-        name.append_entry_by_text("CN", "test").unwrap();
-        let name = name.build();
-        let mut builder = X509::builder().unwrap();
-        builder.set_version(2).unwrap();
-        builder.set_subject_name(&name).unwrap();
-        builder.set_issuer_name(&name).unwrap();
-        builder.set_pubkey(key).unwrap();
-        builder
-            .set_not_before(&Asn1Time::days_from_now(0).unwrap())
-            .unwrap();
-        builder
-            .set_not_after(&Asn1Time::days_from_now(1).unwrap())
-            .unwrap();
-        builder.sign(key, MessageDigest::sha256()).unwrap();
-        builder.build()
-    }
-
     #[test]
     fn pem_and_pkcs12_files_give_the_same_certificate() {
-        let key = key();
-        let cert = certificate(&key);
-        let mut pem = cert.to_pem().unwrap();
-        pem.extend(key.private_key_to_pem_pkcs8().unwrap());
-        let from_pem = ClientCertificate::from_bytes(&pem, None).unwrap();
-        let expected: String = cert
+        let pair = KeyPair::new();
+        let from_pem = ClientCertificate::from_bytes(&pair.combined_pem(None), None).unwrap();
+        let expected: String = pair
+            .certificate
             .digest(MessageDigest::sha1())
             .unwrap()
             .iter()
@@ -198,10 +170,7 @@ mod tests {
         assert_eq!(from_pem.thumbprint(), expected);
         assert!(!format!("{from_pem:?}").contains("PRIVATE"));
 
-        let mut builder = Pkcs12::builder();
-        builder.pkey(&key);
-        builder.cert(&cert);
-        let pfx = builder.build2("pfx-password").unwrap().to_der().unwrap();
+        let pfx = pair.pkcs12("pfx-password");
         let password = Secret::new("pfx-password");
         let from_pfx = ClientCertificate::from_bytes(&pfx, Some(&password)).unwrap();
         assert_eq!(from_pfx.thumbprint(), expected);
@@ -221,20 +190,19 @@ mod tests {
 
     #[test]
     fn broken_files_say_what_is_missing() {
-        let key = key();
-        let cert = certificate(&key);
-        let cert_only = cert.to_pem().unwrap();
+        let pair = KeyPair::new();
+        let cert_only = pair.certificate_pem().into_bytes();
         assert_eq!(
             ClientCertificate::from_bytes(&cert_only, None).unwrap_err(),
             CertificateError::NoPrivateKey
         );
-        let key_only = key.private_key_to_pem_pkcs8().unwrap();
+        let key_only = pair.private_pem();
         assert_eq!(
             ClientCertificate::from_bytes(&key_only, None).unwrap_err(),
             CertificateError::NoCertificate
         );
         let mut mismatched = cert_only.clone();
-        mismatched.extend(self::key().private_key_to_pem_pkcs8().unwrap());
+        mismatched.extend(KeyPair::new().private_pem());
         assert_eq!(
             ClientCertificate::from_bytes(&mismatched, None).unwrap_err(),
             CertificateError::KeyMismatch
@@ -244,11 +212,7 @@ mod tests {
             CertificateError::NotPemOrPkcs12
         );
 
-        let mut encrypted = cert_only;
-        encrypted.extend(
-            key.private_key_to_pem_pkcs8_passphrase(Cipher::aes_256_cbc(), b"pem-password")
-                .unwrap(),
-        );
+        let encrypted = pair.combined_pem(Some("pem-password"));
         assert_eq!(
             ClientCertificate::from_bytes(&encrypted, None).unwrap_err(),
             CertificateError::PasswordRequired

@@ -392,28 +392,7 @@ mod tests {
 
     #[test]
     fn real_clouds_get_azure_identity_certificates_and_loopback_the_http_one() {
-        use openssl::asn1::Asn1Time;
-        use openssl::pkey::PKey;
-        use openssl::rsa::Rsa;
-        use openssl::x509::{X509, X509NameBuilder};
-
-        let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
-        let mut name = X509NameBuilder::new().unwrap();
-        name.append_entry_by_text("CN", "unit").unwrap();
-        let name = name.build();
-        let mut builder = X509::builder().unwrap();
-        builder.set_subject_name(&name).unwrap();
-        builder.set_issuer_name(&name).unwrap();
-        builder.set_pubkey(&key).unwrap();
-        builder
-            .set_not_before(&Asn1Time::days_from_now(0).unwrap())
-            .unwrap();
-        builder
-            .set_not_after(&Asn1Time::days_from_now(1).unwrap())
-            .unwrap();
-        builder.sign(&key, MessageDigest::sha256()).unwrap();
-        let mut pem = builder.build().to_pem().unwrap();
-        pem.extend(key.private_key_to_pem_pkcs8().unwrap());
+        let pem = cloud_sandbox::testing::KeyPair::new().combined_pem(None);
         let certificate = Arc::new(ClientCertificate::from_bytes(&pem, None).unwrap());
         let public = AzureEndpoints::for_cloud(&AzureCloud::Public).unwrap();
         let credential = service_principal_certificate_credential(

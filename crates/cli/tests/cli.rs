@@ -279,46 +279,16 @@ async fn a_closed_stdout_is_not_a_crash() {
 /// the password only from AZURE_CLIENT_CERTIFICATE_PASSWORD; without it, exit 2 naming the field.
 #[tokio::test]
 async fn a_service_principal_certificate_signs_in_with_its_password_from_the_environment() {
-    use openssl::asn1::Asn1Time;
-    use openssl::hash::MessageDigest;
-    use openssl::pkey::PKey;
-    use openssl::rsa::Rsa;
-    use openssl::symm::Cipher;
-    use openssl::x509::{X509, X509NameBuilder};
-
     let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
     let info = sandbox.info().clone();
-    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
-    let mut name = X509NameBuilder::new().unwrap();
-    name.append_entry_by_text("CN", "cli-test").unwrap();
-    let name = name.build();
-    let mut builder = X509::builder().unwrap();
-    builder.set_subject_name(&name).unwrap();
-    builder.set_issuer_name(&name).unwrap();
-    builder.set_pubkey(&key).unwrap();
-    builder
-        .set_not_before(&Asn1Time::days_from_now(0).unwrap())
-        .unwrap();
-    builder
-        .set_not_after(&Asn1Time::days_from_now(1).unwrap())
-        .unwrap();
-    builder.sign(&key, MessageDigest::sha256()).unwrap();
-    let cert = builder.build();
+    let pair = cloud_sandbox::testing::KeyPair::new();
     sandbox
         .handle()
-        .add_azure_certificate(
-            &info.azure_client_id,
-            &String::from_utf8(cert.to_pem().unwrap()).unwrap(),
-        )
+        .add_azure_certificate(&info.azure_client_id, &pair.certificate_pem())
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sp.pem");
-    let mut pem = cert.to_pem().unwrap();
-    pem.extend(
-        key.private_key_to_pem_pkcs8_passphrase(Cipher::aes_256_cbc(), b"cli-password")
-            .unwrap(),
-    );
-    std::fs::write(&file, pem).unwrap();
+    std::fs::write(&file, pair.combined_pem(Some("cli-password"))).unwrap();
     let progress = dir.path().join("progress.json");
     let hook = webhook(&info);
 

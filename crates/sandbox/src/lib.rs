@@ -16,7 +16,8 @@
 //!
 //! Public API: [`SandboxConfig`], [`Sandbox::start`], [`RunningSandbox`] ([`RunningSandbox::info`],
 //! [`RunningSandbox::handle`], [`RunningSandbox::shutdown`]), [`SandboxInfo`], [`SandboxHandle`]
-//! (clock, faults, simulations) and [`cli`] (the command line shared with `auth0-eventgrid sandbox`).
+//! (clock, faults, simulations), [`cli`] (the command line shared with `auth0-eventgrid sandbox`) and
+//! [`testing`] (keys and certificates made at test time, for the other crates' tests).
 
 // Handlers return `Result<_, Response>` so an early `?` answers the client; the large error variant is the
 // point, not an accident.
@@ -38,6 +39,7 @@ mod pipeline;
 mod server;
 mod signin;
 mod state;
+pub mod testing;
 mod tokens;
 
 pub use clock::Clock;

@@ -6,62 +6,24 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use cloud_sandbox::testing::KeyPair;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use openssl::asn1::Asn1Time;
-use openssl::bn::BigNum;
 use openssl::hash::MessageDigest;
-use openssl::pkey::{PKey, Private};
+use openssl::pkey::PKey;
 use openssl::rsa::Rsa;
-use openssl::x509::{X509, X509NameBuilder};
+use openssl::x509::X509;
 use serde_json::{Value, json};
 
 use crate::common::{Env, json_of, start};
 
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
-/// An RSA key pair made for one test.
-struct KeyPair {
-    key: PKey<Private>,
+/// Signing a client assertion with a test's key.
+trait Sign {
+    fn sign(&self, header: Header, claims: &Value) -> String;
 }
 
-impl KeyPair {
-    fn new() -> Self {
-        Self {
-            key: PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap(),
-        }
-    }
-
-    fn public_pem(&self) -> String {
-        String::from_utf8(self.key.public_key_to_pem().unwrap()).unwrap()
-    }
-
-    fn private_pem(&self) -> Vec<u8> {
-        self.key.private_key_to_pem_pkcs8().unwrap()
-    }
-
-    /// A self-signed certificate for the key, as `az ad sp create-for-rbac --create-cert` makes one.
-    fn certificate(&self) -> X509 {
-        let mut name = X509NameBuilder::new().unwrap();
-        name.append_entry_by_text("CN", "sandbox-test").unwrap();
-        let name = name.build();
-        let mut builder = X509::builder().unwrap();
-        builder.set_version(2).unwrap();
-        builder
-            .set_serial_number(&BigNum::from_u32(1).unwrap().to_asn1_integer().unwrap())
-            .unwrap();
-        builder.set_subject_name(&name).unwrap();
-        builder.set_issuer_name(&name).unwrap();
-        builder.set_pubkey(&self.key).unwrap();
-        builder
-            .set_not_before(&Asn1Time::days_from_now(0).unwrap())
-            .unwrap();
-        builder
-            .set_not_after(&Asn1Time::days_from_now(30).unwrap())
-            .unwrap();
-        builder.sign(&self.key, MessageDigest::sha256()).unwrap();
-        builder.build()
-    }
-
+impl Sign for KeyPair {
     fn sign(&self, header: Header, claims: &Value) -> String {
         let key = EncodingKey::from_rsa_pem(&self.private_pem()).unwrap();
         jsonwebtoken::encode(&header, claims, &key).unwrap()
@@ -437,7 +399,7 @@ async fn a_service_principal_signs_in_with_a_certificate_and_calls_resource_mana
     let env = start().await;
     let client_id = env.info().azure_client_id.clone();
     let key = KeyPair::new();
-    let cert = key.certificate();
+    let cert = key.certificate.clone();
     upload(&env, &client_id, &cert).await;
 
     let assertion = key.sign(
@@ -487,10 +449,10 @@ async fn the_identity_platform_refuses_certificate_assertions_with_aadsts_codes(
     let env = start().await;
     let client_id = env.info().azure_client_id.clone();
     let key = KeyPair::new();
-    let cert = key.certificate();
+    let cert = key.certificate.clone();
     upload(&env, &client_id, &cert).await;
     let stranger = KeyPair::new();
-    let stranger_cert = stranger.certificate();
+    let stranger_cert = stranger.certificate.clone();
     let url = token_url(&env);
     let t = now(&env);
     let cases: Vec<(&str, String, u64, &str)> = vec![

@@ -168,7 +168,7 @@ fn private_key_application(
     scopes: &[&str],
     alg: &str,
 ) -> (String, tempfile::TempDir, std::path::PathBuf) {
-    let pair = crate::common::keys::KeyPair::new();
+    let pair = cloud_sandbox::testing::KeyPair::new();
     let registered = world
         .handle()
         .register_auth0_application("Event Grid setup", scopes, &pair.public_pem(), alg)

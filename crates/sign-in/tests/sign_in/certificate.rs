@@ -3,10 +3,10 @@
 //! sign-out; wrong certificates and missing passwords refused naming the field.
 
 use cloud_http::Secret;
+use cloud_sandbox::testing::KeyPair;
 use sign_in::AzureMethod;
 
 use crate::common::World;
-use crate::common::keys::KeyPair;
 
 fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let path = dir.path().join(name);

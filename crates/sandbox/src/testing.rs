@@ -1,0 +1,122 @@
+//! Keys and certificates made at test time, for the tests of every crate that signs in to the sandbox with a
+//! private key (Auth0) or a certificate (Microsoft identity), so nothing private is committed.
+
+use openssl::asn1::Asn1Time;
+use openssl::bn::BigNum;
+use openssl::hash::MessageDigest;
+use openssl::pkcs12::Pkcs12;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::symm::Cipher;
+use openssl::x509::{X509, X509NameBuilder};
+
+/// An RSA key and a self-signed certificate for it, valid for 30 days from now, as
+/// `az ad sp create-for-rbac --create-cert` makes one.
+pub struct KeyPair {
+    pub key: PKey<Private>,
+    pub certificate: X509,
+}
+
+impl KeyPair {
+    /// A new 2048-bit key and its certificate. Panics if OpenSSL cannot make them (a test set-up failure).
+    pub fn new() -> Self {
+        let key = PKey::from_rsa(Rsa::generate(2048).expect("an RSA key")).expect("an RSA key");
+        let certificate = self_signed(&key).expect("a self-signed certificate");
+        Self { key, certificate }
+    }
+
+    /// The public key, PEM (what an Auth0 application registers).
+    pub fn public_pem(&self) -> String {
+        pem_text(self.key.public_key_to_pem().expect("a public key PEM"))
+    }
+
+    /// The private key, unencrypted PKCS#8 PEM.
+    pub fn private_pem(&self) -> Vec<u8> {
+        self.key
+            .private_key_to_pem_pkcs8()
+            .expect("a private key PEM")
+    }
+
+    /// The certificate alone, PEM (what a service principal has uploaded).
+    pub fn certificate_pem(&self) -> String {
+        pem_text(self.certificate.to_pem().expect("a certificate PEM"))
+    }
+
+    /// Certificate and key in one PEM file, the key encrypted when a password is given.
+    pub fn combined_pem(&self, password: Option<&str>) -> Vec<u8> {
+        let mut pem = self.certificate.to_pem().expect("a certificate PEM");
+        pem.extend(match password {
+            Some(password) => self
+                .key
+                .private_key_to_pem_pkcs8_passphrase(Cipher::aes_256_cbc(), password.as_bytes())
+                .expect("an encrypted private key PEM"),
+            None => self.private_pem(),
+        });
+        pem
+    }
+
+    /// Certificate and key as a PKCS#12 (.pfx) file protected by `password`.
+    pub fn pkcs12(&self, password: &str) -> Vec<u8> {
+        let mut builder = Pkcs12::builder();
+        builder.pkey(&self.key);
+        builder.cert(&self.certificate);
+        builder
+            .build2(password)
+            .and_then(|p| p.to_der())
+            .expect("a PKCS#12 file")
+    }
+}
+
+impl Default for KeyPair {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn self_signed(key: &PKey<Private>) -> Result<X509, openssl::error::ErrorStack> {
+    let mut name = X509NameBuilder::new()?;
+    name.append_entry_by_text("CN", "cloud-sandbox-test")?;
+    let name = name.build();
+    let mut builder = X509::builder()?;
+    builder.set_version(2)?;
+    let serial = BigNum::from_u32(1)?.to_asn1_integer()?;
+    builder.set_serial_number(&serial)?;
+    builder.set_subject_name(&name)?;
+    builder.set_issuer_name(&name)?;
+    builder.set_pubkey(key)?;
+    let (not_before, not_after) = (Asn1Time::days_from_now(0)?, Asn1Time::days_from_now(30)?);
+    builder.set_not_before(&not_before)?;
+    builder.set_not_after(&not_after)?;
+    builder.sign(key, MessageDigest::sha256())?;
+    Ok(builder.build())
+}
+
+fn pem_text(pem: Vec<u8>) -> String {
+    String::from_utf8(pem).expect("PEM is ASCII")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_certificate_is_for_the_key_and_every_file_reads_back() {
+        let pair = KeyPair::new();
+        assert!(pair.certificate.verify(&pair.key).unwrap());
+        let encrypted = pair.combined_pem(Some("pw"));
+        assert!(String::from_utf8_lossy(&encrypted).contains("ENCRYPTED PRIVATE KEY"));
+        let key_part = &encrypted[pair.certificate.to_pem().unwrap().len()..];
+        let key = PKey::private_key_from_pem_passphrase(key_part, b"pw").unwrap();
+        assert!(key.public_eq(&pair.key));
+        let parsed = Pkcs12::from_der(&pair.pkcs12("pfx"))
+            .unwrap()
+            .parse2("pfx")
+            .unwrap();
+        assert!(parsed.pkey.unwrap().public_eq(&pair.key));
+        assert!(pair.public_pem().starts_with("-----BEGIN PUBLIC KEY-----"));
+        assert!(
+            pair.certificate_pem()
+                .starts_with("-----BEGIN CERTIFICATE-----")
+        );
+    }
+}
