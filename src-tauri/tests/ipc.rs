@@ -265,7 +265,12 @@ fn the_four_steps_run_one_by_one_against_the_sandbox_and_a_test_event_arrives() 
     assert_eq!(states[0], "to_do", "{before}");
     assert_eq!(before["complete"], false);
 
-    let no_events = call(&window, "send_test_event", json!({})).unwrap();
+    let no_events = call(
+        &window,
+        "send_test_event",
+        json!({"inputs": inputs, "onProgress": "__CHANNEL__:20"}),
+    )
+    .unwrap();
     assert_eq!(no_events["received"], 0, "nothing is connected yet");
 
     for (step, done) in [
@@ -286,8 +291,14 @@ fn the_four_steps_run_one_by_one_against_the_sandbox_and_a_test_event_arrives() 
     let after = call(&window, "detect", json!({"inputs": inputs})).unwrap();
     assert_eq!(after["complete"], true, "{after}");
 
-    let event = call(&window, "send_test_event", json!({})).unwrap();
+    let event = call(
+        &window,
+        "send_test_event",
+        json!({"inputs": inputs, "onProgress": "__CHANNEL__:21"}),
+    )
+    .unwrap();
     assert_eq!(event["logType"], "s");
+    assert_eq!(event["stages"], json!([]), "the sandbox shows its receiver");
     assert!(event["received"].as_u64().unwrap() >= 1, "{event}");
     assert!(event["newestType"].is_string(), "{event}");
 }
@@ -313,11 +324,21 @@ fn a_bad_input_is_refused_before_anything_runs() {
 }
 
 #[test]
-fn the_test_event_needs_the_sandbox() {
+fn the_test_event_needs_a_session() {
     let folder = tempfile::tempdir().unwrap();
     let (_app, window) = app_in(folder.path());
-    let error = call(&window, "send_test_event", json!({})).unwrap_err();
-    assert_eq!(error["code"], "invalid_input");
+    let inputs = sandbox_inputs(&json!({
+        "auth0Domain": "acme.eu.auth0.com",
+        "subscriptionId": "00000000-0000-0000-0000-000000000001",
+        "sandboxInboxUrl": "https://example.com/hook",
+    }));
+    let error = call(
+        &window,
+        "send_test_event",
+        json!({"inputs": inputs, "onProgress": "__CHANNEL__:22"}),
+    )
+    .unwrap_err();
+    assert_eq!(error["code"], "azure_credentials_failed", "{error}");
 }
 
 #[test]
