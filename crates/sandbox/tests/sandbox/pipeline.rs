@@ -430,3 +430,65 @@ async fn events_past_their_time_to_live_are_dropped_with_that_reason() {
     assert_eq!(dropped[0]["attempts"], 3);
     assert_eq!(hook.count(), 0);
 }
+
+/// What the app's "Send a test event" relies on: a client-credentials request with a wrong secret is logged
+/// as `feccft` like any entry (log_id, date, ip, client_id, description) and flows through a stream
+/// filtered to `auth.token_exchange.fail` to the webhook, counted as published and delivered.
+#[tokio::test]
+async fn a_failed_client_credentials_exchange_flows_to_the_webhook_as_feccft() {
+    let env = start().await;
+    let (azure, topic) = ready(
+        &env,
+        Some(json!([{"type": "category", "name": "auth.token_exchange.fail"}])),
+    )
+    .await;
+    let hook = webhook::start(true).await;
+    env.subscribe(&azure, "rg", &topic, "to-hook", &hook.url, json!({}))
+        .await;
+    let published_before = metric(&env, &azure, &topic, "PublishSuccessCount").await;
+    let (status, _) = json_of(
+        env.http
+            .post(format!("{}/oauth/token", env.info().auth0_domain))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", env.info().auth0_client_id.as_str()),
+                ("client_secret", "wrong-on-purpose"),
+                ("audience", env.mgmt_audience().as_str()),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 401);
+    env.wait_idle().await;
+
+    let received = hook.hook.received.lock().unwrap().clone();
+    let failed: Vec<&Value> = received
+        .iter()
+        .map(|(_, event)| event)
+        .filter(|event| event["data"]["type"] == "feccft")
+        .collect();
+    assert_eq!(failed.len(), 1, "{received:?}");
+    let entry = &failed[0]["data"];
+    assert_eq!(entry["client_id"], env.info().auth0_client_id.as_str());
+    assert_eq!(entry["description"], "Unauthorized");
+    for field in ["log_id", "date", "ip"] {
+        assert!(entry[field].is_string(), "{field} in {entry}");
+    }
+    assert_eq!(failed[0]["id"], entry["log_id"]);
+    assert!(
+        received
+            .iter()
+            .all(|(_, event)| event["data"]["type"] == "feccft"),
+        "the stream's filter lets only failed exchanges through"
+    );
+    assert_eq!(
+        metric(&env, &azure, &topic, "PublishSuccessCount").await,
+        published_before + 1.0
+    );
+    assert_eq!(
+        metric(&env, &azure, &topic, "DeliverySuccessCount").await,
+        1.0
+    );
+}
