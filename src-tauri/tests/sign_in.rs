@@ -225,6 +225,16 @@ impl World {
             .collect()
     }
 
+    /// Resource Manager answers the Azure sign-in: the subscriptions it lists are not empty (`why` says
+    /// what that proves).
+    fn assert_subscriptions_listed(&self, why: &str) {
+        let subscriptions = self.invoke("list_subscriptions", json!({})).unwrap();
+        assert!(
+            subscriptions.as_array().is_some_and(|s| !s.is_empty()),
+            "{why}: {subscriptions}"
+        );
+    }
+
     /// No reply so far holds a secret the sandbox issued, nor any part of any value the keychain holds.
     fn assert_no_secret_in_replies(&self) {
         let info = self.sandbox.info();
@@ -422,11 +432,7 @@ fn a_restarted_app_restores_both_sign_ins_from_the_keychain() {
     );
     let session = world.invoke("current_session", json!({})).unwrap();
     assert_eq!(session["mode"], "cloud", "{session}");
-    let subscriptions = world.invoke("list_subscriptions", json!({})).unwrap();
-    assert!(
-        subscriptions.as_array().is_some_and(|s| !s.is_empty()),
-        "the restored Azure credential works: {subscriptions}"
-    );
+    world.assert_subscriptions_listed("the restored Azure credential works");
     world.assert_no_secret_in_replies();
 }
 
@@ -699,11 +705,7 @@ fn a_service_principal_signs_in_to_azure_checked_at_once() {
     assert_eq!(error["field"], "azure_tenant", "{error}");
 
     world.sign_in_auth0();
-    let subscriptions = world.invoke("list_subscriptions", json!({})).unwrap();
-    assert!(
-        subscriptions.as_array().is_some_and(|s| !s.is_empty()),
-        "{subscriptions}"
-    );
+    world.assert_subscriptions_listed("the Azure sign-in works");
     world.assert_no_secret_in_replies();
 }
 
@@ -721,25 +723,21 @@ fn a_person_sees_their_directories_and_switching_is_checked_and_remembered() {
     let tenants = world.invoke("azure_tenants", json!({})).unwrap();
     assert_eq!(tenants["current"], home.as_str(), "{tenants}");
     assert_eq!(tenants["canSwitch"], true, "{tenants}");
-    let listed: Vec<&str> = tenants["tenants"]
+    let listed: Vec<(&str, &str)> = tenants["tenants"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| t["tenantId"].as_str().unwrap())
-        .collect();
-    assert!(
-        listed.contains(&home.as_str()) && listed.contains(&guest.tenant_id.as_str()),
-        "{tenants}"
-    );
-    let names: Vec<&str> = tenants["tenants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["displayName"].as_str().unwrap_or_default())
+        .map(|t| {
+            let name = t["displayName"].as_str().unwrap_or_default();
+            (t["tenantId"].as_str().unwrap(), name)
+        })
         .collect();
     assert_eq!(
-        names,
-        vec!["Sandbox Directory", guest.display_name.as_str()],
+        listed,
+        vec![
+            (home.as_str(), "Sandbox Directory"),
+            (guest.tenant_id.as_str(), guest.display_name.as_str())
+        ],
         "both by name, home first: {tenants}"
     );
     assert!(
@@ -1014,11 +1012,7 @@ fn the_azure_cli_sign_in_is_borrowed_from_az_login() {
     assert_eq!(tenants["canSwitch"], false, "{tenants}");
 
     world.sign_in_auth0();
-    let subscriptions = world.invoke("list_subscriptions", json!({})).unwrap();
-    assert!(
-        subscriptions.as_array().is_some_and(|s| !s.is_empty()),
-        "Resource Manager accepts the CLI's token: {subscriptions}"
-    );
+    world.assert_subscriptions_listed("Resource Manager accepts the CLI's token");
     world.assert_no_secret_in_replies();
 }
 
@@ -1159,11 +1153,7 @@ fn a_certificate_signs_in_to_azure_as_the_service_principal() {
     assert_eq!(account["method"], "certificate", "{account}");
     assert_eq!(account["username"], info.azure_client_id);
     world.sign_in_auth0();
-    let subscriptions = world.invoke("list_subscriptions", json!({})).unwrap();
-    assert!(
-        subscriptions.as_array().is_some_and(|s| !s.is_empty()),
-        "{subscriptions}"
-    );
+    world.assert_subscriptions_listed("the Azure sign-in works");
     for reply in world.replies.lock().unwrap().iter() {
         assert!(!reply.contains("PRIVATE KEY"), "the key in {reply}");
     }
@@ -1294,7 +1284,10 @@ fn a_cloud_test_event_is_a_failed_exchange_followed_to_its_delivery() {
         )
         .expect_err("nothing is set up yet");
     assert_eq!(refused["code"], "invalid_input", "{refused}");
-    assert!(failed_exchanges(&world, &client_id).is_empty(), "nothing was attempted");
+    assert!(
+        failed_exchanges(&world, &client_id).is_empty(),
+        "nothing was attempted"
+    );
 
     set_up(&world, &inputs);
     let result = world
@@ -1325,7 +1318,10 @@ fn a_cloud_test_event_is_a_failed_exchange_followed_to_its_delivery() {
     }
     // Event Grid's side: the same entry arrived at the destination as a CloudEvent.
     let state = world.sandbox.handle().state();
-    let inbox = state["inboxes"]["cloud-test"].as_array().cloned().unwrap_or_default();
+    let inbox = state["inboxes"]["cloud-test"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(
         inbox
             .iter()

@@ -103,36 +103,81 @@ fn access(tokens: &Value) -> &str {
 
 /// The tenant ids and display names `GET /tenants` lists for a token.
 async fn tenants(env: &Env, token: &str) -> Vec<(String, String)> {
-    let (status, body) = json_of(env.arm(Method::GET, TENANTS, token, None).await).await;
+    listed(env, TENANTS, token, ["tenantId", "displayName"]).await
+}
+
+/// The (subscription id, tenant id) pairs `GET /subscriptions` lists for a token.
+async fn subscriptions(env: &Env, token: &str) -> Vec<(String, String)> {
+    listed(env, SUBSCRIPTIONS, token, ["subscriptionId", "tenantId"]).await
+}
+
+/// Two fields of every item a Resource Manager list at `path` answers to `token` with.
+async fn listed(env: &Env, path: &str, token: &str, [a, b]: [&str; 2]) -> Vec<(String, String)> {
+    let (status, body) = json_of(env.arm(Method::GET, path, token, None).await).await;
     assert_eq!(status, 200, "{body}");
     body["value"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| {
+        .map(|item| {
             (
-                t["tenantId"].as_str().unwrap().to_owned(),
-                t["displayName"].as_str().unwrap().to_owned(),
+                item[a].as_str().unwrap().to_owned(),
+                item[b].as_str().unwrap().to_owned(),
             )
         })
         .collect()
 }
 
-/// The (subscription id, tenant id) pairs `GET /subscriptions` lists for a token.
-async fn subscriptions(env: &Env, token: &str) -> Vec<(String, String)> {
-    let (status, body) = json_of(env.arm(Method::GET, SUBSCRIPTIONS, token, None).await).await;
-    assert_eq!(status, 200, "{body}");
-    body["value"]
-        .as_array()
+/// Starts a device-code sign-in at `tenant` (id or domain): Microsoft's answer (codes and the device page).
+async fn start_device_code(env: &Env, tenant: &str) -> Value {
+    let (status, device) = json_of(
+        env.http
+            .post(format!(
+                "{}/{tenant}/oauth2/v2.0/devicecode",
+                env.info().azure_authority
+            ))
+            .form(&[("client_id", CLIENT), ("scope", SCOPE)])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{device}");
+    device
+}
+
+/// Submits the device page for `device`'s user code as `name`: the page's text.
+async fn approve_device_code(env: &Env, device: &Value, name: &str, password: &str) -> String {
+    env.http
+        .post(device["verification_uri"].as_str().unwrap())
+        .form(&[
+            ("user_code", device["user_code"].as_str().unwrap()),
+            ("username", name),
+            ("password", password),
+        ])
+        .send()
+        .await
         .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["subscriptionId"].as_str().unwrap().to_owned(),
-                s["tenantId"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Asks `tenant`'s token endpoint once for `device`'s tokens.
+async fn poll_device_code(env: &Env, tenant: &str, device: &Value) -> (StatusCode, Value) {
+    json_of(
+        env.http
+            .post(token_url(env, tenant))
+            .form(&[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("client_id", CLIENT),
+                ("device_code", device["device_code"].as_str().unwrap()),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -346,63 +391,11 @@ async fn a_refresh_token_is_redeemed_in_every_directory_of_its_user() {
 async fn the_device_code_flow_signs_a_guest_in_to_the_guest_directory() {
     let env = start().await;
     let directory = guest(&env);
-    let authority = env.info().azure_authority.clone();
-    let start_device = || async {
-        let (status, device) = json_of(
-            env.http
-                .post(format!(
-                    "{authority}/{}/oauth2/v2.0/devicecode",
-                    directory.domain
-                ))
-                .form(&[("client_id", CLIENT), ("scope", SCOPE)])
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(status, 200, "{device}");
-        device
-    };
-    let approve = |device: Value, index: usize| {
-        let (name, password) = user(&env, index);
-        let http = env.http.clone();
-        async move {
-            http.post(device["verification_uri"].as_str().unwrap())
-                .form(&[
-                    ("user_code", device["user_code"].as_str().unwrap()),
-                    ("username", name.as_str()),
-                    ("password", password.as_str()),
-                ])
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        }
-    };
-    let poll = |device: Value| {
-        let http = env.http.clone();
-        let url = token_url(&env, &directory.domain);
-        async move {
-            json_of(
-                http.post(url)
-                    .form(&[
-                        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-                        ("client_id", CLIENT),
-                        ("device_code", device["device_code"].as_str().unwrap()),
-                    ])
-                    .send()
-                    .await
-                    .unwrap(),
-            )
-            .await
-        }
-    };
-    let device = start_device().await;
-    let page = approve(device.clone(), 0).await;
+    let device = start_device_code(&env, &directory.domain).await;
+    let (name, password) = user(&env, 0);
+    let page = approve_device_code(&env, &device, &name, &password).await;
     assert!(page.contains("You have signed in"), "{page}");
-    let (status, tokens) = poll(device).await;
+    let (status, tokens) = poll_device_code(&env, &directory.domain, &device).await;
     assert_eq!(status, 200, "{tokens}");
     assert_eq!(claims(access(&tokens))["tid"], directory.tenant_id.as_str());
     env.sandbox.handle().advance(Duration::from_secs(5));
@@ -450,47 +443,10 @@ async fn outsiders_and_service_principals_are_refused_by_the_guest_directory() {
     assert_eq!(status, 200, "a refusal does not spend the refresh token");
 
     // The device page refuses her for a code started in the guest directory; the code stays pending.
-    let (_, device) = json_of(
-        env.http
-            .post(format!(
-                "{}/{}/oauth2/v2.0/devicecode",
-                env.info().azure_authority,
-                directory.tenant_id
-            ))
-            .form(&[("client_id", CLIENT), ("scope", SCOPE)])
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let page = env
-        .http
-        .post(device["verification_uri"].as_str().unwrap())
-        .form(&[
-            ("user_code", device["user_code"].as_str().unwrap()),
-            ("username", "eve@sandbox.test"),
-            ("password", "sandbox-eve-1"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let device = start_device_code(&env, &directory.tenant_id).await;
+    let page = approve_device_code(&env, &device, "eve@sandbox.test", "sandbox-eve-1").await;
     assert!(page.contains("AADSTS50020"), "{page}");
-    let (_, pending) = json_of(
-        env.http
-            .post(token_url(&env, &directory.tenant_id))
-            .form(&[
-                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-                ("client_id", CLIENT),
-                ("device_code", device["device_code"].as_str().unwrap()),
-            ])
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, pending) = poll_device_code(&env, &directory.tenant_id, &device).await;
     assert_eq!(pending["error"], "authorization_pending");
 
     // A service principal exists only in its home directory.
