@@ -339,6 +339,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn totals_pick_the_metric_and_the_subscription_whatever_azure_s_case() {
+        let metrics: Metrics = serde_json::from_value(serde_json::json!({"value": [
+            {"name": {"value": "DeliverySuccessCount"}, "timeseries": [
+                {"metadatavalues": [{"name": {"value": "eventsubscriptionname"}, "value": "AUTH0-TO-WEBHOOK"}],
+                 "data": [{"timeStamp": "2026-01-01T00:00:00Z", "total": 2.0}, {"timeStamp": "2026-01-01T00:01:00Z"}]},
+                {"metadatavalues": [{"name": {"value": "eventsubscriptionname"}, "value": "OTHER"}],
+                 "data": [{"timeStamp": "2026-01-01T00:00:00Z", "total": 5.0}]}
+            ]},
+            {"name": {"value": "PublishSuccessCount"}, "timeseries": [
+                {"data": [{"timeStamp": "2026-01-01T00:00:00Z", "total": 3.0}]}
+            ]}
+        ]}))
+        .unwrap();
+        assert_eq!(metrics.total_of("PublishSuccessCount"), 3.0);
+        assert_eq!(metrics.total_of("DeliverySuccessCount"), 7.0);
+        assert_eq!(metrics.total_of("DroppedEventCount"), 0.0);
+        assert_eq!(
+            metrics.subscription_total_of("DeliverySuccessCount", "auth0-to-webhook"),
+            2.0
+        );
+        assert_eq!(
+            metrics.subscription_total_of("PublishSuccessCount", "auth0-to-webhook"),
+            0.0
+        );
+    }
+
+    #[test]
     fn event_subscription_body_matches_the_contract() {
         let sub = EventSubscription {
             id: None,
