@@ -135,16 +135,14 @@ pub async fn send_and_follow(
     // A fixed window start a little before the attempt: the counts can then only grow, and a
     // minute-aligned point of Azure's does not fall outside it.
     let since = SystemTime::now() - Duration::from_secs(120);
-    let published_before = azure
-        .get_metrics_since(&topic_id, &[PUBLISHED], since, false)
-        .await
-        .map(|m| m.total_of(PUBLISHED))
-        .map_err(|e| SetupError::from(e).message);
-    let delivered_before = azure
-        .get_metrics_since(&topic_id, &[DELIVERED], since, true)
-        .await
-        .map(|m| m.subscription_total_of(DELIVERED, &inputs.event_subscription_name))
-        .map_err(|e| SetupError::from(e).message);
+    let counts = Counts {
+        azure,
+        topic_id: &topic_id,
+        subscription: &inputs.event_subscription_name,
+        since,
+    };
+    let published_before = counts.read(ArrivalStage::Published).await;
+    let delivered_before = counts.read(ArrivalStage::Delivered).await;
 
     let started = Instant::now();
     fail_exchange(auth0.base_url(), auth0.audience(), &client_id).await?;
@@ -226,33 +224,21 @@ pub async fn send_and_follow(
                 progress(report);
             }
         }
-        if let (ArrivalState::Waiting, Ok(before)) = (published.state, &published_before) {
-            let now = azure
-                .get_metrics_since(&topic_id, &[PUBLISHED], since, false)
-                .await?;
-            if now.total_of(PUBLISHED) > *before {
-                published = stage(
-                    ArrivalStage::Published,
-                    ArrivalState::Done,
-                    wait.metrics,
-                    None,
-                );
-                progress(&published);
-            }
-        }
-        if let (ArrivalState::Waiting, Ok(before)) = (delivered.state, &delivered_before) {
-            let now = azure
-                .get_metrics_since(&topic_id, &[DELIVERED], since, true)
-                .await?;
-            if now.subscription_total_of(DELIVERED, &inputs.event_subscription_name) > *before {
-                delivered = stage(
-                    ArrivalStage::Delivered,
-                    ArrivalState::Done,
-                    wait.metrics,
-                    None,
-                );
-                progress(&delivered);
-            }
+        for (report, before) in [
+            (&mut published, &published_before),
+            (&mut delivered, &delivered_before),
+        ] {
+            let (ArrivalState::Waiting, Ok(before)) = (report.state, before) else {
+                continue;
+            };
+            // A read failing now (the baseline was read) makes the stage unavailable, not the whole test.
+            let (state, detail) = match counts.read(report.stage).await {
+                Ok(now) if now > *before => (ArrivalState::Done, None),
+                Ok(_) => continue,
+                Err(detail) => (ArrivalState::Unavailable, Some(detail)),
+            };
+            *report = stage(report.stage, state, wait.metrics, detail);
+            progress(report);
         }
         if started.elapsed() >= wait.metrics {
             for report in [&mut published, &mut delivered] {
@@ -272,6 +258,37 @@ pub async fn send_and_follow(
         client_id,
         stages: vec![recorded, published, delivered],
     })
+}
+
+/// Event Grid's counts of one partner topic since a fixed instant.
+struct Counts<'a> {
+    azure: &'a AzureClient,
+    topic_id: &'a str,
+    subscription: &'a str,
+    since: SystemTime,
+}
+
+impl Counts<'_> {
+    /// Published: every event the topic took in. Delivered: those the event subscription delivered. The
+    /// error is the cloud's message, for the stage's detail.
+    async fn read(&self, stage: ArrivalStage) -> Result<f64, String> {
+        let per_subscription = stage == ArrivalStage::Delivered;
+        let name = if per_subscription {
+            DELIVERED
+        } else {
+            PUBLISHED
+        };
+        let metrics = self
+            .azure
+            .get_metrics_since(self.topic_id, &[name], self.since, per_subscription)
+            .await
+            .map_err(|e| SetupError::from(e).message)?;
+        Ok(if per_subscription {
+            metrics.subscription_total_of(name, self.subscription)
+        } else {
+            metrics.total_of(name)
+        })
+    }
 }
 
 /// The client-credentials request with the wrong secret. Auth0 refuses it (401) and logs `feccft`; any
@@ -320,4 +337,123 @@ async fn fail_exchange(
 
 fn secs(duration: Duration) -> u32 {
     u32::try_from(duration.as_secs()).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use cloud_sandbox::{Sandbox, SandboxConfig};
+    use setup_engine::Unobserved;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    use super::*;
+    use crate::session::sandbox_session;
+
+    /// A webhook that passes Event Grid's handshake and then refuses every delivery (HTTP 500).
+    async fn refusing_webhook() -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut buffer = vec![0u8; 64 * 1024];
+                    let read = socket.read(&mut buffer).await.unwrap_or(0);
+                    let answer = if buffer[..read].starts_with(b"OPTIONS") {
+                        "HTTP/1.1 200 OK\r\nWebHook-Allowed-Origin: eventgrid.azure.net\r\n\
+                         Content-Length: 0\r\nConnection: close\r\n\r\n"
+                    } else {
+                        "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    };
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                });
+            }
+        });
+        format!("http://{address}/events")
+    }
+
+    fn inputs(domain: &str, subscription_id: &str, webhook: &str) -> SetupInputs {
+        serde_json::from_value(serde_json::json!({
+            "auth0_domain": domain,
+            "stream_name": "Azure Event Grid",
+            "subscription_id": subscription_id,
+            "resource_group": "auth0-events",
+            "region": "westeurope",
+            "create_resource_group": true,
+            "authorization_days": 7,
+            "event_categories": [],
+            "pii": null,
+            "start_from": null,
+            "destination": {"kind": "webhook", "webhook_url": webhook},
+            "event_subscription_name": "auth0-to-webhook",
+            "log_codes": [],
+        }))
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_destination_refusing_deliveries_is_reported_not_seen_after_the_published_stage() {
+        let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let (engine, azure, session) = sandbox_session(&sandbox, folder.path()).unwrap();
+        let webhook = refusing_webhook().await;
+        let inputs = inputs(
+            &session.auth0_domain,
+            session.subscription_id.as_deref().unwrap(),
+            &webhook,
+        );
+        engine.run(&inputs, &Unobserved).await.expect("set up");
+
+        let seen = Mutex::new(Vec::<StageReport>::new());
+        let progress = |report: &StageReport| seen.lock().unwrap().push(report.clone());
+        let wait = ArrivalWait {
+            schedule: PollSchedule {
+                first: Duration::from_millis(10),
+                ceiling: Duration::from_millis(100),
+                deadline: Duration::from_secs(60),
+            },
+            recorded: Duration::from_secs(60),
+            metrics: Duration::from_secs(3),
+        };
+        let arrival = send_and_follow(
+            &engine,
+            &azure,
+            &inputs,
+            Some(&session.auth0_identity),
+            wait,
+            &progress,
+        )
+        .await
+        .expect("followed");
+
+        let states: Vec<(ArrivalStage, ArrivalState)> =
+            arrival.stages.iter().map(|s| (s.stage, s.state)).collect();
+        assert_eq!(
+            states,
+            [
+                (ArrivalStage::Recorded, ArrivalState::Done),
+                (ArrivalStage::Published, ArrivalState::Done),
+                (ArrivalStage::Delivered, ArrivalState::NotSeen),
+            ]
+        );
+        assert_eq!(arrival.stages[2].limit_secs, 3);
+        // Progress: the recorded stage waits, then is done, before Event Grid's stages are looked at.
+        let seen = seen.into_inner().unwrap();
+        assert_eq!(
+            (seen[0].stage, seen[0].state),
+            (ArrivalStage::Recorded, ArrivalState::Waiting)
+        );
+        let recorded_done = seen
+            .iter()
+            .position(|r| r.stage == ArrivalStage::Recorded && r.state == ArrivalState::Done)
+            .unwrap();
+        assert!(
+            seen[..recorded_done]
+                .iter()
+                .all(|r| r.stage == ArrivalStage::Recorded)
+        );
+        assert_eq!(seen.last(), arrival.stages.last());
+        sandbox.shutdown().await;
+    }
 }
