@@ -2,11 +2,43 @@
 //! the path kept in the account and the password in the keychain, restored after a restart, removed on
 //! sign-out; wrong certificates and missing passwords refused naming the field.
 
+use std::path::Path;
+
 use cloud_http::Secret;
+use cloud_sandbox::SandboxInfo;
 use cloud_sandbox::testing::KeyPair;
-use sign_in::AzureMethod;
+use sign_in::{AzureMethod, AzureSession, AzureSignIn, SignInError};
 
 use crate::common::World;
+
+/// The sandbox with a new certificate uploaded to its service principal, and that certificate's key pair.
+async fn world_with_certificate() -> (World, SandboxInfo, KeyPair) {
+    let world = World::start().await;
+    let info = world.sandbox.info().clone();
+    let pair = KeyPair::new();
+    world
+        .handle()
+        .add_azure_certificate(&info.azure_client_id, &pair.certificate_pem())
+        .unwrap();
+    (world, info, pair)
+}
+
+/// Signs in as the sandbox's service principal with the certificate file at `path`.
+async fn sign_in_with(
+    azure: &AzureSignIn,
+    info: &SandboxInfo,
+    path: &Path,
+    password: Option<&str>,
+) -> Result<AzureSession, SignInError> {
+    azure
+        .with_service_principal_certificate(
+            &info.azure_tenant_id,
+            &info.azure_client_id,
+            path,
+            password.map(Secret::new),
+        )
+        .await
+}
 
 fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let path = dir.path().join(name);
@@ -16,24 +48,12 @@ fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBu
 
 #[tokio::test]
 async fn a_certificate_signs_in_calls_resource_manager_and_is_restored_after_a_restart() {
-    let world = World::start().await;
-    let info = world.sandbox.info().clone();
-    let pair = KeyPair::new();
-    world
-        .handle()
-        .add_azure_certificate(&info.azure_client_id, &pair.certificate_pem())
-        .unwrap();
+    let (world, info, pair) = world_with_certificate().await;
     let dir = tempfile::tempdir().unwrap();
     let path = write(&dir, "sp.pem", &pair.combined_pem(Some("pem-password")));
 
     let azure = world.azure(world.azure_config());
-    let session = azure
-        .with_service_principal_certificate(
-            &info.azure_tenant_id,
-            &info.azure_client_id,
-            &path,
-            Some(Secret::new("pem-password")),
-        )
+    let session = sign_in_with(&azure, &info, &path, Some("pem-password"))
         .await
         .unwrap();
     let account = session.account().clone();
@@ -55,49 +75,23 @@ async fn a_certificate_signs_in_calls_resource_manager_and_is_restored_after_a_r
     // After a restart: a new sign-in object over the same keychain re-reads the file with the stored password.
     let restarted = world.azure(world.azure_config());
     let account: sign_in::AzureAccount = serde_json::from_str(&saved).unwrap();
-    let restored = restarted.restore(&account).await.unwrap().unwrap();
-    restored
-        .tenants_and_subscriptions(world.transport())
-        .await
-        .unwrap();
-
-    session.sign_out().await.unwrap();
-    assert!(world.store.names().is_empty(), "{:?}", world.store.names());
-    assert!(restarted.restore(&account).await.unwrap().is_none());
+    world
+        .assert_restores_until_sign_out(&restarted, &account, session)
+        .await;
 }
 
 #[tokio::test]
 async fn a_pkcs12_file_without_a_password_in_the_keychain_restores_too() {
-    let world = World::start().await;
-    let info = world.sandbox.info().clone();
-    let pair = KeyPair::new();
-    world
-        .handle()
-        .add_azure_certificate(&info.azure_client_id, &pair.certificate_pem())
-        .unwrap();
+    let (world, info, pair) = world_with_certificate().await;
     let dir = tempfile::tempdir().unwrap();
     let pfx = write(&dir, "sp.pfx", &pair.pkcs12("pfx-password"));
     let azure = world.azure(world.azure_config());
-    azure
-        .with_service_principal_certificate(
-            &info.azure_tenant_id,
-            &info.azure_client_id,
-            &pfx,
-            Some(Secret::new("pfx-password")),
-        )
+    sign_in_with(&azure, &info, &pfx, Some("pfx-password"))
         .await
         .unwrap();
     // The same principal with an unprotected PEM file: the earlier password is not kept.
     let pem = write(&dir, "sp.pem", &pair.combined_pem(None));
-    let session = azure
-        .with_service_principal_certificate(
-            &info.azure_tenant_id,
-            &info.azure_client_id,
-            &pem,
-            None,
-        )
-        .await
-        .unwrap();
+    let session = sign_in_with(&azure, &info, &pem, None).await.unwrap();
     let names = world.store.names();
     assert!(
         names.iter().any(|n| n.ends_with("/azure-certificate-path"))
@@ -113,27 +107,13 @@ async fn a_pkcs12_file_without_a_password_in_the_keychain_restores_too() {
 
 #[tokio::test]
 async fn wrong_certificates_and_missing_passwords_are_refused_and_nothing_is_stored() {
-    let world = World::start().await;
-    let info = world.sandbox.info().clone();
-    let uploaded = KeyPair::new();
-    world
-        .handle()
-        .add_azure_certificate(&info.azure_client_id, &uploaded.certificate_pem())
-        .unwrap();
+    let (world, info, uploaded) = world_with_certificate().await;
     let azure = world.azure(world.azure_config());
     let dir = tempfile::tempdir().unwrap();
 
     // A certificate Azure does not know for this application.
     let other = write(&dir, "other.pem", &KeyPair::new().combined_pem(None));
-    let error = azure
-        .with_service_principal_certificate(
-            &info.azure_tenant_id,
-            &info.azure_client_id,
-            &other,
-            None,
-        )
-        .await
-        .unwrap_err();
+    let error = sign_in_with(&azure, &info, &other, None).await.unwrap_err();
     assert_eq!(error.code(), "AzureCredentialsFailed", "{error:?}");
     assert!(error.to_string().contains("700027"), "{error}");
 
@@ -153,13 +133,7 @@ async fn wrong_certificates_and_missing_passwords_are_refused_and_nothing_is_sto
         (&garbage, None, "neither PEM"),
         (&missing, None, "no such file"),
     ] {
-        let error = azure
-            .with_service_principal_certificate(
-                &info.azure_tenant_id,
-                &info.azure_client_id,
-                path,
-                password.map(Secret::new),
-            )
+        let error = sign_in_with(&azure, &info, path, password)
             .await
             .unwrap_err();
         let problem = error.problem();

@@ -10,7 +10,7 @@ use azure_client::{AzureCloud, AzureEndpoints};
 use cloud_http::{Clock, RetryPolicy, Transport, system_jitter};
 use cloud_sandbox::{RunningSandbox, Sandbox, SandboxConfig, SandboxHandle};
 use keychain::{Keychain, MemoryEntries, Persistence};
-use sign_in::{AzureSession, AzureSignIn, AzureSignInConfig, SignInCancel};
+use sign_in::{AzureAccount, AzureSession, AzureSignIn, AzureSignInConfig, SignInCancel};
 use time::OffsetDateTime;
 
 /// The app registration's client id in these tests. The sandbox accepts any id for a public client.
@@ -124,6 +124,24 @@ impl World {
 
     pub fn azure(&self, config: AzureSignInConfig) -> AzureSignIn {
         AzureSignIn::new(config, self.keychain.clone(), self.clock.clone()).unwrap()
+    }
+
+    /// `account` restores through `azure` to a session Resource Manager answers; once `session` signs out, the
+    /// keychain is empty and the account restores to nothing.
+    pub async fn assert_restores_until_sign_out(
+        &self,
+        azure: &AzureSignIn,
+        account: &AzureAccount,
+        session: AzureSession,
+    ) {
+        let restored = azure.restore(account).await.unwrap().unwrap();
+        restored
+            .tenants_and_subscriptions(self.transport())
+            .await
+            .unwrap();
+        session.sign_out().await.unwrap();
+        assert!(self.store.names().is_empty(), "{:?}", self.store.names());
+        assert!(azure.restore(account).await.unwrap().is_none());
     }
 
     pub fn transport(&self) -> Transport {

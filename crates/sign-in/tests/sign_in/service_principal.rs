@@ -44,14 +44,9 @@ async fn a_service_principal_signs_in_and_its_secret_lives_in_the_keychain_only(
         .unwrap_err();
     assert_eq!(error.problem().field.as_deref(), Some("azure_tenant"));
 
-    let restored = azure.restore(&account).await.unwrap().unwrap();
-    restored
-        .tenants_and_subscriptions(world.transport())
-        .await
-        .unwrap();
-    session.sign_out().await.unwrap();
-    assert!(world.store.names().is_empty(), "{:?}", world.store.names());
-    assert!(azure.restore(&account).await.unwrap().is_none());
+    world
+        .assert_restores_until_sign_out(&azure, &account, session)
+        .await;
 }
 
 #[tokio::test]
