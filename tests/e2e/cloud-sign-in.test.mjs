@@ -185,6 +185,19 @@ test('signs in to Azure in the browser and to Auth0, switches directory, and set
     const subscriptions = world.azure.event_subscriptions.filter((sub) => sub.topic === topics[0].name);
     assert.equal(subscriptions.length, 1);
     assert.equal(subscriptions[0].properties.destination.properties.endpointUrl, inbox);
+
+    // The test event in the user's own clouds: a refused attempt Auth0 logs, followed to the webhook.
+    await you.click('Send a test event');
+    await session.waitFor(async () => {
+      const states = await session.execute(
+        'return [...document.querySelectorAll("[data-testid=test-stages] li")].map((li) => li.dataset.state);',
+      );
+      if (states.join() !== 'done,done,done') throw new Error(`stages: ${states}`);
+    }, 120_000);
+    const after = await (await fetch(`${info.admin_url}/state`)).json();
+    const received = JSON.stringify(after.inboxes['cloud-e2e'] ?? []);
+    assert.match(received, /feccft/, 'the failed exchange reached the webhook');
+    await shoot(session, 'done-cloud', 'light');
   } finally {
     await app.quit();
   }
