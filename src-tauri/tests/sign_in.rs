@@ -172,6 +172,37 @@ impl World {
         .expect("the sandbox's application signs in")
     }
 
+    /// Signs in to the sandbox's Auth0 tenant with the private key in `key_file`, `client_id` as typed.
+    fn sign_in_auth0_private_key(
+        &self,
+        client_id: &str,
+        key_file: impl serde::Serialize,
+        algorithm: &str,
+    ) -> Result<Value, Value> {
+        self.invoke(
+            "sign_in_auth0_private_key",
+            json!({ "request": {
+                "domain": self.sandbox.info().auth0_domain,
+                "clientId": client_id,
+                "keyFile": key_file,
+                "algorithm": algorithm,
+            }}),
+        )
+    }
+
+    /// Signs in to Azure as the sandbox's service principal with `secret`.
+    fn sign_in_service_principal(&self, secret: &str) -> Result<Value, Value> {
+        let info = self.sandbox.info();
+        self.invoke(
+            "sign_in_azure_service_principal",
+            json!({ "request": {
+                "tenantId": info.azure_tenant_id,
+                "clientId": info.azure_client_id,
+                "clientSecret": secret,
+            }}),
+        )
+    }
+
     /// Approves `user_code` on the sandbox's device page as its first user, as a person in a browser would.
     fn approve_device_code(&self, user_code: &str) {
         let info = self.sandbox.info();
@@ -597,15 +628,7 @@ fn a_private_key_file_is_checked_before_anything_is_sent() {
     ];
     for (key_file, rule) in cases {
         let error = world
-            .invoke(
-                "sign_in_auth0_private_key",
-                json!({ "request": {
-                    "domain": info.auth0_domain,
-                    "clientId": info.auth0_client_id,
-                    "keyFile": key_file,
-                    "algorithm": "RS256",
-                }}),
-            )
+            .sign_in_auth0_private_key(&info.auth0_client_id, key_file, "RS256")
             .expect_err("refused");
         assert_eq!(error["code"], "invalid_input", "{error}");
         assert_eq!(error["field"], "auth0_private_key_path", "{error}");
@@ -615,15 +638,7 @@ fn a_private_key_file_is_checked_before_anything_is_sent() {
         );
     }
     let unknown = world
-        .invoke(
-            "sign_in_auth0_private_key",
-            json!({ "request": {
-                "domain": info.auth0_domain,
-                "clientId": info.auth0_client_id,
-                "keyFile": not_a_key,
-                "algorithm": "HS256",
-            }}),
-        )
+        .sign_in_auth0_private_key(&info.auth0_client_id, &not_a_key, "HS256")
         .expect_err("an algorithm Auth0 does not offer for private keys");
     assert!(unknown.to_string().contains("HS256"), "{unknown}");
     assert_eq!(requests_seen(&world), before, "nothing was sent");
@@ -661,27 +676,13 @@ fn a_service_principal_signs_in_to_azure_checked_at_once() {
     assert_eq!(requests_seen(&world), before, "nothing was sent");
 
     let wrong = world
-        .invoke(
-            "sign_in_azure_service_principal",
-            json!({ "request": {
-                "tenantId": info.azure_tenant_id,
-                "clientId": info.azure_client_id,
-                "clientSecret": "not-the-secret",
-            }}),
-        )
+        .sign_in_service_principal("not-the-secret")
         .expect_err("a wrong secret");
     assert_eq!(wrong["code"], "azure_credentials_failed", "{wrong}");
     assert!(world.keychain_names().is_empty());
 
     let account = world
-        .invoke(
-            "sign_in_azure_service_principal",
-            json!({ "request": {
-                "tenantId": info.azure_tenant_id,
-                "clientId": info.azure_client_id,
-                "clientSecret": info.azure_client_secret,
-            }}),
-        )
+        .sign_in_service_principal(&info.azure_client_secret)
         .expect("the sandbox's service principal");
     assert_eq!(account["method"], "service_principal", "{account}");
     assert_eq!(account["username"], info.azure_client_id);
@@ -1060,15 +1061,7 @@ fn a_private_key_signs_in_to_auth0_keeping_only_the_key_file_path() {
     std::fs::write(&key_file, &pem).unwrap();
 
     let wrong_algorithm = world
-        .invoke(
-            "sign_in_auth0_private_key",
-            json!({ "request": {
-                "domain": info.auth0_domain,
-                "clientId": info.auth0_client_id,
-                "keyFile": key_file,
-                "algorithm": "RS256",
-            }}),
-        )
+        .sign_in_auth0_private_key(&info.auth0_client_id, &key_file, "RS256")
         .expect_err("the key was registered for PS256");
     assert_eq!(
         wrong_algorithm["code"], "auth0_credentials_rejected",
@@ -1076,15 +1069,7 @@ fn a_private_key_signs_in_to_auth0_keeping_only_the_key_file_path() {
     );
 
     let account = world
-        .invoke(
-            "sign_in_auth0_private_key",
-            json!({ "request": {
-                "domain": info.auth0_domain,
-                "clientId": format!(" {} ", info.auth0_client_id),
-                "keyFile": key_file,
-                "algorithm": "PS256",
-            }}),
-        )
+        .sign_in_auth0_private_key(&format!(" {} ", info.auth0_client_id), &key_file, "PS256")
         .expect("a PS256 assertion signed with the registered key");
     assert_eq!(account["method"], "private_key", "{account}");
     assert_eq!(account["clientId"], info.auth0_client_id);
