@@ -150,7 +150,26 @@ pub(crate) fn tenant_host(auth0: &Auth0Client) -> String {
     }
 }
 
+/// A moment as people read it in a summary: `3 Dec 2026, 10:16 UTC`.
+pub(crate) fn readable(at: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"
+    );
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_else(|_| rfc3339(at))
+}
+
 pub(crate) fn rfc3339(at: time::OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| at.to_string())
+}
+
+#[cfg(test)]
+mod readable_tests {
+    #[test]
+    fn a_moment_reads_as_day_month_year_and_utc_time() {
+        let at = time::macros::datetime!(2026-12-03 10:16:28.944 +01:00);
+        assert_eq!(super::readable(at), "3 Dec 2026, 09:16 UTC");
+    }
 }

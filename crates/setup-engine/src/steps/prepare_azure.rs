@@ -10,7 +10,7 @@ use azure_client::{
 };
 use time::OffsetDateTime;
 
-use super::{Context, Facts, StepId, StepState, StepStatus, rfc3339};
+use super::{Context, Facts, StepId, StepState, StepStatus, readable, rfc3339};
 use crate::engine::ProviderRegistration;
 use crate::error::{ErrorCode, SetupError};
 
@@ -111,7 +111,7 @@ pub(crate) async fn detect(ctx: &Context<'_>, facts: &mut Facts) -> Result<Detec
             }
         ));
     } else if let Some(t) = valid_until.filter(|_| authorized) {
-        facts_said.push(format!("Auth0 is authorized until {}", rfc3339(t)));
+        facts_said.push(format!("Auth0 is authorized until {}", readable(t)));
     } else {
         facts_said
             .push("Auth0's partner topic already exists, so no authorization is needed".to_owned());
@@ -249,7 +249,7 @@ pub(crate) async fn apply(
         group.location
     );
     if let Some(t) = until {
-        summary.push_str(&format!("; Auth0 is authorized until {}", rfc3339(t)));
+        summary.push_str(&format!("; Auth0 is authorized until {}", readable(t)));
     }
     Ok(StepStatus::new(STEP, StepState::Done, summary + "."))
 }
