@@ -1,12 +1,14 @@
 // Serves the built UI (ui/dist) with Vite's preview server and opens it in Debian's Chromium through
 // playwright-core, with Tauri's IPC replaced by @tauri-apps/api/mocks. No browser is downloaded.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
-import type { Scenario } from '../fake-backend';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { FakeBackend, Scenario } from '../fake-backend';
+import { seriousViolations } from './axe';
 
 const uiRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,6 +37,47 @@ export async function startHarness(): Promise<Harness> {
 export async function stopHarness(harness: Harness | undefined): Promise<void> {
   await harness?.browser.close();
   await harness?.server.close();
+}
+
+/** Where the browser tests save their screenshots. */
+export const screenshots = 'test-results/browser';
+
+/** Starts the harness before a test file's tests and stops it after them; call the answer for the harness. */
+export function useHarness(): () => Harness {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness();
+    mkdirSync(screenshots, { recursive: true });
+  });
+  afterAll(() => stopHarness(harness));
+  return () => {
+    if (!harness) throw new Error('the browser harness has not started');
+    return harness;
+  };
+}
+
+/** Scans the page with axe (no serious violation) and saves a screenshot as `name`. */
+export async function check(page: Page, name: string) {
+  expect(await seriousViolations(page), name).toEqual([]);
+  await page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true });
+}
+
+export const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
+
+export async function expectHeading(page: Page, text: string) {
+  await expect.poll(() => heading(page), { timeout: 10_000 }).toBe(text);
+}
+
+/** Reads the fake backend's record inside the page. */
+export const backend = <T>(page: Page, read: (backend: FakeBackend) => T) =>
+  page.evaluate(`(${read.toString()})(window.__FAKE_BACKEND__)`) as Promise<T>;
+
+/** The app opened on the Sign in screen, through the welcome page's button. */
+export async function signInScreen(harness: Harness, scenario: Scenario = {}, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const { page } = await openApp(harness, { scenario, colorScheme });
+  await page.getByRole('main').getByRole('button', { name: /Connect my Auth0 and Azure/ }).click();
+  await expect.poll(() => heading(page)).toBe('Sign in to Auth0 and Azure');
+  return page;
 }
 
 /** A fresh page with the IPC mock installed before any of the app's scripts run. */

@@ -1,27 +1,14 @@
 // Step 1 in Chromium with the keyboard alone: picking an existing resource group (searched, its location
 // prefilling the region, or a plain message when Auth0 cannot deliver there), the groups failing to load,
 // and the waiting view while Azure registers Microsoft.EventGrid; axe scans in both themes.
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../fake-backend';
 import { seriousViolations } from './axe';
-import { openApp, startHarness, stopHarness, type Harness } from './harness';
+import { expectHeading, openApp, screenshots, useHarness } from './harness';
 
-let harness: Harness | undefined;
-const screenshots = 'test-results/browser';
+const harness = useHarness();
 
-beforeAll(async () => {
-  harness = await startHarness();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(() => stopHarness(harness));
-
-const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
-
-async function expectHeading(page: Page, text: string) {
-  await expect.poll(() => heading(page), { timeout: 10_000 }).toBe(text);
-}
 
 /** What has focus, as "TAG:label" (buttons by their text). */
 function focused(page: Page): Promise<string> {
@@ -44,7 +31,7 @@ async function tabTo(page: Page, name: RegExp | string, limit = 40) {
 
 /** From the welcome page to step 1 in the sandbox, by keyboard. */
 async function openStepOne(scenario: Scenario = {}, colorScheme: 'light' | 'dark' = 'light') {
-  const opened = await openApp(harness!, { scenario, colorScheme });
+  const opened = await openApp(harness(), { scenario, colorScheme });
   const { page } = opened;
   await expectHeading(page, 'Send your Auth0 logs to Azure Event Grid');
   await tabTo(page, /^Try it with the built-in sandbox/);

@@ -1,26 +1,12 @@
 // The Settings screen in Chromium, by keyboard only: reached from the header on the welcome page and in the
 // middle of the wizard, the app registration's client id saved, an Azure sign-out, Escape back to where the
 // user was with focus on the Settings button. Scanned with axe in both themes.
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeBackend } from '../fake-backend';
-import { seriousViolations } from './axe';
-import { openApp, startHarness, stopHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { backend, check, openApp, useHarness } from './harness';
 
-let harness: Harness | undefined;
-const screenshots = 'test-results/browser';
+const harness = useHarness();
 
-beforeAll(async () => {
-  harness = await startHarness();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(() => stopHarness(harness));
-
-async function check(page: Page, name: string) {
-  expect(await seriousViolations(page), name).toEqual([]);
-  await page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true });
-}
 
 const focused = (page: Page) =>
   page.evaluate(() => {
@@ -39,13 +25,11 @@ async function tabTo(page: Page, text: string, key: 'Tab' | 'Shift+Tab' = 'Tab',
   throw new Error(`no focusable "${text}" within ${limit} tabs; last: ${await focused(page)}`);
 }
 
-const backend = <T>(page: Page, read: (backend: FakeBackend) => T) =>
-  page.evaluate(`(${read.toString()})(window.__FAKE_BACKEND__)`) as Promise<T>;
 
 describe('Settings in Chromium, keyboard only', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`opens from the welcome page, saves the client id, and Escape returns (${colorScheme})`, async () => {
-      const { page } = await openApp(harness!, { colorScheme, scenario: { noAzureClientId: true } });
+      const { page } = await openApp(harness(), { colorScheme, scenario: { noAzureClientId: true } });
       await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Send your Auth0 logs to Azure Event Grid');
       await tabTo(page, '⚙ Settings', 'Shift+Tab');
       await page.keyboard.press('Enter');
@@ -66,7 +50,7 @@ describe('Settings in Chromium, keyboard only', () => {
   }
 
   it('in the middle of signing in: shows who is signed in, signs Azure out, and Back returns to Sign in', async () => {
-    const { page } = await openApp(harness!);
+    const { page } = await openApp(harness());
     await page.getByRole('main').getByRole('button', { name: /Connect my Auth0 and Azure/ }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in to Auth0 and Azure');
     await page.getByLabel('With my Azure CLI sign-in (az login)').check();

@@ -2,40 +2,15 @@
 // backend: Auth0 with a private key file (chosen through Rust's file dialog) or a pasted Management API token,
 // Azure with the Azure CLI's sign-in or a service principal (checked before sending), and moving the Azure
 // sign-in to another directory. Every state is scanned with axe in the light and dark themes.
-import { mkdirSync } from 'node:fs';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHOSEN_CERTIFICATE, CHOSEN_KEY_FILE, type FakeBackend, type Scenario } from '../fake-backend';
-import { seriousViolations } from './axe';
-import { openApp, startHarness, stopHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { CHOSEN_CERTIFICATE, CHOSEN_KEY_FILE } from '../fake-backend';
+import { backend, check, signInScreen, useHarness } from './harness';
 
-let harness: Harness | undefined;
-const screenshots = 'test-results/browser';
-
-beforeAll(async () => {
-  harness = await startHarness();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(() => stopHarness(harness));
-
-async function signInScreen(scenario: Scenario = {}, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const { page } = await openApp(harness!, { scenario, colorScheme });
-  await page.getByRole('main').getByRole('button', { name: /Connect my Auth0 and Azure/ }).click();
-  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in to Auth0 and Azure');
-  return page;
-}
-
-async function check(page: Page, name: string) {
-  expect(await seriousViolations(page), name).toEqual([]);
-  await page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true });
-}
-
-const backend = <T>(page: Page, read: (backend: FakeBackend) => T) =>
-  page.evaluate(`(${read.toString()})(window.__FAKE_BACKEND__)`) as Promise<T>;
+const harness = useHarness();
 
 describe('the other ways to sign in, in Chromium', () => {
   it('signs in to Auth0 with a private key file chosen in the file dialog', async () => {
-    const page = await signInScreen();
+    const page = await signInScreen(harness());
     await page.getByLabel('With a private key file (Private Key JWT)').check();
     await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
     await page.getByLabel('Client ID').fill('m2m-key');
@@ -52,7 +27,7 @@ describe('the other ways to sign in, in Chromium', () => {
 
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`signs in to Auth0 with a pasted token, not remembered unless asked (${colorScheme})`, async () => {
-      const page = await signInScreen({}, colorScheme);
+      const page = await signInScreen(harness(), {}, colorScheme);
       await page.getByLabel('With a Management API token I paste').check();
       expect(await page.getByLabel('Remember on this computer (in the keychain)').isChecked()).toBe(false);
       await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
@@ -67,7 +42,7 @@ describe('the other ways to sign in, in Chromium', () => {
   }
 
   it('refuses an expired token with what to do', async () => {
-    const page = await signInScreen();
+    const page = await signInScreen(harness());
     await page.getByLabel('With a Management API token I paste').check();
     await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
     await page.getByLabel('Management API token', { exact: true }).fill('expired-token');
@@ -77,13 +52,13 @@ describe('the other ways to sign in, in Chromium', () => {
   });
 
   it('uses the Azure CLI sign-in, and says what to install when there is none', async () => {
-    const missing = await signInScreen({ noAzureCli: true });
+    const missing = await signInScreen(harness(), { noAzureCli: true });
     await missing.getByLabel('With my Azure CLI sign-in (az login)').check();
     await missing.getByRole('button', { name: 'Use my Azure CLI sign-in' }).click();
     await expect.poll(() => missing.getByTestId('azure-error').textContent()).toContain('Install the Azure CLI');
     await check(missing, 'sign-in-az-missing');
 
-    const page = await signInScreen();
+    const page = await signInScreen(harness());
     await page.getByLabel('With my Azure CLI sign-in (az login)').check();
     await page.getByRole('button', { name: 'Use my Azure CLI sign-in' }).click();
     await expect.poll(() => page.getByTestId('azure-account').textContent()).toContain('ada@contoso.com');
@@ -93,7 +68,7 @@ describe('the other ways to sign in, in Chromium', () => {
   });
 
   it('checks a service principal before sending it, then signs in', async () => {
-    const page = await signInScreen();
+    const page = await signInScreen(harness());
     await page.getByLabel('With a service principal (for automation)').check();
     await page.getByRole('button', { name: 'Check and sign in to Azure' }).click();
     await expect.poll(() => page.getByText('Type the client secret.').count()).toBe(1);
@@ -110,7 +85,7 @@ describe('the other ways to sign in, in Chromium', () => {
   });
 
   it('switches the Azure sign-in to another directory, and shows a refusal', async () => {
-    const page = await signInScreen();
+    const page = await signInScreen(harness());
     await page.getByLabel('With a code, on any device').check();
     await page.getByRole('button', { name: 'Get a sign-in code' }).click();
     await expect.poll(() => backend(page, (b) => b.azureWaiting)).toBe(true);
@@ -132,7 +107,7 @@ describe('the other ways to sign in, in Chromium', () => {
 
 describe('a certificate, in Chromium', () => {
   it('signs in to Azure with a certificate chosen in the file dialog', async () => {
-    const page = await signInScreen();
+    const page = await signInScreen(harness());
     await page.getByLabel('With a service principal and a certificate').check();
     await page.getByLabel('Directory (tenant) ID').fill('contoso.onmicrosoft.com');
     await page.getByLabel('Application (client) ID').fill('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');

@@ -2,41 +2,20 @@
 // backend: the browser flow (link shown and copyable, Cancel), the device code, the remedy when no app
 // registration is configured, a missing Auth0 scope named, and the notice when no keychain keeps sign-ins.
 // Every state is scanned with axe.
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REGISTRATION_COMMAND, SIGN_IN_URL, type FakeBackend, type Scenario } from '../fake-backend';
-import { seriousViolations } from './axe';
-import { openApp, startHarness, stopHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { REGISTRATION_COMMAND, SIGN_IN_URL, type FakeBackend } from '../fake-backend';
+import { check, signInScreen, useHarness } from './harness';
 
-let harness: Harness | undefined;
-const screenshots = 'test-results/browser';
-
-beforeAll(async () => {
-  harness = await startHarness();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(() => stopHarness(harness));
-
-async function signInScreen(scenario: Scenario = {}): Promise<Page> {
-  const { page } = await openApp(harness!, { scenario });
-  await page.getByRole('main').getByRole('button', { name: /Connect my Auth0 and Azure/ }).click();
-  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in to Auth0 and Azure');
-  return page;
-}
-
-async function check(page: Page, name: string) {
-  expect(await seriousViolations(page), name).toEqual([]);
-  await page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true });
-}
+const harness = useHarness();
 
 const azureWaiting = (page: Page) =>
   page.evaluate(() => (window as unknown as { __FAKE_BACKEND__: FakeBackend }).__FAKE_BACKEND__.azureWaiting);
 
 describe('signing in to Auth0 and Azure in Chromium', () => {
   it('shows the browser sign-in link, copies it, and Cancel ends the wait', async () => {
-    const page = await signInScreen();
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: harness!.baseUrl });
+    const page = await signInScreen(harness());
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: harness().baseUrl });
     await check(page, 'sign-in-choices');
     await page.getByRole('button', { name: 'Sign in to Azure in the browser' }).click();
     await expect.poll(() => page.getByLabel('Sign-in link').inputValue()).toBe(SIGN_IN_URL);
@@ -53,7 +32,7 @@ describe('signing in to Auth0 and Azure in Chromium', () => {
   });
 
   it('shows the device code and the page to type it on, then who signed in', async () => {
-    const page = await signInScreen();
+    const page = await signInScreen(harness());
     await page.getByLabel('With a code, on any device').check();
     await page.getByRole('button', { name: 'Get a sign-in code' }).click();
     await expect.poll(() => page.getByTestId('device-code').textContent()).toBe('GHJK-LMNP');
@@ -65,14 +44,14 @@ describe('signing in to Auth0 and Azure in Chromium', () => {
   });
 
   it('without an app registration shows the one-time registration and its exact command', async () => {
-    const page = await signInScreen({ noAzureClientId: true });
+    const page = await signInScreen(harness(), { noAzureClientId: true });
     await page.getByRole('button', { name: 'Sign in to Azure in the browser' }).click();
     await expect.poll(() => page.getByTestId('azure-error').textContent()).toContain(REGISTRATION_COMMAND);
     await check(page, 'sign-in-no-client-id');
   });
 
   it('names the Auth0 scopes the application lacks, and the secret never shows again', async () => {
-    const page = await signInScreen({ missingScopes: ['read:logs'] });
+    const page = await signInScreen(harness(), { missingScopes: ['read:logs'] });
     await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
     await page.getByLabel('Client ID').fill('m2m-1');
     await page.getByLabel('Client secret', { exact: true }).fill('auth0-s3cret');
@@ -83,14 +62,14 @@ describe('signing in to Auth0 and Azure in Chromium', () => {
   });
 
   it('says when no keychain keeps the sign-in, and what to do', async () => {
-    const page = await signInScreen({ sessionOnly: true });
+    const page = await signInScreen(harness(), { sessionOnly: true });
     await expect.poll(() => page.getByTestId('session-only').textContent()).toContain('will not be remembered');
     expect(await page.getByTestId('session-only').textContent()).toContain('gnome-keyring');
     await check(page, 'sign-in-session-only');
   });
 
   it('opens the guide, reachable and clean for axe', async () => {
-    const page = await signInScreen();
+    const page = await signInScreen(harness());
     await page.getByText('How to create the Auth0 application').click();
     await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
     await page.getByRole('button', { name: 'Open the Applications page' }).click();

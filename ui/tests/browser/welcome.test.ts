@@ -1,32 +1,24 @@
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApp, startHarness, stopHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { openApp, screenshots, useHarness } from './harness';
 
-let harness: Harness | undefined;
-const screenshots = 'test-results/browser';
-
-beforeAll(async () => {
-  harness = await startHarness();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(() => stopHarness(harness));
+const harness = useHarness();
 
 describe('the built welcome page in Chromium', () => {
   it('shows the version Rust reports over IPC', async () => {
-    const { page } = await openApp(harness!);
+    const { page } = await openApp(harness());
     await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('Version 9.8.7 · Tauri 2.99.0');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Send your Auth0 logs to Azure Event Grid');
     await page.screenshot({ path: `${screenshots}/welcome-light.png`, fullPage: true });
   });
 
   it('says so when the version cannot be read', async () => {
-    const { page } = await openApp(harness!, { scenario: { appInfo: 'fail' } });
+    const { page } = await openApp(harness(), { scenario: { appInfo: 'fail' } });
     await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('Version unavailable');
   });
 
   it('follows the system dark theme', async () => {
-    const light = await openApp(harness!, { colorScheme: 'light' });
-    const dark = await openApp(harness!, { colorScheme: 'dark' });
+    const light = await openApp(harness(), { colorScheme: 'light' });
+    const dark = await openApp(harness(), { colorScheme: 'dark' });
     const background = (page: typeof light.page) =>
       page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     expect(await background(light.page)).toBe('rgb(246, 247, 251)');
@@ -35,7 +27,7 @@ describe('the built welcome page in Chromium', () => {
   });
 
   it('loads nothing from outside the app', async () => {
-    const { page, offOrigin } = await openApp(harness!);
+    const { page, offOrigin } = await openApp(harness());
     await page.waitForLoadState('networkidle');
     expect(offOrigin).toEqual([]);
   });

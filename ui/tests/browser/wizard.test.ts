@@ -1,26 +1,13 @@
 // The whole wizard in Chromium against the built UI, IPC answered by the shared fake backend: every screen in
 // both themes with an axe scan, the error paths (Retry, Cancel, Copy diagnostics), resume, and keyboard only.
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../fake-backend';
 import { seriousViolations } from './axe';
-import { openApp, startHarness, stopHarness, type Harness } from './harness';
+import { expectHeading, heading, openApp, screenshots, useHarness } from './harness';
 
-let harness: Harness | undefined;
-const screenshots = 'test-results/browser';
+const harness = useHarness();
 
-beforeAll(async () => {
-  harness = await startHarness();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(() => stopHarness(harness));
-
-const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
-
-async function expectHeading(page: Page, text: string) {
-  await expect.poll(() => heading(page), { timeout: 10_000 }).toBe(text);
-}
 
 /** Scans the current screen with axe and saves a screenshot. */
 async function check(page: Page, name: string, theme: string) {
@@ -29,7 +16,7 @@ async function check(page: Page, name: string, theme: string) {
 }
 
 async function walk(theme: 'light' | 'dark', scenario: Scenario = {}) {
-  const { page, offOrigin } = await openApp(harness!, { colorScheme: theme, scenario });
+  const { page, offOrigin } = await openApp(harness(), { colorScheme: theme, scenario });
   await expectHeading(page, 'Send your Auth0 logs to Azure Event Grid');
   await check(page, 'welcome', theme);
   await page.getByRole('main').getByRole('button', { name: /Try it with the built-in sandbox/ }).click();
@@ -71,7 +58,7 @@ describe('the wizard in Chromium', () => {
   });
 
   it('goes back to a finished step and forward again', async () => {
-    const { page } = await openApp(harness!, { scenario: { done: ['prepare_azure'] } });
+    const { page } = await openApp(harness(), { scenario: { done: ['prepare_azure'] } });
     await page.getByRole('main').getByRole('button', { name: /built-in sandbox/ }).click();
     await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
     await expectHeading(page, 'Step 2 – Create the Auth0 stream');
@@ -84,7 +71,7 @@ describe('the wizard in Chromium', () => {
   });
 
   it('shows a failed step with message, remedy and diagnostics, and Retry finishes it', async () => {
-    const { page } = await openApp(harness!, { scenario: { failStepOnce: 'prepare_azure' } });
+    const { page } = await openApp(harness(), { scenario: { failStepOnce: 'prepare_azure' } });
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.getByRole('main').getByRole('button', { name: /built-in sandbox/ }).click();
     await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
@@ -107,7 +94,7 @@ describe('the wizard in Chromium', () => {
   });
 
   it('cancels a long step and says so', async () => {
-    const { page } = await openApp(harness!, { scenario: { holdStep: 'prepare_azure' } });
+    const { page } = await openApp(harness(), { scenario: { holdStep: 'prepare_azure' } });
     await page.getByRole('main').getByRole('button', { name: /built-in sandbox/ }).click();
     await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('main').getByRole('button', { name: 'Prepare Azure' }).click();
@@ -118,7 +105,7 @@ describe('the wizard in Chromium', () => {
   });
 
   it('says so when the sandbox cannot start, and Retry starts it', async () => {
-    const { page } = await openApp(harness!, { scenario: { sandboxFails: true } });
+    const { page } = await openApp(harness(), { scenario: { sandboxFails: true } });
     await page.getByRole('main').getByRole('button', { name: /built-in sandbox/ }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('The built-in sandbox could not start');
     await page.getByRole('main').getByRole('button', { name: 'Retry' }).click();
@@ -126,7 +113,7 @@ describe('the wizard in Chromium', () => {
   });
 
   it('names the field to fix when signing in to the real clouds, and never shows a secret again', async () => {
-    const { page } = await openApp(harness!);
+    const { page } = await openApp(harness());
     await page.getByRole('main').getByRole('button', { name: /Connect my Auth0 and Azure/ }).click();
     await expectHeading(page, 'Sign in to Auth0 and Azure');
     await check(page, 'sign-in-cloud', 'light');
@@ -150,7 +137,7 @@ describe('the wizard in Chromium', () => {
   });
 
   it('tests a webhook endpoint through Rust and shows what it answered', async () => {
-    const { page, offOrigin } = await openApp(harness!, { scenario: { done: ['prepare_azure', 'create_stream', 'activate_topic'] } });
+    const { page, offOrigin } = await openApp(harness(), { scenario: { done: ['prepare_azure', 'create_stream', 'activate_topic'] } });
     await page.getByRole('main').getByRole('button', { name: /built-in sandbox/ }).click();
     await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
     await expectHeading(page, 'Step 4 – Choose where events go');
@@ -176,13 +163,13 @@ describe('the wizard in Chromium', () => {
         event_subscription_name: 'auth0-logs', log_codes: [], retry: { max_delivery_attempts: 30, event_time_to_live_in_minutes: 1440 }, dead_letter: null,
       },
     };
-    const { page } = await openApp(harness!, { scenario: { draft, done: ['prepare_azure'] } });
+    const { page } = await openApp(harness(), { scenario: { draft, done: ['prepare_azure'] } });
     await expectHeading(page, 'Step 2 – Create the Auth0 stream');
     expect(await page.getByLabel('Stream name').inputValue()).toBe('Typed before quitting');
   });
 
   it('can be finished with the keyboard alone', async () => {
-    const { page } = await openApp(harness!);
+    const { page } = await openApp(harness());
     await expectHeading(page, 'Send your Auth0 logs to Azure Event Grid');
     const focusOn = async (name: RegExp | string, limit = 40) => {
       for (let i = 0; i < limit; i++) {
