@@ -193,14 +193,13 @@ impl AzureSignIn {
         let endpoints = &self.config.endpoints;
         let credential =
             service_principal_credential(endpoints, tenant_id, client_id, &client_secret)?;
-        let mut account = identify(
+        let account = identify_service_principal(
             credential.as_ref(),
             endpoints,
             AzureMethod::ServicePrincipal,
+            (tenant_id, client_id),
         )
         .await?;
-        account.username = client_id.to_owned();
-        account.keychain_account = format!("azure-app:{client_id}@{tenant_id}");
         self.keychain
             .save(&account.keychain_account, CLIENT_SECRET_KEY, &client_secret)
             .await?;
@@ -235,14 +234,13 @@ impl AzureSignIn {
         let endpoints = &self.config.endpoints;
         let credential =
             service_principal_certificate_credential(endpoints, tenant_id, client_id, certificate)?;
-        let mut account = identify(
+        let mut account = identify_service_principal(
             credential.as_ref(),
             endpoints,
             AzureMethod::ServicePrincipalCertificate,
+            (tenant_id, client_id),
         )
         .await?;
-        account.username = client_id.to_owned();
-        account.keychain_account = format!("azure-app:{client_id}@{tenant_id}");
         account.certificate_path = Some(path.to_owned());
         self.keychain
             .save(
@@ -490,6 +488,20 @@ async fn read_certificate(
 }
 
 /// Who a non-interactive credential is, from the claims of a token it obtains (which also proves it works).
+/// Who a service principal's credential is, found by getting a token: the account is named by its client id
+/// and kept in the keychain under the application and its tenant.
+async fn identify_service_principal(
+    credential: &dyn TokenCredential,
+    endpoints: &AzureEndpoints,
+    method: AzureMethod,
+    (tenant_id, client_id): (&str, &str),
+) -> Result<AzureAccount, SignInError> {
+    let mut account = identify(credential, endpoints, method).await?;
+    account.username = client_id.to_owned();
+    account.keychain_account = format!("azure-app:{client_id}@{tenant_id}");
+    Ok(account)
+}
+
 async fn identify(
     credential: &dyn TokenCredential,
     endpoints: &AzureEndpoints,
