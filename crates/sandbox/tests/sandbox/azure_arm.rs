@@ -146,16 +146,7 @@ async fn tenants_and_subscriptions() {
     .await;
     assert_eq!(status, 200);
     assert_eq!(body["value"][0]["tenantId"], env.info().azure_tenant_id);
-    let (status, body) = json_of(
-        env.arm(
-            Method::GET,
-            "/subscriptions?api-version=2022-12-01",
-            &token,
-            None,
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = env.subscriptions(&token).await;
     assert_eq!(status, 200);
     assert_eq!(
         body["value"][0]["subscriptionId"],
@@ -294,16 +285,7 @@ async fn reader_gets_authorization_failed_on_writes_but_can_read() {
             &info.azure_reader_client_secret,
         )
         .await;
-    let (status, _) = json_of(
-        env.arm(
-            Method::GET,
-            "/subscriptions?api-version=2022-12-01",
-            &reader,
-            None,
-        )
-        .await,
-    )
-    .await;
+    let (status, _) = env.subscriptions(&reader).await;
     assert_eq!(status, 200);
     let register = format!(
         "{}/providers/Microsoft.EventGrid/register?{RM}",
@@ -456,16 +438,7 @@ async fn extra_seeds_exist() {
             .any(|u| u.name == "bob@sandbox.test" && u.azure_role == "Reader")
     );
     let token = env.azure_token().await;
-    let (_, subs) = json_of(
-        env.arm(
-            Method::GET,
-            "/subscriptions?api-version=2022-12-01",
-            &token,
-            None,
-        )
-        .await,
-    )
-    .await;
+    let (_, subs) = env.subscriptions(&token).await;
     assert_eq!(subs["value"].as_array().unwrap().len(), 2);
     let (status, group) = json_of(
         env.arm(

@@ -409,16 +409,7 @@ async fn a_service_principal_signs_in_with_a_certificate_and_calls_resource_mana
     let (status, body) = azure_token(&env, &client_id, &assertion).await;
     assert_eq!(status, 200, "{body}");
     let token = body["access_token"].as_str().unwrap();
-    let (status, subscriptions) = json_of(
-        env.arm(
-            reqwest::Method::GET,
-            "/subscriptions?api-version=2022-12-01",
-            token,
-            None,
-        )
-        .await,
-    )
-    .await;
+    let (status, subscriptions) = env.subscriptions(token).await;
     assert_eq!(status, 200, "{subscriptions}");
     assert_eq!(
         subscriptions["value"][0]["subscriptionId"],

@@ -128,6 +128,20 @@ impl Env {
         request.send().await.unwrap()
     }
 
+    /// `GET /subscriptions` with `token`: the status and the answer.
+    pub async fn subscriptions(&self, token: &str) -> (StatusCode, Value) {
+        json_of(
+            self.arm(
+                Method::GET,
+                "/subscriptions?api-version=2022-12-01",
+                token,
+                None,
+            )
+            .await,
+        )
+        .await
+    }
+
     pub fn sub_path(&self) -> String {
         format!("/subscriptions/{}", self.info().subscription_id)
     }

@@ -443,16 +443,7 @@ async fn azure_authorization_code_refresh_rotation_and_arm_access() {
     assert_eq!(status, 200, "{tokens}");
     let access = tokens["access_token"].as_str().unwrap();
     assert_eq!(claims(access)["tid"], env.info().azure_tenant_id);
-    let (status, _) = json_of(
-        env.arm(
-            Method::GET,
-            "/subscriptions?api-version=2022-12-01",
-            access,
-            None,
-        )
-        .await,
-    )
-    .await;
+    let (status, _) = env.subscriptions(access).await;
     assert_eq!(status, 200);
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
     let tenant_url = format!(
@@ -679,16 +670,7 @@ async fn tokens_that_expire_early_are_refused() {
     faults.token_lifetime_secs = Some(60);
     env.sandbox.handle().set_faults(faults);
     env.sandbox.handle().advance(Duration::from_secs(61));
-    let (status, body) = json_of(
-        env.arm(
-            Method::GET,
-            "/subscriptions?api-version=2022-12-01",
-            &azure,
-            None,
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = env.subscriptions(&azure).await;
     assert_eq!(
         (status.as_u16(), body["error"]["code"].as_str()),
         (401, Some("ExpiredAuthenticationToken"))

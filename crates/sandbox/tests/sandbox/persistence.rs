@@ -6,16 +6,18 @@ use serde_json::Value;
 
 use crate::common::{json_of, start_with};
 
-#[tokio::test]
-async fn state_survives_a_restart() {
-    let dir = std::env::temp_dir().join(format!(
-        "cloud-sandbox-test-{}-{}",
-        std::process::id(),
-        line!()
-    ));
+/// A fresh folder for one test's state file (`tag` keeps the tests apart) and the file's path in it.
+fn state_file(tag: u32) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("cloud-sandbox-test-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("state.json");
     let _ = std::fs::remove_file(&file);
+    (dir, file)
+}
+
+#[tokio::test]
+async fn state_survives_a_restart() {
+    let (dir, file) = state_file(line!());
 
     let env = start_with(SandboxConfig::for_tests().with_state_file(&file)).await;
     let first_info = env.info().clone();
@@ -72,13 +74,7 @@ async fn state_survives_a_restart() {
 
 #[tokio::test]
 async fn a_broken_state_file_is_refused_with_its_path() {
-    let dir = std::env::temp_dir().join(format!(
-        "cloud-sandbox-test-{}-{}",
-        std::process::id(),
-        line!()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("state.json");
+    let (dir, file) = state_file(line!());
     std::fs::write(&file, "{ not json").unwrap();
     let error = match cloud_sandbox::Sandbox::start(
         SandboxConfig::for_tests().with_state_file(&file),
@@ -97,14 +93,7 @@ async fn a_broken_state_file_is_refused_with_its_path() {
 
 #[tokio::test]
 async fn the_guest_directory_is_kept_and_added_to_a_state_file_from_before_it() {
-    let dir = std::env::temp_dir().join(format!(
-        "cloud-sandbox-test-{}-{}",
-        std::process::id(),
-        line!()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("state.json");
-    let _ = std::fs::remove_file(&file);
+    let (dir, file) = state_file(line!());
     let config = || SandboxConfig::for_tests().with_state_file(&file);
 
     let env = start_with(config()).await;
@@ -136,16 +125,7 @@ async fn the_guest_directory_is_kept_and_added_to_a_state_file_from_before_it() 
     assert_eq!(directory.display_name, "Fabrikam Partners");
     assert_eq!(directory.guests.len(), 2);
     let token = env.azure_token().await;
-    let (status, body) = json_of(
-        env.arm(
-            Method::GET,
-            "/subscriptions?api-version=2022-12-01",
-            &token,
-            None,
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = env.subscriptions(&token).await;
     assert_eq!(status, 200);
     assert_eq!(body["value"].as_array().unwrap().len(), 1, "{body}");
     assert_eq!(
