@@ -13,7 +13,9 @@ struct Outcome {
     stderr: String,
 }
 
-async fn run(info: &SandboxInfo, progress: &std::path::Path, args: &[&str]) -> Outcome {
+/// The binary with `args`, pointed at the sandbox's clouds, signed in as its Auth0 application and Azure
+/// service principal through the environment, writing progress to `progress`.
+fn command(info: &SandboxInfo, progress: &std::path::Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_auth0-eventgrid"));
     command
         .args(args)
@@ -37,7 +39,14 @@ async fn run(info: &SandboxInfo, progress: &std::path::Path, args: &[&str]) -> O
         .env("AZURE_TENANT_ID", &info.azure_tenant_id)
         .env("AZURE_CLIENT_ID", &info.azure_client_id)
         .env("AZURE_CLIENT_SECRET", &info.azure_client_secret);
-    let out = command.output().await.expect("binary runs");
+    command
+}
+
+async fn run(info: &SandboxInfo, progress: &std::path::Path, args: &[&str]) -> Outcome {
+    let out = command(info, progress, args)
+        .output()
+        .await
+        .expect("binary runs");
     Outcome {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -293,37 +302,24 @@ async fn a_service_principal_certificate_signs_in_with_its_password_from_the_env
     let hook = webhook(&info);
 
     let status = |password: Option<&'static str>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_auth0-eventgrid"));
-        command
-            .args([
+        let mut command = command(
+            &info,
+            &progress,
+            &[
                 "status",
                 "--json",
-                "--auth0-domain",
-                &info.auth0_domain,
-                "--subscription-id",
-                &info.subscription_id,
                 "--resource-group",
                 "cert-rg",
                 "--region",
                 "westeurope",
                 "--webhook-url",
                 &hook,
-                "--azure-cloud",
-                "custom",
-                "--azure-authority-url",
-                &info.azure_authority,
-                "--azure-management-url",
-                &info.azure_management,
                 "--azure-client-certificate",
                 file.to_str().unwrap(),
-                "--progress-file",
-                progress.to_str().unwrap(),
-            ])
-            .env_clear()
-            .env("AUTH0_CLIENT_ID", &info.auth0_client_id)
-            .env("AUTH0_CLIENT_SECRET", &info.auth0_client_secret)
-            .env("AZURE_TENANT_ID", &info.azure_tenant_id)
-            .env("AZURE_CLIENT_ID", &info.azure_client_id);
+            ],
+        );
+        // The certificate instead of the secret.
+        command.env_remove("AZURE_CLIENT_SECRET");
         if let Some(password) = password {
             command.env("AZURE_CLIENT_CERTIFICATE_PASSWORD", password);
         }
