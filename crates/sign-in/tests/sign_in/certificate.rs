@@ -62,15 +62,7 @@ async fn a_certificate_signs_in_calls_resource_manager_and_is_restored_after_a_r
     assert_eq!(account.certificate_path.as_deref(), path.to_str());
     let saved = serde_json::to_string(&account).unwrap();
     assert!(!saved.contains("pem-password"), "{saved}");
-    let (_, subscriptions) = session
-        .tenants_and_subscriptions(world.transport())
-        .await
-        .unwrap();
-    assert!(
-        subscriptions
-            .iter()
-            .any(|s| s.subscription_id == info.subscription_id)
-    );
+    world.assert_sees_the_subscription(&session).await;
 
     // After a restart: a new sign-in object over the same keychain re-reads the file with the stored password.
     let restarted = world.azure(world.azure_config());

@@ -126,6 +126,16 @@ impl World {
         AzureSignIn::new(config, self.keychain.clone(), self.clock.clone()).unwrap()
     }
 
+    /// Resource Manager answers `session` with the sandbox's subscription among those it lists.
+    pub async fn assert_sees_the_subscription(&self, session: &AzureSession) {
+        let (_, subscriptions) = session
+            .tenants_and_subscriptions(self.transport())
+            .await
+            .unwrap();
+        let expected = &self.sandbox.info().subscription_id;
+        assert!(subscriptions.iter().any(|s| &s.subscription_id == expected));
+    }
+
     /// `account` restores through `azure` to a session Resource Manager answers; once `session` signs out, the
     /// keychain is empty and the account restores to nothing.
     pub async fn assert_restores_until_sign_out(

@@ -23,15 +23,7 @@ async fn a_service_principal_signs_in_and_its_secret_lives_in_the_keychain_only(
     assert_eq!(account.username, info.azure_client_id);
     assert_eq!(account.tenant_id, info.azure_tenant_id);
     assert!(session.refresh_credential().is_none());
-    let (_, subscriptions) = session
-        .tenants_and_subscriptions(world.transport())
-        .await
-        .unwrap();
-    assert!(
-        subscriptions
-            .iter()
-            .any(|s| s.subscription_id == info.subscription_id)
-    );
+    world.assert_sees_the_subscription(&session).await;
     assert!(
         !serde_json::to_string(&account)
             .unwrap()
