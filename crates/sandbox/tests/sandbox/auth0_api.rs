@@ -59,40 +59,15 @@ async fn client_credentials_token_carries_scope_audience_expiry_and_logs_seccft(
 #[tokio::test]
 async fn failed_client_credentials_answer_like_auth0_and_log_feccft() {
     let env = start().await;
-    let url = format!("{}/oauth/token", env.info().auth0_domain);
-    let (status, body) = json_of(
-        env.http
-            .post(&url)
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", env.info().auth0_client_id.as_str()),
-                ("client_secret", "nope"),
-                ("audience", env.mgmt_audience().as_str()),
-            ])
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = env.auth0_exchange("nope", &env.mgmt_audience()).await;
     assert_eq!(status, 401);
     assert_eq!(
         body,
         json!({"error": "access_denied", "error_description": "Unauthorized"})
     );
-    let (status, body) = json_of(
-        env.http
-            .post(&url)
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", env.info().auth0_client_id.as_str()),
-                ("client_secret", env.info().auth0_client_secret.as_str()),
-                ("audience", "https://elsewhere/api/v2/"),
-            ])
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = env
+        .auth0_exchange(&env.info().auth0_client_secret, "https://elsewhere/api/v2/")
+        .await;
     assert_eq!(status, 403);
     assert!(
         body["error_description"]

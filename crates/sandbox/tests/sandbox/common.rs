@@ -61,6 +61,25 @@ impl Env {
         body["access_token"].as_str().unwrap().to_owned()
     }
 
+    /// A client-credentials exchange at the Auth0 tenant as the seeded application, with `secret` and for
+    /// `audience`: the status and the answer.
+    pub async fn auth0_exchange(&self, secret: &str, audience: &str) -> (StatusCode, Value) {
+        json_of(
+            self.http
+                .post(format!("{}/oauth/token", self.info().auth0_domain))
+                .form(&[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", self.info().auth0_client_id.as_str()),
+                    ("client_secret", secret),
+                    ("audience", audience),
+                ])
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
     pub async fn auth0_token(&self) -> String {
         self.auth0_token_with(None).await
     }

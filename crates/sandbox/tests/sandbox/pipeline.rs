@@ -446,20 +446,9 @@ async fn a_failed_client_credentials_exchange_flows_to_the_webhook_as_feccft() {
     env.subscribe(&azure, "rg", &topic, "to-hook", &hook.url, json!({}))
         .await;
     let published_before = metric(&env, &azure, &topic, "PublishSuccessCount").await;
-    let (status, _) = json_of(
-        env.http
-            .post(format!("{}/oauth/token", env.info().auth0_domain))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", env.info().auth0_client_id.as_str()),
-                ("client_secret", "wrong-on-purpose"),
-                ("audience", env.mgmt_audience().as_str()),
-            ])
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = env
+        .auth0_exchange("wrong-on-purpose", &env.mgmt_audience())
+        .await;
     assert_eq!(status, 401);
     env.wait_idle().await;
 
