@@ -95,6 +95,16 @@ impl std::fmt::Debug for AzureSignIn {
 }
 
 impl AzureSignIn {
+    /// A session of `account` acting through `credential`, against this sign-in's clouds and keychain.
+    fn session(&self, account: AzureAccount, credential: Arc<dyn TokenCredential>) -> AzureSession {
+        AzureSession::for_credential(
+            account,
+            credential,
+            self.config.endpoints.clone(),
+            self.keychain.clone(),
+        )
+    }
+
     pub fn new(
         config: AzureSignInConfig,
         keychain: Keychain,
@@ -203,12 +213,7 @@ impl AzureSignIn {
         self.keychain
             .save(&account.keychain_account, CLIENT_SECRET_KEY, &client_secret)
             .await?;
-        Ok(AzureSession::for_credential(
-            account,
-            credential,
-            endpoints.clone(),
-            self.keychain.clone(),
-        ))
+        Ok(self.session(account, credential))
     }
 
     /// Signs in as a service principal with a certificate: `certificate_path` is a PEM file (certificate and
@@ -265,12 +270,7 @@ impl AzureSignIn {
                     .await?
             }
         }
-        Ok(AzureSession::for_credential(
-            account,
-            credential,
-            endpoints.clone(),
-            self.keychain.clone(),
-        ))
+        Ok(self.session(account, credential))
     }
 
     /// Reuses the signed-in Azure CLI (`az login`); nothing is stored.
@@ -282,12 +282,7 @@ impl AzureSignIn {
             AzureMethod::AzureCli,
         )
         .await?;
-        Ok(AzureSession::for_credential(
-            account,
-            credential,
-            self.config.endpoints.clone(),
-            self.keychain.clone(),
-        ))
+        Ok(self.session(account, credential))
     }
 
     /// The session saved earlier for `account`, if its credential is still in the keychain. Whether a refresh
@@ -300,12 +295,7 @@ impl AzureSignIn {
         match account.method {
             AzureMethod::AzureCli => {
                 let credential = azure_cli_credential()?;
-                Ok(Some(AzureSession::for_credential(
-                    account.clone(),
-                    credential,
-                    endpoints.clone(),
-                    self.keychain.clone(),
-                )))
+                Ok(Some(self.session(account.clone(), credential)))
             }
             AzureMethod::ServicePrincipal => {
                 let Some(secret) = self
@@ -321,12 +311,7 @@ impl AzureSignIn {
                     &account.username,
                     &secret,
                 )?;
-                Ok(Some(AzureSession::for_credential(
-                    account.clone(),
-                    credential,
-                    endpoints.clone(),
-                    self.keychain.clone(),
-                )))
+                Ok(Some(self.session(account.clone(), credential)))
             }
             AzureMethod::ServicePrincipalCertificate => {
                 let stored = self
@@ -347,12 +332,7 @@ impl AzureSignIn {
                     &account.username,
                     certificate,
                 )?;
-                Ok(Some(AzureSession::for_credential(
-                    account.clone(),
-                    credential,
-                    endpoints.clone(),
-                    self.keychain.clone(),
-                )))
+                Ok(Some(self.session(account.clone(), credential)))
             }
             AzureMethod::Browser | AzureMethod::DeviceCode => {
                 let Some(refresh) = self
