@@ -218,36 +218,32 @@ async fn a_private_key_signs_in_names_missing_scopes_and_restores_with_a_new_ass
     }
 }
 
+/// Signs in as `client_id` with an RS256 assertion from the key in `key`, which Auth0 is expected to refuse.
+async fn refused_private_key(
+    world: &World,
+    client_id: &str,
+    key: &std::path::Path,
+) -> sign_in::SignInError {
+    let domain = &world.sandbox.info().auth0_domain;
+    auth0(world)
+        .with_private_key(domain, client_id, key, sign_in::AssertionAlgorithm::RS256)
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn a_private_key_assertion_from_the_wrong_key_or_expired_on_arrival_is_refused() {
     let world = World::start().await;
-    let domain = world.sandbox.info().auth0_domain.clone();
     let (client_id, _dir, _key) = private_key_application(&world, &["read:logs"], "RS256");
     let (_, _other_dir, other_key) = private_key_application(&world, &["read:logs"], "RS256");
-    let error = auth0(&world)
-        .with_private_key(
-            &domain,
-            &client_id,
-            &other_key,
-            sign_in::AssertionAlgorithm::RS256,
-        )
-        .await
-        .unwrap_err();
+    let error = refused_private_key(&world, &client_id, &other_key).await;
     assert_eq!(error.code(), "Auth0CredentialsRejected", "{error:?}");
     assert!(error.to_string().contains("signature"), "{error}");
 
     // The sandbox's clock is two minutes ahead of the app's: the one-minute assertion arrives expired.
     let (client_id, _dir, key) = private_key_application(&world, &["read:logs"], "RS256");
     world.handle().advance(std::time::Duration::from_secs(120));
-    let error = auth0(&world)
-        .with_private_key(
-            &domain,
-            &client_id,
-            &key,
-            sign_in::AssertionAlgorithm::RS256,
-        )
-        .await
-        .unwrap_err();
+    let error = refused_private_key(&world, &client_id, &key).await;
     assert_eq!(error.code(), "Auth0CredentialsRejected", "{error:?}");
     assert!(error.to_string().contains("expired"), "{error}");
     assert!(world.store.names().is_empty());
