@@ -2,12 +2,22 @@
 //! a pasted Management API token with scopes missing, wrong secrets, and what is kept in the keychain.
 
 use cloud_http::Secret;
-use sign_in::{Auth0Method, Auth0SignIn, LOG_STREAM_SCOPES};
+use sign_in::{Auth0Account, Auth0Method, Auth0SignIn, LOG_STREAM_SCOPES};
 
 use crate::common::World;
 
 fn auth0(world: &World) -> Auth0SignIn {
     Auth0SignIn::new(world.keychain.clone(), world.transport())
+}
+
+/// `account` restores from the keychain to a client the Management API answers; once signed out, the keychain
+/// is empty and the account restores to nothing.
+async fn assert_restores_until_sign_out(world: &World, account: &Auth0Account) {
+    let restored = auth0(world).restore(account).await.unwrap().unwrap();
+    restored.client.list_log_streams().await.unwrap();
+    auth0(world).sign_out(account).await.unwrap();
+    assert!(world.store.names().is_empty(), "{:?}", world.store.names());
+    assert!(auth0(world).restore(account).await.unwrap().is_none());
 }
 
 /// A Management API token with only `scope`, as the dashboard's API Explorer would give one.
@@ -65,12 +75,7 @@ async fn client_credentials_sign_in_reads_the_scopes_and_keeps_the_secret_in_the
     );
 
     // Restored after a restart from the keychain alone.
-    let restored = auth0(&world).restore(account).await.unwrap().unwrap();
-    restored.client.list_log_streams().await.unwrap();
-
-    auth0(&world).sign_out(account).await.unwrap();
-    assert!(world.store.names().is_empty(), "{:?}", world.store.names());
-    assert!(auth0(&world).restore(account).await.unwrap().is_none());
+    assert_restores_until_sign_out(&world, account).await;
 }
 
 #[tokio::test]
@@ -152,14 +157,7 @@ async fn a_pasted_token_is_kept_only_when_the_user_opts_in() {
         .unwrap();
     assert!(session.account.missing_scopes.is_empty());
     assert!(session.account.remembered);
-    let restored = auth0(&world)
-        .restore(&session.account)
-        .await
-        .unwrap()
-        .unwrap();
-    restored.client.list_log_streams().await.unwrap();
-    auth0(&world).sign_out(&session.account).await.unwrap();
-    assert!(world.store.names().is_empty());
+    assert_restores_until_sign_out(&world, &session.account).await;
 }
 
 /// A private-key JWT application registered in the sandbox with `scopes`; returns its client id and key file.
@@ -207,14 +205,7 @@ async fn a_private_key_signs_in_names_missing_scopes_and_restores_with_a_new_ass
         session.client.list_log_streams().await.unwrap();
 
         // Restoring signs a new assertion (a replayed jti would be refused).
-        let restored = auth0(&world)
-            .restore(&session.account)
-            .await
-            .unwrap()
-            .unwrap();
-        restored.client.list_log_streams().await.unwrap();
-        auth0(&world).sign_out(&session.account).await.unwrap();
-        assert!(world.store.names().is_empty());
+        assert_restores_until_sign_out(&world, &session.account).await;
     }
 }
 
