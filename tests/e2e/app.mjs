@@ -85,10 +85,9 @@ export async function shoot(session, name, theme) {
     if (!decoded) throw new Error('images are still decoding');
   });
   // Each picture shows a screen from its top, where a person starts reading.
-  // WebKit's snapshot can show the frame before a scroll: let two frames paint first.
-  if (await session.execute('const moved = window.scrollY !== 0; window.scrollTo(0, 0); return moved;')) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  // WebKit's snapshot can show a frame from before the last scroll or render: let the page paint first.
+  await session.execute('document.scrollingElement.scrollTop = 0; window.scrollTo(0, 0);');
+  await new Promise((resolve) => setTimeout(resolve, 500));
   mkdirSync(screenshots, { recursive: true });
   writeFileSync(join(screenshots, `${name}-${theme}.png`), await session.screenshot());
 }

@@ -19,6 +19,25 @@ describe('App', () => {
     await expect.poll(() => backend.draft?.inputs.auth0_domain).toBe('127.0.0.1:40001');
   });
 
+  it('shows no screen while the draft is read, so a restart does not flash the welcome page', async () => {
+    clearMocks();
+    const inputs = { ...emptyInputs(), stream_name: 'Typed before quitting' };
+    const backend = new FakeBackend({ draft: { mode: 'sandbox', screen: 'create_stream', inputs }, done: ['prepare_azure'] });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    mockIPC(async (cmd, args) => {
+      if (cmd === 'load_draft') await held;
+      return backend.handle(cmd, args as Record<string, unknown>);
+    });
+    render(App);
+    await Promise.resolve();
+    expect(screen.queryByRole('heading', { level: 1 })).toBeNull();
+    expect(screen.getByTestId('resuming')).toHaveAttribute('aria-busy', 'true');
+    release();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Step 2 – Create the Auth0 stream' })).toBeInTheDocument();
+    expect(screen.queryByTestId('resuming')).toBeNull();
+  });
+
   it('starts on the welcome page without a draft', async () => {
     clearMocks();
     const backend = new FakeBackend();
