@@ -90,6 +90,34 @@ after(async () => {
   sandbox?.kill();
 });
 
+/** The person, in the system browser: signs in on the identity platform's page and is sent back to the app. */
+async function signInInBrowser(link, user) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(link);
+    await page.getByLabel('Email').fill(user.name);
+    await page.getByLabel('Password').fill(user.password);
+    await Promise.all([page.waitForURL(/^http:\/\/localhost:\d+\//), page.getByRole('button').first().click()]);
+    return await page.textContent('body');
+  } finally {
+    await page.close();
+  }
+}
+
+/** The person, on another device: opens the device page, types the code and signs in. */
+async function approveDeviceCode(page, code, user) {
+  const tab = await browser.newPage();
+  try {
+    await tab.goto(page);
+    await tab.getByLabel('Code').fill(code.trim());
+    await tab.getByLabel('Email').fill(user.name);
+    await tab.getByLabel('Password').fill(user.password);
+    await Promise.all([tab.waitForLoadState(), tab.getByRole('button', { name: 'Allow' }).click()]);
+  } finally {
+    await tab.close();
+  }
+}
+
 /** Signs in to Auth0 with the sandbox tenant's machine-to-machine application, typing like a person. */
 async function signInToAuth0(you) {
   await you.type('#auth0-domain', info.auth0_domain);
@@ -117,18 +145,8 @@ test('signs in to Azure in the browser and to Auth0, switches directory, and set
     assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
     assert.match(url.searchParams.get('redirect_uri'), /^http:\/\/localhost:\d+$/);
 
-    // The person, in the browser: the identity platform's sign-in form, then back to the app.
     const user = info.users[0];
-    const page = await browser.newPage();
-    try {
-      await page.goto(link);
-      await page.getByLabel('Email').fill(user.name);
-      await page.getByLabel('Password').fill(user.password);
-      await Promise.all([page.waitForURL(/^http:\/\/localhost:\d+\//), page.getByRole('button').first().click()]);
-      assert.match(await page.textContent('body'), new RegExp(`Signed in as ${user.name}`));
-    } finally {
-      await page.close();
-    }
+    assert.match(await signInInBrowser(link, user), new RegExp(`Signed in as ${user.name}`));
     await session.waitForText('[data-testid="azure-account"]', (text) => text.includes(user.name));
 
     await signInToAuth0(you);
@@ -217,18 +235,8 @@ test('signs in to Azure with a device code typed on the device page', async () =
     const verification = instructions.match(/https?:\/\/\S+/)?.[0];
     assert.ok(verification, `the window names the page to open: ${instructions}`);
 
-    // The person, on another device: opens the page, types the code and signs in.
     const user = info.users[0];
-    const page = await browser.newPage();
-    try {
-      await page.goto(verification);
-      await page.getByLabel('Code').fill(code.trim());
-      await page.getByLabel('Email').fill(user.name);
-      await page.getByLabel('Password').fill(user.password);
-      await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Allow' }).click()]);
-    } finally {
-      await page.close();
-    }
+    await approveDeviceCode(verification, code, user);
     await session.waitForText('[data-testid="azure-account"]', (text) => text.includes(user.name), 60_000);
   } finally {
     await app.quit();
@@ -254,15 +262,7 @@ test('a cancelled browser sign-in can be started again', async () => {
     await you.click('Sign in to Azure in the browser');
     const second = await app.opener.next(1, session);
     const user = info.users[0];
-    const page = await browser.newPage();
-    try {
-      await page.goto(second);
-      await page.getByLabel('Email').fill(user.name);
-      await page.getByLabel('Password').fill(user.password);
-      await Promise.all([page.waitForURL(/^http:\/\/localhost:\d+\//), page.getByRole('button').first().click()]);
-    } finally {
-      await page.close();
-    }
+    await signInInBrowser(second, user);
     await session.waitForText('[data-testid="azure-account"]', (text) => text.includes(user.name));
   } finally {
     await app.quit();
@@ -286,16 +286,7 @@ test('with a system keychain, the sign-ins outlive a restart and Sign out forget
       await you.choose('With a code, on any device');
       await you.click('Get a sign-in code');
       const code = await session.waitForText('[data-testid="device-code"]', (text) => text.trim().length > 0);
-      const page = await browser.newPage();
-      try {
-        await page.goto(`${info.azure_authority}/devicelogin`);
-        await page.getByLabel('Code').fill(code.trim());
-        await page.getByLabel('Email').fill(user.name);
-        await page.getByLabel('Password').fill(user.password);
-        await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Allow' }).click()]);
-      } finally {
-        await page.close();
-      }
+      await approveDeviceCode(`${info.azure_authority}/devicelogin`, code, user);
       await signInToAuth0(you);
       await session.waitForText('[data-testid="signed-in"]', (text) => text.includes(user.name));
       // No "not remembered" notice: this session has a keychain.
