@@ -104,11 +104,21 @@ async function signInInBrowser(link, user) {
   }
 }
 
-/** The person, on another device: opens the device page, types the code and signs in. */
-async function approveDeviceCode(page, code, user) {
+/**
+ * A device-code sign-in as a person does it: asks the window for a code, reads the code and the page to open off
+ * the window, and approves it there in the browser.
+ */
+async function signInWithDeviceCode(you, session, user) {
+  await you.choose('With a code, on any device');
+  await you.click('Get a sign-in code');
+  const code = await session.waitForText('[data-testid="device-code"]', (text) => text.trim().length > 0);
+  const instructions = await session.text('[data-testid="azure-waiting"]');
+  const verification = instructions.match(/https?:\/\/\S+/)?.[0];
+  assert.ok(verification, `the window names the page to open: ${instructions}`);
+  // The person, on another device: opens the page, types the code and signs in.
   const tab = await browser.newPage();
   try {
-    await tab.goto(page);
+    await tab.goto(verification);
     await tab.getByLabel('Code').fill(code.trim());
     await tab.getByLabel('Email').fill(user.name);
     await tab.getByLabel('Password').fill(user.password);
@@ -228,15 +238,8 @@ test('signs in to Azure with a device code typed on the device page', async () =
     const you = person(session);
     await you.click('Connect my Auth0 and Azure');
     await you.heading('Sign in to Auth0 and Azure');
-    await you.choose('With a code, on any device');
-    await you.click('Get a sign-in code');
-    const code = await session.waitForText('[data-testid="device-code"]', (text) => text.trim().length > 0);
-    const instructions = await session.text('[data-testid="azure-waiting"]');
-    const verification = instructions.match(/https?:\/\/\S+/)?.[0];
-    assert.ok(verification, `the window names the page to open: ${instructions}`);
-
     const user = info.users[0];
-    await approveDeviceCode(verification, code, user);
+    await signInWithDeviceCode(you, session, user);
     await session.waitForText('[data-testid="azure-account"]', (text) => text.includes(user.name), 60_000);
   } finally {
     await app.quit();
@@ -283,10 +286,7 @@ test('with a system keychain, the sign-ins outlive a restart and Sign out forget
       const you = person(session);
       await you.click('Connect my Auth0 and Azure');
       await you.heading('Sign in to Auth0 and Azure');
-      await you.choose('With a code, on any device');
-      await you.click('Get a sign-in code');
-      const code = await session.waitForText('[data-testid="device-code"]', (text) => text.trim().length > 0);
-      await approveDeviceCode(`${info.azure_authority}/devicelogin`, code, user);
+      await signInWithDeviceCode(you, session, user);
       await signInToAuth0(you);
       await session.waitForText('[data-testid="signed-in"]', (text) => text.includes(user.name));
       // No "not remembered" notice: this session has a keychain.
