@@ -55,21 +55,7 @@ fn check_subscription_id(value: &str) -> Result<(), SetupError> {
             "is empty: choose a subscription first",
         ));
     }
-    let shape = [8, 4, 4, 4, 12];
-    let parts: Vec<&str> = value.split('-').collect();
-    let guid = parts.len() == shape.len()
-        && parts
-            .iter()
-            .zip(shape)
-            .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()));
-    if guid {
-        Ok(())
-    } else {
-        Err(SetupError::invalid(
-            "subscription_id",
-            "must be a GUID like 00000000-0000-0000-0000-000000000000",
-        ))
-    }
+    setup_engine::guid("subscription_id", value)
 }
 
 fn choices(mut groups: Vec<(String, String)>) -> Vec<ResourceGroupChoice> {

@@ -25,7 +25,7 @@ pub use ipc::typescript_declarations;
 pub use progress::{PROGRESS_VERSION, ProgressFile, ProgressStore, SetupProgress, setup_key};
 pub use steps::{STEPS, StepId, StepState, StepStatus};
 pub use validate::{
-    ValidationContext, validate, validate_all, validate_all_through, validate_step,
+    ValidationContext, guid, validate, validate_all, validate_all_through, validate_step,
     validate_through,
 };
 

@@ -171,7 +171,8 @@ fn stream_name(name: &str) -> Result<(), SetupError> {
     Ok(())
 }
 
-fn guid(field: &str, value: &str) -> Result<(), SetupError> {
+/// `value` must be a GUID (a subscription or tenant id); the error names `field`.
+pub fn guid(field: &str, value: &str) -> Result<(), SetupError> {
     let groups: Vec<&str> = value.split('-').collect();
     let shape = [8, 4, 4, 4, 12];
     let ok = groups.len() == 5
