@@ -62,16 +62,19 @@ test-ui: ## Front-end component tests (vitest, jsdom)
 test-browser: ui ## The built UI in Debian's Chromium with IPC mocked (Playwright)
 	cd ui && npm run --silent test:browser
 
+# The real-window layer cannot hang: its supervisor kills whatever a test left running when the run ends, and
+# everything at once when the run passes its deadline (E2E_DEADLINE_SECONDS, 1200 s by default), naming it.
+E2E = node tests/e2e/supervise.mjs -- node --test --test-concurrency=1 --test-force-exit tests/e2e/
+
 # The app finds a system keychain there, as on a desktop.
 test-e2e: app sandbox ## The real window through tauri-driver and WebKitWebDriver
-	export XDG_DATA_HOME="$$(mktemp -d)"; \
-	$(WITH_KEYRING) $(HEADLESS) node --test --test-concurrency=1 tests/e2e/; \
-	rm -rf "$$XDG_DATA_HOME"
+	node --test tests/supervisor/
+	export XDG_DATA_HOME="$$(mktemp -d)"; trap 'rm -rf "$$XDG_DATA_HOME"' EXIT; \
+	$(WITH_KEYRING) $(HEADLESS) $(E2E)
 
 screenshots: deps app sandbox ## Refresh docs/screenshots/ from the end-to-end run
-	export XDG_DATA_HOME="$$(mktemp -d)"; \
-	SCREENSHOTS_DIR=docs/screenshots $(WITH_KEYRING) $(HEADLESS) node --test --test-concurrency=1 tests/e2e/; \
-	rm -rf "$$XDG_DATA_HOME"
+	export XDG_DATA_HOME="$$(mktemp -d)"; trap 'rm -rf "$$XDG_DATA_HOME"' EXIT; \
+	SCREENSHOTS_DIR=docs/screenshots $(WITH_KEYRING) $(HEADLESS) $(E2E)
 
 sandbox: ## Build the sandbox binary (the cloud-mode end-to-end tests run against it)
 	cargo build -p cloud-sandbox

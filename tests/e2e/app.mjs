@@ -16,7 +16,13 @@ export async function launch(configHome, theme, extraEnv = {}) {
   if (theme === 'dark') env.GTK_THEME = 'Adwaita:dark';
   else delete env.GTK_THEME;
   const driver = await startDriver({ env });
-  const session = await newSession(driver.base, application);
+  let session;
+  try {
+    session = await newSession(driver, application);
+  } catch (error) {
+    await driver.stop();
+    throw error;
+  }
   return {
     session,
     async quit() {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { launch, person, root, shoot } from './app.mjs';
+import { killOnExit } from './processes.mjs';
 
 const { chromium } = createRequire(join(root, 'ui/package.json'))('playwright-core');
 const SANDBOX = process.env.SANDBOX_BINARY ?? join(root, 'target/debug/cloud-sandbox');
@@ -26,6 +27,8 @@ let browser;
 /** The sandbox binary, ready once it prints its one JSON line. */
 async function startSandbox() {
   const child = spawn(SANDBOX, [], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Killed with this file's process, however it ends (a failed `before` never reaches `after`).
+  killOnExit(() => child.kill('SIGKILL'));
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise((resolve, reject) => {
     child.once('error', reject);

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { LAUNCH_MARKER, killMarked, killOnExit, newMarker, signalGroup, signalMarked } from './processes.mjs';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
@@ -17,34 +18,62 @@ export async function freePort() {
   });
 }
 
-/** Starts tauri-driver on free ports and waits until it answers. */
+/**
+ * Starts tauri-driver on free ports and waits until it answers. The driver leads a process group of its own and
+ * marks its environment with a launch id, which WebKitWebDriver and the app inherit: `stop()` ends all of them,
+ * including an app launched by a session request that was retried, and so does this process's exit, however the
+ * test ends.
+ */
 export async function startDriver({ driverPath = process.env.TAURI_DRIVER ?? 'tauri-driver', nativeDriver = '/usr/bin/WebKitWebDriver', env = process.env } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
+  const launch = newMarker();
   const child = spawn(driverPath, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', nativeDriver], {
     stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
     // The app inherits this environment through WebKitWebDriver (its config folder, its theme).
-    env,
+    env: { ...env, [LAUNCH_MARKER]: launch },
   });
   const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+  const killAll = () => {
+    signalGroup(child.pid, 'SIGKILL');
+    signalMarked(LAUNCH_MARKER, launch, 'SIGKILL');
+  };
+  const guard = killOnExit(killAll);
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`tauri-driver exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) {
+      killAll();
+      guard.release();
+      throw new Error(`tauri-driver exited with code ${child.exitCode}`);
+    }
     try {
       const answer = await fetch(`${base}/status`);
       if (answer.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('tauri-driver did not start within 30 s');
+    if (Date.now() > deadline) {
+      killAll();
+      guard.release();
+      throw new Error('tauri-driver did not start within 30 s');
+    }
     await delay(100);
   }
   return {
     base,
+    /** Ends every process of this launch except the drivers (an app left by a failed session request). */
+    killApps(application) {
+      signalMarked(LAUNCH_MARKER, launch, 'SIGKILL', ({ command }) => command.startsWith(application));
+    },
     async stop() {
-      child.kill('SIGTERM');
-      await exited;
+      // tauri-driver and WebKitWebDriver are asked first; whatever of this launch is left then is killed.
+      signalGroup(child.pid, 'SIGTERM');
+      const stopped = await Promise.race([exited.then(() => true), delay(5_000).then(() => false)]);
+      if (!stopped) signalGroup(child.pid, 'SIGKILL');
+      await killMarked(LAUNCH_MARKER, launch);
+      guard.release();
     },
   };
 }
@@ -60,13 +89,18 @@ async function call(base, method, path, body) {
   return payload.value;
 }
 
-/** Opens a session that launches `application`. The first connection is sometimes reset: retry once. */
-export async function newSession(base, application) {
+/**
+ * Opens a session on `driver` that launches `application`. The first connection is sometimes reset: retry once,
+ * after ending any app the failed request launched (two instances would share one config folder).
+ */
+export async function newSession(driver, application) {
+  const { base } = driver;
   const capabilities = { capabilities: { alwaysMatch: { 'tauri:options': { application } } } };
   let value;
   try {
     value = await call(base, 'POST', '/session', capabilities);
   } catch {
+    driver.killApps(application);
     await delay(1_000);
     value = await call(base, 'POST', '/session', capabilities);
   }

@@ -20,7 +20,7 @@ const configHome = mkdtempSync(join(tmpdir(), 'welcome-e2e-'));
 
 before(async () => {
   driver = await startDriver({ env: { ...process.env, XDG_CONFIG_HOME: configHome } });
-  session = await newSession(driver.base, application);
+  session = await newSession(driver, application);
 });
 
 after(async () => {
