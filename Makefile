@@ -9,7 +9,7 @@ UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.jso
 # A window needs a display: use the real one when there is one, else a virtual one.
 HEADLESS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),,xvfb-run -a --server-args="-screen 0 1280x900x24")
 
-.PHONY: help deps run test lint test-rust test-keychain test-ui test-browser test-e2e screenshots app ui sandbox bindings clean
+.PHONY: help deps run test lint test-rust test-keychain test-ui test-browser test-e2e test-binaries screenshots app ui sandbox bindings clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -38,11 +38,19 @@ lint: ui ## cargo fmt, clippy and the front end's type check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cd ui && npm run --silent check
 
+# Every test layer builds with the workspace's one feature set (the one `cargo test --workspace` resolves), so
+# no layer recompiles what an earlier one built: `-p keychain` or `cargo build -p <app>` alone would resolve other
+# features for shared dependencies and rebuild dozens of crates.
+TEST_BUILD := --workspace --locked
+
+test-binaries: ui ## Build the app and sandbox binaries as the Rust tests do (what the window tests run)
+	cargo test $(TEST_BUILD) --no-run
+
 test-rust: ui ## Rust unit and integration tests (the app on Tauri's mock runtime included)
 	@if cargo nextest --version >/dev/null 2>&1; then \
-	  cargo nextest run --workspace --locked --no-fail-fast; \
+	  cargo nextest run $(TEST_BUILD) --no-fail-fast; \
 	else \
-	  cargo test --workspace --locked --no-fail-fast; \
+	  cargo test $(TEST_BUILD) --no-fail-fast; \
 	fi
 
 # A system keychain for tests: a private D-Bus session with an unlocked GNOME Keyring. Callers give it a
@@ -51,10 +59,10 @@ WITH_KEYRING = dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --
 
 test-keychain: ## The keychain code against a real Secret Service, and with none at all
 	export XDG_DATA_HOME="$$(mktemp -d)"; \
-	$(WITH_KEYRING) cargo test -p keychain --locked --test system_keychain -- --ignored stores_reads_and_deletes; \
+	$(WITH_KEYRING) cargo test $(TEST_BUILD) --test system_keychain -- --ignored stores_reads_and_deletes; \
 	rm -rf "$$XDG_DATA_HOME"
 	env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR=/nonexistent \
-	  cargo test -p keychain --locked --test system_keychain -- --ignored without_a_secret_service
+	  cargo test $(TEST_BUILD) --test system_keychain -- --ignored without_a_secret_service
 
 test-ui: ## Front-end component tests (vitest, jsdom)
 	cd ui && npm run --silent test:unit
@@ -67,12 +75,12 @@ test-browser: ui ## The built UI in Debian's Chromium with IPC mocked (Playwrigh
 E2E = node tests/e2e/supervise.mjs -- node --test --test-concurrency=1 --test-force-exit tests/e2e/
 
 # The app finds a system keychain there, as on a desktop.
-test-e2e: app sandbox ## The real window through tauri-driver and WebKitWebDriver
+test-e2e: ui test-binaries ## The real window through tauri-driver and WebKitWebDriver
 	node --test tests/supervisor/
 	export XDG_DATA_HOME="$$(mktemp -d)"; trap 'rm -rf "$$XDG_DATA_HOME"' EXIT; \
 	$(WITH_KEYRING) $(HEADLESS) $(E2E)
 
-screenshots: deps app sandbox ## Refresh docs/screenshots/ from the end-to-end run
+screenshots: deps ui test-binaries ## Refresh docs/screenshots/ from the end-to-end run
 	export XDG_DATA_HOME="$$(mktemp -d)"; trap 'rm -rf "$$XDG_DATA_HOME"' EXIT; \
 	SCREENSHOTS_DIR=docs/screenshots $(WITH_KEYRING) $(HEADLESS) $(E2E)
 

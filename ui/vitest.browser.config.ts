@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // A real browser on a shared, noisy machine: a poll waits as long as a person would, not vitest's default 1 s.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

@@ -185,6 +185,7 @@ test('signs in to Azure in the browser and to Auth0, switches directory, and set
       }
     });
     console.log(`cloud sign-in (browser): ${you.actions} actions in the window from launch to step 1`);
+    assert.equal(you.actions, 8, 'actions in the window from launch to step 1');
 
     // The whole setup in that directory's subscription, with a new resource group, as a person would do it.
     await you.type('#subscription', guest.subscription_id);
@@ -205,6 +206,9 @@ test('signs in to Azure in the browser and to Auth0, switches directory, and set
     await you.click('Subscribe');
     await you.heading('Done: your Auth0 logs flow to Azure');
     console.log(`cloud setup (browser sign-in, directory switch): ${you.actions} actions from launch to Done`);
+    // 8 to step 1, then 5 on step 1 (subscription, new group, its name, region, Prepare), 2 on step 2, 1 on step 3,
+    // 2 on step 4.
+    assert.equal(you.actions, 18, 'actions from launch to Done');
 
     // What now exists, as the clouds see it: an active partner topic with a subscription to the webhook, in the
     // chosen directory's subscription and the new resource group.

@@ -1,7 +1,10 @@
 // A small W3C WebDriver client over fetch, for driving the real app window through tauri-driver (which forwards to
 // WebKitGTK's WebKitWebDriver). Only Node's standard library is used, so these tests need no npm install.
 import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LAUNCH_MARKER, killMarked, killOnExit, newMarker, signalGroup, signalMarked } from './processes.mjs';
 
@@ -28,37 +31,44 @@ export async function startDriver({ driverPath = process.env.TAURI_DRIVER ?? 'ta
   const port = await freePort();
   const nativePort = await freePort();
   const launch = newMarker();
+  // The drivers' and the app's output goes to a file, not to the test runner's pipe: a process that outlived its
+  // test would otherwise hold that pipe open, and the runner waits for it to close. It is printed when they stop.
+  const log = join(mkdtempSync(join(tmpdir(), 'e2e-driver-')), 'output.log');
+  const output = openSync(log, 'a');
   const child = spawn(driverPath, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', nativeDriver], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', output, output],
     detached: true,
     // The app inherits this environment through WebKitWebDriver (its config folder, its theme).
     env: { ...env, [LAUNCH_MARKER]: launch },
   });
+  closeSync(output);
   const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
   const killAll = () => {
     signalGroup(child.pid, 'SIGKILL');
     signalMarked(LAUNCH_MARKER, launch, 'SIGKILL');
   };
+  const showOutput = () => {
+    process.stderr.write(readFileSync(log, 'utf8'));
+    rmSync(dirname(log), { recursive: true, force: true });
+  };
   const guard = killOnExit(killAll);
+  const abandon = (reason) => {
+    killAll();
+    guard.release();
+    showOutput();
+    return new Error(reason);
+  };
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) {
-      killAll();
-      guard.release();
-      throw new Error(`tauri-driver exited with code ${child.exitCode}`);
-    }
+    if (child.exitCode !== null) throw abandon(`tauri-driver exited with code ${child.exitCode}`);
     try {
       const answer = await fetch(`${base}/status`);
       if (answer.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) {
-      killAll();
-      guard.release();
-      throw new Error('tauri-driver did not start within 30 s');
-    }
+    if (Date.now() > deadline) throw abandon('tauri-driver did not start within 30 s');
     await delay(100);
   }
   return {
@@ -68,12 +78,14 @@ export async function startDriver({ driverPath = process.env.TAURI_DRIVER ?? 'ta
       signalMarked(LAUNCH_MARKER, launch, 'SIGKILL', ({ command }) => command.startsWith(application));
     },
     async stop() {
-      // tauri-driver and WebKitWebDriver are asked first; whatever of this launch is left then is killed.
-      signalGroup(child.pid, 'SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), delay(5_000).then(() => false)]);
-      if (!stopped) signalGroup(child.pid, 'SIGKILL');
+      // tauri-driver is asked first: it stops WebKitWebDriver and waits for it (no zombie is left behind). Whatever
+      // of this launch is still there afterwards is killed.
+      child.kill('SIGTERM');
+      await Promise.race([exited, delay(5_000)]);
+      signalGroup(child.pid, 'SIGKILL');
       await killMarked(LAUNCH_MARKER, launch);
       guard.release();
+      showOutput();
     },
   };
 }

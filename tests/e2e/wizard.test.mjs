@@ -96,6 +96,7 @@ test('a newcomer completes all four steps in the sandbox by clicking and typing'
 test('the same walk in the dark theme', { timeout: 300_000 }, async () => {
   const actions = await walkToDone('dark');
   console.log(`user actions from launch to Done (sandbox, dark): ${actions}`);
+  assert.equal(actions, 11, 'the theme changes no step of the walk');
 });
 
 test('quitting in the middle of step 2 and starting again resumes there', { timeout: 300_000 }, async () => {
