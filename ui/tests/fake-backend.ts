@@ -540,7 +540,7 @@ export class FakeBackend {
     if (this.scenario.holdStep === step) {
       send({ event: 'waiting', step, what: 'Microsoft.EventGrid to finish registering', registration: null });
       await new Promise<void>((resolve) => (this.#release = resolve));
-      throw setupError('operation_failed', 'Stopped: you cancelled the step.', 'Run the step again when you are ready; what was finished is kept.');
+      throw setupError('cancelled', 'Stopped: you cancelled the step.', 'Run the step again when you are ready; what was finished is kept.');
     }
     if (this.scenario.registrationWait && step === 'prepare_azure' && !this.done.has(step)) {
       send({ event: 'applying', step, action: 'Registering Microsoft.EventGrid' });
