@@ -162,11 +162,10 @@ pub(crate) fn desired(inputs: &SetupInputs) -> EventSubscription {
         },
     };
     let filter = (!inputs.log_codes.is_empty()).then(|| EventSubscriptionFilter {
-        advanced_filters: vec![AdvancedFilter {
-            operator_type: "StringIn".into(),
-            key: "data.type".into(),
-            values: inputs.log_codes.clone(),
-        }],
+        advanced_filters: vec![AdvancedFilter::string_in(
+            "data.type",
+            inputs.log_codes.clone(),
+        )],
     });
     EventSubscription {
         id: None,
@@ -235,19 +234,19 @@ pub(crate) fn matches(current: &EventSubscription, wanted: &EventSubscription) -
         }
         _ => false,
     };
+    // The log codes of a `StringIn` on `data.type`, and how many other filters there are (any operator,
+    // numeric or unknown ones included, makes a subscription differ from what the setup writes).
     let codes = |f: &Option<EventSubscriptionFilter>| {
-        let mut values: Vec<String> = f
-            .iter()
-            .flat_map(|f| &f.advanced_filters)
-            .filter(|a| a.key.eq_ignore_ascii_case("data.type") && a.operator_type == "StringIn")
-            .flat_map(|a| a.values.iter().cloned())
-            .collect();
+        let log_codes = |a: &AdvancedFilter| match a {
+            AdvancedFilter::StringIn(f) if f.key.eq_ignore_ascii_case("data.type") => {
+                Some(f.values.clone())
+            }
+            _ => None,
+        };
+        let filters = f.iter().flat_map(|f| &f.advanced_filters);
+        let mut values: Vec<String> = filters.clone().filter_map(log_codes).flatten().collect();
         values.sort();
-        let others = f
-            .iter()
-            .flat_map(|f| &f.advanced_filters)
-            .filter(|a| !(a.key.eq_ignore_ascii_case("data.type") && a.operator_type == "StringIn"))
-            .count();
+        let others = filters.filter(|a| log_codes(a).is_none()).count();
         (values, others)
     };
     let retry = |r: Option<DeliveryRetryPolicy>| {
@@ -303,7 +302,9 @@ mod tests {
                 .get_or_insert(64);
         }
         if let Some(f) = sub.properties.filter.as_mut() {
-            f.advanced_filters[0].values.reverse();
+            if let AdvancedFilter::StringIn(codes) = &mut f.advanced_filters[0] {
+                codes.values.reverse();
+            }
         }
         sub.properties.provisioning_state = Some("Succeeded".into());
         sub
