@@ -1,7 +1,9 @@
-//! Event Grid's partner side: partner configurations (authorizing Auth0 in a resource group, with expiry),
-//! verified partners, partner topics (created only by the Auth0 side; list, get, activate, deactivate,
-//! delete; NeverActivated topics vanish after their expiration time) and partner-topic event subscriptions
-//! (long-running PUT with `Azure-AsyncOperation`, CloudEvents schema required, WebHook handshake).
+//! Event Grid's partner side: partner configurations (authorizing Auth0 in a resource group, with expiry
+//! held to the configuration's maximum, which a PATCH raises), verified partners, partner topics (created
+//! only by the Auth0 side; list, get, activate, deactivate, delete; NeverActivated topics vanish after their
+//! expiration time) and partner-topic event subscriptions (long-running PUT and DELETE followed through
+//! `Azure-AsyncOperation` or `Location`, CloudEvents schema required, WebHook handshake that may leave a
+//! subscription `AwaitingManualAction`, getFullUrl, getDeliveryAttributes).
 
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
