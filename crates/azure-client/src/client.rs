@@ -128,6 +128,8 @@ impl AzureClient {
     }
 
     /// Asks for registration; the provider then stays `Registering` for a while (see `wait_for_registration`).
+    /// The specification answers 200 with the provider; an answer without one (an empty 202) is followed by
+    /// a read of the provider.
     pub async fn register_event_grid_provider(
         &self,
         subscription: &str,
@@ -142,7 +144,13 @@ impl AzureClient {
                 Idempotency::Idempotent,
             )
             .await?;
-        decode(response, "provider").await
+        match optional_json(response, "provider").await? {
+            Some(provider) => serde_json::from_value(provider).map_err(|e| AzureError::Decode {
+                context: "provider",
+                detail: e.to_string(),
+            }),
+            None => self.get_event_grid_provider(subscription).await,
+        }
     }
 
     /// Polls the provider until `Registered`, within the poll schedule's deadline. `NotRegistered` is read

@@ -420,3 +420,30 @@ async fn azure_s_time_is_read_from_the_date_header() {
         "{now}"
     );
 }
+
+#[tokio::test]
+async fn a_register_call_answered_with_an_empty_202_reads_the_provider() {
+    let (base, seen) = scripted(vec![
+        ("202 Accepted\r\nlocation: {base}/register-op", ""),
+        (
+            "200 OK",
+            r#"{"namespace":"Microsoft.EventGrid","registrationState":"Registering"}"#,
+        ),
+    ])
+    .await;
+    let clock = RecordingClock::default();
+    let provider = client(&base, &clock)
+        .register_event_grid_provider("s")
+        .await
+        .unwrap();
+    assert!(provider.is_registering());
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        seen[0].starts_with("POST /subscriptions/s/providers/Microsoft.EventGrid/register"),
+        "{seen:?}"
+    );
+    assert!(
+        seen[1].starts_with("GET /subscriptions/s/providers/Microsoft.EventGrid?"),
+        "{seen:?}"
+    );
+}
