@@ -110,6 +110,8 @@ impl Auth0Client {
         }
     }
 
+    /// Every log stream of the tenant. Streams are decoded one by one: one this client cannot read (another
+    /// stream type's shape, a field Auth0 changed) is left out and logged, not fatal for the others.
     pub async fn list_log_streams(&self) -> Result<Vec<LogStream>, Auth0Error> {
         let response = self
             .call(
@@ -119,7 +121,7 @@ impl Auth0Client {
                 Idempotency::Idempotent,
             )
             .await?;
-        decode(response, "log stream list").await
+        decode_each(response, "log stream").await
     }
 
     pub async fn get_log_stream(&self, id: &str) -> Result<Option<LogStream>, Auth0Error> {
@@ -208,7 +210,7 @@ impl Auth0Client {
         let response = self
             .call_url(Method::GET, url, None, Idempotency::Idempotent)
             .await?;
-        decode(response, "log list").await
+        decode_each(response, "log entry").await
     }
 
     fn url(&self, path: &str) -> Result<Url, Auth0Error> {
@@ -386,6 +388,30 @@ async fn decode<T: DeserializeOwned>(
         context,
         detail: e.to_string(),
     })
+}
+
+/// A JSON array read item by item: items that do not decode are left out and reported through `tracing`
+/// (with their `id` or `log_id`), so one odd entry never costs the whole page.
+async fn decode_each<T: DeserializeOwned>(
+    response: Response,
+    kind: &'static str,
+) -> Result<Vec<T>, Auth0Error> {
+    let items: Vec<serde_json::Value> = decode(response, kind).await?;
+    Ok(items
+        .into_iter()
+        .filter_map(|raw| {
+            let id = ["id", "log_id"]
+                .iter()
+                .find_map(|k| raw.get(*k).and_then(|v| v.as_str()))
+                .unwrap_or("?")
+                .to_owned();
+            serde_json::from_value(raw)
+                .map_err(|error| {
+                    tracing::warn!(kind, id, %error, "an item of an Auth0 list could not be read and was left out");
+                })
+                .ok()
+        })
+        .collect())
 }
 
 #[cfg(test)]

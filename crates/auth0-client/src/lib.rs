@@ -10,8 +10,8 @@ mod token;
 pub use client::{Auth0Client, Auth0Credentials, REQUIRED_SCOPES};
 pub use error::Auth0Error;
 pub use model::{
-    EVENT_CATEGORIES, EVENT_GRID_REGIONS, EventGridSink, LogEntry, LogStream, LogStreamFilter,
-    LogStreamStatus, LogStreamUpdate, NewEventGridSink, NewEventGridStream, PiiConfig, PiiLogField,
-    PiiMethod,
+    EVENT_CATEGORIES, EVENT_GRID_REGIONS, EventGridSink, LogDate, LogEntry, LogStream,
+    LogStreamFilter, LogStreamStatus, LogStreamUpdate, NewEventGridSink, NewEventGridStream,
+    PiiConfig, PiiLogField, PiiMethod,
 };
 pub use token::granted_scopes;

@@ -1,5 +1,7 @@
 //! Log stream and log shapes, from Auth0's OpenAPI document (`CreateLogStreamEventGridRequestBody`,
-//! `LogStreamEventGridResponseSchema`, `Log`).
+//! `LogStreamEventGridResponseSchema`, `Log`). What Auth0 or another tool wrote must read: unknown fields
+//! are ignored, a status this client does not know reads as `Unknown`, fields the schema does not require
+//! default, and a log `date` may be a string or an object (`LogDate`).
 
 use serde::{Deserialize, Serialize};
 
@@ -65,19 +67,35 @@ pub const EVENT_CATEGORIES: [&str; 20] = [
     "other",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogStreamStatus {
     Active,
     Paused,
     /// Auth0 disabled the stream after delivery errors ("Disabled" in the dashboard).
     Suspended,
+    /// A status Auth0 added after `LogStreamStatusEnum` (active, paused, suspended); never sent.
+    #[serde(skip_serializing)]
+    Unknown,
 }
 
+impl<'de> Deserialize<'de> for LogStreamStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match String::deserialize(deserializer)?.as_str() {
+            "active" => Self::Active,
+            "paused" => Self::Paused,
+            "suspended" => Self::Suspended,
+            _ => Self::Unknown,
+        })
+    }
+}
+
+/// `LogStreamFilter`: neither field is required by the schema.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogStreamFilter {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default)]
     pub kind: String,
+    #[serde(default)]
     pub name: String,
 }
 
@@ -206,11 +224,30 @@ pub struct LogStreamUpdate {
 #[derive(Debug, Clone, Deserialize)]
 pub struct LogEntry {
     pub log_id: Option<String>,
-    pub date: Option<String>,
+    pub date: Option<LogDate>,
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub description: Option<String>,
     pub client_id: Option<String>,
+}
+
+/// `LogDate`: "Date when the event occurred in ISO 8601 format", as a string or as an object
+/// (`LogDateObject`, whose fields the schema leaves open).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum LogDate {
+    Text(String),
+    Object(serde_json::Map<String, serde_json::Value>),
+}
+
+impl LogDate {
+    /// The ISO 8601 text, when Auth0 gave the date as a string.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Self::Text(text) => Some(text),
+            Self::Object(_) => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -265,5 +302,31 @@ mod tests {
         }))
         .unwrap();
         assert!(http.event_grid_sink().is_none());
+    }
+
+    #[test]
+    fn what_others_wrote_reads() {
+        let stream: LogStream = serde_json::from_value(serde_json::json!({
+            "id": "lst_3", "name": "c", "type": "eventgrid", "status": "throttled",
+            "filters": [{"type": "category"}], "isPriority": true, "startFrom": "2026-01-01T00:00:00Z",
+            "sink": {"azureSubscriptionId": "s", "azureRegion": "r", "azureResourceGroup": "g", "later": 1}
+        }))
+        .unwrap();
+        assert_eq!(stream.status, Some(LogStreamStatus::Unknown));
+        assert_eq!(stream.filters[0].name, "");
+        assert!(stream.event_grid_sink().is_some());
+        let entry: LogEntry = serde_json::from_value(serde_json::json!({
+            "log_id": "1", "type": "s", "date": {"$date": "2026-01-01T00:00:00.000Z"},
+            "details": {"anything": [1, 2]}, "isMobile": false
+        }))
+        .unwrap();
+        assert!(matches!(&entry.date, Some(LogDate::Object(o)) if o.contains_key("$date")));
+        let entry: LogEntry =
+            serde_json::from_value(serde_json::json!({"date": "2026-01-01T00:00:00.000Z"}))
+                .unwrap();
+        assert_eq!(
+            entry.date.as_ref().and_then(LogDate::text),
+            Some("2026-01-01T00:00:00.000Z")
+        );
     }
 }

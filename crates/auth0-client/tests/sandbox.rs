@@ -103,3 +103,47 @@ async fn plain_http_off_this_machine_is_refused() {
     .unwrap_err();
     assert!(matches!(error, Auth0Error::Endpoint(_)));
 }
+
+#[tokio::test]
+async fn log_entries_written_elsewhere_read_and_an_unreadable_one_costs_only_itself() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let admin = |entry: serde_json::Value| {
+        let url = format!("{}/logs", info.admin_url);
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .json(&entry)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+        }
+    };
+    admin(serde_json::json!({"type": "s", "description": "plain"})).await;
+    // Auth0's `LogDate` may be an object.
+    admin(
+        serde_json::json!({"type": "s", "description": "object date",
+        "date": {"$date": "2026-01-01T00:00:00.000Z"}}),
+    )
+    .await;
+    // A client id that is not a string: this client cannot read the entry.
+    admin(serde_json::json!({"type": "s", "description": "odd", "client_id": 42})).await;
+
+    let auth0 = client(&info, &info.auth0_client_secret);
+    let logs = auth0.search_logs("type:s", 100).await.unwrap();
+    let mut descriptions: Vec<&str> = logs
+        .iter()
+        .filter_map(|e| e.description.as_deref())
+        .collect();
+    descriptions.sort();
+    assert_eq!(descriptions, vec!["object date", "plain"]);
+    let dated = logs
+        .iter()
+        .find(|e| e.description.as_deref() == Some("object date"))
+        .unwrap();
+    assert!(
+        matches!(&dated.date, Some(auth0_client::LogDate::Object(o)) if o.contains_key("$date")),
+        "{dated:?}"
+    );
+}

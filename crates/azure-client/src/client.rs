@@ -1,6 +1,7 @@
 //! The Resource Manager client. Every call carries its api-version, goes through the shared retrying
 //! transport, renews the token once on a 401, follows `nextLink` pages and long-running operations only on
-//! the configured host (a bearer token must never be sent elsewhere).
+//! the configured host (a bearer token must never be sent elsewhere), reads list pages item by item (one
+//! unreadable item is reported, not fatal), and keeps Azure's clock from each answer's `Date` header.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,6 +39,8 @@ pub struct AzureClient {
     transport: Transport,
     poll: PollSchedule,
     token: Arc<Mutex<Option<(Secret, OffsetDateTime)>>>,
+    /// The latest `Date` Resource Manager sent, with the local time it arrived.
+    azure_clock: Arc<std::sync::Mutex<Option<(OffsetDateTime, OffsetDateTime)>>>,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +72,7 @@ impl AzureClient {
             transport,
             poll: PollSchedule::default(),
             token: Arc::new(Mutex::new(None)),
+            azure_clock: Arc::default(),
         }
     }
 
@@ -83,6 +87,24 @@ impl AzureClient {
 
     pub fn transport(&self) -> &Transport {
         &self.transport
+    }
+
+    /// Azure's time now, by its clock rather than this machine's: the `Date` of the latest Resource Manager
+    /// answer (RFC 9110 §6.6.1, whole seconds) plus the local time elapsed since it arrived. `None` before
+    /// the first answer. Expiry times Azure checks against its own clock are computed from this.
+    pub fn azure_now(&self) -> Option<OffsetDateTime> {
+        let seen = *self.azure_clock.lock().unwrap_or_else(|e| e.into_inner());
+        let (date, arrived) = seen?;
+        let elapsed = self.transport.clock().now() - arrived;
+        Some(date + elapsed.max(time::Duration::ZERO))
+    }
+
+    fn note_date(&self, response: &Response) {
+        let Some(date) = header(response, "date").and_then(|d| parse_http_date(&d)) else {
+            return;
+        };
+        let arrived = self.transport.clock().now();
+        *self.azure_clock.lock().unwrap_or_else(|e| e.into_inner()) = Some((date, arrived));
     }
 
     // ---- tenants and subscriptions -------------------------------------------------------------------
@@ -106,6 +128,8 @@ impl AzureClient {
     }
 
     /// Asks for registration; the provider then stays `Registering` for a while (see `wait_for_registration`).
+    /// The specification answers 200 with the provider; an answer without one (an empty 202) is followed by
+    /// a read of the provider.
     pub async fn register_event_grid_provider(
         &self,
         subscription: &str,
@@ -120,10 +144,17 @@ impl AzureClient {
                 Idempotency::Idempotent,
             )
             .await?;
-        decode(response, "provider").await
+        match optional_json(response, "provider").await? {
+            Some(provider) => serde_json::from_value(provider).map_err(|e| AzureError::Decode {
+                context: "provider",
+                detail: e.to_string(),
+            }),
+            None => self.get_event_grid_provider(subscription).await,
+        }
     }
 
-    /// Polls the provider until `Registered`, within the poll schedule's deadline.
+    /// Polls the provider until `Registered`, within the poll schedule's deadline. `NotRegistered` is read
+    /// as "not yet": Resource Manager's reads may lag a register call that has just been accepted.
     pub async fn wait_for_registration(&self, subscription: &str) -> Result<Provider, AzureError> {
         let mut waited = Duration::ZERO;
         for poll in 0.. {
@@ -131,7 +162,11 @@ impl AzureClient {
             if provider.is_registered() {
                 return Ok(provider);
             }
-            if !provider.is_registering() {
+            let not_yet = provider.is_registering()
+                || provider
+                    .registration_state
+                    .eq_ignore_ascii_case("NotRegistered");
+            if !not_yet {
                 return Err(AzureError::OperationFailed {
                     operation: "Microsoft.EventGrid registration".into(),
                     status: provider.registration_state,
@@ -219,8 +254,34 @@ impl AzureClient {
     ) -> Result<PartnerConfiguration, AzureError> {
         let path = Self::partner_configuration_path(subscription, group);
         let body = to_json(configuration)?;
-        self.put_long_running(&path, EVENT_GRID, body, "partner configuration")
-            .await
+        self.write_resource(
+            Method::PUT,
+            &path,
+            EVENT_GRID,
+            body,
+            "partner configuration",
+        )
+        .await
+    }
+
+    /// Changes the configuration's settings (`PartnerConfigurations_Update`, PATCH): its body has no
+    /// partner list, so every authorized partner is kept.
+    pub async fn update_partner_configuration(
+        &self,
+        subscription: &str,
+        group: &str,
+        update: &PartnerConfigurationUpdate,
+    ) -> Result<PartnerConfiguration, AzureError> {
+        let path = Self::partner_configuration_path(subscription, group);
+        let body = to_json(update)?;
+        self.write_resource(
+            Method::PATCH,
+            &path,
+            EVENT_GRID,
+            body,
+            "partner configuration",
+        )
+        .await
     }
 
     /// Adds or renews one partner, keeping the others already authorized.
@@ -322,7 +383,25 @@ impl AzureClient {
         not_found_is_none(self.get(&path, EVENT_GRID).await)
     }
 
-    /// Creates or updates the subscription and waits until its provisioning is terminal.
+    /// Every subscription of a partner topic, read item by item: one Azure or another tool wrote in a shape
+    /// this client cannot read is listed in `unreadable`, not fatal for the others.
+    pub async fn list_event_subscriptions(
+        &self,
+        subscription: &str,
+        group: &str,
+        topic: &str,
+    ) -> Result<Listed<EventSubscription>, AzureError> {
+        let path = format!(
+            "{}/{topic}/eventSubscriptions",
+            Self::partner_topics_path(subscription, group)
+        );
+        self.list_reporting(&path, EVENT_GRID, "event subscription")
+            .await
+    }
+
+    /// Creates or updates the subscription and waits until its provisioning ends: `Succeeded`, `Failed`
+    /// and `Canceled` (an error), or `AwaitingManualAction`, which is returned at once for the caller to
+    /// explain, since only the WebHook's owner can end it (see [`EventSubscription::is_awaiting_manual_action`]).
     pub async fn put_event_subscription(
         &self,
         subscription: &str,
@@ -333,10 +412,12 @@ impl AzureClient {
     ) -> Result<EventSubscription, AzureError> {
         let path = Self::event_subscription_path(subscription, group, topic, name);
         let body = to_json(body)?;
-        self.put_long_running(&path, EVENT_GRID, body, "event subscription")
+        self.write_resource(Method::PUT, &path, EVENT_GRID, body, "event subscription")
             .await
     }
 
+    /// Deletes the subscription and returns once it is gone: a delete Azure accepts with 202 is followed to
+    /// its end, so the name can be used again right away. Absent already is success.
     pub async fn delete_event_subscription(
         &self,
         subscription: &str,
@@ -345,20 +426,46 @@ impl AzureClient {
         name: &str,
     ) -> Result<(), AzureError> {
         let path = Self::event_subscription_path(subscription, group, topic, name);
+        let url = self.versioned(&path, EVENT_GRID)?;
         match self
-            .send(
-                Method::DELETE,
-                &path,
-                EVENT_GRID,
-                None,
-                Idempotency::Idempotent,
-            )
+            .long_running(Method::DELETE, url, None, "event subscription delete")
             .await
         {
             Ok(_) => Ok(()),
             Err(AzureError::Arm(e)) if e.status == 404 => Ok(()),
             Err(e) => Err(e),
         }
+    }
+
+    /// The headers Event Grid adds to each delivery of the subscription (`getDeliveryAttributes`), static
+    /// values included, which a GET does not show.
+    pub async fn get_event_subscription_delivery_attributes(
+        &self,
+        subscription: &str,
+        group: &str,
+        topic: &str,
+        name: &str,
+    ) -> Result<Vec<DeliveryAttribute>, AzureError> {
+        #[derive(Deserialize)]
+        struct Attributes {
+            #[serde(default)]
+            value: Vec<DeliveryAttribute>,
+        }
+        let path = format!(
+            "{}/getDeliveryAttributes",
+            Self::event_subscription_path(subscription, group, topic, name)
+        );
+        let response = self
+            .send(
+                Method::POST,
+                &path,
+                EVENT_GRID,
+                None,
+                Idempotency::Idempotent,
+            )
+            .await?;
+        let attributes: Attributes = decode(response, "delivery attributes").await?;
+        Ok(attributes.value)
     }
 
     /// The full endpoint URL of a WebHook subscription (Azure only returns the base URL otherwise).
@@ -534,24 +641,57 @@ impl AzureClient {
         decode(response, "resource").await
     }
 
+    /// Every item of a paged list; items that do not decode are left out and logged (see `list_reporting`).
     async fn list<T: DeserializeOwned>(
         &self,
         path: &str,
         api_version: &str,
     ) -> Result<Vec<T>, AzureError> {
-        let mut items = Vec::new();
+        let kind = path.rsplit('/').next().unwrap_or("item");
+        Ok(self.list_reporting(path, api_version, kind).await?.items)
+    }
+
+    /// Every item of a paged list, following `nextLink`. Each item is decoded on its own: one in a shape
+    /// this client cannot read (written by the portal or another tool) is reported in `unreadable` and
+    /// through `tracing`, and the rest of the page is kept.
+    async fn list_reporting<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        api_version: &str,
+        kind: &str,
+    ) -> Result<Listed<T>, AzureError> {
+        let mut listed = Listed {
+            items: Vec::new(),
+            unreadable: Vec::new(),
+        };
         let mut next = Some(self.versioned(path, api_version)?);
         while let Some(url) = next.take() {
             let response = self
                 .send_url(Method::GET, url, None, Idempotency::Idempotent)
                 .await?;
-            let page: Page<T> = decode(response, "list").await?;
-            items.extend(page.value);
+            let page: Page<serde_json::Value> = decode(response, "list").await?;
+            for raw in page.value {
+                let id = ["id", "name"]
+                    .iter()
+                    .find_map(|k| raw.get(*k).and_then(|v| v.as_str()))
+                    .map(str::to_owned);
+                match serde_json::from_value::<T>(raw) {
+                    Ok(item) => listed.items.push(item),
+                    Err(error) => {
+                        tracing::warn!(kind, id = id.as_deref().unwrap_or("?"), %error,
+                            "an item of an Azure list could not be read and was left out");
+                        listed.unreadable.push(Unreadable {
+                            id,
+                            error: error.to_string(),
+                        });
+                    }
+                }
+            }
             if let Some(link) = page.next_link.filter(|l| !l.is_empty()) {
                 next = Some(self.same_host(&link)?);
             }
         }
-        Ok(items)
+        Ok(listed)
     }
 
     async fn send(
@@ -589,6 +729,7 @@ impl AzureClient {
                 }
             };
             let response = self.transport.send(&make, idempotency).await?;
+            self.note_date(&response);
             if response.status() == StatusCode::UNAUTHORIZED && !renewed {
                 renewed = true;
                 continue;
@@ -619,26 +760,60 @@ impl AzureClient {
         Ok(token)
     }
 
-    /// PUT, then wait for a terminal state: through `Azure-AsyncOperation` when the service offers it,
-    /// else by reading the resource's `provisioningState`.
-    async fn put_long_running<T: DeserializeOwned>(
+    /// A PUT or PATCH that may finish later, followed to its end (see `long_running`); the resource as it
+    /// then is.
+    async fn write_resource<T: DeserializeOwned>(
         &self,
+        method: Method,
         path: &str,
         api_version: &str,
         body: serde_json::Value,
         operation: &'static str,
     ) -> Result<T, AzureError> {
         let url = self.versioned(path, api_version)?;
-        let response = self
-            .send_url(
-                Method::PUT,
-                url.clone(),
-                Some(body),
-                Idempotency::Idempotent,
-            )
+        let (resource, correlation_id) = self
+            .long_running(method, url.clone(), Some(body), operation)
             .await?;
+        let resource = match resource {
+            Some(resource) => resource,
+            // An operation that ended without a body (a 204, or Location's empty 200): read the resource.
+            None => {
+                let response = self
+                    .send_url(Method::GET, url, None, Idempotency::Idempotent)
+                    .await?;
+                decode(response, operation).await?
+            }
+        };
+        finish(resource, operation, correlation_id)
+    }
+
+    /// Sends a write Resource Manager may finish later and follows it until it ends, as ARM's
+    /// asynchronous-operation guidelines describe: through `Azure-AsyncOperation` when offered (an
+    /// operation resource whose `status` ends `Succeeded`, `Failed` or `Canceled`); else, after a 202,
+    /// through `Location` (202 while running, the operation's own answer once done); else by reading the
+    /// resource (its `provisioningState`; for a delete, until it is gone). A 202 may carry no body. An event
+    /// subscription waiting for its WebHook (`AwaitingManualAction`) ends the wait at once: only the
+    /// endpoint's owner can move it on. Returns the final resource when the answer had one, with the
+    /// correlation id of the first answer.
+    async fn long_running(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<serde_json::Value>,
+        operation: &'static str,
+    ) -> Result<(Option<serde_json::Value>, Option<String>), AzureError> {
+        let delete = method == Method::DELETE;
+        let response = self
+            .send_url(method, url.clone(), body, Idempotency::Idempotent)
+            .await?;
+        let status = response.status();
         let correlation_id = header(&response, "x-ms-correlation-request-id");
         let status_url = header(&response, "azure-asyncoperation")
+            .map(|u| self.same_host(&u))
+            .transpose()?;
+        // `Location` names an operation only on a 202 (on a 201 it would name the resource itself).
+        let location = header(&response, "location")
+            .filter(|_| status == StatusCode::ACCEPTED)
             .map(|u| self.same_host(&u))
             .transpose()?;
         let first_wait = rate_limit_delay(
@@ -646,10 +821,31 @@ impl AzureClient {
             self.transport.clock().now(),
             self.poll.ceiling,
         );
-        let created: serde_json::Value = decode(response, operation).await?;
-        if status_url.is_none() && is_terminal(&created) {
-            return finish(created, operation, correlation_id);
+        let first = optional_json(response, operation).await?;
+        let accepted = status == StatusCode::ACCEPTED;
+        if status_url.is_none() && location.is_none() {
+            match &first {
+                _ if delete && !accepted => return Ok((None, correlation_id)),
+                Some(resource) if !accepted && is_terminal(resource) => {
+                    return Ok((first, correlation_id));
+                }
+                None if !accepted => return Ok((None, correlation_id)),
+                _ => {}
+            }
         }
+        let failed = |status: String, error: Option<ArmErrorDetail>| {
+            let error = error.unwrap_or(ArmErrorDetail {
+                code: None,
+                message: None,
+            });
+            AzureError::OperationFailed {
+                operation: operation.to_owned(),
+                status,
+                code: error.code.unwrap_or_else(|| "OperationFailed".into()),
+                message: error.message.unwrap_or_default(),
+                correlation_id: correlation_id.clone(),
+            }
+        };
         let mut waited = Duration::ZERO;
         let mut retry_after = first_wait;
         for poll in 0.. {
@@ -659,61 +855,68 @@ impl AzureClient {
             }
             waited += wait;
             self.transport.poll_wait(wait).await;
-            if let Some(status_url) = &status_url {
-                let response = self
-                    .send_url(
-                        Method::GET,
-                        status_url.clone(),
-                        None,
-                        Idempotency::Idempotent,
-                    )
-                    .await?;
-                retry_after = rate_limit_delay(
-                    response.headers(),
-                    self.transport.clock().now(),
-                    self.poll.ceiling,
-                );
-                let status: OperationStatus = decode(response, "operation status").await?;
-                match status.status.as_str() {
-                    "Succeeded" => {
-                        let resource = self
-                            .send_url(Method::GET, url.clone(), None, Idempotency::Idempotent)
-                            .await?;
-                        return decode(resource, operation).await;
-                    }
-                    "Failed" | "Canceled" => {
-                        let error = status.error.unwrap_or(ArmErrorDetail {
-                            code: None,
-                            message: None,
-                        });
-                        return Err(AzureError::OperationFailed {
-                            operation: operation.to_owned(),
-                            status: status.status,
-                            code: error.code.unwrap_or_else(|| "OperationFailed".into()),
-                            message: error.message.unwrap_or_default(),
-                            correlation_id,
-                        });
-                    }
+            let look = status_url.as_ref().or(location.as_ref()).unwrap_or(&url);
+            let result = self
+                .send_url(Method::GET, look.clone(), None, Idempotency::Idempotent)
+                .await;
+            if status_url.is_some() {
+                let response = result?;
+                retry_after = self.retry_after(&response);
+                let current: OperationStatus = decode(response, "operation status").await?;
+                match current.status.as_str() {
+                    // The resource is read next (for a write), where the caller sees its state.
+                    "Succeeded" | AWAITING_MANUAL_ACTION => return Ok((None, correlation_id)),
+                    "Failed" | "Canceled" => return Err(failed(current.status, current.error)),
                     _ => continue,
                 }
             }
-            let response = self
-                .send_url(Method::GET, url.clone(), None, Idempotency::Idempotent)
-                .await?;
-            retry_after = rate_limit_delay(
-                response.headers(),
-                self.transport.clock().now(),
-                self.poll.ceiling,
-            );
+            if location.is_some() {
+                let response = match result {
+                    Ok(response) => response,
+                    // The operation's own failure, in ARM's error shape.
+                    Err(AzureError::Arm(e)) => {
+                        return Err(failed(
+                            "Failed".into(),
+                            Some(ArmErrorDetail {
+                                code: Some(e.code),
+                                message: Some(e.message),
+                            }),
+                        ));
+                    }
+                    Err(e) => return Err(e),
+                };
+                retry_after = self.retry_after(&response);
+                if response.status() == StatusCode::ACCEPTED {
+                    continue;
+                }
+                let done = optional_json(response, operation).await?;
+                return Ok((if delete { None } else { done }, correlation_id));
+            }
+            // No operation to follow: the resource itself says how far it is.
+            let response = match result {
+                Err(AzureError::Arm(e)) if delete && e.status == 404 => {
+                    return Ok((None, correlation_id));
+                }
+                other => other?,
+            };
+            retry_after = self.retry_after(&response);
             let current: serde_json::Value = decode(response, operation).await?;
-            if is_terminal(&current) {
-                return finish(current, operation, correlation_id);
+            if !delete && is_terminal(&current) {
+                return Ok((Some(current), correlation_id));
             }
         }
         Err(AzureError::OperationTimedOut {
             operation: operation.to_owned(),
             waited_secs: waited.as_secs(),
         })
+    }
+
+    fn retry_after(&self, response: &Response) -> Option<Duration> {
+        rate_limit_delay(
+            response.headers(),
+            self.transport.clock().now(),
+            self.poll.ceiling,
+        )
     }
 }
 
@@ -723,9 +926,14 @@ fn provisioning_state(resource: &serde_json::Value) -> Option<&str> {
         .and_then(|v| v.as_str())
 }
 
+/// Succeeded, Failed and Canceled end an operation (ARM's terminal states; a resource without a
+/// provisioning state is done); so does an event subscription's AwaitingManualAction, which no amount of
+/// waiting ends.
 fn is_terminal(resource: &serde_json::Value) -> bool {
-    // A resource without a provisioning state (older shapes) is taken as done.
-    provisioning_state(resource).is_none_or(|s| matches!(s, "Succeeded" | "Failed" | "Canceled"))
+    provisioning_state(resource).is_none_or(|s| {
+        matches!(s, "Succeeded" | "Failed" | "Canceled")
+            || s.eq_ignore_ascii_case(AWAITING_MANUAL_ACTION)
+    })
 }
 
 fn finish<T: DeserializeOwned>(
@@ -746,6 +954,40 @@ fn finish<T: DeserializeOwned>(
         context: operation,
         detail: e.to_string(),
     })
+}
+
+/// An HTTP date (RFC 9110 §5.6.7 IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`).
+fn parse_http_date(text: &str) -> Option<OffsetDateTime> {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::PrimitiveDateTime::parse(text.trim(), &format)
+        .ok()
+        .map(time::PrimitiveDateTime::assume_utc)
+}
+
+/// A body that may be empty (a 202 or 204 carries none): `None` then.
+async fn optional_json(
+    response: Response,
+    context: &'static str,
+) -> Result<Option<serde_json::Value>, AzureError> {
+    let accepted = response.status() == StatusCode::ACCEPTED;
+    let bytes = response.bytes().await.map_err(|e| AzureError::Decode {
+        context,
+        detail: e.to_string(),
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    match serde_json::from_slice(&bytes) {
+        Ok(value) => Ok(Some(value)),
+        // What a 202 says is only informative; the operation is followed either way.
+        Err(_) if accepted => Ok(None),
+        Err(e) => Err(AzureError::Decode {
+            context,
+            detail: e.to_string(),
+        }),
+    }
 }
 
 fn header(response: &Response, name: &str) -> Option<String> {

@@ -1,7 +1,12 @@
 //! Resource Manager shapes, from the REST specification (Event Grid api-version 2025-02-15, Resources
-//! 2025-04-01, Subscriptions 2022-12-01, Monitor 2023-10-01). Unknown fields are ignored.
+//! 2025-04-01, Subscriptions 2022-12-01, Monitor 2023-10-01). What others wrote must read: unknown fields
+//! are ignored, enums Azure models as strings stay strings, fields the specification does not require
+//! default when absent, and an advanced filter with an operator or operand shape this client does not use
+//! still decodes.
 
+use cloud_http::Secret;
 use serde::{Deserialize, Serialize};
+use serde_json::Number;
 
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct Page<T> {
@@ -114,9 +119,40 @@ pub struct PartnerConfigurationProperties {
 pub struct PartnerConfiguration {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Always `global` when sent; the specification does not require it in an answer.
+    #[serde(default)]
     pub location: String,
     #[serde(default)]
     pub properties: PartnerConfigurationProperties,
+}
+
+/// The configuration's default maximum when `defaultMaximumExpirationTimeInDays` is absent (EventGrid.json
+/// 2025-02-15, `PartnerAuthorization`).
+pub const DEFAULT_MAXIMUM_AUTHORIZATION_DAYS: u32 = 7;
+
+impl PartnerConfiguration {
+    /// How far ahead a partner may be authorized, in days: the configuration's maximum, 7 when absent.
+    pub fn maximum_authorization_days(&self) -> u32 {
+        self.properties
+            .partner_authorization
+            .default_maximum_expiration_time_in_days
+            .unwrap_or(DEFAULT_MAXIMUM_AUTHORIZATION_DAYS)
+    }
+}
+
+/// The body of `PartnerConfigurations_Update` (PATCH, `PartnerConfigurationUpdateParameters`): it carries
+/// no partner list, so every authorized partner is kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PartnerConfigurationUpdate {
+    pub properties: PartnerConfigurationUpdateProperties,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerConfigurationUpdateProperties {
+    /// 1 to 365.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_maximum_expiration_time_in_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -165,7 +201,7 @@ impl PartnerTopic {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DestinationProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,18 +222,129 @@ pub struct DestinationProperties {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Destination {
-    /// WebHook, EventHub, StorageQueue, ServiceBusQueue, ServiceBusTopic, HybridConnection, AzureFunction.
+    /// WebHook, EventHub, StorageQueue, ServiceBusQueue, ServiceBusTopic, HybridConnection, AzureFunction
+    /// (and whatever else Azure adds: it is a string).
     pub endpoint_type: String,
+    #[serde(default)]
     pub properties: DestinationProperties,
 }
 
+/// One of `filter.advancedFilters`. EventGrid.json's `AdvancedFilter` is discriminated by `operatorType`,
+/// which decides the operand: strings (`values`), numbers (`values`), number ranges (`values` of pairs), a
+/// number or a boolean (`value`), or nothing (`IsNullOrUndefined`, `IsNotNull`). An operator this client
+/// does not know decodes as [`AdvancedFilter::Unknown`], so a subscription made in the portal or by another
+/// tool never breaks a read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AdvancedFilter {
-    pub operator_type: String,
+#[serde(tag = "operatorType")]
+pub enum AdvancedFilter {
+    StringIn(StringValues),
+    StringNotIn(StringValues),
+    StringBeginsWith(StringValues),
+    StringNotBeginsWith(StringValues),
+    StringEndsWith(StringValues),
+    StringNotEndsWith(StringValues),
+    StringContains(StringValues),
+    StringNotContains(StringValues),
+    NumberIn(NumberValues),
+    NumberNotIn(NumberValues),
+    NumberInRange(NumberRanges),
+    NumberNotInRange(NumberRanges),
+    NumberLessThan(NumberValue),
+    NumberGreaterThan(NumberValue),
+    NumberLessThanOrEquals(NumberValue),
+    NumberGreaterThanOrEquals(NumberValue),
+    BoolEquals(BoolValue),
+    IsNullOrUndefined(KeyOnly),
+    IsNotNull(KeyOnly),
+    /// An operator added after api-version 2025-02-15; never sent.
+    #[serde(other, skip_serializing)]
+    Unknown,
+}
+
+impl AdvancedFilter {
+    /// `StringIn` on `key`: the only filter the setup writes (`data.type` in the chosen log codes).
+    pub fn string_in(key: impl Into<String>, values: Vec<String>) -> Self {
+        Self::StringIn(StringValues {
+            key: key.into(),
+            values,
+        })
+    }
+
+    /// The event field filtered on (`data.type`, `subject`, ...), when the operator is known.
+    pub fn key(&self) -> Option<&str> {
+        let key = match self {
+            Self::StringIn(f)
+            | Self::StringNotIn(f)
+            | Self::StringBeginsWith(f)
+            | Self::StringNotBeginsWith(f)
+            | Self::StringEndsWith(f)
+            | Self::StringNotEndsWith(f)
+            | Self::StringContains(f)
+            | Self::StringNotContains(f) => &f.key,
+            Self::NumberIn(f) | Self::NumberNotIn(f) => &f.key,
+            Self::NumberInRange(f) | Self::NumberNotInRange(f) => &f.key,
+            Self::NumberLessThan(f)
+            | Self::NumberGreaterThan(f)
+            | Self::NumberLessThanOrEquals(f)
+            | Self::NumberGreaterThanOrEquals(f) => &f.key,
+            Self::BoolEquals(f) => &f.key,
+            Self::IsNullOrUndefined(f) | Self::IsNotNull(f) => &f.key,
+            Self::Unknown => return None,
+        };
+        Some(key)
+    }
+}
+
+/// The operand of the string operators.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StringValues {
+    #[serde(default)]
     pub key: String,
     #[serde(default)]
     pub values: Vec<String>,
+}
+
+/// The operand of `NumberIn` / `NumberNotIn` (doubles).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberValues {
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub values: Vec<Number>,
+}
+
+/// The operand of `NumberInRange` / `NumberNotInRange`: `[low, high]` pairs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberRanges {
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub values: Vec<Vec<Number>>,
+}
+
+/// The operand of the number comparisons.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberValue {
+    #[serde(default)]
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Number>,
+}
+
+/// The operand of `BoolEquals`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoolValue {
+    #[serde(default)]
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<bool>,
+}
+
+/// `IsNullOrUndefined` / `IsNotNull` test the key alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyOnly {
+    #[serde(default)]
+    pub key: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,25 +354,39 @@ pub struct EventSubscriptionFilter {
     pub advanced_filters: Vec<AdvancedFilter>,
 }
 
+/// `RetryPolicy`; the specification's defaults fill in what an answer leaves out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryRetryPolicy {
+    #[serde(default = "default_attempts")]
     pub max_delivery_attempts: u32,
+    #[serde(default = "default_time_to_live")]
     pub event_time_to_live_in_minutes: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+fn default_attempts() -> u32 {
+    30
+}
+
+fn default_time_to_live() -> u32 {
+    1440
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeadLetterProperties {
+    #[serde(default)]
     pub resource_id: String,
+    #[serde(default)]
     pub blob_container_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeadLetterDestination {
-    /// Always `StorageBlob`.
+    /// `StorageBlob` (the only kind in 2025-02-15).
     pub endpoint_type: String,
+    #[serde(default)]
     pub properties: DeadLetterProperties,
 }
 
@@ -240,6 +401,8 @@ pub struct EventSubscriptionProperties {
     pub retry_policy: Option<DeliveryRetryPolicy>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dead_letter_destination: Option<DeadLetterDestination>,
+    /// Creating, Updating, Deleting, Succeeded, Canceled, Failed, AwaitingManualAction (a string: Azure may
+    /// add values).
     #[serde(skip_serializing)]
     pub provisioning_state: Option<String>,
 }
@@ -251,6 +414,65 @@ pub struct EventSubscription {
     #[serde(skip_serializing)]
     pub name: Option<String>,
     pub properties: EventSubscriptionProperties,
+}
+
+/// The provisioning state of an event subscription whose WebHook has not yet agreed to receive events
+/// (the validation handshake): only the endpoint's owner can end it.
+pub const AWAITING_MANUAL_ACTION: &str = "AwaitingManualAction";
+
+impl EventSubscription {
+    /// Azure is waiting for the destination to answer the validation handshake.
+    pub fn is_awaiting_manual_action(&self) -> bool {
+        self.properties
+            .provisioning_state
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case(AWAITING_MANUAL_ACTION))
+    }
+}
+
+/// One entry of `getDeliveryAttributes` (`DeliveryAttributeMapping`): a header Event Grid adds to each
+/// delivery, `Static` (a fixed value, possibly secret) or `Dynamic` (copied from an event field).
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeliveryAttribute {
+    #[serde(default)]
+    pub name: String,
+    /// `Static` or `Dynamic`.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default)]
+    pub properties: DeliveryAttributeProperties,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryAttributeProperties {
+    /// A static header's value (it may be a key: kept as a `Secret` whether or not Azure flags it).
+    #[serde(default, deserialize_with = "optional_secret")]
+    pub value: Option<Secret>,
+    #[serde(default)]
+    pub is_secret: bool,
+    /// The event field a dynamic header is copied from.
+    pub source_field: Option<String>,
+}
+
+fn optional_secret<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Secret>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(|v| v.map(Secret::new))
+}
+
+/// A list read item by item: what decoded, and what did not (never fatal for the page).
+#[derive(Debug, Clone)]
+pub struct Listed<T> {
+    pub items: Vec<T>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// An item of a list answer that did not decode: where it was and why (its `id` or `name` when present).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub id: Option<String>,
+    pub error: String,
 }
 
 /// Azure Monitor metrics answer, reduced to what the health view reads.
@@ -383,11 +605,10 @@ mod tests {
                     },
                 }),
                 filter: Some(EventSubscriptionFilter {
-                    advanced_filters: vec![AdvancedFilter {
-                        operator_type: "StringIn".into(),
-                        key: "data.type".into(),
-                        values: vec!["s".into(), "f".into()],
-                    }],
+                    advanced_filters: vec![AdvancedFilter::string_in(
+                        "data.type",
+                        vec!["s".into(), "f".into()],
+                    )],
                 }),
                 event_delivery_schema: Some("CloudEventSchemaV1_0".into()),
                 retry_policy: Some(DeliveryRetryPolicy {
@@ -429,6 +650,70 @@ mod tests {
                 .unwrap()
                 .unix_timestamp(),
             1_796_032_800
+        );
+    }
+
+    #[test]
+    fn a_subscription_made_elsewhere_reads_whatever_its_filters_and_states() {
+        // Every operand shape of EventGrid.json's AdvancedFilter, an operator from a later api-version,
+        // states and endpoint types this client does not use, and fields it does not know.
+        let sub: EventSubscription = serde_json::from_value(serde_json::json!({
+            "id": "/x/eventSubscriptions/portal", "name": "portal", "systemData": {"createdBy": "someone"},
+            "properties": {
+                "provisioningState": "SomethingNew", "labels": ["made-in-portal"],
+                "destination": {"endpointType": "PartnerDestination", "properties": {"resourceId": "/x", "extra": 1}},
+                "filter": {"enableAdvancedFilteringOnArrays": true, "advancedFilters": [
+                    {"operatorType": "NumberIn", "key": "data.details.code", "values": [1, 2.5]},
+                    {"operatorType": "NumberNotIn", "key": "data.n", "values": [3]},
+                    {"operatorType": "NumberInRange", "key": "data.n", "values": [[1, 10], [20.5, 30]]},
+                    {"operatorType": "NumberNotInRange", "key": "data.n", "values": [[0, 1]]},
+                    {"operatorType": "NumberGreaterThan", "key": "data.n", "value": 5},
+                    {"operatorType": "NumberLessThanOrEquals", "key": "data.n", "value": 5.5},
+                    {"operatorType": "BoolEquals", "key": "data.isMobile", "value": false},
+                    {"operatorType": "IsNotNull", "key": "data.user_id"},
+                    {"operatorType": "IsNullOrUndefined", "key": "data.connection"},
+                    {"operatorType": "StringNotContains", "key": "subject", "values": ["test"]},
+                    {"operatorType": "StringMatchesRegex", "key": "data.type", "values": ["^s$"]}
+                ]},
+                "retryPolicy": {"maxDeliveryAttempts": 10},
+                "eventDeliverySchema": "CloudEventSchemaV1_0"
+            }
+        }))
+        .unwrap();
+        let filters = &sub.properties.filter.as_ref().unwrap().advanced_filters;
+        assert_eq!(filters.len(), 11);
+        assert!(matches!(&filters[0], AdvancedFilter::NumberIn(f) if f.values.len() == 2));
+        assert!(matches!(&filters[2], AdvancedFilter::NumberInRange(f) if f.values[1].len() == 2));
+        assert!(matches!(&filters[6], AdvancedFilter::BoolEquals(f) if f.value == Some(false)));
+        assert_eq!(filters[7].key(), Some("data.user_id"));
+        assert_eq!(filters[10], AdvancedFilter::Unknown);
+        assert_eq!(filters[10].key(), None);
+        assert_eq!(
+            sub.properties
+                .retry_policy
+                .unwrap()
+                .event_time_to_live_in_minutes,
+            1440,
+            "the specification's default fills in"
+        );
+        assert!(!sub.is_awaiting_manual_action());
+    }
+
+    #[test]
+    fn a_partner_configuration_without_a_maximum_allows_seven_days() {
+        let config: PartnerConfiguration = serde_json::from_value(serde_json::json!({
+            "properties": {"partnerAuthorization": {"authorizedPartnersList": []}}
+        }))
+        .unwrap();
+        assert_eq!(config.maximum_authorization_days(), 7);
+        let update = PartnerConfigurationUpdate {
+            properties: PartnerConfigurationUpdateProperties {
+                default_maximum_expiration_time_in_days: Some(30),
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(update).unwrap(),
+            serde_json::json!({"properties": {"defaultMaximumExpirationTimeInDays": 30}})
         );
     }
 }

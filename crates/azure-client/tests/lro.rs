@@ -233,3 +233,217 @@ async fn arm_errors_keep_code_and_correlation_id() {
     assert_eq!(arm.correlation_id.as_deref(), Some("corr-4"));
     assert_eq!(arm.request_id.as_deref(), Some("req-4"));
 }
+
+#[tokio::test]
+async fn an_empty_202_is_followed_through_location_to_the_resource() {
+    let (base, seen) = scripted(vec![
+        (
+            "202 Accepted\r\nlocation: {base}/results/1\r\nretry-after: 1\r\nx-ms-correlation-request-id: corr-5",
+            "",
+        ),
+        ("202 Accepted\r\nlocation: {base}/results/1\r\nretry-after: 1", ""),
+        ("200 OK", SUCCEEDED),
+    ])
+    .await;
+    let clock = RecordingClock::default();
+    let created = client(&base, &clock)
+        .put_event_subscription("s", "g", "t", "es", &body())
+        .await
+        .unwrap();
+    assert_eq!(
+        created.properties.provisioning_state.as_deref(),
+        Some("Succeeded")
+    );
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen[1].starts_with("GET /results/1"), "{seen:?}");
+    assert!(seen[2].starts_with("GET /results/1"), "{seen:?}");
+    assert_eq!(
+        clock.0.lock().unwrap().clone(),
+        vec![Duration::from_millis(25), Duration::from_secs(1)]
+    );
+}
+
+#[tokio::test]
+async fn a_delete_accepted_with_202_returns_only_once_done() {
+    let (base, seen) = scripted(vec![
+        ("202 Accepted\r\nlocation: {base}/results/2", ""),
+        ("202 Accepted\r\nlocation: {base}/results/2", ""),
+        ("204 No Content", ""),
+    ])
+    .await;
+    let clock = RecordingClock::default();
+    client(&base, &clock)
+        .delete_event_subscription("s", "g", "t", "es")
+        .await
+        .unwrap();
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen.len(),
+        3,
+        "polled until the Location said done: {seen:?}"
+    );
+    assert!(seen[0].starts_with("DELETE /subscriptions/s/"), "{seen:?}");
+    assert!(seen[2].starts_with("GET /results/2"), "{seen:?}");
+}
+
+#[tokio::test]
+async fn a_failure_behind_location_keeps_its_code() {
+    let (base, _) = scripted(vec![
+        ("202 Accepted\r\nlocation: {base}/results/3\r\nx-ms-correlation-request-id: corr-6", ""),
+        (
+            "400 Bad Request",
+            r#"{"error":{"code":"Url validation","message":"Webhook validation handshake failed"}}"#,
+        ),
+    ])
+    .await;
+    let clock = RecordingClock::default();
+    let error = client(&base, &clock)
+        .put_event_subscription("s", "g", "t", "es", &body())
+        .await
+        .unwrap_err();
+    let AzureError::OperationFailed {
+        code,
+        correlation_id,
+        ..
+    } = error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(code, "Url validation");
+    assert_eq!(correlation_id.as_deref(), Some("corr-6"));
+}
+
+#[tokio::test]
+async fn a_subscription_awaiting_its_webhook_ends_the_wait_at_once() {
+    let (base, seen) = scripted(vec![
+        ("201 Created\r\nazure-asyncoperation: {base}/op/7", CREATING),
+        ("200 OK", r#"{"status":"AwaitingManualAction"}"#),
+        (
+            "200 OK",
+            r#"{"name":"es","properties":{"provisioningState":"AwaitingManualAction"}}"#,
+        ),
+    ])
+    .await;
+    let clock = RecordingClock::default();
+    let waiting = client(&base, &clock)
+        .put_event_subscription("s", "g", "t", "es", &body())
+        .await
+        .unwrap();
+    assert!(waiting.is_awaiting_manual_action());
+    assert_eq!(
+        clock.0.lock().unwrap().clone(),
+        vec![Duration::from_millis(25)],
+        "one look, no ten-minute wait"
+    );
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn without_an_operation_a_resource_awaiting_its_webhook_also_ends_the_wait() {
+    let (base, _) = scripted(vec![
+        ("201 Created", CREATING),
+        (
+            "200 OK",
+            r#"{"name":"es","properties":{"provisioningState":"AwaitingManualAction"}}"#,
+        ),
+    ])
+    .await;
+    let clock = RecordingClock::default();
+    let waiting = client(&base, &clock)
+        .put_event_subscription("s", "g", "t", "es", &body())
+        .await
+        .unwrap();
+    assert!(waiting.is_awaiting_manual_action());
+}
+
+#[tokio::test]
+async fn one_unreadable_item_leaves_the_rest_of_the_page() {
+    let (base, _) = scripted(vec![(
+        "200 OK",
+        r#"{"value":[
+            {"id":"/x/partnerTopics/a","name":"a","properties":{"activationState":"Activated"}},
+            {"id":"/x/partnerTopics/broken","properties":{"expirationTimeIfNotActivatedUtc":"soon"}},
+            {"id":"/x/partnerTopics/c","name":"c","properties":{"activationState":"SomethingNew","extra":[1]}}
+        ]}"#,
+    )])
+    .await;
+    let clock = RecordingClock::default();
+    let topics = client(&base, &clock)
+        .list_partner_topics("s", "g")
+        .await
+        .unwrap();
+    let names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, vec!["a", "c"]);
+}
+
+#[tokio::test]
+async fn a_lagging_not_registered_read_after_registering_is_waited_through() {
+    let (base, seen) = scripted(vec![
+        (
+            "200 OK",
+            r#"{"namespace":"Microsoft.EventGrid","registrationState":"NotRegistered"}"#,
+        ),
+        (
+            "200 OK",
+            r#"{"namespace":"Microsoft.EventGrid","registrationState":"Registering"}"#,
+        ),
+        (
+            "200 OK",
+            r#"{"namespace":"Microsoft.EventGrid","registrationState":"Registered"}"#,
+        ),
+    ])
+    .await;
+    let clock = RecordingClock::default();
+    let provider = client(&base, &clock)
+        .wait_for_registration("s")
+        .await
+        .unwrap();
+    assert!(provider.is_registered());
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn azure_s_time_is_read_from_the_date_header() {
+    let (base, _) = scripted(vec![(
+        "200 OK\r\ndate: Sun, 06 Nov 1994 08:49:37 GMT",
+        r#"{"id":"/subscriptions/s/resourceGroups/g","name":"g","location":"westeurope"}"#,
+    )])
+    .await;
+    let clock = RecordingClock::default();
+    let azure = client(&base, &clock);
+    assert!(azure.azure_now().is_none(), "unknown before any answer");
+    azure.get_resource_group("s", "g").await.unwrap();
+    let now = azure.azure_now().unwrap();
+    let sent = time::macros::datetime!(1994-11-06 08:49:37 UTC);
+    assert!(
+        now >= sent && now - sent < time::Duration::seconds(5),
+        "{now}"
+    );
+}
+
+#[tokio::test]
+async fn a_register_call_answered_with_an_empty_202_reads_the_provider() {
+    let (base, seen) = scripted(vec![
+        ("202 Accepted\r\nlocation: {base}/register-op", ""),
+        (
+            "200 OK",
+            r#"{"namespace":"Microsoft.EventGrid","registrationState":"Registering"}"#,
+        ),
+    ])
+    .await;
+    let clock = RecordingClock::default();
+    let provider = client(&base, &clock)
+        .register_event_grid_provider("s")
+        .await
+        .unwrap();
+    assert!(provider.is_registering());
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        seen[0].starts_with("POST /subscriptions/s/providers/Microsoft.EventGrid/register"),
+        "{seen:?}"
+    );
+    assert!(
+        seen[1].starts_with("GET /subscriptions/s/providers/Microsoft.EventGrid?"),
+        "{seen:?}"
+    );
+}

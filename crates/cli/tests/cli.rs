@@ -357,3 +357,118 @@ async fn a_service_principal_certificate_signs_in_with_its_password_from_the_env
     );
     assert!(certificate_tokens(&sandbox) >= 1);
 }
+
+/// A resource group whose partner configuration someone else made (another partner authorized, Azure's
+/// default maximum of 7 days): `--authorization-days 30` raises the maximum, keeps the other partner, and
+/// the output says so.
+#[tokio::test]
+async fn thirty_days_in_a_group_that_allows_seven_raise_the_maximum_and_keep_the_other_partner() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(format!(
+            "{}/{}/oauth2/v2.0/token",
+            info.azure_authority, info.azure_tenant_id
+        ))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", info.azure_client_id.as_str()),
+            ("client_secret", info.azure_client_secret.as_str()),
+            ("scope", "https://management.azure.com/.default"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+    let sub = format!(
+        "{}/subscriptions/{}",
+        info.azure_management, info.subscription_id
+    );
+    let other = "5c9a8d6a-0c7e-4a4b-9f61-3f0a8b5fe8c1";
+    let until = (sandbox.handle().clock().now() + std::time::Duration::from_secs(5 * 86_400))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    for (method, url, body) in [
+        (
+            reqwest::Method::POST,
+            format!("{sub}/providers/Microsoft.EventGrid/register?api-version=2025-04-01"),
+            None,
+        ),
+        (
+            reqwest::Method::PUT,
+            format!("{sub}/resourcegroups/shared-rg?api-version=2025-04-01"),
+            Some(serde_json::json!({"location": "westeurope"})),
+        ),
+        (
+            reqwest::Method::PUT,
+            format!(
+                "{sub}/resourceGroups/shared-rg/providers/Microsoft.EventGrid/partnerConfigurations/default?api-version=2025-02-15"
+            ),
+            Some(
+                serde_json::json!({"location": "global", "properties": {"partnerAuthorization": {
+                "authorizedPartnersList": [{"partnerRegistrationImmutableId": other, "partnerName": "SAP",
+                    "authorizationExpirationTimeInUtc": until}]}}}),
+            ),
+        ),
+    ] {
+        let mut request = http.request(method, &url).bearer_auth(&token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let answer = request.send().await.unwrap();
+        assert!(
+            answer.status().is_success(),
+            "{url}: {:?}",
+            answer.text().await
+        );
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let hook = webhook(&info);
+    let setup = run(
+        &info,
+        &dir.path().join("progress.json"),
+        &[
+            "setup",
+            "--resource-group",
+            "shared-rg",
+            "--region",
+            "westeurope",
+            "--authorization-days",
+            "30",
+            "--webhook-url",
+            &hook,
+        ],
+    )
+    .await;
+    assert_eq!(setup.code, 0, "{}\n{}", setup.stdout, setup.stderr);
+    assert!(
+        setup.stdout.contains("raised from 7 to 30 days"),
+        "the result says which: {}",
+        setup.stdout
+    );
+    assert!(
+        setup.stderr.contains("from 7 to 30 days"),
+        "the progress says it while doing it: {}",
+        setup.stderr
+    );
+    let state = sandbox.handle().state();
+    let config = &state["azure"]["partner_configurations"][0];
+    assert_eq!(config["default_maximum_expiration_days"], 30, "{config}");
+    let partners: Vec<&str> = config["authorized"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["partner_registration_immutable_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(partners.len(), 2, "{partners:?}");
+    assert!(
+        partners.contains(&other),
+        "the other partner is kept: {partners:?}"
+    );
+    sandbox.shutdown().await;
+}

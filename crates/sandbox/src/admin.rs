@@ -1,7 +1,9 @@
 //! The admin surface, only under `/_sandbox/`: state as JSON and as a small HTML page, the log of every
 //! emulated-API request, simulations (logins, failures, sign-ups, any log entry), faults, the clock, a wait
-//! for the pipeline to go idle, the built-in CloudEvents receivers `/_sandbox/inbox/{name}`, and registering
-//! client-assertion credentials (Auth0 applications with a public key, certificates of service principals).
+//! for the pipeline to go idle, the built-in CloudEvents receivers `/_sandbox/inbox/{name}`, registering
+//! client-assertion credentials (Auth0 applications with a public key, certificates of service principals),
+//! resources "made elsewhere" (an event subscription as the portal or another tool may write it), and the
+//! WebHook validation callbacks Event Grid hands out in its handshake.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -47,6 +49,14 @@ pub fn router() -> Router<Arc<Shared>> {
         .route(
             "/_sandbox/azure/principals/{client_id}/certificates",
             post(add_certificate),
+        )
+        .route(
+            "/_sandbox/azure/event-subscriptions",
+            post(add_foreign_event_subscription),
+        )
+        .route(
+            "/_sandbox/eventgrid/eventsubscriptions/{name}/validate",
+            get(validate_webhook).post(validate_webhook),
         )
         .route("/_sandbox/clock", get(clock))
         .route("/_sandbox/clock/advance", post(advance_clock))
@@ -278,6 +288,83 @@ async fn add_certificate(
     match crate::credentials::add_azure_certificate(&shared, &client_id, &request.certificate) {
         Ok(info) => created(serde_json::to_value(info).unwrap_or(Value::Null)),
         Err(e) => bad(&e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+struct ForeignEventSubscription {
+    /// Defaults to the seeded subscription.
+    #[serde(default)]
+    subscription_id: Option<String>,
+    resource_group: String,
+    partner_topic: String,
+    name: String,
+    #[serde(default)]
+    properties: Value,
+}
+
+/// Stores an event subscription as another tool may have written it: taken as given, no validation.
+async fn add_foreign_event_subscription(
+    State(shared): State<Arc<Shared>>,
+    body: Bytes,
+) -> Response {
+    let request: ForeignEventSubscription = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return bad(&format!(
+                "expected {{\"resource_group\", \"partner_topic\", \"name\", \"properties\", \"subscription_id\"?}}: {e}"
+            ));
+        }
+    };
+    let mut world = shared.world();
+    let sub = match request.subscription_id {
+        Some(sub) => sub,
+        None => world
+            .azure
+            .subscriptions
+            .first()
+            .map(|s| s.subscription_id.clone())
+            .unwrap_or_default(),
+    };
+    match crate::azure::eventgrid::insert_foreign_event_subscription(
+        &mut world,
+        &sub,
+        &request.resource_group,
+        &request.partner_topic,
+        &request.name,
+        request.properties,
+    ) {
+        Ok(answer) => {
+            drop(world);
+            shared.mark_dirty();
+            created(answer)
+        }
+        Err(e) => bad(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ValidationQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// The `WebHook-Request-Callback` of a handshake the endpoint did not grant at once: calling it (GET or
+/// POST) within the window grants delivery and the subscription is provisioned.
+async fn validate_webhook(
+    State(shared): State<Arc<Shared>>,
+    Path(_name): Path<String>,
+    Query(query): Query<ValidationQuery>,
+) -> Response {
+    let now = shared.clock.now_ms();
+    let result =
+        crate::azure::eventgrid::complete_validation(&mut shared.world(), &query.token, now);
+    match result {
+        Ok(name) => {
+            shared.mark_dirty();
+            axum::Json(json!({"validated": name})).into_response()
+        }
+        Err(e) => (StatusCode::NOT_FOUND, axum::Json(json!({"error": e}))).into_response(),
     }
 }
 

@@ -70,6 +70,12 @@ pub struct Args {
     /// Refuse every refresh token, as if revoked.
     #[arg(long)]
     pub fault_revoke_refresh_tokens: bool,
+    /// Make the next N reads of a registering resource provider answer NotRegistered (a lagging replica).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub fault_stale_registration_reads: u32,
+    /// Answer long-running operations with an empty 202 and a Location header only.
+    #[arg(long)]
+    pub fault_location_only_operations: bool,
     #[arg(
         long = "seed-user",
         value_name = "NAME:PASSWORD[:ROLE]",
@@ -193,6 +199,8 @@ impl Args {
                 failing_operations: self.fault_failing_operations,
                 token_lifetime_secs: self.fault_token_lifetime,
                 revoke_refresh_tokens: self.fault_revoke_refresh_tokens,
+                stale_registration_reads: self.fault_stale_registration_reads,
+                location_only_operations: self.fault_location_only_operations,
             },
             time_compression: self.time_compression.max(1),
             frozen_clock: self.frozen_clock,

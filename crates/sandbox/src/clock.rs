@@ -103,9 +103,25 @@ pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
     Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
+/// A moment as an HTTP `Date` header writes it (RFC 9110 §5.6.7 IMF-fixdate, whole seconds, GMT):
+/// `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub fn http_date(ms: i64) -> String {
+    let t = OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.format(&format).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_dates_are_imf_fixdate() {
+        assert_eq!(http_date(784_111_777_999), "Sun, 06 Nov 1994 08:49:37 GMT");
+    }
 
     #[test]
     fn frozen_clock_moves_only_when_advanced() {

@@ -39,6 +39,9 @@ pub struct SandboxConfig {
     pub suspend_stream_after: Duration,
     /// How long (sandbox time) a new partner topic may stay `NeverActivated` before Azure deletes it.
     pub partner_topic_activation_window: Duration,
+    /// How long (sandbox time) an event subscription stays `Deleting` after a DELETE (answered 202) before it
+    /// is gone and its name free again.
+    pub event_subscription_delete_time: Duration,
     /// Lifetime of issued access tokens (Auth0 Management API tokens are 24 h, Azure tokens about 1 h).
     pub auth0_token_lifetime: Duration,
     /// Lifetime of Azure access tokens.
@@ -95,6 +98,7 @@ impl Default for SandboxConfig {
             frozen_clock: false,
             suspend_stream_after: Duration::from_secs(7 * 24 * 3600),
             partner_topic_activation_window: Duration::from_secs(7 * 24 * 3600),
+            event_subscription_delete_time: Duration::from_secs(2),
             auth0_token_lifetime: Duration::from_secs(86_400),
             azure_token_lifetime: Duration::from_secs(3_600),
             extra_users: Vec::new(),
@@ -106,11 +110,12 @@ impl Default for SandboxConfig {
 }
 
 impl SandboxConfig {
-    /// A configuration for tests: frozen clock, no registration delay unless set, in memory.
+    /// A configuration for tests: frozen clock, no registration or deletion delay unless set, in memory.
     pub fn for_tests() -> Self {
         Self {
             frozen_clock: true,
             registration_delay: Duration::ZERO,
+            event_subscription_delete_time: Duration::ZERO,
             time_compression: 100_000,
             ..Self::default()
         }
@@ -118,6 +123,11 @@ impl SandboxConfig {
 
     pub fn with_registration_delay(mut self, delay: Duration) -> Self {
         self.registration_delay = delay;
+        self
+    }
+
+    pub fn with_event_subscription_delete_time(mut self, time: Duration) -> Self {
+        self.event_subscription_delete_time = time;
         self
     }
 

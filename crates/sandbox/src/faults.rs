@@ -19,6 +19,12 @@ pub struct Faults {
     pub token_lifetime_secs: Option<u64>,
     /// Refresh tokens are refused (`invalid_grant`) as if an administrator revoked them.
     pub revoke_refresh_tokens: bool,
+    /// The next this-many reads of a resource provider that is registering answer `NotRegistered`, as a
+    /// Resource Manager replica that has not yet seen the register call would.
+    pub stale_registration_reads: u32,
+    /// Long-running operations answer as older resource providers do: `202 Accepted` with no body and only
+    /// a `Location` to poll (no `Azure-AsyncOperation`), event subscription PUTs included.
+    pub location_only_operations: bool,
 }
 
 /// One HTTP fault and where it applies.

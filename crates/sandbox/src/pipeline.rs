@@ -15,8 +15,8 @@ use crate::auth0::category_of;
 use crate::azure::eventgrid::acceptable_webhook;
 use crate::clock::{parse_rfc3339_ms, rfc3339_ms};
 use crate::server::Shared;
-use crate::state::{EventRecord, EventSubscription, LogStream};
-use crate::tokens::random_guid;
+use crate::state::{EventRecord, EventSubscription, LogStream, PendingValidation};
+use crate::tokens::{random_guid, random_token};
 
 /// Work for the pipeline.
 #[derive(Debug)]
@@ -112,10 +112,11 @@ fn stream_matches(stream: &LogStream, seq: u64, code: &str, date_ms: i64) -> boo
 
 fn route_log(shared: &Arc<Shared>, seq: u64, entry: &Value) {
     let code = entry["type"].as_str().unwrap_or("");
+    // An entry whose `date` is an object (Auth0's `LogDateObject`) counts as written now.
     let date_ms = entry["date"]
         .as_str()
         .and_then(parse_rfc3339_ms)
-        .unwrap_or(0);
+        .unwrap_or_else(|| shared.clock.now_ms());
     let streams: Vec<String> = shared
         .world()
         .auth0
@@ -745,73 +746,106 @@ pub async fn provision_event_subscription(
         }
     };
     let destination = &subscription.properties["destination"];
+    let token = random_token(24);
     let outcome = if injected {
-        Err(
+        Provisioned::Failed(
             json!({"code": "InternalServerError", "message": "The operation failed with an internal error (injected by the sandbox). Retry the request."}),
         )
     } else if destination["endpointType"] == "WebHook" {
         let url = destination["properties"]["endpointUrl"]
             .as_str()
             .unwrap_or("");
-        handshake(&shared, url).await
+        let callback = validation_callback(&shared, &subscription.name, &token);
+        match handshake(&shared, url, &callback).await {
+            Ok(()) => Provisioned::Succeeded,
+            Err(detail) => Provisioned::AwaitingValidation(detail),
+        }
     } else {
-        Ok(())
+        Provisioned::Succeeded
     };
     let now = shared.clock.now_ms();
     {
         let mut world = shared.world();
-        if let Some(es) = world.azure.event_subscriptions.iter_mut().find(|e| {
+        // A later PUT or a DELETE has taken over the subscription: this outcome is stale.
+        let current = world.azure.event_subscriptions.iter_mut().find(|e| {
             e.subscription_id == subscription.subscription_id
                 && e.resource_group == subscription.resource_group
                 && e.topic == subscription.topic
                 && e.name == subscription.name
-        }) {
-            es.provisioning_state = if outcome.is_ok() {
-                "Succeeded"
-            } else {
-                "Failed"
+                && e.operation_id.as_deref() == Some(operation_id.as_str())
+        });
+        if let Some(es) = current {
+            match &outcome {
+                Provisioned::Succeeded => es.provisioning_state = "Succeeded".into(),
+                Provisioned::Failed(_) => es.provisioning_state = "Failed".into(),
+                Provisioned::AwaitingValidation(detail) => {
+                    tracing::info!(subscription = %es.name, %detail, "webhook did not grant the handshake; awaiting manual validation");
+                    es.provisioning_state = "AwaitingManualAction".into();
+                    es.validation = Some(PendingValidation {
+                        token,
+                        until_ms: now + MANUAL_VALIDATION_WINDOW_MS,
+                    });
+                }
             }
-            .into();
         }
         if let Some(op) = world.azure.operations.get_mut(&operation_id) {
-            op.status = if outcome.is_ok() {
-                "Succeeded"
-            } else {
-                "Failed"
+            match outcome {
+                Provisioned::Succeeded => {
+                    op.status = "Succeeded".into();
+                    op.end_ms = Some(now);
+                }
+                Provisioned::Failed(error) => {
+                    op.status = "Failed".into();
+                    op.error = Some(error);
+                    op.end_ms = Some(now);
+                }
+                // The operation reports the state too (as real Azure's operation status does, see the
+                // README's fidelity notes); it ends when the callback is called or its time runs out.
+                Provisioned::AwaitingValidation(_) => op.status = "AwaitingManualAction".into(),
             }
-            .into();
-            op.error = outcome.err();
-            op.end_ms = Some(now);
         }
     }
     shared.mark_dirty();
     finish_one(&shared);
 }
 
-/// The CloudEvents abuse-protection handshake: OPTIONS with `WebHook-Request-Origin`, expecting 200 and
-/// `WebHook-Allowed-Origin` naming that origin (or `*`).
-async fn handshake(shared: &Shared, url: &str) -> Result<(), Value> {
-    let base = url.split('?').next().unwrap_or("");
-    let failure = |detail: String| {
-        json!({
-            "code": "Url validation",
-            "message": format!("Webhook validation handshake failed for {base}. {detail} For troubleshooting, visit https://aka.ms/esvalidationcloudevent. Activity id:{}, timestamp: {}.",
-                random_guid(), rfc3339_ms(shared.clock.now_ms())),
-        })
-    };
+/// How long a WebHook that did not grant the handshake may still validate through its callback URL
+/// before the subscription ends `Failed` (Event Grid's manual validation URL is valid for 5 minutes).
+pub const MANUAL_VALIDATION_WINDOW_MS: i64 = 5 * 60 * 1000;
+
+enum Provisioned {
+    Succeeded,
+    Failed(Value),
+    /// The WebHook did not grant the handshake (why, for the log): it may still call the callback.
+    AwaitingValidation(String),
+}
+
+/// The URL sent as `WebHook-Request-Callback`, where the endpoint may grant delivery later.
+fn validation_callback(shared: &Shared, name: &str, token: &str) -> String {
+    format!(
+        "{}/_sandbox/eventgrid/eventsubscriptions/{name}/validate?token={token}",
+        shared.urls.management
+    )
+}
+
+/// The CloudEvents abuse-protection handshake: OPTIONS with `WebHook-Request-Origin` (and a
+/// `WebHook-Request-Callback` the endpoint may call instead of granting at once), expecting 200 and
+/// `WebHook-Allowed-Origin` naming that origin (or `*`). Err says why it was not granted.
+async fn handshake(shared: &Shared, url: &str, callback: &str) -> Result<(), String> {
     let response = shared
         .http
         .request(reqwest::Method::OPTIONS, url)
         .header("WebHook-Request-Origin", "eventgrid.azure.net")
         .header("WebHook-Request-Rate", "120")
+        .header("WebHook-Request-Callback", callback)
         .send()
         .await
-        .map_err(|e| failure(format!("Http OPTIONS request failed: {e}.")))?;
+        .map_err(|e| format!("Http OPTIONS request failed: {e}."))?;
     let status = response.status().as_u16();
     if status != 200 {
-        return Err(failure(format!(
+        return Err(format!(
             "Http OPTIONS request failed with response code {status}."
-        )));
+        ));
     }
     let allowed = response
         .headers()
@@ -821,9 +855,9 @@ async fn handshake(shared: &Shared, url: &str) -> Result<(), Value> {
     if allowed == "*" || allowed.eq_ignore_ascii_case("eventgrid.azure.net") {
         Ok(())
     } else {
-        Err(failure(format!(
+        Err(format!(
             "The response did not carry WebHook-Allowed-Origin: eventgrid.azure.net (got '{allowed}')."
-        )))
+        ))
     }
 }
 

@@ -203,7 +203,11 @@ impl Shared {
         let now = self.clock.now_ms();
         let seq = world.next_id();
         entry["log_id"] = json!(format!("900{:020}{:017}", now.max(0), seq));
-        entry["date"] = json!(rfc3339_ms(now));
+        // Auth0's schema (`LogDate`) allows the date as a string or an object; an object given through the
+        // admin API is kept, as an entry written by another part of Auth0 might carry one.
+        if !entry["date"].is_object() {
+            entry["date"] = json!(rfc3339_ms(now));
+        }
         world.auth0.logs.push(entry.clone());
         (seq, entry)
     }

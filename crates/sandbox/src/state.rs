@@ -266,7 +266,25 @@ pub struct EventSubscription {
     pub name: String,
     /// The properties as the client sent them, with defaults filled in (minus `provisioningState`).
     pub properties: Value,
+    /// Creating, Updating, Deleting, Succeeded, Failed or AwaitingManualAction.
     pub provisioning_state: String,
+    /// The long-running operation acting on it now (its PUT or DELETE).
+    pub operation_id: Option<String>,
+    /// While `AwaitingManualAction`: the WebHook did not grant the CloudEvents handshake, and may still do
+    /// so through the callback URL it was sent, until then.
+    pub validation: Option<PendingValidation>,
+    /// While `Deleting`: when the deletion completes and the name is free again (sandbox ms).
+    pub deleting_until_ms: Option<i64>,
+}
+
+/// A validation callback (`WebHook-Request-Callback`) an endpoint may still call.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PendingValidation {
+    /// The secret part of the callback URL.
+    pub token: String,
+    /// Until when (sandbox ms) the callback is accepted; then the subscription ends `Failed`.
+    pub until_ms: i64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -274,11 +292,16 @@ pub struct EventSubscription {
 pub struct Operation {
     pub id: String,
     pub location: String,
-    /// InProgress, Succeeded, Failed or Canceled.
+    /// InProgress, Succeeded, Failed, Canceled, or AwaitingManualAction (an event subscription waiting for
+    /// its WebHook).
     pub status: String,
     pub error: Option<Value>,
     pub start_ms: i64,
     pub end_ms: Option<i64>,
+    /// `put` or `delete` (what its `Location` answers once done); empty in state files from before.
+    pub kind: String,
+    /// The ARM id of the resource it acts on.
+    pub resource_id: String,
 }
 
 /// One event (one log entry through one stream, to one subscription), and how it ended.
@@ -640,6 +663,55 @@ impl World {
         for (sub, rg, name) in expired {
             self.remove_partner_topic(&sub, &rg, &name);
         }
+        self.settle_event_subscriptions(now_ms);
+    }
+
+    /// Deletions that have run their time end (the subscription is gone, its operation `Succeeded`), and
+    /// WebHook validations nobody completed in time end `Failed`.
+    fn settle_event_subscriptions(&mut self, now_ms: i64) {
+        let mut finished = Vec::new();
+        self.azure.event_subscriptions.retain(|es| {
+            let gone = es.deleting_until_ms.is_some_and(|t| now_ms >= t);
+            if gone && let Some(op) = &es.operation_id {
+                finished.push((op.clone(), None));
+            }
+            !gone
+        });
+        for es in &mut self.azure.event_subscriptions {
+            let Some(validation) = es.validation.as_ref().filter(|v| now_ms >= v.until_ms) else {
+                continue;
+            };
+            let error = serde_json::json!({
+                "code": "Url validation",
+                "message": format!(
+                    "Webhook validation handshake failed for {}. The endpoint did not grant the CloudEvents validation request, and its callback was not called before {}. For troubleshooting, visit https://aka.ms/esvalidationcloudevent.",
+                    es.properties["destination"]["properties"]["endpointUrl"]
+                        .as_str()
+                        .unwrap_or("")
+                        .split('?')
+                        .next()
+                        .unwrap_or(""),
+                    crate::clock::rfc3339_ms(validation.until_ms)
+                ),
+            });
+            es.validation = None;
+            es.provisioning_state = "Failed".into();
+            if let Some(op) = &es.operation_id {
+                finished.push((op.clone(), Some(error)));
+            }
+        }
+        for (id, error) in finished {
+            if let Some(op) = self.azure.operations.get_mut(&id) {
+                op.status = if error.is_some() {
+                    "Failed"
+                } else {
+                    "Succeeded"
+                }
+                .into();
+                op.error = error;
+                op.end_ms = Some(now_ms);
+            }
+        }
     }
 
     /// Deletes a partner topic and its event subscriptions.
@@ -690,5 +762,9 @@ impl EventSubscription {
             "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.EventGrid/partnerTopics/{}",
             self.subscription_id, self.resource_group, self.topic
         )
+    }
+
+    pub fn arm_id(&self) -> String {
+        format!("{}/eventSubscriptions/{}", self.topic_arm_id(), self.name)
     }
 }

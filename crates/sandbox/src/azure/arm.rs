@@ -261,6 +261,11 @@ pub async fn dispatch(
                 .headers_mut()
                 .insert("x-ms-correlation-request-id", id.clone());
         }
+        // Every answer is dated by the sandbox's clock (RFC 9110 §6.6.1), not the machine's: clients that
+        // compute expiry times Azure checks (a partner authorization) read Azure's time from it.
+        if let Ok(date) = crate::clock::http_date(shared.clock.now_ms()).parse() {
+            response.headers_mut().insert("date", date);
+        }
         with_arm_headers(response)
     };
     let caller = match authenticate(&shared, &headers) {
@@ -347,6 +352,14 @@ fn subscription_scoped(ctx: &Ctx, rest: &[&str]) -> Result<Response, Response> {
             "operationsstatus",
             _,
         ] => eventgrid::operation_status(ctx, &sub, ctx.seg(7)),
+        [
+            "providers",
+            "microsoft.eventgrid",
+            "locations",
+            _,
+            "operationresults",
+            _,
+        ] => eventgrid::operation_result(ctx, ctx.seg(7)),
         ["providers", _] => resources::provider(ctx, &sub, ctx.seg(3)),
         ["providers", _, action @ ("register" | "unregister")] => {
             resources::register(ctx, &sub, ctx.seg(3), action == &"register")

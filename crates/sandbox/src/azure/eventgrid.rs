@@ -1,7 +1,9 @@
-//! Event Grid's partner side: partner configurations (authorizing Auth0 in a resource group, with expiry),
-//! verified partners, partner topics (created only by the Auth0 side; list, get, activate, deactivate,
-//! delete; NeverActivated topics vanish after their expiration time) and partner-topic event subscriptions
-//! (long-running PUT with `Azure-AsyncOperation`, CloudEvents schema required, WebHook handshake).
+//! Event Grid's partner side: partner configurations (authorizing Auth0 in a resource group, with expiry
+//! held to the configuration's maximum, which a PATCH raises), verified partners, partner topics (created
+//! only by the Auth0 side; list, get, activate, deactivate, delete; NeverActivated topics vanish after their
+//! expiration time) and partner-topic event subscriptions (long-running PUT and DELETE followed through
+//! `Azure-AsyncOperation` or `Location`, CloudEvents schema required, WebHook handshake that may leave a
+//! subscription `AwaitingManualAction`, getFullUrl, getDeliveryAttributes).
 
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -154,6 +156,13 @@ pub fn route(ctx: &Ctx, sub: &str, rg: &str, tail: &[&str]) -> Result<Response, 
         ["partnertopics", _, "eventsubscriptions", _, "getfullurl"] => {
             full_url(ctx, sub, rg, &original(1), &original(3))
         }
+        [
+            "partnertopics",
+            _,
+            "eventsubscriptions",
+            _,
+            "getdeliveryattributes",
+        ] => delivery_attributes(ctx, sub, rg, &original(1), &original(3)),
         _ => Err(arm_error(
             StatusCode::NOT_FOUND,
             "NoRegisteredProviderFound",
@@ -256,6 +265,16 @@ fn parse_partner(
             "authorizationExpirationTimeInUtc cannot be more than 365 days in the future.",
         ));
     }
+    // EventGrid.json (Partner.authorizationExpirationTimeInUtc): "the allowed values are between 1 to the
+    // value of defaultMaximumExpirationTimeInDays specified in PartnerConfiguration", measured on Azure's
+    // clock (the `Date` of its answers).
+    if expires_ms > now + default_days as i64 * DAY_MS {
+        return Err(bad_request(&format!(
+            "authorizationExpirationTimeInUtc '{}' is more than {default_days} day(s) from now ({}): the partner configuration's defaultMaximumExpirationTimeInDays is {default_days}. Raise it (PATCH the partner configuration) or choose an earlier time.",
+            rfc3339_ms(expires_ms),
+            rfc3339_ms(now)
+        )));
+    }
     let (id, name) = match (id, name) {
         ("", n) if n.eq_ignore_ascii_case("Auth0") => {
             (AUTH0_PARTNER_ID.to_owned(), "Auth0".to_owned())
@@ -335,6 +354,10 @@ fn configuration(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
             };
             Ok(json(status, configuration_json(&config)))
         }
+        Method::PATCH => {
+            ctx.require_write("Microsoft.EventGrid/partnerConfigurations/write", &scope)?;
+            update_configuration(ctx, sub, rg)
+        }
         Method::DELETE => {
             ctx.require_write("Microsoft.EventGrid/partnerConfigurations/delete", &scope)?;
             let mut world = ctx.shared.world();
@@ -351,6 +374,36 @@ fn configuration(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
         }
         _ => Ok(method_not_allowed(ctx)),
     }
+}
+
+/// `PartnerConfigurations_Update`: `PartnerConfigurationUpdateParameters` carries `tags` and
+/// `properties.defaultMaximumExpirationTimeInDays` only, so the authorized partners are kept as they are.
+/// Answered synchronously (200), which the operation's responses allow.
+fn update_configuration(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
+    let body = ctx.json_body()?;
+    let days = &body["properties"]["defaultMaximumExpirationTimeInDays"];
+    let days = match days {
+        Value::Null => None,
+        value => match value.as_u64().filter(|d| (1..=365).contains(d)) {
+            Some(d) => Some(d as u32),
+            None => {
+                return Err(bad_request(
+                    "defaultMaximumExpirationTimeInDays must be between 1 and 365.",
+                ));
+            }
+        },
+    };
+    let mut world = ctx.shared.world();
+    let Some(config) = find_configuration(&mut world, sub, rg) else {
+        return Err(not_found("partnerConfigurations", "default", rg));
+    };
+    if let Some(days) = days {
+        config.default_maximum_expiration_days = days;
+    }
+    if let Some(tags) = body.get("tags").filter(|t| !t.is_null()) {
+        config.tags = tags.clone();
+    }
+    Ok(json(StatusCode::OK, configuration_json(config)))
 }
 
 fn canonical_group(world: &World, sub: &str, rg: &str) -> String {
@@ -639,6 +692,16 @@ fn event_subscription_json(es: &EventSubscription) -> Value {
         destination["endpointBaseUrl"] = json!(full.split('?').next().unwrap_or(""));
         destination["endpointUrl"] = Value::Null;
     }
+    // A static delivery attribute marked secret is only shown by getDeliveryAttributes.
+    if let Some(mappings) =
+        properties["destination"]["properties"]["deliveryAttributeMappings"].as_array_mut()
+    {
+        for mapping in mappings {
+            if mapping["properties"]["isSecret"] == true {
+                mapping["properties"]["value"] = Value::Null;
+            }
+        }
+    }
     properties["provisioningState"] = json!(es.provisioning_state);
     properties["topic"] = json!(es.topic_arm_id());
     json!({
@@ -704,22 +767,75 @@ fn event_subscription(
         }
         Method::DELETE => {
             ctx.require_write("Microsoft.EventGrid/eventSubscriptions/delete", &scope)?;
-            let mut world = ctx.shared.world();
-            let location = find_topic(&mut world, sub, rg, topic).map(|t| t.location.clone());
-            let before = world.azure.event_subscriptions.len();
-            world
-                .azure
-                .event_subscriptions
-                .retain(|e| !(same_topic(e, sub, rg, topic) && e.name.eq_ignore_ascii_case(name)));
-            let removed = before != world.azure.event_subscriptions.len();
-            drop(world);
-            Ok(match location.filter(|_| removed) {
-                Some(location) => accepted_delete(ctx, sub, &location),
-                None => StatusCode::NO_CONTENT.into_response(),
-            })
+            delete_event_subscription(ctx, sub, rg, topic, name)
         }
         _ => Ok(method_not_allowed(ctx)),
     }
+}
+
+/// An event subscription DELETE is long-running (EventGrid.json: 200, 202 with `Location`, 204): 202 with
+/// no body, `Location` (and `Azure-AsyncOperation`) to poll. The subscription shows `Deleting` until the
+/// deletion completes after `event_subscription_delete_time` of sandbox time (at once when zero); until
+/// then its name cannot be used again. Absent: 204.
+fn delete_event_subscription(
+    ctx: &Ctx,
+    sub: &str,
+    rg: &str,
+    topic: &str,
+    name: &str,
+) -> Result<Response, Response> {
+    let now = ctx.shared.clock.now_ms();
+    let delay = ctx.shared.config.event_subscription_delete_time.as_millis() as i64;
+    let mut world = ctx.shared.world();
+    let location = find_topic(&mut world, sub, rg, topic).map(|t| t.location.clone());
+    let Some(index) = world
+        .azure
+        .event_subscriptions
+        .iter()
+        .position(|e| same_topic(e, sub, rg, topic) && e.name.eq_ignore_ascii_case(name))
+    else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    let location = location.unwrap_or_default();
+    let es = &world.azure.event_subscriptions[index];
+    let resource_id = es.arm_id();
+    // A second DELETE while one runs answers with the running operation.
+    if let Some(running) = es
+        .operation_id
+        .clone()
+        .filter(|_| es.deleting_until_ms.is_some())
+    {
+        drop(world);
+        return Ok(accepted(ctx, sub, &location, &running));
+    }
+    let operation_id = if delay == 0 {
+        world.azure.event_subscriptions.remove(index);
+        new_operation(
+            &mut world,
+            now,
+            &location,
+            "delete",
+            &resource_id,
+            "Succeeded",
+        )
+    } else {
+        let id = new_operation(
+            &mut world,
+            now,
+            &location,
+            "delete",
+            &resource_id,
+            "InProgress",
+        );
+        let es = &mut world.azure.event_subscriptions[index];
+        es.provisioning_state = "Deleting".into();
+        es.validation = None;
+        es.deleting_until_ms = Some(now + delay);
+        es.operation_id = Some(id.clone());
+        id
+    };
+    drop(world);
+    Ok(accepted(ctx, sub, &location, &operation_id))
 }
 
 fn valid_subscription_name(name: &str) -> bool {
@@ -938,10 +1054,24 @@ fn put_event_subscription(
             .event_subscriptions
             .iter_mut()
             .find(|e| same_topic(e, sub, rg, topic) && e.name.eq_ignore_ascii_case(name));
+        if existing
+            .as_ref()
+            .is_some_and(|e| e.deleting_until_ms.is_some())
+        {
+            return Err(arm_error(
+                StatusCode::CONFLICT,
+                "Conflict",
+                &format!(
+                    "The event subscription '{name}' is being deleted. Wait for the deletion to finish (poll the Location of the DELETE) before creating it again."
+                ),
+            ));
+        }
         let (status, es) = match existing {
             Some(existing) => {
                 existing.properties = properties;
                 existing.provisioning_state = "Updating".into();
+                existing.validation = None;
+                existing.operation_id = Some(operation_id.clone());
                 (StatusCode::OK, existing.clone())
             }
             None => {
@@ -952,6 +1082,9 @@ fn put_event_subscription(
                     name: name.to_owned(),
                     properties,
                     provisioning_state: "Creating".into(),
+                    operation_id: Some(operation_id.clone()),
+                    validation: None,
+                    deleting_until_ms: None,
                 };
                 world.azure.event_subscriptions.push(es.clone());
                 (StatusCode::CREATED, es)
@@ -966,6 +1099,8 @@ fn put_event_subscription(
                 error: None,
                 start_ms: now,
                 end_ms: None,
+                kind: "put".into(),
+                resource_id: es.arm_id(),
             },
         );
         (status, es, location)
@@ -975,24 +1110,13 @@ fn put_event_subscription(
         es.clone(),
         operation_id.clone(),
     ));
-    let mut response = json(status, event_subscription_json(&es));
-    let url = format!(
-        "{}/subscriptions/{}/providers/Microsoft.EventGrid/locations/{}/operationsStatus/{}?api-version={}",
-        ctx.shared.urls.management,
-        es.subscription_id,
-        location,
-        operation_id,
-        ctx.query
-            .get("api-version")
-            .map(String::as_str)
-            .unwrap_or("2025-02-15")
-    );
-    if let Ok(value) = HeaderValue::from_str(&url) {
-        response.headers_mut().insert("azure-asyncoperation", value);
+    // EventGrid.json: 201/200 with the resource, `provisioningState` non-terminal, and an operation to
+    // follow. As an older provider would (`location_only_operations`): an empty 202 with `Location` only.
+    if ctx.shared.faults().location_only_operations {
+        return Ok(accepted(ctx, sub, &location, &operation_id));
     }
-    response
-        .headers_mut()
-        .insert("retry-after", HeaderValue::from_static("1"));
+    let mut response = json(status, event_subscription_json(&es));
+    set_operation_headers(&mut response, ctx, sub, &location, &operation_id, false);
     Ok(response)
 }
 
@@ -1025,38 +1149,255 @@ fn full_url(ctx: &Ctx, sub: &str, rg: &str, topic: &str, name: &str) -> Result<R
     ))
 }
 
-/// Event Grid deletes are long-running: 202 Accepted with `Azure-AsyncOperation` and `Location` to poll.
-/// The sandbox finishes the deletion at once, so the operation is already `Succeeded`.
+/// Event Grid deletes are long-running: 202 Accepted with `Location` (and `Azure-AsyncOperation`) to poll.
+/// Used for partner topics, whose deletion the sandbox finishes at once (the operation is already done).
 fn accepted_delete(ctx: &Ctx, sub: &str, location: &str) -> Response {
     let now = ctx.shared.clock.now_ms();
-    let operation_id = random_guid();
-    ctx.shared.world().azure.operations.insert(
-        operation_id.clone(),
+    let id = new_operation(
+        &mut ctx.shared.world(),
+        now,
+        location,
+        "delete",
+        "",
+        "Succeeded",
+    );
+    accepted(ctx, sub, location, &id)
+}
+
+/// Records a long-running operation and returns its id.
+fn new_operation(
+    world: &mut World,
+    now: i64,
+    location: &str,
+    kind: &str,
+    resource_id: &str,
+    status: &str,
+) -> String {
+    let id = random_guid();
+    let done = status != "InProgress";
+    world.azure.operations.insert(
+        id.clone(),
         Operation {
-            id: operation_id.clone(),
+            id: id.clone(),
             location: location.to_owned(),
-            status: "Succeeded".into(),
+            status: status.to_owned(),
             error: None,
             start_ms: now,
-            end_ms: Some(now),
+            end_ms: done.then_some(now),
+            kind: kind.to_owned(),
+            resource_id: resource_id.to_owned(),
         },
     );
-    let url = format!(
-        "{}/subscriptions/{sub}/providers/Microsoft.EventGrid/locations/{location}/operationsStatus/{operation_id}?api-version={}",
-        ctx.shared.urls.management,
-        ctx.query
-            .get("api-version")
-            .map(String::as_str)
-            .unwrap_or("2025-02-15")
-    );
+    id
+}
+
+/// ARM's asynchronous answer: 202 Accepted, no body, `Location` to poll, `Retry-After`, and the
+/// `Azure-AsyncOperation` status URL unless the `location_only_operations` fault is on.
+fn accepted(ctx: &Ctx, sub: &str, location: &str, operation_id: &str) -> Response {
     let mut response = StatusCode::ACCEPTED.into_response();
-    if let Ok(value) = HeaderValue::from_str(&url) {
-        response
-            .headers_mut()
-            .insert("azure-asyncoperation", value.clone());
-        response.headers_mut().insert("location", value);
+    let location_only = ctx.shared.faults().location_only_operations;
+    set_operation_headers(&mut response, ctx, sub, location, operation_id, true);
+    if location_only {
+        response.headers_mut().remove("azure-asyncoperation");
     }
     response
+}
+
+/// `Azure-AsyncOperation` (the operation's status resource), `Location` when asked (its result, as ARM's
+/// guidelines have it: 202 while running, then the operation's own answer) and `Retry-After` (seconds).
+fn set_operation_headers(
+    response: &mut Response,
+    ctx: &Ctx,
+    sub: &str,
+    location: &str,
+    operation_id: &str,
+    with_location: bool,
+) {
+    let version = ctx
+        .query
+        .get("api-version")
+        .map(String::as_str)
+        .unwrap_or("2025-02-15");
+    let base = format!(
+        "{}/subscriptions/{sub}/providers/Microsoft.EventGrid/locations/{location}",
+        ctx.shared.urls.management
+    );
+    let headers = response.headers_mut();
+    let status = format!("{base}/operationsStatus/{operation_id}?api-version={version}");
+    if let Ok(value) = HeaderValue::from_str(&status) {
+        headers.insert("azure-asyncoperation", value);
+    }
+    let result = format!("{base}/operationResults/{operation_id}?api-version={version}");
+    if let (true, Ok(value)) = (with_location, HeaderValue::from_str(&result)) {
+        headers.insert("location", value);
+    }
+    headers.insert("retry-after", HeaderValue::from_static("1"));
+}
+
+/// An operation's `Location`: 202 (no body, same `Location`) while it runs; once done, what the operation
+/// itself would have answered: 204 for a delete, 200 with the resource for a PUT (also when it waits for
+/// its WebHook, `AwaitingManualAction`, which only the endpoint's owner can end); a failure in ARM's error
+/// shape.
+pub fn operation_result(ctx: &Ctx, id: &str) -> Result<Response, Response> {
+    ctx.api_version(EVENTGRID_API, "locations/operationResults")?;
+    let world = ctx.shared.world();
+    let Some(op) = world.azure.operations.get(id).cloned() else {
+        return Err(arm_error(
+            StatusCode::NOT_FOUND,
+            "ResourceNotFound",
+            &format!("The operation '{id}' was not found."),
+        ));
+    };
+    let resource = world
+        .azure
+        .event_subscriptions
+        .iter()
+        .find(|e| e.arm_id().eq_ignore_ascii_case(&op.resource_id))
+        .map(event_subscription_json);
+    drop(world);
+    match op.status.as_str() {
+        "InProgress" => {
+            let mut response = StatusCode::ACCEPTED.into_response();
+            let mut url = format!("{}/{}", ctx.shared.urls.management, ctx.segments.join("/"));
+            if let Some(version) = ctx.query.get("api-version") {
+                url.push_str(&format!("?api-version={version}"));
+            }
+            if let Ok(value) = HeaderValue::from_str(&url) {
+                response.headers_mut().insert("location", value);
+            }
+            response
+                .headers_mut()
+                .insert("retry-after", HeaderValue::from_static("1"));
+            Ok(response)
+        }
+        "Failed" | "Canceled" => {
+            let code = op
+                .error
+                .as_ref()
+                .and_then(|e| e["code"].as_str())
+                .unwrap_or("OperationFailed");
+            let message = op
+                .error
+                .as_ref()
+                .and_then(|e| e["message"].as_str())
+                .unwrap_or("The operation failed.");
+            let status = if code == "InternalServerError" {
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            Err(arm_error(status, code, message))
+        }
+        _ if op.kind == "delete" => Ok(StatusCode::NO_CONTENT.into_response()),
+        _ => Ok(match resource {
+            Some(body) => json(StatusCode::OK, body),
+            None => StatusCode::NO_CONTENT.into_response(),
+        }),
+    }
+}
+
+/// `getDeliveryAttributes` (POST): the delivery attribute mappings of the destination, static values
+/// marked secret included (a GET hides them).
+fn delivery_attributes(
+    ctx: &Ctx,
+    sub: &str,
+    rg: &str,
+    topic: &str,
+    name: &str,
+) -> Result<Response, Response> {
+    if ctx.method != Method::POST {
+        return Ok(method_not_allowed(ctx));
+    }
+    ctx.require_write(
+        "Microsoft.EventGrid/eventSubscriptions/getDeliveryAttributes/action",
+        &format!(
+            "{}/providers/Microsoft.EventGrid/partnerTopics/{topic}/eventSubscriptions/{name}",
+            group_scope(sub, rg)
+        ),
+    )?;
+    let world = ctx.shared.world();
+    let es = world
+        .azure
+        .event_subscriptions
+        .iter()
+        .find(|e| same_topic(e, sub, rg, topic) && e.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| not_found("partnerTopics/eventSubscriptions", name, rg))?;
+    let value = es.properties["destination"]["properties"]["deliveryAttributeMappings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    Ok(json(StatusCode::OK, json!({ "value": value })))
+}
+
+/// What the admin API's "made elsewhere" injection stores: an event subscription written by the portal
+/// or another tool, taken as given (no validation, no handshake), `Succeeded` unless it says otherwise.
+pub fn insert_foreign_event_subscription(
+    world: &mut World,
+    sub: &str,
+    rg: &str,
+    topic: &str,
+    name: &str,
+    mut properties: Value,
+) -> Result<Value, String> {
+    let Some(found) = find_topic(world, sub, rg, topic) else {
+        return Err(format!("no partner topic {topic} in {rg}"));
+    };
+    let (sub, rg, topic) = (
+        found.subscription_id.clone(),
+        found.resource_group.clone(),
+        found.name.clone(),
+    );
+    let state = properties["provisioningState"]
+        .as_str()
+        .unwrap_or("Succeeded")
+        .to_owned();
+    if let Some(p) = properties.as_object_mut() {
+        p.remove("provisioningState");
+    }
+    world
+        .azure
+        .event_subscriptions
+        .retain(|e| !(same_topic(e, &sub, &rg, &topic) && e.name.eq_ignore_ascii_case(name)));
+    let es = EventSubscription {
+        subscription_id: sub,
+        resource_group: rg,
+        topic,
+        name: name.to_owned(),
+        properties,
+        provisioning_state: state,
+        operation_id: None,
+        validation: None,
+        deleting_until_ms: None,
+    };
+    let answer = event_subscription_json(&es);
+    world.azure.event_subscriptions.push(es);
+    Ok(answer)
+}
+
+/// Completes a WebHook validation through its callback URL (`WebHook-Request-Callback`): the
+/// subscription, waiting in `AwaitingManualAction`, is provisioned. Err when the token is unknown or
+/// its time has passed.
+pub fn complete_validation(world: &mut World, token: &str, now: i64) -> Result<String, String> {
+    let Some(es) = world.azure.event_subscriptions.iter_mut().find(|e| {
+        e.validation
+            .as_ref()
+            .is_some_and(|v| v.token == token && now < v.until_ms)
+    }) else {
+        return Err("unknown or expired validation callback".into());
+    };
+    es.validation = None;
+    es.provisioning_state = "Succeeded".into();
+    let name = es.name.clone();
+    if let Some(op) = es
+        .operation_id
+        .clone()
+        .and_then(|id| world.azure.operations.get_mut(&id))
+    {
+        op.status = "Succeeded".into();
+        op.error = None;
+        op.end_ms = Some(now);
+    }
+    Ok(name)
 }
 
 pub fn operation_status(ctx: &Ctx, _sub: &str, id: &str) -> Result<Response, Response> {

@@ -205,7 +205,7 @@ pub fn provider(ctx: &Ctx, sub: &str, namespace: &str) -> Result<Response, Respo
     let Some(namespace) = canonical_namespace(namespace) else {
         return Err(unknown_namespace(namespace));
     };
-    let state = if namespace == "Microsoft.EventGrid" {
+    let mut state = if namespace == "Microsoft.EventGrid" {
         ctx.shared
             .world()
             .subscription(sub)
@@ -214,6 +214,14 @@ pub fn provider(ctx: &Ctx, sub: &str, namespace: &str) -> Result<Response, Respo
     } else {
         "Registered".into()
     };
+    // A replica that has not yet seen the register call (the `stale_registration_reads` fault).
+    if state == "Registering" {
+        let mut faults = ctx.shared.faults();
+        if faults.stale_registration_reads > 0 {
+            faults.stale_registration_reads -= 1;
+            state = "NotRegistered".into();
+        }
+    }
     Ok(json(StatusCode::OK, provider_json(sub, namespace, &state)))
 }
 

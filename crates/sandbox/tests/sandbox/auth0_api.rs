@@ -543,3 +543,27 @@ async fn logs_search_paging_and_checkpoints() {
         "Insufficient scope, expected any of: read:logs,read:logs_users"
     );
 }
+
+#[tokio::test]
+async fn a_log_entry_whose_date_is_an_object_is_kept_as_written() {
+    // Auth0's schema (`LogDate`) allows an object as well as an ISO 8601 string.
+    let env = start().await;
+    let written = env
+        .admin_post(
+            "/logs",
+            serde_json::json!({"type": "s", "date": {"$date": "2026-01-01T00:00:00.000Z"}}),
+        )
+        .await;
+    assert_eq!(written.status(), 200);
+    let token = env.auth0_token().await;
+    let (status, logs) =
+        json_of(env.auth0(Method::GET, "/logs?q=type:s", &token, None).await).await;
+    assert_eq!(status, 200);
+    let entry = logs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["date"].is_object())
+        .expect("the entry with an object date is listed");
+    assert_eq!(entry["date"]["$date"], "2026-01-01T00:00:00.000Z");
+}

@@ -391,6 +391,8 @@ pub mod webhook {
     #[derive(Default)]
     pub struct Hook {
         pub received: Mutex<Vec<(HeaderMap, Value)>>,
+        /// The headers of every handshake (OPTIONS) request.
+        pub handshakes: Mutex<Vec<HeaderMap>>,
         pub fail_first: Mutex<(u32, u16)>,
         pub answer_handshake: bool,
     }
@@ -416,6 +418,7 @@ pub mod webhook {
         body: Bytes,
     ) -> Response {
         if method == axum::http::Method::OPTIONS {
+            hook.handshakes.lock().unwrap().push(headers.clone());
             if !hook.answer_handshake {
                 return StatusCode::NOT_FOUND.into_response();
             }

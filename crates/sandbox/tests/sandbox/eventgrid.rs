@@ -485,23 +485,37 @@ async fn event_subscription_lifecycle_with_handshake() {
 }
 
 #[tokio::test]
-async fn webhook_that_ignores_the_handshake_fails_provisioning() {
+async fn webhook_that_ignores_the_handshake_awaits_manual_action_then_fails() {
     let env = start().await;
     let azure = env.azure_token().await;
     env.prepare_azure(&azure, "rg").await;
     let auth0 = env.auth0_token().await;
     let (_, topic) = env.create_stream(&auth0, "rg", None).await;
     let silent = webhook::start(false).await;
-    let done = env
-        .subscribe(&azure, "rg", &topic, "to-silent", &silent.url, json!({}))
+    let r = env
+        .arm(
+            Method::PUT,
+            &format!(
+                "{}?{EG}",
+                env.eg_path(
+                    "rg",
+                    &format!("partnerTopics/{topic}/eventSubscriptions/to-silent")
+                )
+            ),
+            &azure,
+            Some(json!({"properties": {
+                "destination": {"endpointType": "WebHook", "properties": {"endpointUrl": silent.url}},
+                "eventDeliverySchema": "CloudEventSchemaV1_0"}})),
+        )
         .await;
-    assert_eq!(done["status"], "Failed");
-    assert_eq!(done["error"]["code"], "Url validation");
-    assert!(
-        done["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("Webhook validation handshake failed")
+    let operation = r.headers()["azure-asyncoperation"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let waiting = env.wait_operation(&azure, &operation).await;
+    assert_eq!(
+        waiting["status"], "AwaitingManualAction",
+        "the operation says so at once: {waiting}"
     );
     let path = format!(
         "{}?{EG}",
@@ -509,6 +523,25 @@ async fn webhook_that_ignores_the_handshake_fails_provisioning() {
             "rg",
             &format!("partnerTopics/{topic}/eventSubscriptions/to-silent")
         )
+    );
+    let (_, got) = json_of(env.arm(Method::GET, &path, &azure, None).await).await;
+    assert_eq!(
+        got["properties"]["provisioningState"],
+        "AwaitingManualAction"
+    );
+
+    // Nobody calls the validation callback within five minutes: the subscription ends Failed.
+    env.sandbox
+        .handle()
+        .advance(Duration::from_secs(5 * 60 + 1));
+    let done = env.wait_operation(&azure, &operation).await;
+    assert_eq!(done["status"], "Failed");
+    assert_eq!(done["error"]["code"], "Url validation");
+    assert!(
+        done["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Webhook validation handshake failed")
     );
     let (_, got) = json_of(env.arm(Method::GET, &path, &azure, None).await).await;
     assert_eq!(got["properties"]["provisioningState"], "Failed");

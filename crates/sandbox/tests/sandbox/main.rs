@@ -10,6 +10,8 @@ mod common;
 mod directories;
 mod eventgrid;
 mod identity;
+mod operations;
+mod partner_authorization;
 mod persistence;
 mod pipeline;
 mod scenario;

@@ -1,12 +1,16 @@
 //! Step 1, Prepare Azure: the `Microsoft.EventGrid` provider registered (register, then wait within a
 //! deadline), the resource group present (created on request), and Auth0 authorized as a partner in the
-//! group for 1–365 days while keeping any other authorized partner.
+//! group for 1–365 days while keeping any other authorized partner. Azure refuses an authorization further
+//! ahead than the group's partner configuration allows (`defaultMaximumExpirationTimeInDays`, 7 when
+//! absent): a smaller maximum is raised to the days asked for (a PATCH, which keeps every partner), and
+//! the expiry is computed from Azure's clock (its `Date` header), a few minutes short of the limit.
 
 use std::time::Duration;
 
 use azure_client::{
     AUTH0_PARTNER_IMMUTABLE_ID, AuthorizedPartner, PartnerAuthorization, PartnerConfiguration,
-    PartnerConfigurationProperties, Provider, ResourceGroup,
+    PartnerConfigurationProperties, PartnerConfigurationUpdate,
+    PartnerConfigurationUpdateProperties, Provider, ResourceGroup,
 };
 use time::OffsetDateTime;
 
@@ -18,6 +22,10 @@ const STEP: StepId = StepId::PrepareAzure;
 
 /// An authorization ending sooner than this is renewed: Auth0 may need a moment to create the topic.
 const AUTHORIZATION_MARGIN: Duration = Duration::from_secs(600);
+
+/// How far short of the configuration's limit an authorization ends: Azure's `Date` has whole seconds, and
+/// the machine that checks the expiry may not be the one that dated the answer.
+const AZURE_CLOCK_MARGIN: Duration = Duration::from_secs(300);
 
 pub(crate) struct Detection {
     pub status: StepStatus,
@@ -66,7 +74,8 @@ pub(crate) async fn detect(ctx: &Context<'_>, facts: &mut Facts) -> Result<Detec
         .unwrap_or_else(|| AUTH0_PARTNER_IMMUTABLE_ID.to_owned());
     facts.partner_id = Some(partner_id.clone());
 
-    let now = ctx.clock.now();
+    // Expiry times are Azure's: compare them with its clock (the answers above carried it).
+    let now = ctx.azure.azure_now().unwrap_or_else(|| ctx.clock.now());
     let current = configuration
         .as_ref()
         .and_then(|c| auth0_entry(c, &partner_id));
@@ -99,6 +108,17 @@ pub(crate) async fn detect(ctx: &Context<'_>, facts: &mut Facts) -> Result<Detec
         None => actions.push(format!(
             "Resource group {rg} does not exist: create it, or allow the setup to (--create-resource-group)"
         )),
+    }
+    let maximum = configuration
+        .as_ref()
+        .map(PartnerConfiguration::maximum_authorization_days);
+    if let Some(maximum) =
+        maximum.filter(|m| authorization_needed && *m < inputs.authorization_days)
+    {
+        actions.push(format!(
+            "Raise the longest partner authorization the group allows from {maximum} to {} days (other authorized partners are kept)",
+            inputs.authorization_days
+        ));
     }
     if authorization_needed {
         actions.push(format!(
@@ -199,9 +219,37 @@ pub(crate) async fn apply(
         .clone()
         .unwrap_or_else(|| AUTH0_PARTNER_IMMUTABLE_ID.to_owned());
     let mut until = None;
+    let mut raised = None;
     if found.authorization_needed {
+        let days = inputs.authorization_days;
+        // A configuration made earlier (by another partner's setup, the portal) may allow fewer days than
+        // asked for: raise its maximum, as the user asked for that many days. The PATCH body has no
+        // partner list, so every other authorized partner is kept.
+        if let Some(maximum) = configuration
+            .as_ref()
+            .map(PartnerConfiguration::maximum_authorization_days)
+            .filter(|m| *m < days)
+        {
+            ctx.applying(
+                STEP,
+                format!(
+                    "Raising the longest partner authorization {rg} allows from {maximum} to {days} days (other authorized partners are kept)"
+                ),
+            );
+            let update = PartnerConfigurationUpdate {
+                properties: PartnerConfigurationUpdateProperties {
+                    default_maximum_expiration_time_in_days: Some(days),
+                },
+            };
+            ctx.azure
+                .update_partner_configuration(sub, rg, &update)
+                .await?;
+            raised = Some(maximum);
+        }
+        // Azure checks the expiry against its own clock, so count from the time its latest answer carried.
+        let azure_now = ctx.azure.azure_now().unwrap_or_else(|| ctx.clock.now());
         let expires =
-            ctx.clock.now() + Duration::from_secs(u64::from(inputs.authorization_days) * 86_400);
+            azure_now + Duration::from_secs(u64::from(days) * 86_400) - AZURE_CLOCK_MARGIN;
         let entry = AuthorizedPartner {
             partner_registration_immutable_id: Some(partner_id.clone()),
             partner_name: Some("Auth0".into()),
@@ -215,14 +263,13 @@ pub(crate) async fn apply(
             // authorizePartner adds or renews one entry and keeps every other partner.
             Some(_) => ctx.azure.authorize_partner(sub, rg, &entry).await?,
             None => {
+                // A new configuration allows exactly the days asked for.
                 let body = PartnerConfiguration {
                     id: None,
                     location: "global".into(),
                     properties: PartnerConfigurationProperties {
                         partner_authorization: PartnerAuthorization {
-                            default_maximum_expiration_time_in_days: Some(
-                                inputs.authorization_days,
-                            ),
+                            default_maximum_expiration_time_in_days: Some(days),
                             authorized_partners_list: vec![entry],
                         },
                         provisioning_state: None,
@@ -233,7 +280,7 @@ pub(crate) async fn apply(
         };
         let granted = auth0_entry(&configuration, &partner_id)
             .and_then(|p| p.authorization_expiration_time_in_utc);
-        if granted.is_none_or(|t| t <= ctx.clock.now()) {
+        if granted.is_none_or(|t| t <= azure_now) {
             return Err(SetupError::new(
                 ErrorCode::UnexpectedResponse,
                 "Azure accepted the partner authorization but does not list Auth0 as authorized.",
@@ -250,6 +297,12 @@ pub(crate) async fn apply(
     );
     if let Some(t) = until {
         summary.push_str(&format!("; Auth0 is authorized until {}", readable(t)));
+    }
+    if let Some(maximum) = raised {
+        summary.push_str(&format!(
+            " (the longest authorization the group allows was raised from {maximum} to {} days; other authorized partners were kept)",
+            inputs.authorization_days
+        ));
     }
     Ok(StepStatus::new(STEP, StepState::Done, summary + "."))
 }

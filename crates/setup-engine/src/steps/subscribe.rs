@@ -62,6 +62,18 @@ pub(crate) async fn detect(ctx: &Context<'_>, facts: &mut Facts) -> Result<Detec
             ),
             vec![],
         ),
+        Some(current) if current.is_awaiting_manual_action() => (
+            StepState::ToDo,
+            format!(
+                "The event subscription {} is waiting for its webhook to accept events (the CloudEvents \
+                 validation handshake was not answered).",
+                inputs.event_subscription_name
+            ),
+            vec![format!(
+                "Save the event subscription {} again, so Azure repeats the validation handshake",
+                inputs.event_subscription_name
+            )],
+        ),
         Some(current) => (
             StepState::ToDo,
             format!(
@@ -119,6 +131,9 @@ pub(crate) async fn apply(
             &desired(inputs),
         )
         .await?;
+    if created.is_awaiting_manual_action() {
+        return Err(awaiting_webhook(inputs));
+    }
     if created
         .properties
         .provisioning_state
@@ -146,6 +161,26 @@ pub(crate) async fn apply(
     ))
 }
 
+/// Azure holds the subscription in `AwaitingManualAction`: the webhook did not agree to receive events in
+/// the CloudEvents validation handshake. Only the endpoint's owner can change that, so the setup stops at
+/// once and says what the endpoint must do.
+fn awaiting_webhook(inputs: &SetupInputs) -> SetupError {
+    let url = inputs.destination.webhook_url.as_deref().unwrap_or("");
+    let base = url.split('?').next().unwrap_or(url);
+    SetupError::new(
+        ErrorCode::OperationFailed,
+        format!(
+            "Azure created the event subscription {} but is waiting for the webhook {base} to accept events: it \
+             did not answer the CloudEvents validation handshake (an HTTP OPTIONS request carrying \
+             WebHook-Request-Origin: eventgrid.azure.net). No events are delivered until it does.",
+            inputs.event_subscription_name
+        ),
+        "Make the endpoint answer that OPTIONS request with status 200 and the header WebHook-Allowed-Origin: \
+         eventgrid.azure.net (or call the WebHook-Request-Callback address it was sent, within a few minutes), \
+         then run the setup again: it saves the subscription again and Azure repeats the handshake.",
+    )
+}
+
 /// The subscription the inputs ask for.
 pub(crate) fn desired(inputs: &SetupInputs) -> EventSubscription {
     let d = &inputs.destination;
@@ -162,11 +197,10 @@ pub(crate) fn desired(inputs: &SetupInputs) -> EventSubscription {
         },
     };
     let filter = (!inputs.log_codes.is_empty()).then(|| EventSubscriptionFilter {
-        advanced_filters: vec![AdvancedFilter {
-            operator_type: "StringIn".into(),
-            key: "data.type".into(),
-            values: inputs.log_codes.clone(),
-        }],
+        advanced_filters: vec![AdvancedFilter::string_in(
+            "data.type",
+            inputs.log_codes.clone(),
+        )],
     });
     EventSubscription {
         id: None,
@@ -235,19 +269,19 @@ pub(crate) fn matches(current: &EventSubscription, wanted: &EventSubscription) -
         }
         _ => false,
     };
+    // The log codes of a `StringIn` on `data.type`, and how many other filters there are (any operator,
+    // numeric or unknown ones included, makes a subscription differ from what the setup writes).
     let codes = |f: &Option<EventSubscriptionFilter>| {
-        let mut values: Vec<String> = f
-            .iter()
-            .flat_map(|f| &f.advanced_filters)
-            .filter(|a| a.key.eq_ignore_ascii_case("data.type") && a.operator_type == "StringIn")
-            .flat_map(|a| a.values.iter().cloned())
-            .collect();
+        let log_codes = |a: &AdvancedFilter| match a {
+            AdvancedFilter::StringIn(f) if f.key.eq_ignore_ascii_case("data.type") => {
+                Some(f.values.clone())
+            }
+            _ => None,
+        };
+        let filters = f.iter().flat_map(|f| &f.advanced_filters);
+        let mut values: Vec<String> = filters.clone().filter_map(log_codes).flatten().collect();
         values.sort();
-        let others = f
-            .iter()
-            .flat_map(|f| &f.advanced_filters)
-            .filter(|a| !(a.key.eq_ignore_ascii_case("data.type") && a.operator_type == "StringIn"))
-            .count();
+        let others = filters.filter(|a| log_codes(a).is_none()).count();
         (values, others)
     };
     let retry = |r: Option<DeliveryRetryPolicy>| {
@@ -302,8 +336,10 @@ mod tests {
                 .preferred_batch_size_in_kilobytes
                 .get_or_insert(64);
         }
-        if let Some(f) = sub.properties.filter.as_mut() {
-            f.advanced_filters[0].values.reverse();
+        if let Some(f) = sub.properties.filter.as_mut()
+            && let AdvancedFilter::StringIn(codes) = &mut f.advanced_filters[0]
+        {
+            codes.values.reverse();
         }
         sub.properties.provisioning_state = Some("Succeeded".into());
         sub

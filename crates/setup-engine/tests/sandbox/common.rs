@@ -21,11 +21,13 @@ use time::OffsetDateTime;
 pub struct SandboxTime {
     clock: cloud_sandbox::Clock,
     pub requested: Arc<Mutex<Vec<Duration>>>,
+    /// How far this machine's clock runs ahead of the sandbox's (Azure's); zero unless a test skews it.
+    pub ahead: Duration,
 }
 
 impl Clock for SandboxTime {
     fn now(&self) -> OffsetDateTime {
-        self.clock.now()
+        self.clock.now() + self.ahead
     }
 
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
@@ -52,6 +54,7 @@ pub async fn start_with(config: SandboxConfig) -> World {
     let time = SandboxTime {
         clock: sandbox.handle().clock(),
         requested: Arc::default(),
+        ahead: Duration::ZERO,
     };
     World {
         sandbox,
@@ -77,11 +80,38 @@ impl World {
         )
     }
 
+    /// An engine on a machine whose clock runs `ahead` of Azure's.
+    pub fn engine_with_skew(&self, ahead: Duration) -> Engine {
+        let time = SandboxTime {
+            ahead,
+            ..self.time.clone()
+        };
+        self.engine_at(
+            Auth0Credentials::ClientCredentials {
+                client_id: self.info.auth0_client_id.clone(),
+                client_secret: Secret::new(self.info.auth0_client_secret.clone()),
+            },
+            &self.info.azure_client_id,
+            &self.info.azure_client_secret,
+            time,
+        )
+    }
+
     pub fn engine_with(
         &self,
         auth0: Auth0Credentials,
         azure_client_id: &str,
         azure_secret: &str,
+    ) -> Engine {
+        self.engine_at(auth0, azure_client_id, azure_secret, self.time.clone())
+    }
+
+    fn engine_at(
+        &self,
+        auth0: Auth0Credentials,
+        azure_client_id: &str,
+        azure_secret: &str,
+        time: SandboxTime,
     ) -> Engine {
         let connection = Connection {
             auth0,
@@ -97,7 +127,7 @@ impl World {
             },
         };
         let mut options = EngineOptions::new(self.progress());
-        options.clock = Arc::new(self.time.clone());
+        options.clock = Arc::new(time);
         options.jitter = Arc::new(|| 0.5);
         options.retry = RetryPolicy {
             max_attempts: 8,

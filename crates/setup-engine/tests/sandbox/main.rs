@@ -2,6 +2,7 @@
 //! stopped after each step and resumed, a wizard filled in one step at a time, and every injected fault
 //! ending done or with the documented error.
 
+mod azure_behaviour;
 mod common;
 mod faults;
 mod partial;
