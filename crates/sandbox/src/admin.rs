@@ -48,6 +48,7 @@ pub fn router() -> Router<Arc<Shared>> {
             "/_sandbox/azure/principals/{client_id}/certificates",
             post(add_certificate),
         )
+        .route("/_sandbox/azure/partner-topics", post(seed_partner_topic))
         .route("/_sandbox/clock", get(clock))
         .route("/_sandbox/clock/advance", post(advance_clock))
         .route("/_sandbox/wait-idle", post(wait_idle))
@@ -278,6 +279,22 @@ async fn add_certificate(
     match crate::credentials::add_azure_certificate(&shared, &client_id, &request.certificate) {
         Ok(info) => created(serde_json::to_value(info).unwrap_or(Value::Null)),
         Err(e) => bad(&e.to_string()),
+    }
+}
+
+/// Puts a partner topic into a resource group as another partner (or a second Auth0-looking topic) would.
+async fn seed_partner_topic(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let seed: crate::azure::eventgrid::PartnerTopicSeed = match serde_json::from_slice(&body) {
+        Ok(seed) => seed,
+        Err(e) => {
+            return bad(&format!(
+                "expected {{\"resource_group\", \"name\", \"source\"?, \"partner_registration_immutable_id\"?, \"description\"?, \"subscription_id\"?, \"location\"?, \"activation_state\"?}}: {e}"
+            ));
+        }
+    };
+    match crate::azure::eventgrid::seed_partner_topic_now(&shared, seed) {
+        Ok(topic) => created(topic),
+        Err(e) => bad(&e),
     }
 }
 
