@@ -58,6 +58,7 @@ pub fn router() -> Router<Arc<Shared>> {
             "/_sandbox/eventgrid/eventsubscriptions/{name}/validate",
             get(validate_webhook).post(validate_webhook),
         )
+        .route("/_sandbox/azure/partner-topics", post(seed_partner_topic))
         .route("/_sandbox/clock", get(clock))
         .route("/_sandbox/clock/advance", post(advance_clock))
         .route("/_sandbox/wait-idle", post(wait_idle))
@@ -339,6 +340,22 @@ async fn add_foreign_event_subscription(
             shared.mark_dirty();
             created(answer)
         }
+        Err(e) => bad(&e),
+    }
+}
+
+/// Puts a partner topic into a resource group as another partner (or a second Auth0-looking topic) would.
+async fn seed_partner_topic(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let seed: crate::azure::eventgrid::PartnerTopicSeed = match serde_json::from_slice(&body) {
+        Ok(seed) => seed,
+        Err(e) => {
+            return bad(&format!(
+                "expected {{\"resource_group\", \"name\", \"source\"?, \"partner_registration_immutable_id\"?, \"description\"?, \"subscription_id\"?, \"location\"?, \"activation_state\"?}}: {e}"
+            ));
+        }
+    };
+    match crate::azure::eventgrid::seed_partner_topic_now(&shared, seed) {
+        Ok(topic) => created(topic),
         Err(e) => bad(&e),
     }
 }

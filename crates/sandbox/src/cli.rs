@@ -94,6 +94,13 @@ pub struct Args {
     /// Do not seed the second Azure directory ("Fabrikam Partners", where the seeded users are guests).
     #[arg(long)]
     pub no_guest_directory: bool,
+    /// Give the partner topics Auth0 creates Auth0's partnerRegistrationImmutableId (absent by default, as in
+    /// Azure's own examples).
+    #[arg(long)]
+    pub partner_topic_immutable_id: bool,
+    /// Reads of a new Event Grid stream that still lack sink.azurePartnerTopic (the create answer always does).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub partner_topic_name_hidden_reads: u32,
 }
 
 /// Why the command line is not usable.
@@ -209,6 +216,8 @@ impl Args {
             extra_subscriptions: self.seed_subscriptions.clone(),
             extra_resource_groups,
             guest_directory: !self.no_guest_directory,
+            partner_topic_immutable_id: self.partner_topic_immutable_id,
+            partner_topic_name_hidden_reads: self.partner_topic_name_hidden_reads,
             ..SandboxConfig::default()
         })
     }

@@ -42,6 +42,17 @@ pub struct SandboxConfig {
     /// How long (sandbox time) an event subscription stays `Deleting` after a DELETE (answered 202) before it
     /// is gone and its name free again.
     pub event_subscription_delete_time: Duration,
+    /// How long (sandbox time) after its expiration time a `NeverActivated` partner topic is still listed
+    /// before Azure deletes it (Azure deletes such topics, documenting no delay); activating it in between
+    /// is refused. Default 0: deleted at once.
+    pub partner_topic_deletion_delay: Duration,
+    /// Whether the partner topics Auth0 creates carry `partnerRegistrationImmutableId` (Auth0's). Azure's
+    /// schema makes it optional and its own examples of a partner topic omit it, so by default it is absent.
+    pub partner_topic_immutable_id: bool,
+    /// How many reads of a new `eventgrid` stream (`GET /api/v2/log-streams[/{id}]`) still lack
+    /// `sink.azurePartnerTopic`: the create answer never has it, then the first N reads do not either, and
+    /// every read after that does. Default 1 (the create answer and the first read lack it).
+    pub partner_topic_name_hidden_reads: u32,
     /// Lifetime of issued access tokens (Auth0 Management API tokens are 24 h, Azure tokens about 1 h).
     pub auth0_token_lifetime: Duration,
     /// Lifetime of Azure access tokens.
@@ -99,6 +110,9 @@ impl Default for SandboxConfig {
             suspend_stream_after: Duration::from_secs(7 * 24 * 3600),
             partner_topic_activation_window: Duration::from_secs(7 * 24 * 3600),
             event_subscription_delete_time: Duration::from_secs(2),
+            partner_topic_deletion_delay: Duration::ZERO,
+            partner_topic_immutable_id: false,
+            partner_topic_name_hidden_reads: 1,
             auth0_token_lifetime: Duration::from_secs(86_400),
             azure_token_lifetime: Duration::from_secs(3_600),
             extra_users: Vec::new(),
@@ -164,6 +178,24 @@ impl SandboxConfig {
     pub fn with_listen(mut self, ip: IpAddr, port: u16) -> Self {
         self.listen_ip = ip;
         self.port = port;
+        self
+    }
+
+    /// `NeverActivated` partner topics stay listed this long past their expiration time.
+    pub fn with_partner_topic_deletion_delay(mut self, delay: Duration) -> Self {
+        self.partner_topic_deletion_delay = delay;
+        self
+    }
+
+    /// Partner topics created for streams carry Auth0's `partnerRegistrationImmutableId` (or not).
+    pub fn with_partner_topic_immutable_id(mut self, present: bool) -> Self {
+        self.partner_topic_immutable_id = present;
+        self
+    }
+
+    /// Reads of a new stream that still lack `sink.azurePartnerTopic` (0: only the create answer lacks it).
+    pub fn with_partner_topic_name_hidden_reads(mut self, reads: u32) -> Self {
+        self.partner_topic_name_hidden_reads = reads;
         self
     }
 

@@ -36,6 +36,9 @@ pub enum Error {
     /// A credential (public key, certificate) or application could not be registered; names the field.
     #[error("cannot register: {0}")]
     Registration(String),
+    /// A resource could not be seeded through the admin API or [`crate::SandboxHandle`]; says why.
+    #[error("cannot seed: {0}")]
+    Seed(String),
     #[error("cannot set up the HTTP client for webhook deliveries: {0}")]
     HttpClient(String),
 }

@@ -42,6 +42,7 @@ mod state;
 pub mod testing;
 mod tokens;
 
+pub use azure::eventgrid::PartnerTopicSeed;
 pub use clock::Clock;
 pub use config::{RateLimit, SandboxConfig, SeedUser};
 pub use credentials::{Auth0ApplicationInfo, CertificateInfo};

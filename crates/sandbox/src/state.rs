@@ -111,6 +111,8 @@ pub struct LogStream {
     pub failing_since_ms: Option<i64>,
     /// What the dashboard's Health tab would show (last errors, newest last).
     pub delivery_errors: Vec<Value>,
+    /// Reads still to answer without `sink.azurePartnerTopic` (Auth0 reports the name only later).
+    pub partner_topic_hidden_reads: u32,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -248,11 +250,17 @@ pub struct PartnerTopic {
     pub resource_group: String,
     pub name: String,
     pub location: String,
+    /// The partner's own text; its format is undocumented (see `auth0_topic_source`).
     pub source: String,
+    /// `partnerRegistrationImmutableId` as Azure shows it; optional in Azure's schema, so `None` is omitted.
+    pub partner_registration_immutable_id: Option<String>,
     /// NeverActivated, Activated or Deactivated.
     pub activation_state: String,
     pub created_ms: i64,
     pub expires_ms: i64,
+    /// When Azure deletes it if still `NeverActivated` (never before `expires_ms`).
+    pub deleted_ms: i64,
+    /// The Auth0 stream it was created for (empty for topics seeded through the admin API).
     pub stream_id: String,
     pub description: String,
 }
@@ -651,7 +659,9 @@ impl World {
             .azure
             .partner_topics
             .iter()
-            .filter(|t| t.activation_state == "NeverActivated" && now_ms >= t.expires_ms)
+            .filter(|t| {
+                t.activation_state == "NeverActivated" && now_ms >= t.expires_ms.max(t.deleted_ms)
+            })
             .map(|t| {
                 (
                     t.subscription_id.clone(),

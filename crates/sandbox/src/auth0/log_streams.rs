@@ -17,14 +17,21 @@ use crate::server::Shared;
 use crate::state::LogStream;
 use crate::tokens::random_hex;
 
-/// The stream as the Management API returns it.
+/// The stream as the Management API returns it. `sink.azurePartnerTopic` is left out until Auth0 reports it
+/// (see [`read`]).
 pub fn stream_json(stream: &LogStream) -> Value {
+    let mut sink = stream.sink.clone();
+    if stream.partner_topic_hidden_reads > 0
+        && let Some(sink) = sink.as_object_mut()
+    {
+        sink.remove("azurePartnerTopic");
+    }
     let mut body = json!({
         "id": stream.id,
         "name": stream.name,
         "type": stream.stream_type,
         "status": stream.status,
-        "sink": stream.sink,
+        "sink": sink,
     });
     if let Some(filters) = &stream.filters {
         body["filters"] = filters.clone();
@@ -35,6 +42,14 @@ pub fn stream_json(stream: &LogStream) -> Value {
     if let Some(pii) = &stream.pii_config {
         body["pii_config"] = pii.clone();
     }
+    body
+}
+
+/// A read of the stream through the Management API: answered as it is now, then one read closer to the
+/// partner topic's name appearing in `sink.azurePartnerTopic`.
+fn read(stream: &mut LogStream) -> Value {
+    let body = stream_json(stream);
+    stream.partner_topic_hidden_reads = stream.partner_topic_hidden_reads.saturating_sub(1);
     body
 }
 
@@ -55,13 +70,7 @@ pub async fn list(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Resp
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    let streams: Vec<Value> = shared
-        .world()
-        .auth0
-        .streams
-        .iter()
-        .map(stream_json)
-        .collect();
+    let streams: Vec<Value> = shared.world().auth0.streams.iter_mut().map(read).collect();
     caller.finish(axum::Json(streams).into_response())
 }
 
@@ -78,9 +87,9 @@ pub async fn get_one(
         .world()
         .auth0
         .streams
-        .iter()
+        .iter_mut()
         .find(|s| s.id == id)
-        .map(stream_json);
+        .map(read);
     caller.finish(match found {
         Some(stream) => axum::Json(stream).into_response(),
         None => not_found(),
@@ -152,15 +161,17 @@ fn create_stream(shared: &Shared, caller: &Caller, headers: &HeaderMap, body: &[
         );
     }
     if stream.stream_type == "eventgrid" {
-        let source = shared.urls.auth0_host().to_owned();
         match crate::azure::eventgrid::create_partner_topic_for_stream(
             &mut world,
             &shared.config,
             now,
             &stream,
-            &source,
         ) {
-            Ok(topic) => stream.sink["azurePartnerTopic"] = json!(topic),
+            Ok(topic) => {
+                // The topic exists at once; the stream reports its name only on a later read.
+                stream.sink["azurePartnerTopic"] = json!(topic);
+                stream.partner_topic_hidden_reads = shared.config.partner_topic_name_hidden_reads;
+            }
             Err(refusal) => {
                 return bad_request(&format!(
                     "Could not create the Azure Event Grid partner topic: {refusal}"
@@ -178,7 +189,11 @@ fn create_stream(shared: &Shared, caller: &Caller, headers: &HeaderMap, body: &[
     );
     let (seq, entry) = shared.record_log(&mut world, entry);
     stream.created_after_seq = world.next_seq;
-    let response = stream_json(&stream);
+    let mut response = stream_json(&stream);
+    // Never in the create answer.
+    if let Some(sink) = response["sink"].as_object_mut() {
+        sink.remove("azurePartnerTopic");
+    }
     world.auth0.streams.push(stream);
     drop(world);
     shared.publish_log(seq, entry);

@@ -468,13 +468,12 @@ fn change_authorization(
 // ---- partner topics ----
 
 fn topic_json(topic: &PartnerTopic) -> Value {
-    json!({
+    let mut body = json!({
         "id": topic.arm_id(),
         "name": topic.name,
         "type": "Microsoft.EventGrid/partnerTopics",
         "location": topic.location,
         "properties": {
-            "partnerRegistrationImmutableId": AUTH0_PARTNER_ID,
             "source": topic.source,
             "eventTypeInfo": {"kind": "Inline", "inlineEventTypes": {}},
             "expirationTimeIfNotActivatedUtc": rfc3339_ms(topic.expires_ms),
@@ -483,7 +482,116 @@ fn topic_json(topic: &PartnerTopic) -> Value {
             "partnerTopicFriendlyDescription": topic.description,
             "messageForActivation": "Activate this partner topic to start receiving Auth0 log events.",
         },
-    })
+    });
+    // Optional in Azure's schema (PartnerTopicProperties) and absent from Azure's own examples.
+    if let Some(id) = &topic.partner_registration_immutable_id {
+        body["properties"]["partnerRegistrationImmutableId"] = json!(id);
+    }
+    body
+}
+
+/// The `source` of a partner topic Auth0 creates. Event Grid documents it only as "a unique partner
+/// resource" and Auth0 documents no format, so the sandbox makes one up that clients must not depend on: it
+/// names the tenant by name (not its domain) with a fresh uuid, after Auth0's EventBridge partner event source
+/// (`aws.partner/auth0.com/{tenant}-{uuid}/auth0.logs`); the uuid is not the stream id.
+pub fn auth0_topic_source(tenant: &str) -> String {
+    format!("auth0.com/{tenant}-{}/auth0.logs", random_guid())
+}
+
+/// A partner topic put into a resource group by the admin API (another partner's, or a second one that
+/// looks like Auth0's), so tests can check how clients tell topics apart.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct PartnerTopicSeed {
+    /// The default subscription when empty.
+    pub subscription_id: String,
+    pub resource_group: String,
+    pub name: String,
+    /// When absent: an Auth0-looking source for this tenant (same form as Auth0's, another uuid).
+    pub source: Option<String>,
+    /// `partnerRegistrationImmutableId`; absent when `None`.
+    pub partner_registration_immutable_id: Option<String>,
+    /// When absent: like Auth0's description for this tenant.
+    pub description: Option<String>,
+    /// The resource group's location when empty.
+    pub location: String,
+    /// `NeverActivated` when empty.
+    pub activation_state: String,
+}
+
+/// Adds a seeded partner topic; refuses an unknown subscription or resource group, or a name in use.
+pub fn seed_partner_topic(
+    world: &mut World,
+    config: &SandboxConfig,
+    now: i64,
+    seed: PartnerTopicSeed,
+) -> Result<PartnerTopic, String> {
+    let sub = if seed.subscription_id.is_empty() {
+        world
+            .azure
+            .subscriptions
+            .first()
+            .map(|s| s.subscription_id.clone())
+            .unwrap_or_default()
+    } else {
+        seed.subscription_id.clone()
+    };
+    let Some(group) = world.resource_group(&sub, &seed.resource_group) else {
+        return Err(format!(
+            "resource group '{}' does not exist in subscription '{sub}'",
+            seed.resource_group
+        ));
+    };
+    let (group_name, group_location) = (group.name.clone(), group.location.clone());
+    if seed.name.is_empty() {
+        return Err("name is required".into());
+    }
+    if find_topic(world, &sub, &group_name, &seed.name).is_some() {
+        return Err(format!(
+            "a partner topic named '{}' already exists in '{group_name}'",
+            seed.name
+        ));
+    }
+    let tenant = world.auth0.tenant.clone();
+    let topic = PartnerTopic {
+        subscription_id: subscription_id_canonical(world, &sub),
+        resource_group: group_name,
+        name: seed.name,
+        location: if seed.location.is_empty() {
+            group_location
+        } else {
+            seed.location
+        },
+        source: seed.source.unwrap_or_else(|| auth0_topic_source(&tenant)),
+        partner_registration_immutable_id: seed.partner_registration_immutable_id,
+        activation_state: if seed.activation_state.is_empty() {
+            "NeverActivated".into()
+        } else {
+            seed.activation_state
+        },
+        created_ms: now,
+        expires_ms: now + config.partner_topic_activation_window.as_millis() as i64,
+        deleted_ms: now
+            + (config.partner_topic_activation_window + config.partner_topic_deletion_delay)
+                .as_millis() as i64,
+        stream_id: String::new(),
+        description: seed
+            .description
+            .unwrap_or_else(|| format!("Auth0 log stream of tenant {tenant}")),
+    };
+    world.azure.partner_topics.push(topic.clone());
+    Ok(topic)
+}
+
+/// [`seed_partner_topic`] on the running sandbox: the topic as Resource Manager shows it.
+pub fn seed_partner_topic_now(
+    shared: &crate::server::Shared,
+    seed: PartnerTopicSeed,
+) -> Result<Value, String> {
+    let now = shared.clock.now_ms();
+    let topic = seed_partner_topic(&mut shared.world(), &shared.config, now, seed)?;
+    shared.mark_dirty();
+    Ok(topic_json(&topic))
 }
 
 pub fn list_topics(ctx: &Ctx, sub: &str, rg: Option<&str>) -> Result<Response, Response> {
@@ -609,7 +717,6 @@ pub fn create_partner_topic_for_stream(
     config: &SandboxConfig,
     now: i64,
     stream: &LogStream,
-    source: &str,
 ) -> Result<String, String> {
     let sub = stream.sink["azureSubscriptionId"].as_str().unwrap_or("");
     let rg = stream.sink["azureResourceGroup"].as_str().unwrap_or("");
@@ -659,17 +766,24 @@ pub fn create_partner_topic_for_stream(
         Some(_) => {}
     }
     let name = format!("auth0-logs-{}", stream.id.replace('_', "-"));
+    let tenant = world.auth0.tenant.clone();
     world.azure.partner_topics.push(PartnerTopic {
         subscription_id: subscription_id_canonical(world, sub),
         resource_group: group_name,
         name: name.clone(),
         location: region.to_owned(),
-        source: source.to_owned(),
+        source: auth0_topic_source(&tenant),
+        partner_registration_immutable_id: config
+            .partner_topic_immutable_id
+            .then(|| AUTH0_PARTNER_ID.to_owned()),
         activation_state: "NeverActivated".into(),
         created_ms: now,
         expires_ms: now + config.partner_topic_activation_window.as_millis() as i64,
+        deleted_ms: now
+            + (config.partner_topic_activation_window + config.partner_topic_deletion_delay)
+                .as_millis() as i64,
         stream_id: stream.id.clone(),
-        description: format!("Auth0 log stream '{}' of tenant {source}", stream.name),
+        description: format!("Auth0 log stream '{}' of tenant {tenant}", stream.name),
     });
     Ok(name)
 }

@@ -242,7 +242,8 @@ impl Env {
         })
     }
 
-    /// Creates an eventgrid stream and returns (stream, partner topic name).
+    /// Creates an eventgrid stream and returns (stream as last read, partner topic name). The create answer
+    /// lacks `sink.azurePartnerTopic` (Auth0 reports it later), so the stream is read until it has it.
     pub async fn create_stream(
         &self,
         auth0: &str,
@@ -257,12 +258,24 @@ impl Env {
             .auth0(Method::POST, "/log-streams", auth0, Some(body))
             .await;
         assert_eq!(r.status(), 200);
-        let stream: Value = r.json().await.unwrap();
-        let topic = stream["sink"]["azurePartnerTopic"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        (stream, topic)
+        let created: Value = r.json().await.unwrap();
+        assert!(
+            created["sink"].get("azurePartnerTopic").is_none(),
+            "not in the create answer: {created}"
+        );
+        let id = created["id"].as_str().unwrap().to_owned();
+        for _ in 0..10 {
+            let r = self
+                .auth0(Method::GET, &format!("/log-streams/{id}"), auth0, None)
+                .await;
+            assert_eq!(r.status(), 200);
+            let stream: Value = r.json().await.unwrap();
+            if let Some(topic) = stream["sink"]["azurePartnerTopic"].as_str() {
+                let topic = topic.to_owned();
+                return (stream, topic);
+            }
+        }
+        panic!("the stream {id} never reported its partner topic");
     }
 
     pub async fn activate(&self, token: &str, rg: &str, topic: &str) {

@@ -216,7 +216,7 @@ async fn partner_topic_is_created_by_auth0_and_can_be_activated() {
     let azure = env.azure_token().await;
     env.prepare_azure(&azure, "rg").await;
     let auth0 = env.auth0_token().await;
-    let (_, topic) = env.create_stream(&auth0, "rg", None).await;
+    let (stream, topic) = env.create_stream(&auth0, "rg", None).await;
     let (status, list) = json_of(
         env.arm(
             Method::GET,
@@ -230,13 +230,34 @@ async fn partner_topic_is_created_by_auth0_and_can_be_activated() {
     assert_eq!(status, 200);
     let found = &list["value"][0];
     assert_eq!(found["name"], topic.as_str());
+    // Optional in Azure's schema and absent from its examples: absent unless configured.
     assert_eq!(
-        found["properties"]["partnerRegistrationImmutableId"],
-        AUTH0_ID
+        found["properties"].get("partnerRegistrationImmutableId"),
+        None,
+        "{found}"
     );
-    assert_eq!(
-        found["properties"]["source"],
-        env.info().auth0_domain.trim_start_matches("http://")
+    // The source names the tenant by name with a uuid: not its domain, not the stream id.
+    let source = found["properties"]["source"].as_str().unwrap();
+    let tenant = env.sandbox.handle().state()["auth0"]["tenant"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        source.starts_with(&format!("auth0.com/{tenant}-")) && source.ends_with("/auth0.logs"),
+        "{source}"
+    );
+    let uuid = &source[format!("auth0.com/{tenant}-").len()..source.len() - "/auth0.logs".len()];
+    assert_eq!(uuid.len(), 36, "{source}");
+    assert!(!source.contains(stream["id"].as_str().unwrap()), "{source}");
+    assert!(
+        !source.contains(env.info().auth0_domain.trim_start_matches("http://")),
+        "{source}"
+    );
+    assert!(
+        found["properties"]["partnerTopicFriendlyDescription"]
+            .as_str()
+            .is_some_and(|d| d.contains(&tenant)),
+        "{found}"
     );
     assert_eq!(found["properties"]["activationState"], "NeverActivated");
     assert!(found["properties"]["expirationTimeIfNotActivatedUtc"].is_string());
@@ -587,4 +608,167 @@ async fn metrics_have_azure_monitor_shape() {
     let old = metrics.replace("2023-10-01", "2010-01-01");
     let (_, body) = json_of(env.arm(Method::GET, &old, &azure, None).await).await;
     assert_eq!(body["error"]["code"], "InvalidApiVersionParameter");
+}
+
+#[tokio::test]
+async fn auth0s_registration_id_on_its_topics_is_a_setting() {
+    let env = crate::common::start_with(
+        cloud_sandbox::SandboxConfig::for_tests().with_partner_topic_immutable_id(true),
+    )
+    .await;
+    let azure = env.azure_token().await;
+    env.prepare_azure(&azure, "rg").await;
+    let auth0 = env.auth0_token().await;
+    let (_, topic) = env.create_stream(&auth0, "rg", None).await;
+    let (status, found) = json_of(
+        env.arm(
+            Method::GET,
+            &format!(
+                "{}?{EG}",
+                env.eg_path("rg", &format!("partnerTopics/{topic}"))
+            ),
+            &azure,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        found["properties"]["partnerRegistrationImmutableId"],
+        AUTH0_ID
+    );
+}
+
+#[tokio::test]
+async fn the_stream_reports_its_partner_topic_only_after_some_reads() {
+    let env = crate::common::start_with(
+        cloud_sandbox::SandboxConfig::for_tests().with_partner_topic_name_hidden_reads(3),
+    )
+    .await;
+    let azure = env.azure_token().await;
+    env.prepare_azure(&azure, "rg").await;
+    let auth0 = env.auth0_token().await;
+    let (status, created) = json_of(
+        env.auth0(
+            Method::POST,
+            "/log-streams",
+            &auth0,
+            Some(env.eventgrid_stream("rg")),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let id = created["id"].as_str().unwrap();
+    // The topic exists in Azure at once ...
+    let (_, topics) = json_of(
+        env.arm(
+            Method::GET,
+            &format!("{}?{EG}", env.eg_path("rg", "partnerTopics")),
+            &azure,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(topics["value"].as_array().unwrap().len(), 1);
+    // ... while the stream names it from the fourth read on (lists count as reads too).
+    let mut seen = Vec::new();
+    for read in 0..5 {
+        let stream = if read % 2 == 0 {
+            json_of(
+                env.auth0(Method::GET, &format!("/log-streams/{id}"), &auth0, None)
+                    .await,
+            )
+            .await
+            .1
+        } else {
+            json_of(env.auth0(Method::GET, "/log-streams", &auth0, None).await)
+                .await
+                .1[0]
+                .clone()
+        };
+        seen.push(
+            stream["sink"]["azurePartnerTopic"]
+                .as_str()
+                .map(str::to_owned),
+        );
+    }
+    let name = topics["value"][0]["name"].as_str().map(str::to_owned);
+    assert_eq!(seen, vec![None, None, None, name.clone(), name]);
+}
+
+#[tokio::test]
+async fn partner_topics_of_other_partners_can_be_seeded() {
+    let env = start().await;
+    let azure = env.azure_token().await;
+    env.prepare_azure(&azure, "rg").await;
+    let other = "5c9a8d6a-0c7e-4a4b-9f61-3f0a8b5fe8c1";
+    let url = format!("{}/azure/partner-topics", env.info().admin_url);
+    let seeded: Value = env
+        .http
+        .post(&url)
+        .json(&json!({"resource_group": "rg", "name": "foreign-topic",
+                      "partner_registration_immutable_id": other}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seeded["name"], "foreign-topic");
+    assert_eq!(
+        seeded["properties"]["partnerRegistrationImmutableId"],
+        other
+    );
+    assert_eq!(seeded["properties"]["activationState"], "NeverActivated");
+    let tenant = env.sandbox.handle().state()["auth0"]["tenant"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        seeded["properties"]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("auth0.com/{tenant}-")),
+        "looks like Auth0's by default: {seeded}"
+    );
+    // A second Auth0-looking topic, through the handle; no registration id.
+    let lookalike = env
+        .sandbox
+        .handle()
+        .seed_partner_topic(cloud_sandbox::PartnerTopicSeed {
+            resource_group: "rg".into(),
+            name: "lookalike".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        lookalike["properties"].get("partnerRegistrationImmutableId"),
+        None
+    );
+    assert_ne!(
+        lookalike["properties"]["source"],
+        seeded["properties"]["source"]
+    );
+    let (_, list) = json_of(
+        env.arm(
+            Method::GET,
+            &format!("{}?{EG}", env.eg_path("rg", "partnerTopics")),
+            &azure,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(list["value"].as_array().unwrap().len(), 2);
+    // Refusals: no such group, a name in use.
+    for body in [
+        json!({"resource_group": "nope", "name": "x"}),
+        json!({"resource_group": "rg", "name": "lookalike"}),
+    ] {
+        let r = env.http.post(&url).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{body}");
+    }
 }

@@ -7,7 +7,7 @@ use cloud_sandbox::SimulationKind;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Env, json_of, poll, start, webhook};
+use crate::common::{EG, Env, json_of, poll, start, webhook};
 
 /// Registered, authorized, a stream (with optional category filters) and an activated topic.
 async fn ready(env: &Env, filters: Option<Value>) -> (String, String) {
@@ -78,9 +78,22 @@ async fn logins_arrive_as_cloudevents_at_the_webhook() {
     assert_eq!(event["type"], "com.auth0.Log");
     assert_eq!(event["data"]["type"], "s");
     assert_eq!(event["id"], event["data"]["log_id"]);
+    let (_, found) = json_of(
+        env.arm(
+            Method::GET,
+            &format!(
+                "{}?{EG}",
+                env.eg_path("rg", &format!("partnerTopics/{topic}"))
+            ),
+            &azure,
+            None,
+        )
+        .await,
+    )
+    .await;
     assert_eq!(
-        event["source"],
-        env.info().auth0_domain.trim_start_matches("http://")
+        event["source"], found["properties"]["source"],
+        "the partner topic's source"
     );
     assert_eq!(
         metric(&env, &azure, &topic, "PublishSuccessCount").await,

@@ -221,27 +221,36 @@ async fn run_scenario(env: &Env) -> Outcome {
         .call(Host::Auth0, Method::POST, &url, Some(stream))
         .await;
     assert_eq!(status, 200, "{created}");
-    // 4. Find the topic by partner id and source, not by name; activate it.
-    let (_, topics, _) = client
+    // 4. Find the topic by the name the stream reports (Auth0 fills it in on a later read); activate it.
+    let stream_url = format!("{url}/{}", created["id"].as_str().unwrap());
+    let mut topic = None;
+    for _ in 0..10 {
+        let (status, stream, _) = client
+            .call(Host::Auth0, Method::GET, &stream_url, None)
+            .await;
+        assert_eq!(status, 200, "{stream}");
+        topic = stream["sink"]["azurePartnerTopic"]
+            .as_str()
+            .map(str::to_owned);
+        if topic.is_some() {
+            break;
+        }
+    }
+    let topic = topic.expect("the stream reported its partner topic");
+    let (status, found, _) = client
         .arm(
             Method::GET,
-            &format!("{eg}/partnerTopics?api-version=2025-02-15"),
+            &format!("{eg}/partnerTopics/{topic}?api-version=2025-02-15"),
             None,
         )
         .await;
-    let source = info.auth0_domain.trim_start_matches("http://");
-    let topic = topics["value"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| {
-            t["properties"]["partnerRegistrationImmutableId"] == AUTH0_ID
-                && t["properties"]["source"] == source
-        })
-        .expect("the partner topic appeared")["name"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    assert_eq!(status, 200, "{found}");
+    assert!(
+        found["properties"]
+            .get("partnerRegistrationImmutableId")
+            .is_none_or(|id| id == AUTH0_ID),
+        "{found}"
+    );
     let (status, body, _) = client
         .arm(
             Method::POST,

@@ -138,18 +138,6 @@ pub(crate) struct Facts {
     pub topic: Option<PartnerTopic>,
 }
 
-/// `host[:port]` of the tenant, as it appears in a partner topic's `source`: taken from the Management API
-/// audience, which names the canonical domain even when the tenant is reached through a custom domain.
-pub(crate) fn tenant_host(auth0: &Auth0Client) -> String {
-    let audience = url::Url::parse(auth0.audience()).ok();
-    let url = audience.as_ref().unwrap_or(auth0.base_url());
-    let host = url.host_str().unwrap_or_default().to_lowercase();
-    match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    }
-}
-
 /// A moment as people read it in a summary: `3 Dec 2026, 10:16 UTC`.
 pub(crate) fn readable(at: time::OffsetDateTime) -> String {
     let format = time::macros::format_description!(

@@ -323,17 +323,34 @@ fn auth0_entry<'a>(
         })
 }
 
+/// Whether Auth0's topic for the stream already exists, identified as step 3 does: by the name the stream
+/// reports (step 1 runs before the stream may exist; with no stream, or no name yet, there is no topic to
+/// rely on and Auth0 is authorized, which is harmless). Auth0 being unreachable here means the same.
 async fn topic_exists(ctx: &Context<'_>, partner_id: &str) -> Result<bool, SetupError> {
-    let inputs = ctx.inputs;
-    let topics = ctx
-        .azure
-        .list_partner_topics(&inputs.subscription_id, &inputs.resource_group)
-        .await?;
-    let host = super::tenant_host(ctx.auth0);
-    Ok(topics.iter().any(|t| {
-        super::activate_topic::belongs(t, partner_id, &host, None)
-            && still_alive(t, ctx.clock.now())
-    }))
+    let stream_name = ctx.inputs.stream_name.as_str();
+    if stream_name.trim().is_empty() {
+        return Ok(false);
+    }
+    let streams = match ctx.auth0.list_log_streams().await {
+        Ok(streams) => streams,
+        Err(error) => {
+            tracing::debug!(%error, "log streams unreadable in step 1; authorizing Auth0");
+            return Ok(false);
+        }
+    };
+    let Some(name) = streams
+        .iter()
+        .find(|s| s.name == stream_name)
+        .and_then(super::activate_topic::reported_name)
+    else {
+        return Ok(false);
+    };
+    Ok(
+        match super::activate_topic::by_name(ctx, partner_id, &name).await? {
+            super::activate_topic::Found::Confirmed(topic) => still_alive(&topic, ctx.clock.now()),
+            _ => false,
+        },
+    )
 }
 
 fn still_alive(topic: &azure_client::PartnerTopic, now: OffsetDateTime) -> bool {

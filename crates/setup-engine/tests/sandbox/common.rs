@@ -172,6 +172,65 @@ impl World {
         }
     }
 
+    /// Deletes a partner topic in the inputs' resource group behind the engine's back (as someone in the
+    /// Azure portal would), waiting for the delete to finish.
+    pub async fn delete_topic(&self, name: &str) {
+        let http = reqwest::Client::new();
+        let token: serde_json::Value = http
+            .post(format!(
+                "{}/{}/oauth2/v2.0/token",
+                self.info.azure_authority, self.info.azure_tenant_id
+            ))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", self.info.azure_client_id.as_str()),
+                ("client_secret", self.info.azure_client_secret.as_str()),
+                ("scope", "https://management.azure.com/.default"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let inputs = self.inputs();
+        let answer = http
+            .delete(format!(
+                "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.EventGrid/partnerTopics/{name}?api-version=2025-02-15",
+                self.info.azure_management, inputs.subscription_id, inputs.resource_group
+            ))
+            .bearer_auth(token["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success(), "{:?}", answer.text().await);
+        assert!(
+            !self.topics().iter().any(|(n, _)| n == name),
+            "{name} deleted"
+        );
+    }
+
+    /// The partner topics in the inputs' resource group: (name, activation state), by name.
+    pub fn topics(&self) -> Vec<(String, String)> {
+        let state = self.sandbox.handle().state();
+        let mut topics: Vec<(String, String)> = find(&state, "partner_topics")
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                (
+                    t["name"].as_str().unwrap_or_default().to_owned(),
+                    t["activation_state"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                )
+            })
+            .collect();
+        topics.sort();
+        topics
+    }
+
     /// Requests the emulated APIs answered, in order.
     pub fn requests(&self) -> Vec<Request> {
         self.sandbox

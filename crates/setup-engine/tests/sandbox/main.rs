@@ -8,3 +8,4 @@ mod faults;
 mod partial;
 mod resume;
 mod setup;
+mod topic;
