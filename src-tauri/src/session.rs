@@ -38,7 +38,8 @@ pub enum Mode {
 #[serde(rename_all = "camelCase")]
 pub struct SessionInfo {
     pub mode: Mode,
-    /// The Auth0 tenant (`acme.eu.auth0.com`, or the sandbox's `127.0.0.1:port`).
+    /// The Auth0 tenant where the setup uses the Management API (`acme.eu.auth0.com`, or the sandbox's
+    /// `127.0.0.1:port`): the tenant's own domain, also when the person signed in with a custom domain.
     pub auth0_domain: String,
     /// The Auth0 application signed in with (its client id, never its secret).
     pub auth0_identity: String,

@@ -468,6 +468,90 @@ fn a_restarted_app_restores_both_sign_ins_from_the_keychain() {
 }
 
 #[test]
+fn behind_a_custom_domain_the_canonical_domain_is_asked_for_used_and_remembered() {
+    let mut world = World::start();
+    let info = world.sandbox.info().clone();
+    let canonical = info.auth0_domain.clone();
+    let sign_in = |domain: &str, canonical: Option<&str>| {
+        json!({ "request": {
+            "domain": domain,
+            "canonicalDomain": canonical,
+            "clientId": info.auth0_client_id,
+            "clientSecret": info.auth0_client_secret,
+        }})
+    };
+
+    // A custom domain alone is not enough: the field is named, with where to find it, before anything is sent.
+    let before = requests_seen(&world);
+    let error = world
+        .invoke("sign_in_auth0", sign_in("login.acme.com", None))
+        .expect_err("the canonical domain is missing");
+    assert_eq!(error["code"], "invalid_input", "{error}");
+    assert_eq!(error["field"], "auth0_canonical_domain", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("Settings > Domain"),
+        "{error}"
+    );
+    let error = world
+        .invoke(
+            "sign_in_auth0",
+            sign_in("login.acme.com", Some("login.acme.com")),
+        )
+        .expect_err("not a tenant's own domain");
+    assert_eq!(error["field"], "auth0_canonical_domain", "{error}");
+    assert_eq!(requests_seen(&world), before, "nothing was sent");
+
+    // The sandbox's custom domain with the tenant's own domain beside it.
+    world.device_sign_in();
+    let account = world
+        .invoke(
+            "sign_in_auth0",
+            sign_in(&info.auth0_custom_domain, Some(&canonical)),
+        )
+        .expect("signs in through the canonical domain");
+    assert_eq!(
+        account["domain"],
+        info.auth0_custom_domain.as_str(),
+        "{account}"
+    );
+    assert_eq!(account["canonicalDomain"], canonical.as_str(), "{account}");
+    assert_eq!(account["missingScopes"], json!([]), "{account}");
+    let session = world.invoke("current_session", json!({})).unwrap();
+    assert_eq!(
+        session["auth0Domain"],
+        canonical.as_str(),
+        "the setup uses the canonical domain"
+    );
+
+    // The steps reach the Management API there: step 2 creates the stream.
+    let mut inputs = cloud_inputs(&world, &[], &[]);
+    inputs["auth0_domain"] = session["auth0Domain"].clone();
+    for step in ["prepare_azure", "create_stream"] {
+        world
+            .invoke(
+                "run_step",
+                json!({"inputs": inputs, "step": step, "onEvent": "__CHANNEL__:40"}),
+            )
+            .unwrap_or_else(|e| panic!("{step}: {e}"));
+    }
+
+    // Remembered with the sign-in (no secret), and restored after a restart.
+    world.restart();
+    let restored = world.invoke("restore_sign_in", json!({})).unwrap();
+    assert_eq!(
+        restored["auth0"]["canonicalDomain"],
+        canonical.as_str(),
+        "{restored}"
+    );
+    let session = world.invoke("current_session", json!({})).unwrap();
+    assert_eq!(session["auth0Domain"], canonical.as_str(), "{session}");
+    world.assert_no_secret_in_replies();
+}
+
+#[test]
 fn links_are_built_in_rust_from_a_named_page() {
     let world = World::start();
     world

@@ -91,6 +91,7 @@ mod tests {
             azure: None,
             auth0: Some(Auth0Account {
                 domain: "acme.eu.auth0.com".into(),
+                canonical_domain: None,
                 client_id: Some("m2m".into()),
                 method: Auth0Method::ClientSecret,
                 assertion_algorithm: None,

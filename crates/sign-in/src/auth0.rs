@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use url::Url;
 
+use crate::custom_domain::canonical_domain;
 use crate::error::SignInError;
 use crate::oauth::jwt_claims;
 
@@ -50,8 +51,12 @@ pub enum AssertionAlgorithm {
 /// Who is signed in to Auth0, and what the token may do. Holds no secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Auth0Account {
-    /// The tenant domain as entered (`acme.eu.auth0.com`).
+    /// The tenant domain as entered (`acme.eu.auth0.com`, or a custom domain such as `login.acme.com`).
     pub domain: String,
+    /// With a custom domain: the tenant's own domain (`acme.eu.auth0.com`), where tokens are requested and
+    /// the Management API is called. Not a secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_domain: Option<String>,
     /// The machine-to-machine application, for the client-secret and private-key methods.
     pub client_id: Option<String>,
     pub method: Auth0Method,
@@ -65,6 +70,14 @@ pub struct Auth0Account {
     /// Whether the credential was stored in the keychain (a pasted token only when the user asked).
     pub remembered: bool,
     pub keychain_account: String,
+}
+
+impl Auth0Account {
+    /// Where tokens are requested and the Management API is called: the canonical domain behind a custom
+    /// one, else the domain as entered.
+    pub fn management_domain(&self) -> &str {
+        self.canonical_domain.as_deref().unwrap_or(&self.domain)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -90,10 +103,12 @@ impl Auth0SignIn {
         }
     }
 
-    /// Obtains a token for the M2M application, reads its scopes, and stores the client secret.
+    /// Obtains a token for the M2M application, reads its scopes, and stores the client secret. `canonical`
+    /// is the tenant's own domain when `domain` is a custom one (see [`crate::canonical_domain`]).
     pub async fn with_client_secret(
         &self,
         domain: &str,
+        canonical: Option<&str>,
         client_id: &str,
         client_secret: Secret,
     ) -> Result<Auth0Session, SignInError> {
@@ -105,15 +120,23 @@ impl Auth0SignIn {
                 "must not be empty",
             ));
         }
+        let canonical_domain = canonical_domain(&domain, canonical)?;
         let credentials = Auth0Credentials::ClientCredentials {
             client_id: client_id.clone(),
             client_secret: client_secret.clone(),
         };
-        let client = Auth0Client::new(&domain, None, credentials.clone(), self.transport.clone())?;
+        let management = canonical_domain.as_deref().unwrap_or(&domain);
+        let client = Auth0Client::new(
+            management,
+            None,
+            credentials.clone(),
+            self.transport.clone(),
+        )?;
         let granted = client.scopes().await?;
         let account = Auth0Account {
             keychain_account: format!("auth0:{client_id}@{domain}"),
             domain,
+            canonical_domain,
             client_id: Some(client_id),
             method: Auth0Method::ClientSecret,
             assertion_algorithm: None,
@@ -135,6 +158,7 @@ impl Auth0SignIn {
     pub async fn with_management_token(
         &self,
         domain: &str,
+        canonical: Option<&str>,
         token: Secret,
         remember: bool,
     ) -> Result<Auth0Session, SignInError> {
@@ -145,6 +169,7 @@ impl Auth0SignIn {
                 "must not be empty",
             ));
         }
+        let canonical_domain = canonical_domain(&domain, canonical)?;
         let claims = jwt_claims(token.expose().trim());
         if let Some(expired_at) = claims
             .as_ref()
@@ -158,11 +183,18 @@ impl Auth0SignIn {
         }
         let token = Secret::new(token.expose().trim());
         let credentials = Auth0Credentials::ManagementToken(token.clone());
-        let client = Auth0Client::new(&domain, None, credentials.clone(), self.transport.clone())?;
+        let management = canonical_domain.as_deref().unwrap_or(&domain);
+        let client = Auth0Client::new(
+            management,
+            None,
+            credentials.clone(),
+            self.transport.clone(),
+        )?;
         let granted = client.scopes().await?;
         let account = Auth0Account {
             keychain_account: format!("auth0:token@{domain}"),
             domain,
+            canonical_domain,
             client_id: None,
             method: Auth0Method::ManagementToken,
             assertion_algorithm: None,
@@ -188,23 +220,32 @@ impl Auth0SignIn {
     pub async fn with_private_key(
         &self,
         domain: &str,
+        canonical: Option<&str>,
         client_id: &str,
         key_file: &Path,
         algorithm: AssertionAlgorithm,
     ) -> Result<Auth0Session, SignInError> {
         let domain = required("auth0_domain", domain)?;
         let client_id = required("auth0_client_id", client_id)?;
-        let base = parse_endpoint("auth0_domain", &domain).map_err(Auth0Error::from)?;
+        let canonical_domain = canonical_domain(&domain, canonical)?;
+        let management = canonical_domain.as_deref().unwrap_or(&domain);
+        let base = parse_endpoint("auth0_domain", management).map_err(Auth0Error::from)?;
         let key = read_private_key(key_file, algorithm).await?;
         let token = self
             .token_by_assertion(&base, &client_id, &key, algorithm)
             .await?;
         let credentials = Auth0Credentials::ManagementToken(token);
-        let client = Auth0Client::new(&domain, None, credentials.clone(), self.transport.clone())?;
+        let client = Auth0Client::new(
+            management,
+            None,
+            credentials.clone(),
+            self.transport.clone(),
+        )?;
         let granted = client.scopes().await?;
         let account = Auth0Account {
             keychain_account: format!("auth0:{client_id}@{domain}"),
             domain,
+            canonical_domain,
             client_id: Some(client_id),
             method: Auth0Method::PrivateKeyJwt,
             assertion_algorithm: Some(algorithm),
@@ -307,8 +348,8 @@ impl Auth0SignIn {
                 ) else {
                     return Ok(None);
                 };
-                let base =
-                    parse_endpoint("auth0_domain", &account.domain).map_err(Auth0Error::from)?;
+                let base = parse_endpoint("auth0_domain", account.management_domain())
+                    .map_err(Auth0Error::from)?;
                 let key = read_private_key(Path::new(path.expose()), algorithm).await?;
                 let token = self
                     .token_by_assertion(&base, client_id, &key, algorithm)
@@ -326,7 +367,7 @@ impl Auth0SignIn {
             return Ok(None);
         };
         let client = Auth0Client::new(
-            &account.domain,
+            account.management_domain(),
             None,
             credentials.clone(),
             self.transport.clone(),

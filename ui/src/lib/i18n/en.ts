@@ -110,7 +110,17 @@ export const en = {
       azureClientId: 'Application (client) ID',
       azureClientSecret: 'Client secret',
     },
-    domainHint: 'Such as acme.eu.auth0.com',
+    domainHint: 'Such as acme.eu.auth0.com, or your custom domain such as login.acme.com',
+    canonicalDomainLabel: "Tenant's Auth0 domain",
+    canonicalDomainWhy: (domain: string) =>
+      `${domain} looks like a custom domain. Auth0's Management API, which the setup uses, is reached at your tenant's own Auth0 domain, such as acme.eu.auth0.com.`,
+    canonicalDomainWhere:
+      'Find it in the Auth0 Dashboard: Applications > Applications > your application > Settings, in the Domain field. It is also in the Identifier of Applications > APIs > Auth0 Management API (https://acme.eu.auth0.com/api/v2/), which you may paste as it is.',
+    canonicalDomainProblems: {
+      missing: "Type your tenant's own Auth0 domain: the setup cannot reach the Management API through a custom domain.",
+      rule: 'Must be TENANT.auth0.com or TENANT.REGION.auth0.com, such as acme.eu.auth0.com (not a custom domain).',
+    },
+    auth0SignedInBehind: (domain: string, canonical: string) => `Through ${domain}; the setup uses the tenant's own domain ${canonical}.`,
     sessionOnly: 'Your sign-in will not be remembered after you close the app.',
     sessionOnlyWhy: (reason: string) => `Why: ${reason}`,
     sessionOnlyRemedy: (remedy: string) => `To have it remembered: ${remedy}`,

@@ -162,7 +162,8 @@ export type Mode = "sandbox" | "cloud";
 
 export type SessionInfo = { mode: Mode, 
 /**
- * The Auth0 tenant (`acme.eu.auth0.com`, or the sandbox's `127.0.0.1:port`).
+ * The Auth0 tenant where the setup uses the Management API (`acme.eu.auth0.com`, or the sandbox's
+ * `127.0.0.1:port`): the tenant's own domain, also when the person signed in with a custom domain.
  */
 auth0Domain: string, 
 /**
@@ -270,9 +271,21 @@ export type AzureAccountInfo = { username: string, displayName: string,
  */
 tenantId: string, method: AzureAccountMethod, };
 
-export type Auth0SignInRequest = { domain: string, clientId: string, clientSecret: string, };
+export type Auth0SignInRequest = { domain: string, 
+/**
+ * The tenant's own domain (`acme.eu.auth0.com`) when `domain` is a custom one; empty or absent otherwise.
+ */
+canonicalDomain: string | null, clientId: string, clientSecret: string, };
 
-export type Auth0AccountInfo = { domain: string, clientId: string | null, missingScopes: Array<string>, 
+export type Auth0AccountInfo = { 
+/**
+ * The domain as typed (a custom domain stays a custom domain).
+ */
+domain: string, 
+/**
+ * Behind a custom domain: the tenant's own domain, where the Management API is used.
+ */
+canonicalDomain: string | null, clientId: string | null, missingScopes: Array<string>, 
 /**
  * The tenant's Applications page in the Auth0 Dashboard.
  */
@@ -296,11 +309,19 @@ export type AzureAccountMethod = "browser" | "device_code" | "service_principal"
 
 export type Auth0AccountMethod = "client_secret" | "private_key" | "management_token";
 
-export type Auth0PrivateKeyRequest = { domain: string, clientId: string, keyFile: string, algorithm: KeyAlgorithm, };
+export type Auth0PrivateKeyRequest = { domain: string, 
+/**
+ * As in [`Auth0SignInRequest`].
+ */
+canonicalDomain: string | null, clientId: string, keyFile: string, algorithm: KeyAlgorithm, };
 
 export type KeyAlgorithm = "RS256" | "PS256";
 
-export type Auth0TokenRequest = { domain: string, token: string, remember: boolean, };
+export type Auth0TokenRequest = { domain: string, 
+/**
+ * As in [`Auth0SignInRequest`].
+ */
+canonicalDomain: string | null, token: string, remember: boolean, };
 
 export type AzureServicePrincipalRequest = { tenantId: string, clientId: string, clientSecret: string, };
 
