@@ -778,6 +778,14 @@ impl CloudAccounts {
         Ok(auth0_info(&account))
     }
 
+    /// The application the tenant knows the Auth0 sign-in by: the one signed in with, or the one a pasted token
+    /// was issued to. The test event names it.
+    pub fn auth0_application(&self) -> Option<String> {
+        let inner = self.inner();
+        let account = &inner.auth0.as_ref()?.account;
+        account.application().map(str::to_owned)
+    }
+
     /// The engine, once both clouds are signed in and the Auth0 token may do everything the setup needs (an
     /// Azure sign-in finishing after an Auth0 one with missing scopes is still a successful Azure sign-in).
     pub fn engine_session(

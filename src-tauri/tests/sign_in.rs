@@ -1324,6 +1324,23 @@ fn failed_exchanges(world: &World, client_id: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The `q` of every log search the sandbox's tenant answered, in order.
+fn log_searches(world: &World) -> Vec<String> {
+    world
+        .sandbox
+        .handle()
+        .requests()
+        .into_iter()
+        .filter(|r| r.cloud == "auth0" && r.path == "/api/v2/logs")
+        .filter_map(|r| {
+            let url = reqwest::Url::parse(&format!("http://x/?{}", r.query?)).ok()?;
+            url.query_pairs()
+                .find(|(name, _)| name == "q")
+                .map(|(_, q)| q.into_owned())
+        })
+        .collect()
+}
+
 fn stage_states(result: &Value) -> Vec<(String, String)> {
     result["stages"]
         .as_array()
@@ -1421,10 +1438,28 @@ fn a_cloud_test_event_the_filters_leave_out_is_recorded_and_said_not_to_be_expec
             json!({"inputs": inputs, "onProgress": "__CHANNEL__:33"}),
         )
         .expect("the test event is sent and followed");
-    // A pasted token has no application: the attempt names a client that does not exist.
+    // The pasted token was issued to an application of the tenant (the API Explorer's, in the dashboard): the
+    // attempt names it rather than a client that does not exist.
+    let issued_to = world.sandbox.info().auth0_client_id.clone();
+    assert_eq!(result["clientId"], issued_to.as_str(), "{result}");
+    assert_eq!(failed_exchanges(&world, &issued_to).len(), 1);
     let made_up = "auth0-eventgrid-setup-test-event-no-such-client";
-    assert_eq!(result["clientId"], made_up, "{result}");
-    assert_eq!(failed_exchanges(&world, made_up).len(), 1);
+    assert!(failed_exchanges(&world, made_up).is_empty());
+    // Auth0's log was searched by type and client id within the attempt's time window, never by client name.
+    let searches = log_searches(&world);
+    assert!(!searches.is_empty());
+    let last = searches.last().unwrap();
+    assert!(
+        last.starts_with(&format!(
+            "type:feccft AND client_id:\"{issued_to}\" AND date:["
+        )),
+        "{last}"
+    );
+    assert!(last.ends_with(" TO *]"), "{last}");
+    assert!(
+        searches.iter().all(|q| !q.contains("client_name")),
+        "{searches:?}"
+    );
     assert_eq!(
         stage_states(&result),
         [

@@ -55,6 +55,8 @@ export type Scenario = {
   testEventHold?: boolean;
   /** In cloud mode, Event Grid's stages are not seen within their limit. */
   testEventUnseen?: boolean;
+  /** In cloud mode, Auth0's log search does not show the test event within its limit. */
+  testEventUnrecorded?: boolean;
 };
 
 /** The directories a person signed in to Azure belongs to (a service principal or the CLI sees its own). */
@@ -533,7 +535,7 @@ export class FakeBackend {
       detail: null,
     });
     send(stage('recorded', 'waiting', 0));
-    const recorded = stage('recorded', 'done', 2);
+    const recorded = this.scenario.testEventUnrecorded ? stage('recorded', 'not_seen', 120) : stage('recorded', 'done', 2);
     send(recorded);
     const streamed = inputs.event_categories.length === 0 || inputs.event_categories.includes('auth.token_exchange.fail');
     const routed = inputs.log_codes.length === 0 || inputs.log_codes.includes('feccft');

@@ -93,6 +93,7 @@ mod tests {
                 domain: "acme.eu.auth0.com".into(),
                 canonical_domain: None,
                 client_id: Some("m2m".into()),
+                token_client_id: None,
                 method: Auth0Method::ClientSecret,
                 assertion_algorithm: None,
                 granted_scopes: Some(vec!["read:logs".into()]),

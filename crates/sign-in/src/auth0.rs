@@ -59,6 +59,10 @@ pub struct Auth0Account {
     pub canonical_domain: Option<String>,
     /// The machine-to-machine application, for the client-secret and private-key methods.
     pub client_id: Option<String>,
+    /// For a pasted token: the application Auth0 issued it to (the dashboard's API Explorer token belongs to
+    /// an application of the tenant), read from its claims. `None` when the token does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_client_id: Option<String>,
     pub method: Auth0Method,
     /// For the private-key method: how the assertion is signed (the key file's path is in the keychain).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,7 +76,32 @@ pub struct Auth0Account {
     pub keychain_account: String,
 }
 
+/// The application a token was issued to: `azp` in Auth0's token profile, `client_id` in the RFC 9068 profile
+/// (<https://auth0.com/docs/secure/tokens/access-tokens/access-token-profiles>), else a client-credentials
+/// `sub` of the form `{client_id}@clients`.
+fn issued_to(claims: &serde_json::Value) -> Option<String> {
+    let text = |name: &str| {
+        claims
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    text("azp")
+        .or_else(|| text("client_id"))
+        .or_else(|| text("sub").and_then(|sub| sub.strip_suffix("@clients")))
+        .map(str::to_owned)
+}
+
 impl Auth0Account {
+    /// The application the tenant knows this sign-in by: the one signed in with, or the one a pasted token was
+    /// issued to.
+    pub fn application(&self) -> Option<&str> {
+        self.client_id
+            .as_deref()
+            .or(self.token_client_id.as_deref())
+    }
+
     /// Where tokens are requested and the Management API is called: the canonical domain behind a custom
     /// one, else the domain as entered.
     pub fn management_domain(&self) -> &str {
@@ -138,6 +167,7 @@ impl Auth0SignIn {
             domain,
             canonical_domain,
             client_id: Some(client_id),
+            token_client_id: None,
             method: Auth0Method::ClientSecret,
             assertion_algorithm: None,
             missing_scopes: missing(granted.as_deref()),
@@ -181,6 +211,7 @@ impl Auth0SignIn {
                 message: format!("the pasted token expired at {expired_at}"),
             }));
         }
+        let token_client_id = claims.as_ref().and_then(issued_to);
         let token = Secret::new(token.expose().trim());
         let credentials = Auth0Credentials::ManagementToken(token.clone());
         let management = canonical_domain.as_deref().unwrap_or(&domain);
@@ -196,6 +227,7 @@ impl Auth0SignIn {
             domain,
             canonical_domain,
             client_id: None,
+            token_client_id,
             method: Auth0Method::ManagementToken,
             assertion_algorithm: None,
             missing_scopes: missing(granted.as_deref()),
@@ -247,6 +279,7 @@ impl Auth0SignIn {
             domain,
             canonical_domain,
             client_id: Some(client_id),
+            token_client_id: None,
             method: Auth0Method::PrivateKeyJwt,
             assertion_algorithm: Some(algorithm),
             missing_scopes: missing(granted.as_deref()),
@@ -588,6 +621,25 @@ mod tests {
         assert_eq!(dashboard_applications_url("login.acme.com"), None);
         assert_eq!(dashboard_applications_url("http://127.0.0.1:4000"), None);
         assert_eq!(dashboard_applications_url("a.b.c.auth0.com"), None);
+    }
+
+    #[test]
+    fn a_tokens_application_is_read_from_its_claims() {
+        let claims = |json: serde_json::Value| issued_to(&json);
+        assert_eq!(
+            claims(serde_json::json!({"azp": "app-1", "sub": "app-2@clients"})).as_deref(),
+            Some("app-1")
+        );
+        assert_eq!(
+            claims(serde_json::json!({"client_id": "app-3"})).as_deref(),
+            Some("app-3")
+        );
+        assert_eq!(
+            claims(serde_json::json!({"sub": "app-2@clients"})).as_deref(),
+            Some("app-2")
+        );
+        assert_eq!(claims(serde_json::json!({"sub": "auth0|ada"})), None);
+        assert_eq!(claims(serde_json::json!({"azp": " "})), None);
     }
 
     #[test]

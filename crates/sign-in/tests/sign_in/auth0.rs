@@ -146,6 +146,16 @@ async fn a_token_missing_scopes_names_them() {
         world.store.names().is_empty(),
         "a pasted token stays in memory"
     );
+    // The token names the application Auth0 issued it to; the account keeps it (the test event uses it).
+    assert_eq!(session.account.client_id, None);
+    assert_eq!(
+        session.account.token_client_id.as_deref(),
+        Some(info.auth0_client_id.as_str())
+    );
+    assert_eq!(
+        session.account.application(),
+        Some(info.auth0_client_id.as_str())
+    );
 }
 
 #[tokio::test]

@@ -446,7 +446,10 @@ export const en = {
     stageWhy: {
       recordedWaiting: 'Auth0 usually records it within seconds.',
       metricsWaiting: 'Azure usually shows it within a few minutes: its counts lag behind.',
-      recordedNotSeen: 'Look for a "Failed Exchange" in the Auth0 Dashboard under Monitoring > Logs, then send another.',
+      recordedNotSeen:
+        'That does not mean Auth0 did not log it: Auth0 writes its log with a delay that grows when it is busy, its log search lags behind the log, and how much of the log the search keeps depends on your tenant\'s plan (log retention). Look for a "Failed Exchange" in the Auth0 Dashboard under Monitoring > Logs in a few minutes; Event Grid\'s stages below are followed anyway.',
+      recordedNotSeenButReceived:
+        'Event Grid received it, so Auth0 did log it: only Auth0\'s log search has not shown it yet. It lags behind the log; the entry appears there later.',
       publishedNotSeen: 'Azure may still show it later. Look at the partner topic in the Azure Portal, or send another in a few minutes.',
       deliveredNotSeen: 'Look at the event subscription in the Azure Portal: it shows delivery failures and their reasons.',
       publishedFiltered: 'Your stream does not send failed exchanges (auth.token_exchange.fail), so this test cannot reach Azure. The events you chose still flow.',
