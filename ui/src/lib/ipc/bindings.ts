@@ -197,8 +197,8 @@ logType: string,
  */
 user: string | null, 
 /**
- * The client id the failed exchange named (the signed-in application, or a made-up one for a pasted
- * token); cloud only.
+ * The client id the failed exchange named: the signed-in application, or the one a pasted token was
+ * issued to (a made-up one only when the token names none); cloud only.
  */
 clientId: string | null, 
 /**
