@@ -15,7 +15,8 @@ use cloud_http::{Clock, RetryPolicy, SystemClock, Transport, system_jitter};
 use keychain::{Keychain, Persistence};
 use serde::{Deserialize, Serialize};
 use setup_engine::{
-    AzureCloud, Connection, Engine, EngineOptions, ErrorCode, ProgressStore, Secret, SetupError,
+    AzureCloud, AzureCloudKind, Connection, Engine, EngineOptions, ErrorCode, ProgressStore,
+    Secret, SetupError,
 };
 use sign_in::{
     AccountFile, AssertionAlgorithm, Auth0Method, Auth0Session, Auth0SignIn, AzureMethod,
@@ -818,6 +819,7 @@ impl CloudAccounts {
             azure_tenant_id: account.tenant_id.clone(),
             subscription_id: None,
             sandbox_inbox_url: None,
+            azure_cloud: AzureCloudKind::of(&self.setup.azure_cloud),
         };
         Ok(Some((engine, azure.azure_client(transport()?), info)))
     }

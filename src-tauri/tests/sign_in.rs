@@ -341,6 +341,8 @@ fn both_clouds_signed_in_start_the_session_and_sign_out_empties_the_keychain() {
         session["auth0Identity"],
         world.sandbox.info().auth0_client_id
     );
+    // The sandbox plays Azure as a custom cloud, which step 1 does not refuse.
+    assert_eq!(session["azureCloud"], "custom", "{session}");
     assert!(!world.keychain_names().is_empty());
     world.assert_no_secret_in_replies();
 

@@ -55,6 +55,8 @@ export type Scenario = {
   testEventHold?: boolean;
   /** In cloud mode, Event Grid's stages are not seen within their limit. */
   testEventUnseen?: boolean;
+  /** The Azure cloud a cloud-mode session signs in to (public unless said). */
+  azureCloud?: SessionInfo['azureCloud'];
   /** In cloud mode, Auth0's log search does not show the test event within its limit. */
   testEventUnrecorded?: boolean;
 };
@@ -122,6 +124,7 @@ export const SANDBOX_SESSION: SessionInfo = {
   azureTenantId: '00000000-0000-0000-0000-00000000aaaa',
   subscriptionId: '11111111-2222-3333-4444-555555555555',
   sandboxInboxUrl: 'http://127.0.0.1:40003/_sandbox/inbox/wizard',
+  azureCloud: 'custom',
 };
 
 export function setupError(code: SetupError['code'], message: string, remedy: string, field: string | null = null): SetupError {
@@ -183,6 +186,7 @@ export class FakeBackend {
       azureTenantId: this.azureAccount.tenantId,
       subscriptionId: null,
       sandboxInboxUrl: null,
+      azureCloud: this.scenario.azureCloud ?? 'public',
     };
   }
 

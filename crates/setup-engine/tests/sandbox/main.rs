@@ -7,3 +7,4 @@ mod faults;
 mod partial;
 mod resume;
 mod setup;
+mod sovereign;

@@ -294,6 +294,14 @@ export const en = {
   prepare: {
     title: 'Step 1 – Prepare Azure',
     lead: 'Choose where in Azure the events arrive, and allow Auth0 to deliver them there.',
+    cloudUnsupported: {
+      names: { us_government: 'Azure Government', china: 'Azure China' },
+      title: (cloud: string) => `Auth0 cannot deliver events to ${cloud}`,
+      message: (cloud: string) =>
+        `This app signs in to ${cloud}. Auth0 streams its logs to Event Grid only in the public Azure regions it lists, so it could never create its connection (the partner topic) there. The steps stop here, before anything is created.`,
+      remedy:
+        "Use a subscription in Azure's public cloud: ask whoever set up this computer to set AUTH0_EVENTGRID_AZURE_CLOUD to public (or remove it), then sign in to Azure again. If the events must reach that cloud, forward them from a public-cloud subscription, or send Auth0's logs there another way, such as an Auth0 custom webhook (HTTP) log stream.",
+    },
     subscription: 'Azure subscription ID',
     subscriptionHint: 'Type to search the subscriptions you can see, or paste the ID from the Azure Portal.',
     subscriptionOption: (name: string, id: string) => `${name} (${id})`,

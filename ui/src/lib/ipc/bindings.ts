@@ -14,7 +14,7 @@ version: string,
  */
 tauriVersion: string, };
 
-export type ErrorCode = "invalid_input" | "insecure_endpoint" | "auth0_credentials_rejected" | "auth0_missing_scope" | "auth0_unauthorized" | "auth0_rate_limited" | "auth0_stream_limit" | "auth0_request_failed" | "stream_sink_mismatch" | "azure_credentials_failed" | "azure_authorization_failed" | "azure_subscription_not_found" | "resource_group_not_found" | "provider_not_registered" | "provider_registration_timeout" | "partner_topic_not_found" | "partner_topic_expired" | "operation_failed" | "operation_timed_out" | "azure_request_failed" | "network_unreachable" | "unexpected_response" | "progress_file" | "cancelled" | "azure_app_not_registered" | "sign_in_timed_out" | "sign_in_rejected" | "device_code_expired" | "sign_in_again" | "loopback_unavailable" | "keychain_unavailable" | "keychain_failed";
+export type ErrorCode = "invalid_input" | "insecure_endpoint" | "auth0_credentials_rejected" | "auth0_missing_scope" | "auth0_unauthorized" | "auth0_rate_limited" | "auth0_stream_limit" | "auth0_request_failed" | "stream_sink_mismatch" | "azure_credentials_failed" | "azure_authorization_failed" | "azure_subscription_not_found" | "resource_group_not_found" | "provider_not_registered" | "provider_registration_timeout" | "partner_topic_not_found" | "partner_topic_expired" | "operation_failed" | "operation_timed_out" | "azure_request_failed" | "network_unreachable" | "unexpected_response" | "progress_file" | "cancelled" | "azure_app_not_registered" | "sign_in_timed_out" | "sign_in_rejected" | "device_code_expired" | "sign_in_again" | "loopback_unavailable" | "keychain_unavailable" | "keychain_failed" | "azure_cloud_unsupported";
 
 export type SetupError = { code: ErrorCode, message: string, remedy: string, field: string | null, correlation_id: string | null, };
 
@@ -158,6 +158,8 @@ event_groups: Array<EventGroup>,
  */
 pii_log_fields: Array<string>, };
 
+export type AzureCloudKind = "public" | "us_government" | "china" | "custom";
+
 export type Mode = "sandbox" | "cloud";
 
 export type SessionInfo = { mode: Mode, 
@@ -181,7 +183,12 @@ subscriptionId: string | null,
 /**
  * The sandbox's built-in webhook receiver, offered first as the destination in sandbox mode.
  */
-sandboxInboxUrl: string | null, };
+sandboxInboxUrl: string | null, 
+/**
+ * The Azure cloud signed in to. Auth0 delivers only to the public one (step 1 says so otherwise); the
+ * sandbox is a custom cloud.
+ */
+azureCloud: AzureCloudKind, };
 
 export type Screen = "welcome" | "sign_in" | "prepare_azure" | "create_stream" | "activate_topic" | "subscribe" | "done";
 
