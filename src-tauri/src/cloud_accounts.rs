@@ -15,7 +15,8 @@ use cloud_http::{Clock, RetryPolicy, SystemClock, Transport, system_jitter};
 use keychain::{Keychain, Persistence};
 use serde::{Deserialize, Serialize};
 use setup_engine::{
-    AzureCloud, Connection, Engine, EngineOptions, ErrorCode, ProgressStore, Secret, SetupError,
+    AzureCloud, AzureCloudKind, Connection, Engine, EngineOptions, ErrorCode, ProgressStore,
+    Secret, SetupError,
 };
 use sign_in::{
     AccountFile, AssertionAlgorithm, Auth0Method, Auth0Session, Auth0SignIn, AzureMethod,
@@ -132,7 +133,10 @@ pub enum Auth0AccountMethod {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Auth0AccountInfo {
+    /// The domain as typed (a custom domain stays a custom domain).
     pub domain: String,
+    /// Behind a custom domain: the tenant's own domain, where the Management API is used.
+    pub canonical_domain: Option<String>,
     pub client_id: Option<String>,
     pub missing_scopes: Vec<String>,
     /// The tenant's Applications page in the Auth0 Dashboard.
@@ -147,6 +151,9 @@ pub struct Auth0AccountInfo {
 #[serde(rename_all = "camelCase")]
 pub struct Auth0SignInRequest {
     pub domain: String,
+    /// The tenant's own domain (`acme.eu.auth0.com`) when `domain` is a custom one; empty or absent otherwise.
+    #[serde(default)]
+    pub canonical_domain: Option<String>,
     pub client_id: String,
     pub client_secret: String,
 }
@@ -157,6 +164,9 @@ pub struct Auth0SignInRequest {
 #[serde(rename_all = "camelCase")]
 pub struct Auth0PrivateKeyRequest {
     pub domain: String,
+    /// As in [`Auth0SignInRequest`].
+    #[serde(default)]
+    pub canonical_domain: Option<String>,
     pub client_id: String,
     pub key_file: String,
     pub algorithm: KeyAlgorithm,
@@ -175,6 +185,9 @@ pub enum KeyAlgorithm {
 #[serde(rename_all = "camelCase")]
 pub struct Auth0TokenRequest {
     pub domain: String,
+    /// As in [`Auth0SignInRequest`].
+    #[serde(default)]
+    pub canonical_domain: Option<String>,
     pub token: String,
     pub remember: bool,
 }
@@ -432,7 +445,7 @@ impl CloudAccounts {
                 .inner()
                 .auth0
                 .as_ref()
-                .and_then(|s| sign_in::dashboard_applications_url(&s.account.domain))
+                .and_then(|s| sign_in::dashboard_applications_url(s.account.management_domain()))
                 .map(|url| format!("{}log-streams", url.trim_end_matches("applications")))
                 .ok_or_else(|| unavailable("Auth0 Dashboard")),
             LinkTarget::AzurePortal => Ok(AZURE_PORTAL_PARTNER_TOPICS.to_owned()),
@@ -700,6 +713,7 @@ impl CloudAccounts {
             .auth0_sign_in()?
             .with_client_secret(
                 request.domain.trim(),
+                request.canonical_domain.as_deref(),
                 request.client_id.trim(),
                 Secret::new(request.client_secret),
             )
@@ -728,6 +742,7 @@ impl CloudAccounts {
             .auth0_sign_in()?
             .with_private_key(
                 request.domain.trim(),
+                request.canonical_domain.as_deref(),
                 request.client_id.trim(),
                 key_file,
                 algorithm,
@@ -747,6 +762,7 @@ impl CloudAccounts {
             .auth0_sign_in()?
             .with_management_token(
                 request.domain.trim(),
+                request.canonical_domain.as_deref(),
                 Secret::new(request.token),
                 request.remember,
             )
@@ -761,6 +777,14 @@ impl CloudAccounts {
         self.remember().await?;
         tracing::info!(method = ?account.method, missing = account.missing_scopes.len(), "signed in to Auth0");
         Ok(auth0_info(&account))
+    }
+
+    /// The application the tenant knows the Auth0 sign-in by: the one signed in with, or the one a pasted token
+    /// was issued to. The test event names it.
+    pub fn auth0_application(&self) -> Option<String> {
+        let inner = self.inner();
+        let account = &inner.auth0.as_ref()?.account;
+        account.application().map(str::to_owned)
     }
 
     /// The engine, once both clouds are signed in and the Auth0 token may do everything the setup needs (an
@@ -788,12 +812,14 @@ impl CloudAccounts {
         let account = azure.account();
         let info = SessionInfo {
             mode: Mode::Cloud,
-            auth0_domain: auth0.account.domain.clone(),
+            // Behind a custom domain the setup talks to the tenant's own domain (the Management API's).
+            auth0_domain: auth0.account.management_domain().to_owned(),
             auth0_identity: auth0.account.client_id.clone().unwrap_or_default(),
             azure_identity: account.username.clone(),
             azure_tenant_id: account.tenant_id.clone(),
             subscription_id: None,
             sandbox_inbox_url: None,
+            azure_cloud: AzureCloudKind::of(&self.setup.azure_cloud),
         };
         Ok(Some((engine, azure.azure_client(transport()?), info)))
     }
@@ -944,8 +970,11 @@ fn azure_info(account: &sign_in::AzureAccount) -> AzureAccountInfo {
 
 fn auth0_info(account: &sign_in::Auth0Account) -> Auth0AccountInfo {
     Auth0AccountInfo {
-        dashboard_applications_url: sign_in::dashboard_applications_url(&account.domain),
+        dashboard_applications_url: sign_in::dashboard_applications_url(
+            account.management_domain(),
+        ),
         domain: account.domain.clone(),
+        canonical_domain: account.canonical_domain.clone(),
         client_id: account.client_id.clone(),
         missing_scopes: account.missing_scopes.clone(),
         method: match account.method {

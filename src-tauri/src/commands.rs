@@ -56,8 +56,8 @@ pub struct TestEventResult {
     pub log_type: String,
     /// The user the simulated login was for (sandbox only).
     pub user: Option<String>,
-    /// The client id the failed exchange named (the signed-in application, or a made-up one for a pasted
-    /// token); cloud only.
+    /// The client id the failed exchange named: the signed-in application, or the one a pasted token was
+    /// issued to (a made-up one only when the token names none); cloud only.
     pub client_id: Option<String>,
     /// How many events the sandbox's receiver holds now (0 in the user's own clouds).
     pub received: u32,
@@ -402,19 +402,19 @@ pub async fn send_test_event(
     inputs: SetupInputs,
     on_progress: Channel<StageReport>,
 ) -> Result<TestEventResult, SetupError> {
-    let (engine, azure, info, sandbox) = {
+    let (engine, azure, sandbox) = {
         let session = state.session();
         let session = session.as_ref().ok_or_else(not_signed_in)?;
         (
             session.engine.clone(),
             session.azure.clone(),
-            session.info.clone(),
             session.sandbox.as_ref().map(|sandbox| sandbox.handle()),
         )
     };
     if let Some(handle) = sandbox {
         return Ok(sandbox_test_event(handle).await);
     }
+    let application = state.accounts.auth0_application();
     let task = tokio::spawn(async move {
         let progress = move |report: &StageReport| {
             if let Err(error) = on_progress.send(report.clone()) {
@@ -425,7 +425,7 @@ pub async fn send_test_event(
             &engine,
             &azure,
             &inputs,
-            Some(info.auth0_identity.as_str()),
+            application.as_deref(),
             ArrivalWait::default(),
             &progress,
         )

@@ -12,8 +12,8 @@ use cloud_http::{RetryPolicy, SystemClock, Transport, system_jitter};
 use cloud_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
 use serde::{Deserialize, Serialize};
 use setup_engine::{
-    Auth0Credentials, AzureCloud, AzureSignIn, Connection, Engine, EngineOptions, ErrorCode,
-    PollSchedule, ProgressStore, Secret, SetupError,
+    Auth0Credentials, AzureCloud, AzureCloudKind, AzureSignIn, Connection, Engine, EngineOptions,
+    ErrorCode, PollSchedule, ProgressStore, Secret, SetupError,
 };
 use ts_rs::TS;
 
@@ -38,7 +38,8 @@ pub enum Mode {
 #[serde(rename_all = "camelCase")]
 pub struct SessionInfo {
     pub mode: Mode,
-    /// The Auth0 tenant (`acme.eu.auth0.com`, or the sandbox's `127.0.0.1:port`).
+    /// The Auth0 tenant where the setup uses the Management API (`acme.eu.auth0.com`, or the sandbox's
+    /// `127.0.0.1:port`): the tenant's own domain, also when the person signed in with a custom domain.
     pub auth0_domain: String,
     /// The Auth0 application signed in with (its client id, never its secret).
     pub auth0_identity: String,
@@ -49,6 +50,10 @@ pub struct SessionInfo {
     pub subscription_id: Option<String>,
     /// The sandbox's built-in webhook receiver, offered first as the destination in sandbox mode.
     pub sandbox_inbox_url: Option<String>,
+    /// The Azure cloud signed in to. Auth0 delivers only to the public one (step 1 says so otherwise); the
+    /// sandbox is a custom cloud.
+    #[serde(default)]
+    pub azure_cloud: AzureCloudKind,
 }
 
 /// Starts the sandbox with its world kept in `folder` and on the ports it used last time, so a restarted app
@@ -130,6 +135,7 @@ pub fn sandbox_session(
         azure_identity: info.azure_client_id.clone(),
         azure_tenant_id: info.azure_tenant_id.clone(),
         subscription_id: Some(info.subscription_id.clone()),
+        azure_cloud: AzureCloudKind::Custom,
         sandbox_inbox_url: Some(format!(
             "{}/_sandbox/inbox/{SANDBOX_INBOX}",
             info.azure_management

@@ -155,6 +155,7 @@ fn the_sandbox_session_says_who_signed_in_and_nothing_secret() {
         [
             "auth0Domain",
             "auth0Identity",
+            "azureCloud",
             "azureIdentity",
             "azureTenantId",
             "mode",
@@ -163,6 +164,10 @@ fn the_sandbox_session_says_who_signed_in_and_nothing_secret() {
         ]
     );
     assert_eq!(session["mode"], "sandbox");
+    assert_eq!(
+        session["azureCloud"], "custom",
+        "the sandbox is a custom cloud"
+    );
     assert!(
         session["sandboxInboxUrl"]
             .as_str()

@@ -341,6 +341,8 @@ fn both_clouds_signed_in_start_the_session_and_sign_out_empties_the_keychain() {
         session["auth0Identity"],
         world.sandbox.info().auth0_client_id
     );
+    // The sandbox plays Azure as a custom cloud, which step 1 does not refuse.
+    assert_eq!(session["azureCloud"], "custom", "{session}");
     assert!(!world.keychain_names().is_empty());
     world.assert_no_secret_in_replies();
 
@@ -464,6 +466,90 @@ fn a_restarted_app_restores_both_sign_ins_from_the_keychain() {
     let session = world.invoke("current_session", json!({})).unwrap();
     assert_eq!(session["mode"], "cloud", "{session}");
     world.assert_subscriptions_listed("the restored Azure credential works");
+    world.assert_no_secret_in_replies();
+}
+
+#[test]
+fn behind_a_custom_domain_the_canonical_domain_is_asked_for_used_and_remembered() {
+    let mut world = World::start();
+    let info = world.sandbox.info().clone();
+    let canonical = info.auth0_domain.clone();
+    let sign_in = |domain: &str, canonical: Option<&str>| {
+        json!({ "request": {
+            "domain": domain,
+            "canonicalDomain": canonical,
+            "clientId": info.auth0_client_id,
+            "clientSecret": info.auth0_client_secret,
+        }})
+    };
+
+    // A custom domain alone is not enough: the field is named, with where to find it, before anything is sent.
+    let before = requests_seen(&world);
+    let error = world
+        .invoke("sign_in_auth0", sign_in("login.acme.com", None))
+        .expect_err("the canonical domain is missing");
+    assert_eq!(error["code"], "invalid_input", "{error}");
+    assert_eq!(error["field"], "auth0_canonical_domain", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("Settings > Domain"),
+        "{error}"
+    );
+    let error = world
+        .invoke(
+            "sign_in_auth0",
+            sign_in("login.acme.com", Some("login.acme.com")),
+        )
+        .expect_err("not a tenant's own domain");
+    assert_eq!(error["field"], "auth0_canonical_domain", "{error}");
+    assert_eq!(requests_seen(&world), before, "nothing was sent");
+
+    // The sandbox's custom domain with the tenant's own domain beside it.
+    world.device_sign_in();
+    let account = world
+        .invoke(
+            "sign_in_auth0",
+            sign_in(&info.auth0_custom_domain, Some(&canonical)),
+        )
+        .expect("signs in through the canonical domain");
+    assert_eq!(
+        account["domain"],
+        info.auth0_custom_domain.as_str(),
+        "{account}"
+    );
+    assert_eq!(account["canonicalDomain"], canonical.as_str(), "{account}");
+    assert_eq!(account["missingScopes"], json!([]), "{account}");
+    let session = world.invoke("current_session", json!({})).unwrap();
+    assert_eq!(
+        session["auth0Domain"],
+        canonical.as_str(),
+        "the setup uses the canonical domain"
+    );
+
+    // The steps reach the Management API there: step 2 creates the stream.
+    let mut inputs = cloud_inputs(&world, &[], &[]);
+    inputs["auth0_domain"] = session["auth0Domain"].clone();
+    for step in ["prepare_azure", "create_stream"] {
+        world
+            .invoke(
+                "run_step",
+                json!({"inputs": inputs, "step": step, "onEvent": "__CHANNEL__:40"}),
+            )
+            .unwrap_or_else(|e| panic!("{step}: {e}"));
+    }
+
+    // Remembered with the sign-in (no secret), and restored after a restart.
+    world.restart();
+    let restored = world.invoke("restore_sign_in", json!({})).unwrap();
+    assert_eq!(
+        restored["auth0"]["canonicalDomain"],
+        canonical.as_str(),
+        "{restored}"
+    );
+    let session = world.invoke("current_session", json!({})).unwrap();
+    assert_eq!(session["auth0Domain"], canonical.as_str(), "{session}");
     world.assert_no_secret_in_replies();
 }
 
@@ -1240,6 +1326,23 @@ fn failed_exchanges(world: &World, client_id: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The `q` of every log search the sandbox's tenant answered, in order.
+fn log_searches(world: &World) -> Vec<String> {
+    world
+        .sandbox
+        .handle()
+        .requests()
+        .into_iter()
+        .filter(|r| r.cloud == "auth0" && r.path == "/api/v2/logs")
+        .filter_map(|r| {
+            let url = reqwest::Url::parse(&format!("http://x/?{}", r.query?)).ok()?;
+            url.query_pairs()
+                .find(|(name, _)| name == "q")
+                .map(|(_, q)| q.into_owned())
+        })
+        .collect()
+}
+
 fn stage_states(result: &Value) -> Vec<(String, String)> {
     result["stages"]
         .as_array()
@@ -1337,10 +1440,28 @@ fn a_cloud_test_event_the_filters_leave_out_is_recorded_and_said_not_to_be_expec
             json!({"inputs": inputs, "onProgress": "__CHANNEL__:33"}),
         )
         .expect("the test event is sent and followed");
-    // A pasted token has no application: the attempt names a client that does not exist.
+    // The pasted token was issued to an application of the tenant (the API Explorer's, in the dashboard): the
+    // attempt names it rather than a client that does not exist.
+    let issued_to = world.sandbox.info().auth0_client_id.clone();
+    assert_eq!(result["clientId"], issued_to.as_str(), "{result}");
+    assert_eq!(failed_exchanges(&world, &issued_to).len(), 1);
     let made_up = "auth0-eventgrid-setup-test-event-no-such-client";
-    assert_eq!(result["clientId"], made_up, "{result}");
-    assert_eq!(failed_exchanges(&world, made_up).len(), 1);
+    assert!(failed_exchanges(&world, made_up).is_empty());
+    // Auth0's log was searched by type and client id within the attempt's time window, never by client name.
+    let searches = log_searches(&world);
+    assert!(!searches.is_empty());
+    let last = searches.last().unwrap();
+    assert!(
+        last.starts_with(&format!(
+            "type:feccft AND client_id:\"{issued_to}\" AND date:["
+        )),
+        "{last}"
+    );
+    assert!(last.ends_with(" TO *]"), "{last}");
+    assert!(
+        searches.iter().all(|q| !q.contains("client_name")),
+        "{searches:?}"
+    );
     assert_eq!(
         stage_states(&result),
         [

@@ -17,6 +17,7 @@ import type {
   StepStatus,
   TestEventResult,
 } from '../src/lib/ipc/bindings';
+import { isCustomDomain } from '../src/lib/auth0-domain';
 
 export type Scenario = {
   appInfo?: 'ok' | 'fail';
@@ -54,6 +55,10 @@ export type Scenario = {
   testEventHold?: boolean;
   /** In cloud mode, Event Grid's stages are not seen within their limit. */
   testEventUnseen?: boolean;
+  /** The Azure cloud a cloud-mode session signs in to (public unless said). */
+  azureCloud?: SessionInfo['azureCloud'];
+  /** In cloud mode, Auth0's log search does not show the test event within its limit. */
+  testEventUnrecorded?: boolean;
 };
 
 /** The directories a person signed in to Azure belongs to (a service principal or the CLI sees its own). */
@@ -119,6 +124,7 @@ export const SANDBOX_SESSION: SessionInfo = {
   azureTenantId: '00000000-0000-0000-0000-00000000aaaa',
   subscriptionId: '11111111-2222-3333-4444-555555555555',
   sandboxInboxUrl: 'http://127.0.0.1:40003/_sandbox/inbox/wizard',
+  azureCloud: 'custom',
 };
 
 export function setupError(code: SetupError['code'], message: string, remedy: string, field: string | null = null): SetupError {
@@ -151,6 +157,8 @@ export class FakeBackend {
   #azureWaiting: ((approved: boolean) => void) | null = null;
   #azureMethod: 'browser' | 'device_code' = 'browser';
   secretsReceived: string[] = [];
+  /** The domains of every Auth0 sign-in request, as the window sent them. */
+  auth0Domains: { domain: string; canonicalDomain: string | null }[] = [];
   /** Every private-key sign-in request, as the window sent it. */
   keyRequests: Record<string, string>[] = [];
   /** Every certificate sign-in request, its password replaced by whether one was given. */
@@ -172,12 +180,13 @@ export class FakeBackend {
     if (!this.azureAccount || !this.auth0Account || this.scenario.missingScopes?.length) return;
     this.session = {
       mode: 'cloud',
-      auth0Domain: this.auth0Account.domain,
+      auth0Domain: this.auth0Account.canonicalDomain ?? this.auth0Account.domain,
       auth0Identity: this.auth0Account.clientId ?? '',
       azureIdentity: this.azureAccount.username,
       azureTenantId: this.azureAccount.tenantId,
       subscriptionId: null,
       sandboxInboxUrl: null,
+      azureCloud: this.scenario.azureCloud ?? 'public',
     };
   }
 
@@ -269,8 +278,10 @@ export class FakeBackend {
         if (this.scenario.fileDialogClosed) return null;
         return args.kind === 'azure_certificate' ? CHOSEN_CERTIFICATE : CHOSEN_KEY_FILE;
       case 'sign_in_auth0_private_key': {
-        const request = args.request as { domain: string; clientId: string; keyFile: string; algorithm: string };
-        this.keyRequests.push(request);
+        const request = args.request as { domain: string; canonicalDomain: string | null; clientId: string; keyFile: string; algorithm: string };
+        const { canonicalDomain: _canonical, ...asSent } = request;
+        this.keyRequests.push(asSent);
+        this.#checkDomains(request);
         if (!request.keyFile.startsWith('/')) {
           throw setupError(
             'invalid_input',
@@ -279,15 +290,16 @@ export class FakeBackend {
             'auth0_private_key_path',
           );
         }
-        return this.#auth0SignedIn(request.domain, request.clientId, 'private_key', true);
+        return this.#auth0SignedIn(request, request.clientId, 'private_key', true);
       }
       case 'sign_in_auth0_token': {
-        const request = args.request as { domain: string; token: string; remember: boolean };
+        const request = args.request as { domain: string; canonicalDomain: string | null; token: string; remember: boolean };
         this.secretsReceived.push(request.token);
+        this.#checkDomains(request);
         if (request.token.includes('expired')) {
           throw setupError('auth0_unauthorized', 'the pasted token expired at 2020-09-13 12:26:40 UTC', 'The token is not accepted (expired, revoked or for another tenant): sign in to Auth0 again.');
         }
-        return this.#auth0SignedIn(request.domain, null, 'management_token', request.remember);
+        return this.#auth0SignedIn(request, null, 'management_token', request.remember);
       }
       case 'sign_in_azure_cli':
         if (this.scenario.noAzureCli) {
@@ -389,12 +401,13 @@ export class FakeBackend {
         return waiting;
       }
       case 'sign_in_auth0': {
-        const request = args.request as { domain: string; clientId: string; clientSecret: string };
+        const request = args.request as { domain: string; canonicalDomain: string | null; clientId: string; clientSecret: string };
         this.secretsReceived.push(request.clientSecret);
+        this.#checkDomains(request);
         if (request.clientSecret === 'wrong') {
           throw setupError('auth0_credentials_rejected', 'Auth0 refused the client credentials.', 'Check the domain, client id and client secret.');
         }
-        return this.#auth0SignedIn(request.domain, request.clientId, 'client_secret', true);
+        return this.#auth0SignedIn(request, request.clientId, 'client_secret', true);
       }
       case 'sign_out':
         this.session = null;
@@ -467,9 +480,29 @@ export class FakeBackend {
     return account;
   }
 
-  #auth0SignedIn(domain: string, clientId: string | null, method: Auth0AccountInfo['method'], remembered: boolean): Auth0AccountInfo {
+  /** Records the domains and, as Rust does, refuses a custom domain without the tenant's own one. */
+  #checkDomains(request: { domain: string; canonicalDomain: string | null }): void {
+    this.auth0Domains.push({ domain: request.domain, canonicalDomain: request.canonicalDomain });
+    if (isCustomDomain(request.domain) && !request.canonicalDomain?.trim()) {
+      throw setupError(
+        'invalid_input',
+        `auth0_canonical_domain: is needed because ${request.domain} is a custom domain`,
+        'Correct auth0_canonical_domain and try again.',
+        'auth0_canonical_domain',
+      );
+    }
+  }
+
+  #auth0SignedIn(
+    request: { domain: string; canonicalDomain: string | null },
+    clientId: string | null,
+    method: Auth0AccountInfo['method'],
+    remembered: boolean,
+  ): Auth0AccountInfo {
+    const canonicalDomain = request.canonicalDomain?.trim().replace(/^https:\/\//, '').replace(/\/(api\/v2\/?)?$/, '') || null;
     this.auth0Account = {
-      domain,
+      domain: request.domain,
+      canonicalDomain,
       clientId,
       missingScopes: this.scenario.missingScopes ?? [],
       dashboardApplicationsUrl: 'https://manage.auth0.com/dashboard/eu/acme/applications',
@@ -506,7 +539,7 @@ export class FakeBackend {
       detail: null,
     });
     send(stage('recorded', 'waiting', 0));
-    const recorded = stage('recorded', 'done', 2);
+    const recorded = this.scenario.testEventUnrecorded ? stage('recorded', 'not_seen', 120) : stage('recorded', 'done', 2);
     send(recorded);
     const streamed = inputs.event_categories.length === 0 || inputs.event_categories.includes('auth.token_exchange.fail');
     const routed = inputs.log_codes.length === 0 || inputs.log_codes.includes('feccft');

@@ -46,7 +46,9 @@ async fn main() -> ExitCode {
 
 fn exit_code(error: &SetupError) -> u8 {
     match error.code {
-        ErrorCode::InvalidInput | ErrorCode::InsecureEndpoint => BAD_INPUT,
+        ErrorCode::InvalidInput
+        | ErrorCode::InsecureEndpoint
+        | ErrorCode::AzureCloudUnsupported => BAD_INPUT,
         _ => INCOMPLETE,
     }
 }
@@ -56,11 +58,19 @@ fn fail(error: SetupError, json: bool) -> u8 {
     exit_code(&error)
 }
 
-fn prepare(settings: Settings) -> Result<(Engine, setup_engine::SetupInputs), SetupError> {
+/// What a command needs. For `setup`, a cloud Auth0 cannot deliver to (Azure Government, China) is refused
+/// first, before anything is created; `status` may still look.
+fn prepare(
+    settings: Settings,
+    for_setup: bool,
+) -> Result<(Engine, setup_engine::SetupInputs), SetupError> {
     let settings = settings::merge(settings)?;
     let inputs = settings::inputs(&settings)?;
     let env = |name: &str| std::env::var(name).ok();
     let connection = settings::connection(&settings, &env)?;
+    if for_setup {
+        setup_engine::check_auth0_delivers(&connection.azure_cloud)?;
+    }
     let progress = match &settings.progress_file {
         Some(path) => ProgressStore::at(path),
         None => ProgressStore::default_location()?,
@@ -72,7 +82,7 @@ fn prepare(settings: Settings) -> Result<(Engine, setup_engine::SetupInputs), Se
 }
 
 async fn setup(settings: Settings, dry_run: bool, json: bool) -> u8 {
-    let (engine, inputs) = match prepare(settings) {
+    let (engine, inputs) = match prepare(settings, true) {
         Ok(ready) => ready,
         Err(error) => return fail(error, json),
     };
@@ -102,7 +112,7 @@ async fn setup(settings: Settings, dry_run: bool, json: bool) -> u8 {
 }
 
 async fn status(settings: Settings, json: bool) -> u8 {
-    let (engine, inputs) = match prepare(settings) {
+    let (engine, inputs) = match prepare(settings, false) {
         Ok(ready) => ready,
         Err(error) => return fail(error, json),
     };

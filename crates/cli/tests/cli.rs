@@ -472,3 +472,67 @@ async fn thirty_days_in_a_group_that_allows_seven_raise_the_maximum_and_keep_the
     );
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_setup_in_azure_government_or_china_is_refused_before_anything_is_created() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let progress = dir.path().join("progress.json");
+    for (cloud, name) in [("usgov", "Azure Government"), ("china", "Azure China")] {
+        for dry_run in [false, true] {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_auth0-eventgrid"));
+            command
+                .args(["setup", "--auth0-domain", &info.auth0_domain])
+                .args(["--subscription-id", &info.subscription_id])
+                .args(["--azure-cloud", cloud])
+                .args(["--resource-group", "cli-rg", "--region", "westeurope"])
+                .args(["--create-resource-group", "--webhook-url"])
+                .arg("https://events.example.com/auth0")
+                .args(["--progress-file", progress.to_str().unwrap()])
+                .env_clear()
+                .env("AUTH0_CLIENT_ID", &info.auth0_client_id)
+                .env("AUTH0_CLIENT_SECRET", &info.auth0_client_secret)
+                .env("AZURE_TENANT_ID", &info.azure_tenant_id)
+                .env("AZURE_CLIENT_ID", &info.azure_client_id)
+                .env("AZURE_CLIENT_SECRET", &info.azure_client_secret);
+            if dry_run {
+                command.arg("--dry-run");
+            }
+            let out = command.output().await.expect("binary runs");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{cloud} {dry_run}: {stderr}");
+            assert!(stderr.contains(name), "{stderr}");
+            assert!(stderr.contains("public cloud"), "what to do: {stderr}");
+        }
+    }
+    assert!(
+        sandbox.handle().requests().is_empty(),
+        "nothing was sent, so nothing was created"
+    );
+    assert!(!progress.exists(), "no progress was written");
+
+    // A custom cloud (here the sandbox's endpoints) is not refused.
+    let dir = tempfile::tempdir().unwrap();
+    let custom = run(
+        &info,
+        &dir.path().join("progress.json"),
+        &[
+            "setup",
+            "--resource-group",
+            "cli-rg",
+            "--region",
+            "westeurope",
+            "--create-resource-group",
+            "--webhook-url",
+            &webhook(&info),
+            "--dry-run",
+        ],
+    )
+    .await;
+    assert_eq!(
+        custom.code, 0,
+        "a custom cloud is not refused: {}",
+        custom.stderr
+    );
+}

@@ -18,8 +18,8 @@ use crate::server::Sandbox;
 #[derive(Debug, Clone, Parser)]
 #[command(name = "cloud-sandbox", version, about)]
 pub struct Args {
-    /// Address to listen on; the Auth0 tenant, the identity platform and Resource Manager get ports P, P+1,
-    /// P+2 (port 0: any free ports).
+    /// Address to listen on; the Auth0 tenant, the identity platform, Resource Manager and the tenant's custom
+    /// domain get ports P, P+1, P+2, P+3 (port 0: any free ports).
     #[arg(long, default_value = "127.0.0.1:0")]
     pub listen: SocketAddr,
     /// Load the state from FILE at start and save it there after every change.

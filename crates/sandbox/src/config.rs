@@ -14,7 +14,8 @@ use crate::faults::Faults;
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
     /// Address to listen on. Each emulated host gets its own port; port 0 picks free ports, a fixed port `P`
-    /// gives the Auth0 tenant `P`, the identity platform `P+1` and Resource Manager `P+2`.
+    /// gives the Auth0 tenant `P`, the identity platform `P+1`, Resource Manager `P+2` and the Auth0 tenant's
+    /// custom domain `P+3`.
     pub listen_ip: IpAddr,
     /// Port of the Auth0 tenant (0 = any free port; the other hosts follow, see `listen_ip`).
     pub port: u16,
@@ -66,6 +67,9 @@ pub struct SandboxConfig {
     /// Seed a second Azure directory ("Fabrikam Partners", with a subscription of its own) where the default
     /// users are guests, so switching directories can be tried. On by default.
     pub guest_directory: bool,
+    /// How long a new tenant log entry takes to show in log searches (`GET /api/v2/logs?q=...`), in sandbox
+    /// time: Auth0's search is not real time (zero: at once).
+    pub log_search_lag: Duration,
 }
 
 /// A user who can sign in on the Auth0 `/authorize` page and the Azure sign-in page.
@@ -119,6 +123,7 @@ impl Default for SandboxConfig {
             extra_subscriptions: Vec::new(),
             extra_resource_groups: Vec::new(),
             guest_directory: true,
+            log_search_lag: Duration::ZERO,
         }
     }
 }
@@ -133,6 +138,11 @@ impl SandboxConfig {
             time_compression: 100_000,
             ..Self::default()
         }
+    }
+
+    pub fn with_log_search_lag(mut self, lag: Duration) -> Self {
+        self.log_search_lag = lag;
+        self
     }
 
     pub fn with_registration_delay(mut self, delay: Duration) -> Self {

@@ -1,5 +1,5 @@
-//! Starting, wiring and stopping a sandbox: binds one loopback port per emulated host (Auth0 tenant,
-//! identity platform, Resource Manager), mounts the admin surface under `/_sandbox/` on each, records every
+//! Starting, wiring and stopping a sandbox: binds one loopback port per emulated host (Auth0 tenant, the
+//! tenant's custom domain, identity platform, Resource Manager), mounts the admin surface under `/_sandbox/` on each, records every
 //! emulated-API request, injects faults, and runs the event pipeline and the state saver in the background.
 
 use std::net::SocketAddr;
@@ -28,8 +28,13 @@ use crate::tokens::TokenSigner;
 /// What a client needs to talk to a running sandbox. Printed by the binary as one JSON line.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SandboxInfo {
-    /// Base URL of the Auth0 tenant (`/oauth/token`, `/api/v2/...`, `/authorize`).
+    /// Base URL of the Auth0 tenant (`/oauth/token`, `/api/v2/...`, `/authorize`): its canonical domain.
     pub auth0_domain: String,
+    /// Base URL of the same tenant reached through a custom domain. Tokens requested there carry it as their
+    /// issuer and are accepted only by the Management API at this address; the Management API audience stays
+    /// the canonical one (`{auth0_domain}/api/v2/`).
+    #[serde(default)]
+    pub auth0_custom_domain: String,
     /// Base URL of the Microsoft identity platform (`/{tenant}/oauth2/v2.0/...`).
     pub azure_authority: String,
     /// Base URL of Azure Resource Manager.
@@ -128,6 +133,8 @@ pub struct SandboxHandle {
 #[derive(Clone, Debug)]
 pub(crate) struct Urls {
     pub auth0: String,
+    /// The tenant's custom domain: the same tenant on a port of its own.
+    pub auth0_custom_domain: String,
     pub login: String,
     pub management: String,
 }
@@ -136,6 +143,11 @@ impl Urls {
     /// The Auth0 tenant's domain as clients write it (host and port).
     pub fn auth0_host(&self) -> &str {
         self.auth0.trim_start_matches("http://")
+    }
+
+    /// The custom domain as clients write it (host and port).
+    pub fn auth0_custom_domain_host(&self) -> &str {
+        self.auth0_custom_domain.trim_start_matches("http://")
     }
 }
 
@@ -256,7 +268,8 @@ impl Shared {
 impl Sandbox {
     /// Binds the ports, seeds (or loads) the world, and starts serving.
     pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, Error> {
-        let (auth0_listener, login_listener, management_listener) = bind(&config).await?;
+        let (auth0_listener, login_listener, management_listener, custom_domain_listener) =
+            bind(&config).await?;
         let base = |l: &TcpListener| -> Result<String, Error> {
             let addr = l.local_addr().map_err(|source| Error::Listen {
                 address: config.listen_ip.to_string(),
@@ -266,6 +279,7 @@ impl Sandbox {
         };
         let urls = Urls {
             auth0: base(&auth0_listener)?,
+            auth0_custom_domain: base(&custom_domain_listener)?,
             login: base(&login_listener)?,
             management: base(&management_listener)?,
         };
@@ -313,6 +327,7 @@ impl Sandbox {
         let mut tasks = Vec::new();
         let routers = [
             (auth0_listener, crate::auth0::router(), "auth0"),
+            (custom_domain_listener, crate::auth0::router(), "auth0"),
             (login_listener, crate::azure::login_router(), "login"),
             (
                 management_listener,
@@ -359,7 +374,11 @@ impl Sandbox {
     }
 }
 
-async fn bind(config: &SandboxConfig) -> Result<(TcpListener, TcpListener, TcpListener), Error> {
+/// The listeners of the Auth0 tenant, the identity platform, Resource Manager and the tenant's custom domain
+/// (ports P to P+3 when a port P is asked for).
+async fn bind(
+    config: &SandboxConfig,
+) -> Result<(TcpListener, TcpListener, TcpListener, TcpListener), Error> {
     let listen = |port: u16| {
         let address = SocketAddr::new(config.listen_ip, port);
         async move {
@@ -382,6 +401,7 @@ async fn bind(config: &SandboxConfig) -> Result<(TcpListener, TcpListener, TcpLi
         listen(next(0)).await?,
         listen(next(1)).await?,
         listen(next(2)).await?,
+        listen(next(3)).await?,
     ))
 }
 
@@ -406,6 +426,7 @@ fn sandbox_info(shared: &Shared) -> SandboxInfo {
         .find(|p| !p.is_user && p.role == "Reader");
     SandboxInfo {
         auth0_domain: shared.urls.auth0.clone(),
+        auth0_custom_domain: shared.urls.auth0_custom_domain.clone(),
         azure_authority: shared.urls.login.clone(),
         azure_management: shared.urls.management.clone(),
         auth0_client_id: world.auth0.m2m_client_id.clone(),

@@ -17,6 +17,7 @@ use cloud_http::{
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::azure_cloud::check_auth0_delivers;
 use crate::error::{ErrorCode, SetupError};
 use crate::inputs::SetupInputs;
 use crate::progress::{ProgressStore, SetupProgress, setup_key};
@@ -139,6 +140,7 @@ impl EngineOptions {
 pub struct Engine {
     auth0_credentials: Auth0Credentials,
     auth0_audience: Option<String>,
+    azure_cloud: AzureCloud,
     azure: AzureClient,
     transport: Transport,
     clock: Arc<dyn Clock>,
@@ -165,6 +167,7 @@ impl Engine {
         Ok(Self {
             auth0_credentials: connection.auth0,
             auth0_audience: connection.auth0_audience,
+            azure_cloud: connection.azure_cloud,
             azure,
             transport,
             clock: options.clock,
@@ -217,6 +220,7 @@ impl Engine {
     /// What a run would do (`--dry-run`). Read only; same shape as `status`, with each step's actions.
     /// Every input is validated first: a plan is for a full run.
     pub async fn plan(&self, inputs: &SetupInputs) -> Result<SetupReport, SetupError> {
+        check_auth0_delivers(&self.azure_cloud)?;
         validate(inputs, self.validation_context())?;
         self.detect_all(inputs).await
     }
@@ -238,6 +242,8 @@ impl Engine {
         observer: &dyn SetupObserver,
         last: StepId,
     ) -> Result<SetupReport, SetupError> {
+        // Auth0 cannot deliver to Azure Government or China: said first, before anything is sent.
+        check_auth0_delivers(&self.azure_cloud)?;
         validate_through(inputs, self.validation_context(), last)?;
         let auth0 = self.auth0_client(inputs)?;
         // A missing scope is named before anything is written.

@@ -55,6 +55,9 @@ pub enum ErrorCode {
     KeychainUnavailable,
     /// The keychain refused a value or holds a damaged one.
     KeychainFailed,
+    /// Auth0 cannot deliver to the chosen Azure cloud (US Government, China): only to the public regions it
+    /// lists.
+    AzureCloudUnsupported,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]

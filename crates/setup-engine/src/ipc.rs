@@ -3,6 +3,7 @@
 
 use ts_rs::{Config, TS};
 
+use crate::azure_cloud::AzureCloudKind;
 use crate::catalog::{Catalog, EventGroup, EventGroupId, Region};
 use crate::engine::{ProviderRegistration, SetupEvent, SetupReport};
 use crate::error::{ErrorCode, SetupError};
@@ -34,6 +35,7 @@ pub fn typescript_declarations(cfg: &Config) -> Vec<String> {
         EventGroup::decl(cfg),
         Region::decl(cfg),
         Catalog::decl(cfg),
+        AzureCloudKind::decl(cfg),
     ]
 }
 

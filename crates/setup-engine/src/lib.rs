@@ -2,6 +2,7 @@
 //! and resumably, against the real services or the sandbox through the same code path. The desktop app
 //! and the `auth0-eventgrid` command line both drive it; it knows nothing of either.
 
+mod azure_cloud;
 mod catalog;
 mod engine;
 mod error;
@@ -11,6 +12,7 @@ mod progress;
 mod steps;
 mod validate;
 
+pub use azure_cloud::{AzureCloudKind, check_auth0_delivers};
 pub use catalog::{Catalog, EventGroup, EventGroupId, Region, auth0_region, catalog};
 pub use engine::{
     AzureSignIn, Connection, Engine, EngineOptions, ProviderRegistration, SetupEvent,

@@ -91,7 +91,9 @@ mod tests {
             azure: None,
             auth0: Some(Auth0Account {
                 domain: "acme.eu.auth0.com".into(),
+                canonical_domain: None,
                 client_id: Some("m2m".into()),
+                token_client_id: None,
                 method: Auth0Method::ClientSecret,
                 assertion_algorithm: None,
                 granted_scopes: Some(vec!["read:logs".into()]),

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use url::Url;
 
+use crate::custom_domain::canonical_domain;
 use crate::error::SignInError;
 use crate::oauth::jwt_claims;
 
@@ -50,10 +51,18 @@ pub enum AssertionAlgorithm {
 /// Who is signed in to Auth0, and what the token may do. Holds no secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Auth0Account {
-    /// The tenant domain as entered (`acme.eu.auth0.com`).
+    /// The tenant domain as entered (`acme.eu.auth0.com`, or a custom domain such as `login.acme.com`).
     pub domain: String,
+    /// With a custom domain: the tenant's own domain (`acme.eu.auth0.com`), where tokens are requested and
+    /// the Management API is called. Not a secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_domain: Option<String>,
     /// The machine-to-machine application, for the client-secret and private-key methods.
     pub client_id: Option<String>,
+    /// For a pasted token: the application Auth0 issued it to (the dashboard's API Explorer token belongs to
+    /// an application of the tenant), read from its claims. `None` when the token does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_client_id: Option<String>,
     pub method: Auth0Method,
     /// For the private-key method: how the assertion is signed (the key file's path is in the keychain).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +74,39 @@ pub struct Auth0Account {
     /// Whether the credential was stored in the keychain (a pasted token only when the user asked).
     pub remembered: bool,
     pub keychain_account: String,
+}
+
+/// The application a token was issued to: `azp` in Auth0's token profile, `client_id` in the RFC 9068 profile
+/// (<https://auth0.com/docs/secure/tokens/access-tokens/access-token-profiles>), else a client-credentials
+/// `sub` of the form `{client_id}@clients`.
+fn issued_to(claims: &serde_json::Value) -> Option<String> {
+    let text = |name: &str| {
+        claims
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    text("azp")
+        .or_else(|| text("client_id"))
+        .or_else(|| text("sub").and_then(|sub| sub.strip_suffix("@clients")))
+        .map(str::to_owned)
+}
+
+impl Auth0Account {
+    /// The application the tenant knows this sign-in by: the one signed in with, or the one a pasted token was
+    /// issued to.
+    pub fn application(&self) -> Option<&str> {
+        self.client_id
+            .as_deref()
+            .or(self.token_client_id.as_deref())
+    }
+
+    /// Where tokens are requested and the Management API is called: the canonical domain behind a custom
+    /// one, else the domain as entered.
+    pub fn management_domain(&self) -> &str {
+        self.canonical_domain.as_deref().unwrap_or(&self.domain)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -90,10 +132,12 @@ impl Auth0SignIn {
         }
     }
 
-    /// Obtains a token for the M2M application, reads its scopes, and stores the client secret.
+    /// Obtains a token for the M2M application, reads its scopes, and stores the client secret. `canonical`
+    /// is the tenant's own domain when `domain` is a custom one (see [`crate::canonical_domain`]).
     pub async fn with_client_secret(
         &self,
         domain: &str,
+        canonical: Option<&str>,
         client_id: &str,
         client_secret: Secret,
     ) -> Result<Auth0Session, SignInError> {
@@ -105,16 +149,25 @@ impl Auth0SignIn {
                 "must not be empty",
             ));
         }
+        let canonical_domain = canonical_domain(&domain, canonical)?;
         let credentials = Auth0Credentials::ClientCredentials {
             client_id: client_id.clone(),
             client_secret: client_secret.clone(),
         };
-        let client = Auth0Client::new(&domain, None, credentials.clone(), self.transport.clone())?;
+        let management = canonical_domain.as_deref().unwrap_or(&domain);
+        let client = Auth0Client::new(
+            management,
+            None,
+            credentials.clone(),
+            self.transport.clone(),
+        )?;
         let granted = client.scopes().await?;
         let account = Auth0Account {
             keychain_account: format!("auth0:{client_id}@{domain}"),
             domain,
+            canonical_domain,
             client_id: Some(client_id),
+            token_client_id: None,
             method: Auth0Method::ClientSecret,
             assertion_algorithm: None,
             missing_scopes: missing(granted.as_deref()),
@@ -135,6 +188,7 @@ impl Auth0SignIn {
     pub async fn with_management_token(
         &self,
         domain: &str,
+        canonical: Option<&str>,
         token: Secret,
         remember: bool,
     ) -> Result<Auth0Session, SignInError> {
@@ -145,6 +199,7 @@ impl Auth0SignIn {
                 "must not be empty",
             ));
         }
+        let canonical_domain = canonical_domain(&domain, canonical)?;
         let claims = jwt_claims(token.expose().trim());
         if let Some(expired_at) = claims
             .as_ref()
@@ -156,14 +211,23 @@ impl Auth0SignIn {
                 message: format!("the pasted token expired at {expired_at}"),
             }));
         }
+        let token_client_id = claims.as_ref().and_then(issued_to);
         let token = Secret::new(token.expose().trim());
         let credentials = Auth0Credentials::ManagementToken(token.clone());
-        let client = Auth0Client::new(&domain, None, credentials.clone(), self.transport.clone())?;
+        let management = canonical_domain.as_deref().unwrap_or(&domain);
+        let client = Auth0Client::new(
+            management,
+            None,
+            credentials.clone(),
+            self.transport.clone(),
+        )?;
         let granted = client.scopes().await?;
         let account = Auth0Account {
             keychain_account: format!("auth0:token@{domain}"),
             domain,
+            canonical_domain,
             client_id: None,
+            token_client_id,
             method: Auth0Method::ManagementToken,
             assertion_algorithm: None,
             missing_scopes: missing(granted.as_deref()),
@@ -188,24 +252,34 @@ impl Auth0SignIn {
     pub async fn with_private_key(
         &self,
         domain: &str,
+        canonical: Option<&str>,
         client_id: &str,
         key_file: &Path,
         algorithm: AssertionAlgorithm,
     ) -> Result<Auth0Session, SignInError> {
         let domain = required("auth0_domain", domain)?;
         let client_id = required("auth0_client_id", client_id)?;
-        let base = parse_endpoint("auth0_domain", &domain).map_err(Auth0Error::from)?;
+        let canonical_domain = canonical_domain(&domain, canonical)?;
+        let management = canonical_domain.as_deref().unwrap_or(&domain);
+        let base = parse_endpoint("auth0_domain", management).map_err(Auth0Error::from)?;
         let key = read_private_key(key_file, algorithm).await?;
         let token = self
             .token_by_assertion(&base, &client_id, &key, algorithm)
             .await?;
         let credentials = Auth0Credentials::ManagementToken(token);
-        let client = Auth0Client::new(&domain, None, credentials.clone(), self.transport.clone())?;
+        let client = Auth0Client::new(
+            management,
+            None,
+            credentials.clone(),
+            self.transport.clone(),
+        )?;
         let granted = client.scopes().await?;
         let account = Auth0Account {
             keychain_account: format!("auth0:{client_id}@{domain}"),
             domain,
+            canonical_domain,
             client_id: Some(client_id),
+            token_client_id: None,
             method: Auth0Method::PrivateKeyJwt,
             assertion_algorithm: Some(algorithm),
             missing_scopes: missing(granted.as_deref()),
@@ -307,8 +381,8 @@ impl Auth0SignIn {
                 ) else {
                     return Ok(None);
                 };
-                let base =
-                    parse_endpoint("auth0_domain", &account.domain).map_err(Auth0Error::from)?;
+                let base = parse_endpoint("auth0_domain", account.management_domain())
+                    .map_err(Auth0Error::from)?;
                 let key = read_private_key(Path::new(path.expose()), algorithm).await?;
                 let token = self
                     .token_by_assertion(&base, client_id, &key, algorithm)
@@ -326,7 +400,7 @@ impl Auth0SignIn {
             return Ok(None);
         };
         let client = Auth0Client::new(
-            &account.domain,
+            account.management_domain(),
             None,
             credentials.clone(),
             self.transport.clone(),
@@ -547,6 +621,25 @@ mod tests {
         assert_eq!(dashboard_applications_url("login.acme.com"), None);
         assert_eq!(dashboard_applications_url("http://127.0.0.1:4000"), None);
         assert_eq!(dashboard_applications_url("a.b.c.auth0.com"), None);
+    }
+
+    #[test]
+    fn a_tokens_application_is_read_from_its_claims() {
+        let claims = |json: serde_json::Value| issued_to(&json);
+        assert_eq!(
+            claims(serde_json::json!({"azp": "app-1", "sub": "app-2@clients"})).as_deref(),
+            Some("app-1")
+        );
+        assert_eq!(
+            claims(serde_json::json!({"client_id": "app-3"})).as_deref(),
+            Some("app-3")
+        );
+        assert_eq!(
+            claims(serde_json::json!({"sub": "app-2@clients"})).as_deref(),
+            Some("app-2")
+        );
+        assert_eq!(claims(serde_json::json!({"sub": "auth0|ada"})), None);
+        assert_eq!(claims(serde_json::json!({"azp": " "})), None);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!   [`AzureSignIn::start_device_code`], ending in an [`AzureSession`] whose `TokenCredential` renews access
 //!   tokens from a refresh token kept in the keychain.
 //! - Auth0: [`Auth0SignIn`] with a machine-to-machine application's client secret or private key (private-key
-//!   JWT), or a pasted Management API token; the missing log-stream scopes are named.
+//!   JWT), or a pasted Management API token; the missing log-stream scopes are named. Behind a custom domain
+//!   the tenant's canonical domain is asked for too ([`canonical_domain`]) and the Management API used there.
 //! - What is remembered: refresh tokens and client secrets in the keychain only; who signed in (no secret) in
 //!   [`AccountFile`]. Access tokens live in memory.
 
@@ -13,6 +14,7 @@ mod auth0;
 mod azure;
 mod config;
 mod credential;
+mod custom_domain;
 mod error;
 mod loopback;
 mod oauth;
@@ -27,5 +29,6 @@ pub use azure::{
 };
 pub use config::{AzureSignInConfig, BUILD_CLIENT_ID, registration_command, registration_remedy};
 pub use credential::{REFRESH_TOKEN_KEY, RefreshTokenCredential};
+pub use custom_domain::{CANONICAL_DOMAIN_FIELD, canonical_domain};
 pub use error::{SignInError, SignInProblem};
 pub use loopback::{BrowserCallback, CallbackPage, CallbackReply, LoopbackListener, SignInCancel};

@@ -136,6 +136,71 @@ describe('Signing in to Auth0 and Azure', () => {
   });
 });
 
+describe('Auth0 behind a custom domain', () => {
+  it('asks for the tenant\'s own domain only for a custom domain, and says why and where to find it', async () => {
+    const { user } = await signInScreen();
+    const domain = screen.getByLabelText('Auth0 domain');
+    await user.type(domain, 'acme.eu.auth0.com');
+    expect(screen.queryByTestId('canonical-domain')).toBeNull();
+    await user.clear(domain);
+    await user.type(domain, '127.0.0.1:4000');
+    expect(screen.queryByTestId('canonical-domain')).toBeNull();
+    await user.clear(domain);
+    await user.type(domain, 'login.acme.com');
+    const field = screen.getByLabelText("Tenant's Auth0 domain");
+    expect(field).toHaveAccessibleDescription(/login\.acme\.com looks like a custom domain/);
+    expect(field).toHaveAccessibleDescription(/Applications > Applications > your application > Settings, in the Domain field/);
+  });
+
+  it('names a missing or wrong tenant domain before anything is sent', async () => {
+    const { backend, user } = await signInScreen();
+    await user.type(screen.getByLabelText('Auth0 domain'), 'login.acme.com');
+    await user.type(screen.getByLabelText('Client ID'), 'm2m-1');
+    await user.type(screen.getByLabelText('Client secret'), 's3cret-auth0');
+    await user.click(screen.getByRole('button', { name: 'Check and sign in to Auth0' }));
+    const field = screen.getByLabelText("Tenant's Auth0 domain");
+    expect(field).toHaveFocus();
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(field).toHaveAccessibleDescription(/Type your tenant's own Auth0 domain/);
+
+    await user.type(field, 'login.acme.com');
+    await user.click(screen.getByRole('button', { name: 'Check and sign in to Auth0' }));
+    expect(field).toHaveAccessibleDescription(/Must be TENANT\.auth0\.com or TENANT\.REGION\.auth0\.com/);
+    expect(backend.calls).not.toContain('sign_in_auth0');
+    expect(backend.secretsReceived).toEqual([]);
+  });
+
+  it('sends the tenant\'s own domain with the custom one and shows both once signed in', async () => {
+    const { wizard, backend, user } = await signInScreen();
+    await user.type(screen.getByLabelText('Auth0 domain'), 'login.acme.com');
+    await user.type(screen.getByLabelText("Tenant's Auth0 domain"), 'https://acme.eu.auth0.com/api/v2/');
+    await user.type(screen.getByLabelText('Client ID'), 'm2m-1');
+    await user.type(screen.getByLabelText('Client secret'), 's3cret-auth0');
+    await user.click(screen.getByRole('button', { name: 'Check and sign in to Auth0' }));
+    const account = await screen.findByTestId('auth0-account');
+    expect(account).toHaveTextContent("Through login.acme.com; the setup uses the tenant's own domain acme.eu.auth0.com.");
+    expect(backend.auth0Domains).toEqual([{ domain: 'login.acme.com', canonicalDomain: 'https://acme.eu.auth0.com/api/v2/' }]);
+    await user.click(screen.getByRole('button', { name: 'Sign in to Azure in the browser' }));
+    await expect.poll(() => backend.azureWaiting).toBe(true);
+    backend.approveAzureSignIn();
+    await expect.poll(() => wizard.session?.auth0Domain).toBe('acme.eu.auth0.com');
+  });
+
+  it('sends the tenant\'s own domain with a pasted token too, and opens its Applications page', async () => {
+    const { backend, user } = await signInScreen();
+    await user.click(screen.getByLabelText('With a Management API token I paste'));
+    await user.type(screen.getByLabelText('Auth0 domain'), 'login.acme.com');
+    await user.type(screen.getByLabelText("Tenant's Auth0 domain"), 'acme.eu.auth0.com');
+    await user.click(screen.getByText('How to create the Auth0 application'));
+    await user.click(screen.getByRole('button', { name: 'Open the Applications page' }));
+    expect(backend.opened).toEqual(['auth0_applications:acme.eu.auth0.com']);
+    await user.type(screen.getByLabelText('Management API token'), 'eyJ.t0ken.sig');
+    await user.click(screen.getByRole('button', { name: 'Check and sign in to Auth0' }));
+    await screen.findByTestId('auth0-account');
+    expect(backend.auth0Domains).toEqual([{ domain: 'login.acme.com', canonicalDomain: 'acme.eu.auth0.com' }]);
+  });
+});
+
 describe('Auth0 with a private key file', () => {
   it('takes the key file from the file dialog, sends only its path and the algorithm, and names the application', async () => {
     const { backend, user } = await signInScreen();

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/svelte';
+import { cleanup, render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import Done from './Done.svelte';
@@ -85,6 +85,29 @@ describe('Done', () => {
       await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('not_seen');
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Not seen within 10 min');
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Azure may still show it later');
+    });
+
+    it('says what an entry Auth0\'s search did not show can mean, and that Event Grid receiving it proves it was logged', async () => {
+      const { wizard } = await cloudWizard({ testEventUnrecorded: true, testEventUnseen: true });
+      render(Done, { wizard });
+      const user = userEvent.setup();
+      await user.click(screen.getByRole('button', { name: 'Send a test event' }));
+      const stages = await screen.findByTestId('test-stages');
+      await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('not_seen');
+      const recorded = stages.querySelector('[data-stage="recorded"]');
+      expect(recorded).toHaveAttribute('data-state', 'not_seen');
+      expect(recorded).toHaveTextContent('Not seen within 2 min');
+      expect(recorded).toHaveTextContent('does not mean Auth0 did not log it');
+      expect(recorded).toHaveTextContent('its log search lags behind the log');
+      expect(recorded).toHaveTextContent("your tenant's plan (log retention)");
+
+      cleanup();
+      const received = await cloudWizard({ testEventUnrecorded: true });
+      render(Done, { wizard: received.wizard });
+      await user.click(screen.getByRole('button', { name: 'Send a test event' }));
+      const again = await screen.findByTestId('test-stages');
+      await expect.poll(() => again.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('done');
+      expect(again.querySelector('[data-stage="recorded"]')).toHaveTextContent('Event Grid received it, so Auth0 did log it');
     });
 
     it('shows waiting stages with their limit and stops watching on request', async () => {

@@ -268,3 +268,37 @@ describe('PrepareAzure: subscriptions', () => {
     expect(screen.getByLabelText('Azure subscription ID')).toHaveAttribute('list', 'subscription-choices');
   });
 });
+
+describe('PrepareAzure: an Azure cloud Auth0 cannot deliver to', () => {
+  for (const [cloud, name] of [
+    ['us_government', 'Azure Government'],
+    ['china', 'Azure China'],
+  ] as const) {
+    it(`says before step 2 that Auth0 cannot deliver to ${name}, with what to do, and runs nothing`, async () => {
+      const { wizard, backend } = await signedInWizard();
+      wizard.mode = 'cloud';
+      wizard.session = { ...wizard.session!, mode: 'cloud', azureCloud: cloud };
+      render(PrepareAzure, { wizard });
+      const notice = await screen.findByTestId('cloud-unsupported');
+      expect(notice).toHaveAttribute('data-code', 'azure_cloud_unsupported');
+      expect(within(notice).getByRole('heading')).toHaveTextContent(`Auth0 cannot deliver events to ${name}`);
+      expect(notice).toHaveTextContent('only in the public Azure regions it lists');
+      expect(notice).toHaveTextContent('AUTH0_EVENTGRID_AZURE_CLOUD to public');
+      const run = screen.getByRole('button', { name: 'Prepare Azure' });
+      expect(run).toBeDisabled();
+      await userEvent.setup().click(run);
+      expect(backend.calls).not.toContain('run_step');
+    });
+  }
+
+  it('does not stop the public cloud or a custom one (the sandbox, a proxy)', async () => {
+    const { wizard } = await signedInWizard();
+    render(PrepareAzure, { wizard });
+    expect(wizard.session?.azureCloud).toBe('custom');
+    await screen.findByLabelText('Region');
+    expect(screen.queryByTestId('cloud-unsupported')).toBeNull();
+    wizard.session = { ...wizard.session!, azureCloud: 'public' };
+    await expect.poll(() => screen.getByRole('button', { name: 'Prepare Azure' })).toBeEnabled();
+    expect(screen.queryByTestId('cloud-unsupported')).toBeNull();
+  });
+});

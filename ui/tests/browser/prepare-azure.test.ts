@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../fake-backend';
 import { seriousViolations } from './axe';
-import { expectHeading, openApp, screenshots, useHarness } from './harness';
+import { backend, check, expectHeading, openApp, screenshots, signInScreen, useHarness } from './harness';
 
 const harness = useHarness();
 
@@ -152,4 +152,29 @@ describe('step 1 in Chromium, keyboard only', () => {
     await page.evaluate(() => (window as unknown as { __FAKE_BACKEND__: { finishRegistration(): void } }).__FAKE_BACKEND__.finishRegistration());
     await expectHeading(page, 'Step 2 – Create the Auth0 stream');
   });
+});
+
+describe('step 1 in an Azure cloud Auth0 cannot deliver to, in Chromium', () => {
+  for (const theme of ['light', 'dark'] as const) {
+    it(`says so in step 1, with what to do, and the step cannot be run (${theme})`, async () => {
+      const page = await signInScreen(harness(), { azureCloud: 'us_government' }, theme);
+      await page.getByLabel('With a code, on any device').check();
+      await page.getByRole('button', { name: 'Get a sign-in code' }).click();
+      await expect.poll(() => backend(page, (b) => b.azureWaiting)).toBe(true);
+      await backend(page, (b) => b.approveAzureSignIn());
+      await page.getByLabel('Auth0 domain', { exact: true }).fill('acme.eu.auth0.com');
+      await page.getByLabel('Client ID').fill('m2m-1');
+      await page.getByLabel('Client secret', { exact: true }).fill('auth0-s3cret');
+      await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
+      await expect.poll(() => page.getByTestId('signed-in').count()).toBe(1);
+      await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
+      await expectHeading(page, 'Step 1 – Prepare Azure');
+      const notice = page.getByTestId('cloud-unsupported');
+      await expect.poll(() => notice.getByRole('heading').textContent()).toBe('Auth0 cannot deliver events to Azure Government');
+      expect(await notice.textContent()).toContain('AUTH0_EVENTGRID_AZURE_CLOUD to public');
+      expect(await page.getByRole('main').getByRole('button', { name: 'Prepare Azure', exact: true }).isDisabled()).toBe(true);
+      expect(await backend(page, (b) => b.calls.includes('run_step'))).toBe(false);
+      await check(page, `prepare-azure-cloud-unsupported-${theme}`);
+    });
+  }
 });

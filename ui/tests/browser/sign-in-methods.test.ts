@@ -25,6 +25,29 @@ describe('the other ways to sign in, in Chromium', () => {
     ]);
   });
 
+  it('asks for the tenant\'s own domain behind a custom domain, checks it before sending, and sends both', async () => {
+    const page = await signInScreen(harness());
+    await page.getByLabel('Auth0 domain', { exact: true }).fill('login.acme.com');
+    const canonical = page.getByLabel("Tenant's Auth0 domain");
+    await page.getByLabel('Client ID').fill('m2m-1');
+    await page.getByLabel('Client secret', { exact: true }).fill('s3cret-auth0');
+    await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
+    await expect.poll(() => canonical.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('auth0-canonical-domain');
+    expect(await page.getByTestId('canonical-domain').textContent()).toContain('Settings, in the Domain field');
+    expect(await backend(page, (b) => b.auth0Domains)).toEqual([]);
+    await check(page, 'sign-in-custom-domain-missing');
+
+    await canonical.fill('acme.eu.auth0.com');
+    await page.getByLabel('Client secret', { exact: true }).fill('s3cret-auth0');
+    await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
+    await expect.poll(() => page.getByTestId('auth0-account').textContent()).toContain(
+      "the setup uses the tenant's own domain acme.eu.auth0.com",
+    );
+    expect(await backend(page, (b) => b.auth0Domains)).toEqual([{ domain: 'login.acme.com', canonicalDomain: 'acme.eu.auth0.com' }]);
+    await check(page, 'sign-in-custom-domain-done');
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`signs in to Auth0 with a pasted token, not remembered unless asked (${colorScheme})`, async () => {
       const page = await signInScreen(harness(), {}, colorScheme);

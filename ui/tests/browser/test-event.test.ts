@@ -64,6 +64,16 @@ describe('the test event in the own clouds, in Chromium', () => {
     });
   }
 
+  it('says what an entry Auth0\'s log search did not show means when Event Grid received it', async () => {
+    const page = await doneScreen({ testEventUnrecorded: true });
+    await page.getByRole('main').getByRole('button', { name: 'Send a test event' }).click();
+    await expect.poll(() => stageState(page, 'delivered')).toBe('done');
+    expect(await stageState(page, 'recorded')).toBe('not_seen');
+    const recorded = page.getByTestId('test-stages').locator('[data-stage="recorded"]');
+    expect(await recorded.textContent()).toContain('Event Grid received it, so Auth0 did log it');
+    await check(page, 'done-cloud-test-event-unrecorded');
+  });
+
   it('shows what it waits for, with its limit, and stops watching on request', async () => {
     const page = await doneScreen({ testEventHold: true });
     await page.getByRole('main').getByRole('button', { name: 'Send a test event' }).click();

@@ -1,5 +1,7 @@
 //! The emulated Auth0 tenant: authentication API (`/oauth/token`, `/authorize`, device flow), Management API
-//! log streams and logs, and the tenant log every action writes to (which feeds the event pipeline).
+//! log streams and logs, and the tenant log every action writes to (which feeds the event pipeline). The
+//! tenant answers at its canonical domain and at a custom domain (a port of its own); as Auth0 documents, a
+//! token's issuer is the domain it was requested at and the Management API accepts it only there.
 
 mod identity;
 mod log_streams;
@@ -10,7 +12,7 @@ mod token;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -61,6 +63,20 @@ pub fn accepted_audiences(shared: &Shared) -> [String; 2] {
         format!("https://{}/api/v2/", shared.urls.auth0_host()),
         format!("{}/api/v2/", shared.urls.auth0),
     ]
+}
+
+/// The issuer of tokens requested through this request's host: the custom domain's URL when the request came
+/// to the custom domain, else the canonical one. Auth0: "Auth0 issues tokens with an issuer (`iss` claim) of
+/// whichever domain you used when requesting the token"
+/// (<https://auth0.com/docs/secure/tokens/access-tokens/get-access-tokens>, "Custom domains and the Auth0
+/// Management API").
+pub fn issuer(shared: &Shared, headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    if host.is_some_and(|h| h.eq_ignore_ascii_case(shared.urls.auth0_custom_domain_host())) {
+        format!("{}/", shared.urls.auth0_custom_domain)
+    } else {
+        format!("{}/", shared.urls.auth0)
+    }
 }
 
 /// A request to the Management API that passed the token and scope checks.
@@ -150,6 +166,12 @@ pub fn management_caller(
             ),
             None,
         ));
+    }
+    // "If you have requested an Access Token from your custom domain, then you must call the Management API
+    // from your custom domain or else your Access Token will be considered invalid" (the same page); and
+    // the other way round, a token from the canonical domain at the custom domain.
+    if claims["iss"].as_str() != Some(issuer(shared, headers).as_str()) {
+        return Err(unauthorized("Invalid token", None));
     }
     let now = shared.clock.now_secs();
     let early_expiry = shared

@@ -13,7 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
-use super::{accepted_audiences, identity, log_entry};
+use super::{accepted_audiences, identity, issuer, log_entry};
 use crate::client_assertion::{
     self, AssertionProblem, CLIENT_ASSERTION_TYPE, CandidateKey, Expected,
 };
@@ -147,7 +147,7 @@ fn client_credentials(shared: &Shared, headers: &HeaderMap, body: &Value) -> Res
     let now = shared.clock.now_secs();
     let lifetime = shared.config.auth0_token_lifetime.as_secs() as i64;
     let claims = json!({
-        "iss": format!("{}/", shared.urls.auth0),
+        "iss": issuer(shared, headers),
         "sub": format!("{client_id}@clients"),
         "aud": audience,
         "iat": now,

@@ -582,3 +582,147 @@ async fn a_log_entry_whose_date_is_an_object_is_kept_as_written() {
         .expect("the entry with an object date is listed");
     assert_eq!(entry["date"]["$date"], "2026-01-01T00:00:00.000Z");
 }
+
+/// A client-credentials exchange as the seeded application at `base` (the canonical domain or the custom one)
+/// for `audience`: the status and the answer.
+async fn exchange_at(env: &crate::common::Env, base: &str, audience: &str) -> (u16, Value) {
+    let (status, body) = json_of(
+        env.http
+            .post(format!("{base}/oauth/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", env.info().auth0_client_id.as_str()),
+                ("client_secret", env.info().auth0_client_secret.as_str()),
+                ("audience", audience),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    (status.as_u16(), body)
+}
+
+/// `GET {base}/api/v2/log-streams` with `token`: the status.
+async fn list_streams_at(env: &crate::common::Env, base: &str, token: &str) -> u16 {
+    env.http
+        .get(format!("{base}/api/v2/log-streams"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_custom_domain_issues_tokens_for_the_canonical_audience_used_only_where_they_were_issued()
+{
+    let env = start().await;
+    let canonical = env.info().auth0_domain.clone();
+    let custom = env.info().auth0_custom_domain.clone();
+    assert!(
+        custom.starts_with("http://") && custom != canonical,
+        "{custom}"
+    );
+
+    // The audience stays the canonical domain's Management API; the custom domain's is not an API.
+    let custom_audience = format!("https://{}/api/v2/", custom.trim_start_matches("http://"));
+    let (status, body) = exchange_at(&env, &custom, &custom_audience).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(
+        body["error_description"],
+        format!("Service not enabled within domain: {custom_audience}")
+    );
+
+    // Requested at the custom domain: issued by it, and accepted by the Management API there only.
+    let (status, body) = exchange_at(&env, &custom, &env.mgmt_audience()).await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["access_token"].as_str().unwrap();
+    assert_eq!(claims(token)["iss"], format!("{custom}/"));
+    assert_eq!(list_streams_at(&env, &custom, token).await, 200);
+    assert_eq!(list_streams_at(&env, &canonical, token).await, 401);
+
+    // Requested at the canonical domain: the other way round.
+    let (status, body) = exchange_at(&env, &canonical, &env.mgmt_audience()).await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["access_token"].as_str().unwrap();
+    assert_eq!(claims(token)["iss"], format!("{canonical}/"));
+    assert_eq!(list_streams_at(&env, &canonical, token).await, 200);
+    assert_eq!(list_streams_at(&env, &custom, token).await, 401);
+}
+
+fn logs_url(env: &crate::common::Env, q: &str) -> reqwest::Url {
+    let base = format!("{}/api/v2/logs", env.info().auth0_domain);
+    reqwest::Url::parse_with_params(&base, [("q", q)]).unwrap()
+}
+
+/// How many entries `GET /api/v2/logs?q=...` answers for `q`.
+async fn found(env: &crate::common::Env, token: &str, q: &str) -> usize {
+    let (status, body) = json_of(
+        env.http
+            .get(logs_url(env, q))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{q}: {body}");
+    body.as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn logs_search_by_date_range_and_only_once_indexed() {
+    let lag = std::time::Duration::from_secs(30);
+    let env = crate::common::start_with(
+        cloud_sandbox::SandboxConfig::for_tests().with_log_search_lag(lag),
+    )
+    .await;
+    let token = env.auth0_token().await;
+    let handle = env.sandbox.handle();
+    handle.simulate(cloud_sandbox::SimulationKind::LoginFailure, 1);
+    assert_eq!(
+        found(&env, &token, "type:f").await,
+        0,
+        "not in the search index yet"
+    );
+    handle.advance(lag);
+    assert_eq!(
+        found(&env, &token, "type:f").await,
+        1,
+        "indexed once the lag has passed"
+    );
+
+    let date = handle.state()["auth0"]["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["type"] == "f")
+        .unwrap()["date"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = &date[..19]; // 2026-11-26T10:15:30, the form of Auth0's examples
+    let day = &date[..10];
+    let cases = [
+        (format!("type:f AND date:[{second} TO *]"), 1),
+        (format!("type:f AND date:[{day} TO {day}]"), 1),
+        (format!("type:f AND date:{{{day} TO *]"), 0),
+        (format!("type:f AND date:[* TO {second}}}"), 0),
+    ];
+    for (q, expected) in cases {
+        assert_eq!(found(&env, &token, &q).await, expected, "{q}");
+    }
+    let (status, body) = json_of(
+        env.http
+            .get(logs_url(&env, "date:[yesterday TO *]"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("date"), "{body}");
+}

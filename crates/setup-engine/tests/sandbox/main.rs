@@ -8,4 +8,5 @@ mod faults;
 mod partial;
 mod resume;
 mod setup;
+mod sovereign;
 mod topic;

@@ -48,6 +48,7 @@ async fn client_credentials_sign_in_reads_the_scopes_and_keeps_the_secret_in_the
     let session = auth0(&world)
         .with_client_secret(
             &info.auth0_domain,
+            None,
             &info.auth0_client_id,
             Secret::new(info.auth0_client_secret.clone()),
         )
@@ -85,6 +86,7 @@ async fn a_wrong_client_secret_is_rejected_and_not_stored() {
     let error = auth0(&world)
         .with_client_secret(
             &info.auth0_domain,
+            None,
             &info.auth0_client_id,
             Secret::new("wrong"),
         )
@@ -105,13 +107,13 @@ async fn bad_input_is_named_before_anything_is_sent() {
     ];
     for (domain, id, secret, field) in cases {
         let error = auth0(&world)
-            .with_client_secret(domain, id, Secret::new(secret))
+            .with_client_secret(domain, None, id, Secret::new(secret))
             .await
             .unwrap_err();
         assert_eq!(error.problem().field.as_deref(), Some(field));
     }
     let error = auth0(&world)
-        .with_client_secret("http://auth0.example.com", "id", Secret::new("s"))
+        .with_client_secret("http://auth0.example.com", None, "id", Secret::new("s"))
         .await
         .unwrap_err();
     assert_eq!(error.code(), "InsecureEndpoint");
@@ -124,7 +126,7 @@ async fn a_token_missing_scopes_names_them() {
     let info = world.sandbox.info();
     let token = token_with(&world, "read:log_streams read:logs").await;
     let session = auth0(&world)
-        .with_management_token(&info.auth0_domain, Secret::new(token), false)
+        .with_management_token(&info.auth0_domain, None, Secret::new(token), false)
         .await
         .unwrap();
     assert_eq!(
@@ -144,6 +146,16 @@ async fn a_token_missing_scopes_names_them() {
         world.store.names().is_empty(),
         "a pasted token stays in memory"
     );
+    // The token names the application Auth0 issued it to; the account keeps it (the test event uses it).
+    assert_eq!(session.account.client_id, None);
+    assert_eq!(
+        session.account.token_client_id.as_deref(),
+        Some(info.auth0_client_id.as_str())
+    );
+    assert_eq!(
+        session.account.application(),
+        Some(info.auth0_client_id.as_str())
+    );
 }
 
 #[tokio::test]
@@ -152,7 +164,7 @@ async fn a_pasted_token_is_kept_only_when_the_user_opts_in() {
     let info = world.sandbox.info();
     let token = token_with(&world, &LOG_STREAM_SCOPES.join(" ")).await;
     let session = auth0(&world)
-        .with_management_token(&info.auth0_domain, Secret::new(token.clone()), true)
+        .with_management_token(&info.auth0_domain, None, Secret::new(token.clone()), true)
         .await
         .unwrap();
     assert!(session.account.missing_scopes.is_empty());
@@ -188,7 +200,7 @@ async fn a_private_key_signs_in_names_missing_scopes_and_restores_with_a_new_ass
         let (client_id, _dir, key) =
             private_key_application(&world, &["read:log_streams", "read:logs"], alg);
         let session = auth0(&world)
-            .with_private_key(&domain, &client_id, &key, algorithm)
+            .with_private_key(&domain, None, &client_id, &key, algorithm)
             .await
             .unwrap();
         assert_eq!(session.account.method, Auth0Method::PrivateKeyJwt);
@@ -217,7 +229,13 @@ async fn refused_private_key(
 ) -> sign_in::SignInError {
     let domain = &world.sandbox.info().auth0_domain;
     auth0(world)
-        .with_private_key(domain, client_id, key, sign_in::AssertionAlgorithm::RS256)
+        .with_private_key(
+            domain,
+            None,
+            client_id,
+            key,
+            sign_in::AssertionAlgorithm::RS256,
+        )
         .await
         .unwrap_err()
 }
@@ -238,4 +256,127 @@ async fn a_private_key_assertion_from_the_wrong_key_or_expired_on_arrival_is_ref
     assert_eq!(error.code(), "Auth0CredentialsRejected", "{error:?}");
     assert!(error.to_string().contains("expired"), "{error}");
     assert!(world.store.names().is_empty());
+}
+
+/// The canonical domain as the sign-in keeps it: the sandbox's base URL without its trailing slash.
+fn canonical(world: &World) -> String {
+    world
+        .sandbox
+        .info()
+        .auth0_domain
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+#[tokio::test]
+async fn behind_a_custom_domain_the_management_api_is_used_at_the_canonical_domain() {
+    let world = World::start().await;
+    let info = world.sandbox.info().clone();
+    let custom = info.auth0_custom_domain.as_str();
+    let secret = || Secret::new(info.auth0_client_secret.clone());
+
+    // The audience derived from the custom domain is not the Management API's: Auth0 refuses the token.
+    let error = auth0(&world)
+        .with_client_secret(custom, None, &info.auth0_client_id, secret())
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "Auth0CredentialsRejected", "{error:?}");
+    assert!(error.to_string().contains("Service not enabled"), "{error}");
+
+    let session = auth0(&world)
+        .with_client_secret(
+            custom,
+            Some(&canonical(&world)),
+            &info.auth0_client_id,
+            secret(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        session.account.domain, custom,
+        "the domain as typed is kept"
+    );
+    assert_eq!(
+        session.account.canonical_domain.as_deref(),
+        Some(canonical(&world).as_str())
+    );
+    assert_eq!(session.account.management_domain(), canonical(&world));
+    assert_eq!(
+        session.client.audience(),
+        format!("{}/api/v2/", canonical(&world))
+    );
+    session.client.list_log_streams().await.unwrap();
+    let json = serde_json::to_string(&session.account).unwrap();
+    assert!(
+        json.contains("canonical_domain"),
+        "remembered with the sign-in: {json}"
+    );
+    assert!(!json.contains(&info.auth0_client_secret));
+
+    // A restart restores it at the canonical domain too.
+    assert_restores_until_sign_out(&world, &session.account).await;
+}
+
+#[tokio::test]
+async fn behind_a_custom_domain_a_private_key_or_a_pasted_token_use_the_canonical_domain() {
+    let world = World::start().await;
+    let info = world.sandbox.info().clone();
+    let custom = info.auth0_custom_domain.as_str();
+    let (client_id, _dir, key) = private_key_application(&world, &LOG_STREAM_SCOPES, "RS256");
+    let session = auth0(&world)
+        .with_private_key(
+            custom,
+            Some(&canonical(&world)),
+            &client_id,
+            &key,
+            sign_in::AssertionAlgorithm::RS256,
+        )
+        .await
+        .unwrap();
+    assert_eq!(session.account.management_domain(), canonical(&world));
+    session.client.list_log_streams().await.unwrap();
+    assert_restores_until_sign_out(&world, &session.account).await;
+
+    // The dashboard's API Explorer issues tokens at the canonical domain.
+    let token = token_with(&world, &LOG_STREAM_SCOPES.join(" ")).await;
+    let session = auth0(&world)
+        .with_management_token(custom, Some(&canonical(&world)), Secret::new(token), false)
+        .await
+        .unwrap();
+    assert!(session.account.missing_scopes.is_empty());
+    session.client.list_log_streams().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_custom_domain_without_its_canonical_domain_is_named_before_anything_is_sent() {
+    let world = World::start().await;
+    let info = world.sandbox.info().clone();
+    let error = auth0(&world)
+        .with_client_secret(
+            "login.acme.com",
+            None,
+            &info.auth0_client_id,
+            Secret::new("secret"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.problem().field.as_deref(),
+        Some(sign_in::CANONICAL_DOMAIN_FIELD)
+    );
+    assert!(error.to_string().contains("custom domain"), "{error}");
+    let error = auth0(&world)
+        .with_management_token(
+            "login.acme.com",
+            Some("login.acme.com"),
+            Secret::new("t"),
+            false,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.problem().field.as_deref(),
+        Some(sign_in::CANONICAL_DOMAIN_FIELD)
+    );
+    assert!(world.handle().requests().is_empty(), "nothing was sent");
 }

@@ -174,6 +174,7 @@ async fn child_signs_in_with_home_redirected() {
     let m2m = auth0
         .with_client_secret(
             &info.auth0_domain,
+            None,
             &info.auth0_client_id,
             Secret::new(info.auth0_client_secret.clone()),
         )
@@ -183,7 +184,7 @@ async fn child_signs_in_with_home_redirected() {
     let pasted = direct_auth0_token(&info).await;
     issued.push(pasted.clone());
     auth0
-        .with_management_token(&info.auth0_domain, Secret::new(pasted), false)
+        .with_management_token(&info.auth0_domain, None, Secret::new(pasted), false)
         .await
         .unwrap();
 

@@ -110,7 +110,17 @@ export const en = {
       azureClientId: 'Application (client) ID',
       azureClientSecret: 'Client secret',
     },
-    domainHint: 'Such as acme.eu.auth0.com',
+    domainHint: 'Such as acme.eu.auth0.com, or your custom domain such as login.acme.com',
+    canonicalDomainLabel: "Tenant's Auth0 domain",
+    canonicalDomainWhy: (domain: string) =>
+      `${domain} looks like a custom domain. Auth0's Management API, which the setup uses, is reached at your tenant's own Auth0 domain, such as acme.eu.auth0.com.`,
+    canonicalDomainWhere:
+      'Find it in the Auth0 Dashboard: Applications > Applications > your application > Settings, in the Domain field. It is also in the Identifier of Applications > APIs > Auth0 Management API (https://acme.eu.auth0.com/api/v2/), which you may paste as it is.',
+    canonicalDomainProblems: {
+      missing: "Type your tenant's own Auth0 domain: the setup cannot reach the Management API through a custom domain.",
+      rule: 'Must be TENANT.auth0.com or TENANT.REGION.auth0.com, such as acme.eu.auth0.com (not a custom domain).',
+    },
+    auth0SignedInBehind: (domain: string, canonical: string) => `Through ${domain}; the setup uses the tenant's own domain ${canonical}.`,
     sessionOnly: 'Your sign-in will not be remembered after you close the app.',
     sessionOnlyWhy: (reason: string) => `Why: ${reason}`,
     sessionOnlyRemedy: (remedy: string) => `To have it remembered: ${remedy}`,
@@ -284,6 +294,14 @@ export const en = {
   prepare: {
     title: 'Step 1 – Prepare Azure',
     lead: 'Choose where in Azure the events arrive, and allow Auth0 to deliver them there.',
+    cloudUnsupported: {
+      names: { us_government: 'Azure Government', china: 'Azure China' },
+      title: (cloud: string) => `Auth0 cannot deliver events to ${cloud}`,
+      message: (cloud: string) =>
+        `This app signs in to ${cloud}. Auth0 streams its logs to Event Grid only in the public Azure regions it lists, so it could never create its connection (the partner topic) there. The steps stop here, before anything is created.`,
+      remedy:
+        "Use a subscription in Azure's public cloud: ask whoever set up this computer to set AUTH0_EVENTGRID_AZURE_CLOUD to public (or remove it), then sign in to Azure again. If the events must reach that cloud, forward them from a public-cloud subscription, or send Auth0's logs there another way, such as an Auth0 custom webhook (HTTP) log stream.",
+    },
     subscription: 'Azure subscription ID',
     subscriptionHint: 'Type to search the subscriptions you can see, or paste the ID from the Azure Portal.',
     subscriptionOption: (name: string, id: string) => `${name} (${id})`,
@@ -436,7 +454,10 @@ export const en = {
     stageWhy: {
       recordedWaiting: 'Auth0 usually records it within seconds.',
       metricsWaiting: 'Azure usually shows it within a few minutes: its counts lag behind.',
-      recordedNotSeen: 'Look for a "Failed Exchange" in the Auth0 Dashboard under Monitoring > Logs, then send another.',
+      recordedNotSeen:
+        'That does not mean Auth0 did not log it: Auth0 writes its log with a delay that grows when it is busy, its log search lags behind the log, and how much of the log the search keeps depends on your tenant\'s plan (log retention). Look for a "Failed Exchange" in the Auth0 Dashboard under Monitoring > Logs in a few minutes; Event Grid\'s stages below are followed anyway.',
+      recordedNotSeenButReceived:
+        'Event Grid received it, so Auth0 did log it: only Auth0\'s log search has not shown it yet. It lags behind the log; the entry appears there later.',
       publishedNotSeen: 'Azure may still show it later. Look at the partner topic in the Azure Portal, or send another in a few minutes.',
       deliveredNotSeen: 'Look at the event subscription in the Azure Portal: it shows delivery failures and their reasons.',
       publishedFiltered: 'Your stream does not send failed exchanges (auth.token_exchange.fail), so this test cannot reach Azure. The events you chose still flow.',

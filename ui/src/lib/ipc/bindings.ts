@@ -14,7 +14,7 @@ version: string,
  */
 tauriVersion: string, };
 
-export type ErrorCode = "invalid_input" | "insecure_endpoint" | "auth0_credentials_rejected" | "auth0_missing_scope" | "auth0_unauthorized" | "auth0_rate_limited" | "auth0_stream_limit" | "auth0_request_failed" | "stream_sink_mismatch" | "azure_credentials_failed" | "azure_authorization_failed" | "azure_subscription_not_found" | "resource_group_not_found" | "provider_not_registered" | "provider_registration_timeout" | "partner_topic_not_found" | "partner_topic_expired" | "operation_failed" | "operation_timed_out" | "azure_request_failed" | "network_unreachable" | "unexpected_response" | "progress_file" | "cancelled" | "azure_app_not_registered" | "sign_in_timed_out" | "sign_in_rejected" | "device_code_expired" | "sign_in_again" | "loopback_unavailable" | "keychain_unavailable" | "keychain_failed";
+export type ErrorCode = "invalid_input" | "insecure_endpoint" | "auth0_credentials_rejected" | "auth0_missing_scope" | "auth0_unauthorized" | "auth0_rate_limited" | "auth0_stream_limit" | "auth0_request_failed" | "stream_sink_mismatch" | "azure_credentials_failed" | "azure_authorization_failed" | "azure_subscription_not_found" | "resource_group_not_found" | "provider_not_registered" | "provider_registration_timeout" | "partner_topic_not_found" | "partner_topic_expired" | "operation_failed" | "operation_timed_out" | "azure_request_failed" | "network_unreachable" | "unexpected_response" | "progress_file" | "cancelled" | "azure_app_not_registered" | "sign_in_timed_out" | "sign_in_rejected" | "device_code_expired" | "sign_in_again" | "loopback_unavailable" | "keychain_unavailable" | "keychain_failed" | "azure_cloud_unsupported";
 
 export type SetupError = { code: ErrorCode, message: string, remedy: string, field: string | null, correlation_id: string | null, };
 
@@ -158,11 +158,14 @@ event_groups: Array<EventGroup>,
  */
 pii_log_fields: Array<string>, };
 
+export type AzureCloudKind = "public" | "us_government" | "china" | "custom";
+
 export type Mode = "sandbox" | "cloud";
 
 export type SessionInfo = { mode: Mode, 
 /**
- * The Auth0 tenant (`acme.eu.auth0.com`, or the sandbox's `127.0.0.1:port`).
+ * The Auth0 tenant where the setup uses the Management API (`acme.eu.auth0.com`, or the sandbox's
+ * `127.0.0.1:port`): the tenant's own domain, also when the person signed in with a custom domain.
  */
 auth0Domain: string, 
 /**
@@ -180,7 +183,12 @@ subscriptionId: string | null,
 /**
  * The sandbox's built-in webhook receiver, offered first as the destination in sandbox mode.
  */
-sandboxInboxUrl: string | null, };
+sandboxInboxUrl: string | null, 
+/**
+ * The Azure cloud signed in to. Auth0 delivers only to the public one (step 1 says so otherwise); the
+ * sandbox is a custom cloud.
+ */
+azureCloud: AzureCloudKind, };
 
 export type Screen = "welcome" | "sign_in" | "prepare_azure" | "create_stream" | "activate_topic" | "subscribe" | "done";
 
@@ -196,8 +204,8 @@ logType: string,
  */
 user: string | null, 
 /**
- * The client id the failed exchange named (the signed-in application, or a made-up one for a pasted
- * token); cloud only.
+ * The client id the failed exchange named: the signed-in application, or the one a pasted token was
+ * issued to (a made-up one only when the token names none); cloud only.
  */
 clientId: string | null, 
 /**
@@ -270,9 +278,21 @@ export type AzureAccountInfo = { username: string, displayName: string,
  */
 tenantId: string, method: AzureAccountMethod, };
 
-export type Auth0SignInRequest = { domain: string, clientId: string, clientSecret: string, };
+export type Auth0SignInRequest = { domain: string, 
+/**
+ * The tenant's own domain (`acme.eu.auth0.com`) when `domain` is a custom one; empty or absent otherwise.
+ */
+canonicalDomain: string | null, clientId: string, clientSecret: string, };
 
-export type Auth0AccountInfo = { domain: string, clientId: string | null, missingScopes: Array<string>, 
+export type Auth0AccountInfo = { 
+/**
+ * The domain as typed (a custom domain stays a custom domain).
+ */
+domain: string, 
+/**
+ * Behind a custom domain: the tenant's own domain, where the Management API is used.
+ */
+canonicalDomain: string | null, clientId: string | null, missingScopes: Array<string>, 
 /**
  * The tenant's Applications page in the Auth0 Dashboard.
  */
@@ -296,11 +316,19 @@ export type AzureAccountMethod = "browser" | "device_code" | "service_principal"
 
 export type Auth0AccountMethod = "client_secret" | "private_key" | "management_token";
 
-export type Auth0PrivateKeyRequest = { domain: string, clientId: string, keyFile: string, algorithm: KeyAlgorithm, };
+export type Auth0PrivateKeyRequest = { domain: string, 
+/**
+ * As in [`Auth0SignInRequest`].
+ */
+canonicalDomain: string | null, clientId: string, keyFile: string, algorithm: KeyAlgorithm, };
 
 export type KeyAlgorithm = "RS256" | "PS256";
 
-export type Auth0TokenRequest = { domain: string, token: string, remember: boolean, };
+export type Auth0TokenRequest = { domain: string, 
+/**
+ * As in [`Auth0SignInRequest`].
+ */
+canonicalDomain: string | null, token: string, remember: boolean, };
 
 export type AzureServicePrincipalRequest = { tenantId: string, clientId: string, clientSecret: string, };
 
