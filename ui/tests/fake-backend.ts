@@ -112,7 +112,8 @@ const STEPS: StepId[] = ['prepare_azure', 'create_stream', 'activate_topic', 'su
 const SUMMARY: Record<StepId, string> = {
   prepare_azure: 'Microsoft.EventGrid is registered and Auth0 may connect until the authorization expires.',
   create_stream: 'The Auth0 stream "Azure Event Grid" is active.',
-  activate_topic: 'Partner topic auth0-logs-1 from this tenant (source matches) is ready to activate.',
+  activate_topic:
+    'Auth0\'s partner topic auth0-logs-1 (the one the stream reports) waits for activation. Azure shows its source "auth0.com/acme-2f1c…/auth0.logs", description "Auth0 log stream \'auth0-to-eventgrid\' of tenant acme": check that they are your Auth0 tenant\'s.',
   subscribe: 'The event subscription auth0-logs delivers to the webhook.',
 };
 
