@@ -39,7 +39,7 @@ const SEARCH_MARGIN: Duration = Duration::from_secs(300);
 const WRONG_SECRET: &str = "wrong-secret-sent-on-purpose-by-auth0-eventgrid-setup-test-event";
 
 /// The stages a test event passes on its way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ArrivalStage {
     /// Auth0 wrote the log entry (found through `GET /api/v2/logs`).
