@@ -5,17 +5,17 @@
 use ts_rs::{Config, TS};
 
 use crate::choices::ResourceGroupChoice;
-use crate::cloud_accounts::{
+use crate::commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
+use crate::draft::{Draft, Screen};
+use crate::session::{Mode, SessionInfo};
+use crate::test_event::{ArrivalStage, ArrivalState, StageReport};
+use sign_in::{
     Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest, Auth0SignInRequest,
     Auth0TokenRequest, AzureAccountInfo, AzureAccountMethod, AzureCertificateRequest,
     AzureServicePrincipalRequest, AzureSignInMethod, AzureSignInPrompt, AzureTenants, CloudName,
     KeyAlgorithm, KeyFileKind, KeychainStatus, LinkTarget, Settings, SettingsOverview, SignedIn,
     TenantChoice,
 };
-use crate::commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
-use crate::draft::{Draft, Screen};
-use crate::session::{Mode, SessionInfo};
-use crate::test_event::{ArrivalStage, ArrivalState, StageReport};
 
 /// The full text of the generated TypeScript file.
 pub fn typescript_bindings() -> String {

@@ -3,10 +3,8 @@
 
 mod bindings;
 mod choices;
-mod cloud_accounts;
 mod commands;
 mod draft;
-mod environment;
 mod file_dialog;
 mod session;
 mod state;
@@ -19,13 +17,13 @@ use tauri::Manager;
 
 pub use bindings::typescript_bindings;
 pub use choices::ResourceGroupChoice;
-pub use cloud_accounts::{
-    Auth0AccountInfo, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt, ChooseFile,
-    FileChoice, KeychainStatus, SignInSetup,
-};
 pub use commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
 pub use draft::{Draft, Screen};
 pub use session::{Mode, SessionInfo};
+pub use sign_in::{
+    Auth0AccountInfo, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt, ChooseFile,
+    FileChoice, KeychainStatus, SignInSetup,
+};
 pub use state::AppState;
 
 /// Assembles the app on any Tauri runtime, with its folder in the platform's config location.
@@ -33,14 +31,14 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
     with_commands(builder).setup(|app| {
         let folder = app.path().app_config_dir()?;
         let handle = app.handle().clone();
-        let open_url: cloud_accounts::OpenUrl = Arc::new(move |url: &str| {
+        let open_url: sign_in::OpenUrl = Arc::new(move |url: &str| {
             use tauri_plugin_opener::OpenerExt;
             handle.opener().open_url(url, None::<&str>).is_ok()
         });
         // Asking the keychain whether it answers takes a D-Bus round trip on Linux; once, before the window.
         let choose_file = file_dialog::system(app.handle().clone());
         let mut setup = tauri::async_runtime::block_on(SignInSetup::system(open_url, choose_file));
-        let presets = environment::Presets::from_process().map_err(|e| {
+        let presets = sign_in::AzurePresets::from_process().map_err(|e| {
             tracing::error!(field = ?e.field, "{}", e.message);
             e.message
         })?;
@@ -86,7 +84,7 @@ fn app_state(folder: PathBuf, setup: SignInSetup) -> AppState {
     let settings = folder.join("settings.json");
     AppState::new(
         folder,
-        cloud_accounts::CloudAccounts::new(setup, accounts, settings),
+        sign_in::CloudAccounts::new(setup, accounts, settings),
     )
 }
 

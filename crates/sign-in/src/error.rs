@@ -5,6 +5,7 @@ use auth0_client::Auth0Error;
 use azure_client::AzureError;
 use keychain::KeychainError;
 use serde::Serialize;
+use setup_engine::{ErrorCode, SetupError};
 
 use crate::config::registration_remedy;
 
@@ -189,6 +190,62 @@ pub struct SignInProblem {
     pub message: String,
     pub remedy: String,
     pub field: Option<String>,
+}
+
+/// The sign-in crate's problem as the one error type the window and the command line show, each sign-in
+/// code with an `ErrorCode` of its own so the UI can branch on it. Lives here, not in the engine: sign-in
+/// depends on the engine, never the other way.
+impl From<SignInError> for SetupError {
+    fn from(error: SignInError) -> Self {
+        let problem = error.problem();
+        let code = match &error {
+            SignInError::InvalidInput { .. } => ErrorCode::InvalidInput,
+            SignInError::ClientIdMissing => ErrorCode::AzureAppNotRegistered,
+            SignInError::Cancelled => ErrorCode::Cancelled,
+            SignInError::TimedOut { .. } => ErrorCode::SignInTimedOut,
+            SignInError::StateMismatch
+            | SignInError::MissingCode
+            | SignInError::Refused { .. }
+            | SignInError::NotInDirectory { .. } => ErrorCode::SignInRejected,
+            SignInError::DeviceCodeExpired => ErrorCode::DeviceCodeExpired,
+            SignInError::SignInAgain { .. } => ErrorCode::SignInAgain,
+            SignInError::Listener { .. } => ErrorCode::LoopbackUnavailable,
+            SignInError::Network { .. } => ErrorCode::NetworkUnreachable,
+            SignInError::Unexpected { .. } => ErrorCode::UnexpectedResponse,
+            SignInError::AccountFile { .. } => ErrorCode::ProgressFile,
+            SignInError::Keychain(KeychainError::Unavailable { .. }) => {
+                ErrorCode::KeychainUnavailable
+            }
+            SignInError::Keychain(_) => ErrorCode::KeychainFailed,
+            SignInError::Auth0(Auth0Error::InvalidCredentials { .. }) => {
+                ErrorCode::Auth0CredentialsRejected
+            }
+            SignInError::Auth0(Auth0Error::Unauthorized { .. }) => ErrorCode::Auth0Unauthorized,
+            SignInError::Auth0(Auth0Error::MissingScope { .. }) => ErrorCode::Auth0MissingScope,
+            SignInError::Auth0(Auth0Error::Endpoint(_))
+            | SignInError::Azure(AzureError::Endpoint(_)) => ErrorCode::InsecureEndpoint,
+            SignInError::Auth0(Auth0Error::Transport(_))
+            | SignInError::Azure(AzureError::Transport(_)) => ErrorCode::NetworkUnreachable,
+            SignInError::Auth0(_) => ErrorCode::Auth0RequestFailed,
+            SignInError::Azure(AzureError::Credential { .. }) => ErrorCode::AzureCredentialsFailed,
+            SignInError::Azure(_) => ErrorCode::AzureRequestFailed,
+        };
+        // Where several sign-in codes share one app code, the precise one stays visible for diagnostics.
+        let message = match code {
+            ErrorCode::SignInRejected
+            | ErrorCode::KeychainFailed
+            | ErrorCode::AzureCredentialsFailed
+            | ErrorCode::ProgressFile => format!("{} [{}]", problem.message, problem.code),
+            _ => problem.message,
+        };
+        SetupError {
+            code,
+            message,
+            remedy: problem.remedy,
+            field: problem.field,
+            correlation_id: None,
+        }
+    }
 }
 
 #[cfg(test)]
