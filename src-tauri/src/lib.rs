@@ -80,12 +80,8 @@ pub fn build_app_with<R: tauri::Runtime>(
 }
 
 fn app_state(folder: PathBuf, setup: SignInSetup) -> AppState {
-    let accounts = sign_in::AccountFile::at(folder.join("accounts.json"));
-    let settings = folder.join("settings.json");
-    AppState::new(
-        folder,
-        sign_in::CloudAccounts::new(setup, accounts, settings),
-    )
+    let accounts = sign_in::CloudAccounts::in_folder(setup, &folder);
+    AppState::new(folder, accounts)
 }
 
 fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {

@@ -4,6 +4,7 @@
 
 mod args;
 mod output;
+mod remembered;
 mod settings;
 
 use std::process::ExitCode;
@@ -58,16 +59,19 @@ fn fail(error: SetupError, json: bool) -> u8 {
     exit_code(&error)
 }
 
-/// What a command needs. For `setup`, a cloud Auth0 cannot deliver to (Azure Government, China) is refused
+/// What a command needs: credentials from the environment, or else the sign-ins the desktop app remembered. For `setup`, a cloud Auth0 cannot deliver to (Azure Government, China) is refused
 /// first, before anything is created; `status` may still look.
-fn prepare(
+async fn prepare(
     settings: Settings,
     for_setup: bool,
 ) -> Result<(Engine, setup_engine::SetupInputs), SetupError> {
     let settings = settings::merge(settings)?;
     let inputs = settings::inputs(&settings)?;
     let env = |name: &str| std::env::var(name).ok();
-    let connection = settings::connection(&settings, &env)?;
+    let connection = match remembered::connection(&settings, &env).await? {
+        Some(connection) => connection,
+        None => settings::connection(&settings, &env)?,
+    };
     if for_setup {
         setup_engine::check_auth0_delivers(&connection.azure_cloud)?;
     }
@@ -82,7 +86,7 @@ fn prepare(
 }
 
 async fn setup(settings: Settings, dry_run: bool, json: bool) -> u8 {
-    let (engine, inputs) = match prepare(settings, true) {
+    let (engine, inputs) = match prepare(settings, true).await {
         Ok(ready) => ready,
         Err(error) => return fail(error, json),
     };
@@ -112,7 +116,7 @@ async fn setup(settings: Settings, dry_run: bool, json: bool) -> u8 {
 }
 
 async fn status(settings: Settings, json: bool) -> u8 {
-    let (engine, inputs) = match prepare(settings, false) {
+    let (engine, inputs) = match prepare(settings, false).await {
         Ok(ready) => ready,
         Err(error) => return fail(error, json),
     };

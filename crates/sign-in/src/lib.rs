@@ -38,11 +38,12 @@ pub use credential::{REFRESH_TOKEN_KEY, RefreshTokenCredential};
 pub use custom_domain::{CANONICAL_DOMAIN_FIELD, canonical_domain};
 pub use error::{SignInError, SignInProblem};
 pub use lifecycle::{
-    Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest, Auth0SignInRequest,
-    Auth0TokenRequest, AzureAccountInfo, AzureAccountMethod, AzureCertificateRequest,
-    AzureServicePrincipalRequest, AzureSignInMethod, AzureSignInPrompt, AzureTenants, ChooseFile,
-    CloudAccounts, CloudName, FileChoice, KeyAlgorithm, KeyFileKind, KeychainStatus, LinkTarget,
-    OpenUrl, Settings, SettingsOverview, SignInSetup, SignedIn, SignedInConnection, TenantChoice,
+    APP_IDENTIFIER, Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest,
+    Auth0SignInRequest, Auth0TokenRequest, AzureAccountInfo, AzureAccountMethod,
+    AzureCertificateRequest, AzureServicePrincipalRequest, AzureSignInMethod, AzureSignInPrompt,
+    AzureTenants, ChooseFile, CloudAccounts, CloudName, FileChoice, KeyAlgorithm, KeyFileKind,
+    KeychainStatus, LinkTarget, OpenUrl, Settings, SettingsOverview, SignInSetup, SignedIn,
+    SignedInConnection, TenantChoice, app_folder,
 };
 pub use loopback::{BrowserCallback, CallbackPage, CallbackReply, LoopbackListener, SignInCancel};
 pub use presets::{

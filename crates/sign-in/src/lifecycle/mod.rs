@@ -101,7 +101,27 @@ struct Inner {
     auth0: Option<Auth0Session>,
 }
 
+/// The desktop app's identifier, which names its folder (and files its keychain items).
+pub const APP_IDENTIFIER: &str = keychain::SERVICE;
+
+/// The folder the desktop app keeps its account list and settings in: Tauri's app config folder, the
+/// platform's config folder (`$XDG_CONFIG_HOME`, Application Support, `%APPDATA%`) and the app's identifier.
+/// The command line looks there for the sign-ins the window remembered.
+pub fn app_folder() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|dirs| dirs.config_dir().join(APP_IDENTIFIER))
+}
+
 impl CloudAccounts {
+    /// The sign-ins kept in `folder`: its account list (`accounts.json`, who signed in) and settings
+    /// (`settings.json`, the app registration's client id), with the credentials in `setup`'s keychain.
+    pub fn in_folder(setup: SignInSetup, folder: &Path) -> Self {
+        Self::new(
+            setup,
+            AccountFile::at(folder.join("accounts.json")),
+            folder.join("settings.json"),
+        )
+    }
+
     pub fn new(setup: SignInSetup, accounts: AccountFile, settings_file: PathBuf) -> Self {
         Self {
             setup,
