@@ -10,7 +10,7 @@ mod settings;
 use std::process::ExitCode;
 
 use clap::Parser;
-use setup_engine::{Engine, EngineOptions, ErrorCode, ProgressStore, SetupError};
+use setup_engine::{Engine, EngineOptions, ErrorCode, FrontEnd, ProgressStore, SetupError};
 
 use crate::args::{Cli, Command, Settings};
 
@@ -54,7 +54,9 @@ fn exit_code(error: &SetupError) -> u8 {
     }
 }
 
+/// Prints `error` worded for the command line (its flags and environment variables) and says how to exit.
 fn fail(error: SetupError, json: bool) -> u8 {
+    let error = error.for_front_end(FrontEnd::CommandLine);
     output::print_error(&error, json);
     exit_code(&error)
 }
