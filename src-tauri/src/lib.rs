@@ -141,3 +141,15 @@ pub fn run() {
         .run(tauri::generate_context!())
         .expect("the desktop app could not start");
 }
+
+#[cfg(test)]
+mod tests {
+    /// The command line finds the window's sign-ins in the folder named by the app's identifier: the sign-in
+    /// crate's name for it must be the one Tauri uses.
+    #[test]
+    fn the_sign_in_crate_knows_the_apps_identifier() {
+        let config: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        assert_eq!(config["identifier"], sign_in::APP_IDENTIFIER);
+    }
+}

@@ -266,6 +266,44 @@ mod tests {
     }
 
     #[test]
+    fn sign_in_errors_convert_into_the_one_error_type_with_codes_of_their_own() {
+        let cases: [(SignInError, ErrorCode); 6] = [
+            (SignInError::Cancelled, ErrorCode::Cancelled),
+            (
+                SignInError::ClientIdMissing,
+                ErrorCode::AzureAppNotRegistered,
+            ),
+            (SignInError::StateMismatch, ErrorCode::SignInRejected),
+            (SignInError::DeviceCodeExpired, ErrorCode::DeviceCodeExpired),
+            (
+                SignInError::Keychain(KeychainError::Unavailable {
+                    detail: "no Secret Service".into(),
+                }),
+                ErrorCode::KeychainUnavailable,
+            ),
+            (
+                SignInError::invalid("azure_tenant", "choose the directory"),
+                ErrorCode::InvalidInput,
+            ),
+        ];
+        for (error, code) in cases {
+            let remedy = error.remedy();
+            let converted = SetupError::from(error);
+            assert_eq!(converted.code, code, "{converted:?}");
+            assert_eq!(converted.remedy, remedy);
+        }
+        // Several sign-in codes share SignInRejected: the precise one stays in the message.
+        let rejected = SetupError::from(SignInError::MissingCode);
+        assert!(
+            rejected.message.ends_with("[SignInNoCode]"),
+            "{}",
+            rejected.message
+        );
+        let invalid = SetupError::from(SignInError::invalid("azure_tenant", "choose one"));
+        assert_eq!(invalid.field.as_deref(), Some("azure_tenant"));
+    }
+
+    #[test]
     fn a_missing_client_id_explains_the_registration() {
         let remedy = SignInError::ClientIdMissing.remedy();
         assert!(remedy.contains("az ad app create"));
