@@ -59,14 +59,7 @@ pub fn build_app_in<R: tauri::Runtime>(
         Arc::new(keychain::MemoryEntries::default()),
         keychain::Persistence::Keychain,
     );
-    let setup = SignInSetup {
-        keychain,
-        azure_cloud: setup_engine::AzureCloud::Public,
-        azure_client_id: None,
-        clock: Arc::new(cloud_http::SystemClock),
-        open_url: Arc::new(|_: &str| false),
-        choose_file: Arc::new(|_| Box::pin(async { None })),
-    };
+    let setup = SignInSetup::without_window(keychain, setup_engine::AzureCloud::Public);
     build_app_with(builder, folder, setup)
 }
 

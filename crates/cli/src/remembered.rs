@@ -2,8 +2,6 @@
 //! environment holds no credentials and no flag chooses how to sign in: what a person signed in with in the
 //! window works on the command line too. Only who is used is printed (on stderr), never a secret.
 
-use std::sync::Arc;
-
 use setup_engine::{Connection, SetupError};
 use sign_in::{AccountFile, CloudAccounts, SignInSetup, SignedInConnection};
 
@@ -38,15 +36,11 @@ pub async fn connection(s: &Settings, env: Env<'_>) -> Result<Option<Connection>
     if !remembered.is_ok_and(|accounts| accounts.azure.is_some() && accounts.auth0.is_some()) {
         return Ok(None);
     }
-    let setup = SignInSetup {
-        keychain: keychain::Keychain::open_system().await,
-        azure_cloud: settings::azure_cloud(s)?,
-        azure_client_id: sign_in::client_id_preset(env),
-        clock: Arc::new(cloud_http::SystemClock),
-        // Restoring opens no page and asks for no file.
-        open_url: Arc::new(|_: &str| false),
-        choose_file: Arc::new(|_| Box::pin(async { None })),
-    };
+    let mut setup = SignInSetup::without_window(
+        keychain::Keychain::open_system().await,
+        settings::azure_cloud(s)?,
+    );
+    setup.azure_client_id = sign_in::client_id_preset(env);
     let accounts = CloudAccounts::in_folder(setup, &folder);
     accounts.restore().await;
     let Some(signed_in) = accounts.connection()? else {

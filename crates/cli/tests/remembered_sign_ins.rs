@@ -64,17 +64,13 @@ fn window_accounts(
     folder: &Path,
     keychain: keychain::Keychain,
 ) -> CloudAccounts {
-    let setup = SignInSetup {
+    let setup = SignInSetup::without_window(
         keychain,
-        azure_cloud: setup_engine::AzureCloud::Custom {
+        setup_engine::AzureCloud::Custom {
             authority: info.azure_authority.clone(),
             management: info.azure_management.clone(),
         },
-        azure_client_id: None,
-        clock: Arc::new(cloud_http::SystemClock),
-        open_url: Arc::new(|_: &str| false),
-        choose_file: Arc::new(|_| Box::pin(async { None })),
-    };
+    );
     CloudAccounts::in_folder(setup, folder)
 }
 

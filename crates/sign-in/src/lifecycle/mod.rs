@@ -63,6 +63,19 @@ pub type ChooseFile =
     Arc<dyn Fn(FileChoice) -> Pin<Box<dyn Future<Output = Option<PathBuf>> + Send>> + Send + Sync>;
 
 impl SignInSetup {
+    /// Signing in with `keychain` to `azure_cloud`, where no browser is opened for the person and no file
+    /// dialog asks them anything (the command line restoring sign-ins, tests); the build's client id.
+    pub fn without_window(keychain: Keychain, azure_cloud: AzureCloud) -> Self {
+        Self {
+            keychain,
+            azure_cloud,
+            azure_client_id: None,
+            clock: Arc::new(SystemClock),
+            open_url: Arc::new(|_: &str| false),
+            choose_file: Arc::new(|_| Box::pin(async { None })),
+        }
+    }
+
     /// The system keychain (or a session-only one that says why) and the public Azure cloud.
     pub async fn system(open_url: OpenUrl, choose_file: ChooseFile) -> Self {
         Self {
