@@ -57,9 +57,10 @@ test-rust: ui ## Rust unit and integration tests (the app on Tauri's mock runtim
 # throwaway XDG_DATA_HOME, so no test keyring lands in the user's own.
 WITH_KEYRING = dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$$@"' keyring
 
-test-keychain: ## The keychain code against a real Secret Service, and with none at all
+test-keychain: ## The keychain code (and the CLI using the window's sign-ins) against a real Secret Service, and with none at all
 	export XDG_DATA_HOME="$$(mktemp -d)"; \
 	$(WITH_KEYRING) cargo test $(TEST_BUILD) --test system_keychain -- --ignored stores_reads_and_deletes; \
+	$(WITH_KEYRING) cargo test --locked -p auth0-eventgrid --test remembered_sign_ins -- --ignored; \
 	rm -rf "$$XDG_DATA_HOME"
 	env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR=/nonexistent \
 	  cargo test $(TEST_BUILD) --test system_keychain -- --ignored without_a_secret_service

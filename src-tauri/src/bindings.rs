@@ -5,16 +5,16 @@
 use ts_rs::{Config, TS};
 
 use crate::choices::ResourceGroupChoice;
-use crate::cloud_accounts::{
+use crate::commands::{AppInfo, SubscriptionChoice};
+use crate::draft::{Draft, Screen};
+use crate::session::{Mode, SessionInfo};
+use sign_in::{
     Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest, Auth0SignInRequest,
     Auth0TokenRequest, AzureAccountInfo, AzureAccountMethod, AzureCertificateRequest,
     AzureServicePrincipalRequest, AzureSignInMethod, AzureSignInPrompt, AzureTenants, CloudName,
     KeyAlgorithm, KeyFileKind, KeychainStatus, LinkTarget, Settings, SettingsOverview, SignedIn,
     TenantChoice,
 };
-use crate::commands::{AppInfo, SubscriptionChoice};
-use crate::draft::{Draft, Screen};
-use crate::session::{Mode, SessionInfo};
 
 /// The full text of the generated TypeScript file.
 pub fn typescript_bindings() -> String {

@@ -15,15 +15,15 @@ use tauri::State;
 use tauri::ipc::Channel;
 use ts_rs::TS;
 
-use crate::cloud_accounts::{
+use crate::draft::{self, Draft};
+use crate::session::{self, SANDBOX_INBOX, SessionInfo};
+use crate::state::{AppState, Session};
+use sign_in::{
     Auth0AccountInfo, Auth0PrivateKeyRequest, Auth0SignInRequest, Auth0TokenRequest,
     AzureAccountInfo, AzureCertificateRequest, AzureServicePrincipalRequest, AzureSignInMethod,
     AzureSignInPrompt, AzureTenants, CloudName, KeyFileKind, KeychainStatus, LinkTarget, Settings,
     SettingsOverview, SignedIn,
 };
-use crate::draft::{self, Draft};
-use crate::session::{self, SANDBOX_INBOX, SessionInfo};
-use crate::state::{AppState, Session};
 
 /// What the app says about itself: shown on the welcome page and copied into diagnostics.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -271,7 +271,7 @@ pub async fn restore_sign_in(state: State<'_, AppState>) -> Result<SignedIn, Set
 
 /// Once both clouds are signed in, the engine the wizard's steps run on.
 fn start_cloud_session(state: &AppState) -> Result<(), SetupError> {
-    if let Some((engine, azure, info)) = state.accounts.engine_session(&state.folder)? {
+    if let Some((engine, azure, info)) = session::cloud_session(&state.accounts, &state.folder)? {
         *state.session() = Some(Session {
             engine: Arc::new(engine),
             azure,

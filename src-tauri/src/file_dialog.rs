@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::cloud_accounts::{ChooseFile, FileChoice};
+use sign_in::{ChooseFile, FileChoice};
 
 /// Opens the dialog over the main window; a closed dialog, or a chosen item that is not a local file,
 /// answers `None`.

@@ -3,10 +3,8 @@
 
 mod bindings;
 mod choices;
-mod cloud_accounts;
 mod commands;
 mod draft;
-mod environment;
 mod file_dialog;
 mod session;
 mod state;
@@ -18,13 +16,13 @@ use tauri::Manager;
 
 pub use bindings::typescript_bindings;
 pub use choices::ResourceGroupChoice;
-pub use cloud_accounts::{
-    Auth0AccountInfo, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt, ChooseFile,
-    FileChoice, KeychainStatus, SignInSetup,
-};
 pub use commands::{AppInfo, SubscriptionChoice};
 pub use draft::{Draft, Screen};
 pub use session::{Mode, SessionInfo};
+pub use sign_in::{
+    Auth0AccountInfo, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt, ChooseFile,
+    FileChoice, KeychainStatus, SignInSetup,
+};
 pub use state::AppState;
 
 /// Assembles the app on any Tauri runtime, with its folder in the platform's config location.
@@ -32,14 +30,14 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
     with_commands(builder).setup(|app| {
         let folder = app.path().app_config_dir()?;
         let handle = app.handle().clone();
-        let open_url: cloud_accounts::OpenUrl = Arc::new(move |url: &str| {
+        let open_url: sign_in::OpenUrl = Arc::new(move |url: &str| {
             use tauri_plugin_opener::OpenerExt;
             handle.opener().open_url(url, None::<&str>).is_ok()
         });
         // Asking the keychain whether it answers takes a D-Bus round trip on Linux; once, before the window.
         let choose_file = file_dialog::system(app.handle().clone());
         let mut setup = tauri::async_runtime::block_on(SignInSetup::system(open_url, choose_file));
-        let presets = environment::Presets::from_process().map_err(|e| {
+        let presets = sign_in::AzurePresets::from_process().map_err(|e| {
             tracing::error!(field = ?e.field, "{}", e.message);
             e.message
         })?;
@@ -60,14 +58,7 @@ pub fn build_app_in<R: tauri::Runtime>(
         Arc::new(keychain::MemoryEntries::default()),
         keychain::Persistence::Keychain,
     );
-    let setup = SignInSetup {
-        keychain,
-        azure_cloud: setup_engine::AzureCloud::Public,
-        azure_client_id: None,
-        clock: Arc::new(cloud_http::SystemClock),
-        open_url: Arc::new(|_: &str| false),
-        choose_file: Arc::new(|_| Box::pin(async { None })),
-    };
+    let setup = SignInSetup::without_window(keychain, setup_engine::AzureCloud::Public);
     build_app_with(builder, folder, setup)
 }
 
@@ -81,12 +72,8 @@ pub fn build_app_with<R: tauri::Runtime>(
 }
 
 fn app_state(folder: PathBuf, setup: SignInSetup) -> AppState {
-    let accounts = sign_in::AccountFile::at(folder.join("accounts.json"));
-    let settings = folder.join("settings.json");
-    AppState::new(
-        folder,
-        cloud_accounts::CloudAccounts::new(setup, accounts, settings),
-    )
+    let accounts = sign_in::CloudAccounts::in_folder(setup, &folder);
+    AppState::new(folder, accounts)
 }
 
 fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
@@ -145,4 +132,16 @@ pub fn run() {
     build_app(tauri::Builder::default())
         .run(tauri::generate_context!())
         .expect("the desktop app could not start");
+}
+
+#[cfg(test)]
+mod tests {
+    /// The command line finds the window's sign-ins in the folder named by the app's identifier: the sign-in
+    /// crate's name for it must be the one Tauri uses.
+    #[test]
+    fn the_sign_in_crate_knows_the_apps_identifier() {
+        let config: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        assert_eq!(config["identifier"], sign_in::APP_IDENTIFIER);
+    }
 }

@@ -1,5 +1,6 @@
 //! The built-in sandbox session: the sandbox started in this process and the engine signed in with its seeded
-//! application and service principal. (Signing in to the user's own clouds is `cloud_accounts`.) Only who
+//! application and service principal. (Signing in to the user's own clouds is the sign-in crate's
+//! `CloudAccounts`; [`cloud_session`] turns its sign-ins into a session.) Only who
 //! signed in is returned to the window; secrets go straight into the engine.
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -93,6 +94,31 @@ pub async fn start_sandbox(folder: &Path) -> Result<RunningSandbox, SetupError> 
         .to_owned();
     std::fs::write(&port_file, port).map_err(|e| folder_error(&port_file, e))?;
     Ok(sandbox)
+}
+
+/// The engine and session for the user's own clouds, once both are signed in (and the Auth0 token may do
+/// everything the setup needs).
+pub fn cloud_session(
+    accounts: &sign_in::CloudAccounts,
+    folder: &Path,
+) -> Result<Option<(Engine, AzureClient, SessionInfo)>, SetupError> {
+    let Some(signed_in) = accounts.connection()? else {
+        return Ok(None);
+    };
+    let azure_cloud = AzureCloudKind::of(&signed_in.connection.azure_cloud);
+    let progress = ProgressStore::at(folder.join("progress.json"));
+    let engine = Engine::connect(signed_in.connection, EngineOptions::new(progress))?;
+    let info = SessionInfo {
+        mode: Mode::Cloud,
+        auth0_domain: signed_in.auth0_domain,
+        auth0_identity: signed_in.auth0_identity,
+        azure_identity: signed_in.azure_identity,
+        azure_tenant_id: signed_in.azure_tenant_id,
+        subscription_id: None,
+        sandbox_inbox_url: None,
+        azure_cloud,
+    };
+    Ok(Some((engine, signed_in.azure, info)))
 }
 
 /// The engine and session for a started sandbox, signed in with its seeded credentials.

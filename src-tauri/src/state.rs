@@ -9,8 +9,8 @@ use cloud_sandbox::RunningSandbox;
 use setup_engine::Engine;
 use tokio::task::AbortHandle;
 
-use crate::cloud_accounts::CloudAccounts;
 use crate::session::SessionInfo;
+use sign_in::CloudAccounts;
 
 /// One signed-in session: the engine plus what the window may know about it.
 pub struct Session {

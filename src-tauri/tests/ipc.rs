@@ -510,6 +510,30 @@ fn an_existing_group_runs_step_one_in_the_region_its_listing_prefilled() {
     assert_eq!(error["field"], "region", "{error}");
 }
 
+/// The window words its remedies for the window: a missing resource group points at step 1's "Create a new
+/// one", never at the command line's `--create-resource-group`.
+#[test]
+fn a_missing_resource_group_is_remedied_in_the_windows_words() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let session = call(&window, "start_sandbox", json!({})).unwrap();
+    let mut inputs = sandbox_inputs(&session);
+    inputs["resource_group"] = json!("nowhere-yet");
+    inputs["create_resource_group"] = json!(false);
+    let error = call(
+        &window,
+        "run_step",
+        json!({"inputs": inputs, "step": "prepare_azure", "onEvent": "__CHANNEL__:13"}),
+    )
+    .unwrap_err();
+    assert_eq!(error["code"], "resource_group_not_found", "{error}");
+    let remedy = error["remedy"].as_str().unwrap();
+    assert!(remedy.contains("Create a new one"), "{remedy}");
+    for cli_only in ["--", "AUTH0_", "AZURE_"] {
+        assert!(!remedy.contains(cli_only), "{remedy}");
+    }
+}
+
 #[test]
 fn listing_resource_groups_names_a_missing_or_unknown_subscription() {
     let folder = tempfile::tempdir().unwrap();

@@ -4,13 +4,14 @@
 
 mod args;
 mod output;
+mod remembered;
 mod settings;
 mod verify;
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use setup_engine::{Engine, EngineOptions, ErrorCode, ProgressStore, SetupError};
+use setup_engine::{Engine, EngineOptions, ErrorCode, FrontEnd, ProgressStore, SetupError};
 
 use crate::args::{Cli, Command, Settings};
 
@@ -63,21 +64,26 @@ fn exit_code(error: &SetupError) -> u8 {
     }
 }
 
+/// Prints `error` worded for the command line (its flags and environment variables) and says how to exit.
 fn fail(error: SetupError, json: bool) -> u8 {
+    let error = error.for_front_end(FrontEnd::CommandLine);
     output::print_error(&error, json);
     exit_code(&error)
 }
 
-/// What a command needs. For `setup`, a cloud Auth0 cannot deliver to (Azure Government, China) is refused
+/// What a command needs: credentials from the environment, or else the sign-ins the desktop app remembered. For `setup`, a cloud Auth0 cannot deliver to (Azure Government, China) is refused
 /// first, before anything is created; `status` may still look.
-fn prepare(
+async fn prepare(
     settings: Settings,
     for_setup: bool,
 ) -> Result<(Engine, setup_engine::SetupInputs), SetupError> {
     let settings = settings::merge(settings)?;
     let inputs = settings::inputs(&settings)?;
     let env = |name: &str| std::env::var(name).ok();
-    let connection = settings::connection(&settings, &env)?;
+    let connection = match remembered::connection(&settings, &env).await? {
+        Some(connection) => connection,
+        None => settings::connection(&settings, &env)?,
+    };
     if for_setup {
         setup_engine::check_auth0_delivers(&connection.azure_cloud)?;
     }
@@ -92,7 +98,7 @@ fn prepare(
 }
 
 async fn setup(settings: Settings, dry_run: bool, json: bool) -> u8 {
-    let (engine, inputs) = match prepare(settings, true) {
+    let (engine, inputs) = match prepare(settings, true).await {
         Ok(ready) => ready,
         Err(error) => return fail(error, json),
     };
@@ -122,7 +128,7 @@ async fn setup(settings: Settings, dry_run: bool, json: bool) -> u8 {
 }
 
 async fn status(settings: Settings, json: bool) -> u8 {
-    let (engine, inputs) = match prepare(settings, false) {
+    let (engine, inputs) = match prepare(settings, false).await {
         Ok(ready) => ready,
         Err(error) => return fail(error, json),
     };

@@ -12,6 +12,8 @@ use azure_client::{
     AzureEndpoints, CertificateError, ClientCertificate, service_principal_certificate_credential,
 };
 
+use sign_in::{CloudSettingNames, CloudSettings};
+
 use crate::args::{Cloud, Destination, Settings};
 
 /// Flags over the file's values.
@@ -190,31 +192,7 @@ pub fn connection(s: &Settings, env: Env<'_>) -> Result<Connection, SetupError> 
             )?),
         },
     };
-    let azure_cloud = match s.azure_cloud.unwrap_or(Cloud::Public) {
-        Cloud::Public => AzureCloud::Public,
-        Cloud::Usgov => AzureCloud::UsGovernment,
-        Cloud::China => AzureCloud::China,
-        Cloud::Custom => AzureCloud::Custom {
-            authority: required(
-                "azure_authority_url",
-                "azure-authority-url",
-                s.azure_authority_url.clone(),
-            )?,
-            management: required(
-                "azure_management_url",
-                "azure-management-url",
-                s.azure_management_url.clone(),
-            )?,
-        },
-    };
-    if s.azure_cloud != Some(Cloud::Custom)
-        && (s.azure_authority_url.is_some() || s.azure_management_url.is_some())
-    {
-        return Err(SetupError::invalid(
-            "azure_cloud",
-            "must be custom when --azure-authority-url or --azure-management-url is given",
-        ));
-    }
+    let azure_cloud = azure_cloud(s)?;
     if s.azure_cli && s.azure_client_certificate.is_some() {
         return Err(SetupError::invalid(
             "azure_client_certificate",
@@ -250,6 +228,23 @@ pub fn connection(s: &Settings, env: Env<'_>) -> Result<Connection, SetupError> 
         azure_cloud,
         azure,
     })
+}
+
+/// The Azure cloud of `--azure-cloud` and its URLs, by the rules the window's presets follow (the sign-in
+/// crate's), errors naming the flags.
+pub fn azure_cloud(s: &Settings) -> Result<AzureCloud, SetupError> {
+    let cloud = s.azure_cloud.map(|cloud| match cloud {
+        Cloud::Public => "public",
+        Cloud::Usgov => "usgov",
+        Cloud::China => "china",
+        Cloud::Custom => "custom",
+    });
+    CloudSettings {
+        cloud: cloud.map(str::to_owned),
+        authority_url: s.azure_authority_url.clone(),
+        management_url: s.azure_management_url.clone(),
+    }
+    .azure_cloud(CloudSettingNames::FLAGS)
 }
 
 /// The service principal of AZURE_TENANT_ID / AZURE_CLIENT_ID with a certificate file; every problem with

@@ -98,6 +98,96 @@ impl SetupError {
     }
 }
 
+/// Which front end shows an error, for the few remedies whose words differ between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrontEnd {
+    /// The desktop app's window: its screens and controls, never a flag or an environment variable.
+    Window,
+    /// The `auth0-eventgrid` command line: its flags and environment variables.
+    CommandLine,
+}
+
+/// A remedy that names how a front end does something: the window's controls or the command line's flags and
+/// environment variables. Errors carry the window's words (the window has many ways in, the command line one
+/// way out); [`SetupError::for_front_end`] rewords them for the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrontEndRemedy {
+    /// Step 1 found no resource group and was not asked to create one.
+    CreateResourceGroup,
+    /// Azure answered `ResourceGroupNotFound`.
+    ResourceGroupNotFound,
+    /// Auth0 refused the machine-to-machine application's credentials.
+    Auth0ClientCredentials,
+    /// The Azure credential could not get a token.
+    AzureCredentials,
+}
+
+impl FrontEndRemedy {
+    pub const ALL: [Self; 4] = [
+        Self::CreateResourceGroup,
+        Self::ResourceGroupNotFound,
+        Self::Auth0ClientCredentials,
+        Self::AzureCredentials,
+    ];
+
+    /// The remedy as `front_end` words it.
+    pub fn words(self, front_end: FrontEnd) -> &'static str {
+        match (self, front_end) {
+            (Self::CreateResourceGroup, FrontEnd::Window) => {
+                "Create it in the Azure portal, or choose \u{201c}Create a new one\u{201d} under Resource group in \
+                 step 1."
+            }
+            (Self::CreateResourceGroup, FrontEnd::CommandLine) => {
+                "Create it in the Azure portal, or run the setup with --create-resource-group to create it."
+            }
+            (Self::ResourceGroupNotFound, FrontEnd::Window) => {
+                "Create the resource group in the Azure portal, or choose \u{201c}Create a new one\u{201d} under \
+                 Resource group in step 1."
+            }
+            (Self::ResourceGroupNotFound, FrontEnd::CommandLine) => {
+                "Create the resource group, or run the setup with --create-resource-group."
+            }
+            (Self::Auth0ClientCredentials, FrontEnd::Window) => {
+                "Check the client id and client secret of the Machine to Machine application in the Auth0 Dashboard \
+                 (Applications > your application > Settings): it must belong to this tenant and be authorized for \
+                 the Auth0 Management API. Then sign in to Auth0 again."
+            }
+            (Self::Auth0ClientCredentials, FrontEnd::CommandLine) => {
+                "Check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET: they must belong to a Machine to Machine application \
+                 of this tenant that is authorized for the Auth0 Management API."
+            }
+            (Self::AzureCredentials, FrontEnd::Window) => {
+                "Sign in to Azure again; if it keeps failing, check with whoever set up this computer that its Azure \
+                 cloud (public, usgov, china) is the right one."
+            }
+            (Self::AzureCredentials, FrontEnd::CommandLine) => {
+                "Check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or run `az login` when using \
+                 --azure-cli), and that the cloud (public, usgov, china) is the right one."
+            }
+        }
+    }
+
+    /// The remedy `words` wrote for some front end, if it is one of these.
+    fn of(remedy: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|hint| {
+            [FrontEnd::Window, FrontEnd::CommandLine]
+                .into_iter()
+                .any(|front_end| hint.words(front_end) == remedy)
+        })
+    }
+}
+
+impl SetupError {
+    /// The error as `front_end` shows it: a remedy worded for another front end is reworded; any other
+    /// remedy is already plain.
+    pub fn for_front_end(mut self, front_end: FrontEnd) -> Self {
+        if let Some(hint) = FrontEndRemedy::of(&self.remedy) {
+            self.remedy = hint.words(front_end).to_owned();
+        }
+        self
+    }
+}
+
 impl From<EndpointError> for SetupError {
     fn from(error: EndpointError) -> Self {
         let code = match error {
@@ -136,8 +226,7 @@ impl From<Auth0Error> for SetupError {
             Auth0Error::InvalidCredentials { .. } => Self::new(
                 ErrorCode::Auth0CredentialsRejected,
                 message,
-                "Check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET: they must belong to a Machine to Machine application \
-                 of this tenant that is authorized for the Auth0 Management API.",
+                FrontEndRemedy::Auth0ClientCredentials.words(FrontEnd::Window),
             ),
             Auth0Error::MissingScope { scope } => Self::new(
                 ErrorCode::Auth0MissingScope,
@@ -194,8 +283,7 @@ impl From<AzureError> for SetupError {
             AzureError::Credential { .. } => Self::new(
                 ErrorCode::AzureCredentialsFailed,
                 message,
-                "Check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or run `az login` when using \
-                 --azure-cli), and that the cloud (public, usgov, china) is the right one.",
+                FrontEndRemedy::AzureCredentials.words(FrontEnd::Window),
             ),
             AzureError::Arm(e) => arm_error(&e.code, message, e.status),
             AzureError::OperationFailed { .. } => Self::new(
@@ -236,7 +324,7 @@ fn arm_error(code: &str, message: String, status: u16) -> SetupError {
         "ResourceGroupNotFound" => SetupError::new(
             ErrorCode::ResourceGroupNotFound,
             message,
-            "Create the resource group, or run the setup with --create-resource-group.",
+            FrontEndRemedy::ResourceGroupNotFound.words(FrontEnd::Window),
         ),
         "SubscriptionNotFound" | "InvalidSubscriptionId" => SetupError::new(
             ErrorCode::AzureSubscriptionNotFound,
@@ -334,6 +422,51 @@ mod tests {
         .into();
         assert_eq!(error.code, ErrorCode::OperationFailed);
         assert_eq!(error.correlation_id.as_deref(), Some("corr-1"));
+    }
+
+    /// What a remedy must not name in the window: the command line's flags and environment variables.
+    fn names_a_flag_or_variable(remedy: &str) -> bool {
+        remedy.contains("--") || remedy.contains("AUTH0_") || remedy.contains("AZURE_")
+    }
+
+    #[test]
+    fn the_window_never_hears_of_a_flag_and_the_command_line_still_does() {
+        for hint in FrontEndRemedy::ALL {
+            let window = hint.words(FrontEnd::Window);
+            let command_line = hint.words(FrontEnd::CommandLine);
+            assert!(!names_a_flag_or_variable(window), "{hint:?}: {window}");
+            assert!(
+                names_a_flag_or_variable(command_line),
+                "{hint:?}: {command_line}"
+            );
+        }
+        let converted: [SetupError; 3] = [
+            Auth0Error::InvalidCredentials {
+                message: "access_denied".into(),
+            }
+            .into(),
+            AzureError::Credential {
+                message: "AADSTS7000215".into(),
+            }
+            .into(),
+            AzureError::Arm(ArmError {
+                status: 404,
+                code: "ResourceGroupNotFound".into(),
+                message: "no such group".into(),
+                correlation_id: None,
+                request_id: None,
+            })
+            .into(),
+        ];
+        for error in converted {
+            assert!(!names_a_flag_or_variable(&error.remedy), "{error:?}");
+            let shown = error.clone().for_front_end(FrontEnd::Window);
+            assert_eq!(shown, error, "errors carry the window's words");
+            let cli = error.for_front_end(FrontEnd::CommandLine);
+            assert!(names_a_flag_or_variable(&cli.remedy), "{cli:?}");
+        }
+        let plain = SetupError::invalid("region", "must be one of Auth0's regions");
+        assert_eq!(plain.clone().for_front_end(FrontEnd::CommandLine), plain);
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub use engine::{
     AzureSignIn, Connection, Engine, EngineOptions, ProviderRegistration, SetupEvent,
     SetupObserver, SetupReport, Unobserved, require_complete,
 };
-pub use error::{ErrorCode, SetupError};
+pub use error::{ErrorCode, FrontEnd, FrontEndRemedy, SetupError};
 pub use inputs::{
     DeadLetterInput, DeliveryRetryInput, DestinationInput, DestinationKind, PiiInput, SetupInputs,
     default_authorization_days,

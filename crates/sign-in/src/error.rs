@@ -5,6 +5,7 @@ use auth0_client::Auth0Error;
 use azure_client::AzureError;
 use keychain::KeychainError;
 use serde::Serialize;
+use setup_engine::{ErrorCode, SetupError};
 
 use crate::config::registration_remedy;
 
@@ -191,6 +192,62 @@ pub struct SignInProblem {
     pub field: Option<String>,
 }
 
+/// The sign-in crate's problem as the one error type the window and the command line show, each sign-in
+/// code with an `ErrorCode` of its own so the UI can branch on it. Lives here, not in the engine: sign-in
+/// depends on the engine, never the other way.
+impl From<SignInError> for SetupError {
+    fn from(error: SignInError) -> Self {
+        let problem = error.problem();
+        let code = match &error {
+            SignInError::InvalidInput { .. } => ErrorCode::InvalidInput,
+            SignInError::ClientIdMissing => ErrorCode::AzureAppNotRegistered,
+            SignInError::Cancelled => ErrorCode::Cancelled,
+            SignInError::TimedOut { .. } => ErrorCode::SignInTimedOut,
+            SignInError::StateMismatch
+            | SignInError::MissingCode
+            | SignInError::Refused { .. }
+            | SignInError::NotInDirectory { .. } => ErrorCode::SignInRejected,
+            SignInError::DeviceCodeExpired => ErrorCode::DeviceCodeExpired,
+            SignInError::SignInAgain { .. } => ErrorCode::SignInAgain,
+            SignInError::Listener { .. } => ErrorCode::LoopbackUnavailable,
+            SignInError::Network { .. } => ErrorCode::NetworkUnreachable,
+            SignInError::Unexpected { .. } => ErrorCode::UnexpectedResponse,
+            SignInError::AccountFile { .. } => ErrorCode::ProgressFile,
+            SignInError::Keychain(KeychainError::Unavailable { .. }) => {
+                ErrorCode::KeychainUnavailable
+            }
+            SignInError::Keychain(_) => ErrorCode::KeychainFailed,
+            SignInError::Auth0(Auth0Error::InvalidCredentials { .. }) => {
+                ErrorCode::Auth0CredentialsRejected
+            }
+            SignInError::Auth0(Auth0Error::Unauthorized { .. }) => ErrorCode::Auth0Unauthorized,
+            SignInError::Auth0(Auth0Error::MissingScope { .. }) => ErrorCode::Auth0MissingScope,
+            SignInError::Auth0(Auth0Error::Endpoint(_))
+            | SignInError::Azure(AzureError::Endpoint(_)) => ErrorCode::InsecureEndpoint,
+            SignInError::Auth0(Auth0Error::Transport(_))
+            | SignInError::Azure(AzureError::Transport(_)) => ErrorCode::NetworkUnreachable,
+            SignInError::Auth0(_) => ErrorCode::Auth0RequestFailed,
+            SignInError::Azure(AzureError::Credential { .. }) => ErrorCode::AzureCredentialsFailed,
+            SignInError::Azure(_) => ErrorCode::AzureRequestFailed,
+        };
+        // Where several sign-in codes share one app code, the precise one stays visible for diagnostics.
+        let message = match code {
+            ErrorCode::SignInRejected
+            | ErrorCode::KeychainFailed
+            | ErrorCode::AzureCredentialsFailed
+            | ErrorCode::ProgressFile => format!("{} [{}]", problem.message, problem.code),
+            _ => problem.message,
+        };
+        SetupError {
+            code,
+            message,
+            remedy: problem.remedy,
+            field: problem.field,
+            correlation_id: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +263,44 @@ mod tests {
         assert_eq!(json["remedy"], "Sign in to Azure again.");
         assert!(json["message"].as_str().unwrap().contains("AADSTS50173"));
         assert_eq!(json["field"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn sign_in_errors_convert_into_the_one_error_type_with_codes_of_their_own() {
+        let cases: [(SignInError, ErrorCode); 6] = [
+            (SignInError::Cancelled, ErrorCode::Cancelled),
+            (
+                SignInError::ClientIdMissing,
+                ErrorCode::AzureAppNotRegistered,
+            ),
+            (SignInError::StateMismatch, ErrorCode::SignInRejected),
+            (SignInError::DeviceCodeExpired, ErrorCode::DeviceCodeExpired),
+            (
+                SignInError::Keychain(KeychainError::Unavailable {
+                    detail: "no Secret Service".into(),
+                }),
+                ErrorCode::KeychainUnavailable,
+            ),
+            (
+                SignInError::invalid("azure_tenant", "choose the directory"),
+                ErrorCode::InvalidInput,
+            ),
+        ];
+        for (error, code) in cases {
+            let remedy = error.remedy();
+            let converted = SetupError::from(error);
+            assert_eq!(converted.code, code, "{converted:?}");
+            assert_eq!(converted.remedy, remedy);
+        }
+        // Several sign-in codes share SignInRejected: the precise one stays in the message.
+        let rejected = SetupError::from(SignInError::MissingCode);
+        assert!(
+            rejected.message.ends_with("[SignInNoCode]"),
+            "{}",
+            rejected.message
+        );
+        let invalid = SetupError::from(SignInError::invalid("azure_tenant", "choose one"));
+        assert_eq!(invalid.field.as_deref(), Some("azure_tenant"));
     }
 
     #[test]

@@ -6,6 +6,10 @@
 //! - Auth0: [`Auth0SignIn`] with a machine-to-machine application's client secret or private key (private-key
 //!   JWT), or a pasted Management API token; the missing log-stream scopes are named. Behind a custom domain
 //!   the tenant's canonical domain is asked for too ([`canonical_domain`]) and the Management API used there.
+//! - The lifecycle a front end drives ([`CloudAccounts`]): start, finish and cancel a sign-in, restore the
+//!   last run's from the keychain, remember, switch directory, sign out; errors are the engine's
+//!   [`setup_engine::SetupError`] (a [`SignInError`] converts with `From`).
+//! - Which Azure cloud ([`AzurePresets`] from the environment, [`CloudSettings`] from flags): one set of rules.
 //! - What is remembered: refresh tokens and client secrets in the keychain only; who signed in (no secret) in
 //!   [`AccountFile`]. Access tokens live in memory.
 
@@ -16,8 +20,10 @@ mod config;
 mod credential;
 mod custom_domain;
 mod error;
+mod lifecycle;
 mod loopback;
 mod oauth;
+mod presets;
 
 pub use accounts::{AccountFile, SignedInAccounts};
 pub use auth0::{
@@ -31,4 +37,16 @@ pub use config::{AzureSignInConfig, BUILD_CLIENT_ID, registration_command, regis
 pub use credential::{REFRESH_TOKEN_KEY, RefreshTokenCredential};
 pub use custom_domain::{CANONICAL_DOMAIN_FIELD, canonical_domain};
 pub use error::{SignInError, SignInProblem};
+pub use lifecycle::{
+    APP_IDENTIFIER, Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest,
+    Auth0SignInRequest, Auth0TokenRequest, AzureAccountInfo, AzureAccountMethod,
+    AzureCertificateRequest, AzureServicePrincipalRequest, AzureSignInMethod, AzureSignInPrompt,
+    AzureTenants, ChooseFile, CloudAccounts, CloudName, FileChoice, KeyAlgorithm, KeyFileKind,
+    KeychainStatus, LinkTarget, OpenUrl, Settings, SettingsOverview, SignInSetup, SignedIn,
+    SignedInConnection, TenantChoice, app_folder,
+};
 pub use loopback::{BrowserCallback, CallbackPage, CallbackReply, LoopbackListener, SignInCancel};
+pub use presets::{
+    AUTHORITY_URL_VARIABLE, AzurePresets, CLIENT_ID_VARIABLE, CLOUD_VARIABLE, CloudSettingNames,
+    CloudSettings, MANAGEMENT_URL_VARIABLE, client_id_preset,
+};

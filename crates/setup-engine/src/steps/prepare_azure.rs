@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 
 use super::{Context, Facts, StepId, StepState, StepStatus, readable, rfc3339};
 use crate::engine::ProviderRegistration;
-use crate::error::{ErrorCode, SetupError};
+use crate::error::{ErrorCode, FrontEnd, FrontEndRemedy, SetupError};
 
 const STEP: StepId = StepId::PrepareAzure;
 
@@ -169,7 +169,7 @@ pub(crate) async fn apply(
         let mut error = SetupError::new(
             ErrorCode::ResourceGroupNotFound,
             format!("The resource group {rg} does not exist in subscription {sub}."),
-            "Create it in the Azure portal, or run the setup with --create-resource-group to create it.",
+            FrontEndRemedy::CreateResourceGroup.words(FrontEnd::Window),
         );
         error.field = Some("resource_group".into());
         return Err(error);
