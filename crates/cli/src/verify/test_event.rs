@@ -19,7 +19,7 @@ use crate::args::{Settings, StageLimits};
 use crate::{DONE, INCOMPLETE, fail, prepare};
 
 pub async fn test_event(settings: Settings, limits: StageLimits, json: bool) -> u8 {
-    let (engine, inputs) = match prepare(settings, false) {
+    let (engine, inputs) = match prepare(settings, false).await {
         Ok(ready) => ready,
         Err(error) => return fail(error, json),
     };
