@@ -60,7 +60,7 @@ WITH_KEYRING = dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --
 test-keychain: ## The keychain code (and the CLI using the window's sign-ins) against a real Secret Service, and with none at all
 	export XDG_DATA_HOME="$$(mktemp -d)"; \
 	$(WITH_KEYRING) cargo test $(TEST_BUILD) --test system_keychain -- --ignored stores_reads_and_deletes; \
-	$(WITH_KEYRING) cargo test --locked -p auth0-eventgrid --test remembered_sign_ins -- --ignored; \
+	$(WITH_KEYRING) cargo test $(TEST_BUILD) --test remembered_sign_ins -- --ignored; \
 	rm -rf "$$XDG_DATA_HOME"
 	env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR=/nonexistent \
 	  cargo test $(TEST_BUILD) --test system_keychain -- --ignored without_a_secret_service
