@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use crate::clock::rfc3339_ms;
 use crate::faults::{FaultRule, Faults};
 use crate::http_util::html_escape;
-use crate::server::{Shared, SimulationKind};
+use crate::shared::{Shared, SimulationKind};
 
 pub fn router() -> Router<Arc<Shared>> {
     Router::new()
@@ -465,7 +465,9 @@ async fn advance_clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Respon
         return bad("expected {\"seconds\": N} with N a non-negative integer");
     };
     shared.clock.advance(Duration::from_secs(seconds));
-    let _ = shared.pipeline.send(crate::pipeline::PipelineJob::Tick);
+    let _ = shared
+        .pipeline
+        .send(crate::pipeline::work::PipelineJob::Tick);
     clock(State(shared)).await
 }
 

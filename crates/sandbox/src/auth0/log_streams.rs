@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::{Caller, management_caller, management_entry, schema};
 use crate::clock::parse_rfc3339_ms;
 use crate::http_util::{auth0_error, parse_body};
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::state::LogStream;
 use crate::tokens::random_hex;
 

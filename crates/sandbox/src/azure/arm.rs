@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::{eventgrid, metrics, resources};
 use crate::http_util::{arm_error, bearer, with_arm_headers};
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::state::Member;
 use crate::tokens::TokenProblem;
 

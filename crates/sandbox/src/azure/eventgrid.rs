@@ -585,7 +585,7 @@ pub fn seed_partner_topic(
 
 /// [`seed_partner_topic`] on the running sandbox: the topic as Resource Manager shows it.
 pub fn seed_partner_topic_now(
-    shared: &crate::server::Shared,
+    shared: &crate::shared::Shared,
     seed: PartnerTopicSeed,
 ) -> Result<Value, String> {
     let now = shared.clock.now_ms();
@@ -1219,7 +1219,7 @@ fn put_event_subscription(
         );
         (status, es, location)
     };
-    tokio::spawn(crate::pipeline::provision_event_subscription(
+    tokio::spawn(crate::pipeline::validation::provision_event_subscription(
         ctx.shared.clone(),
         es.clone(),
         operation_id.clone(),

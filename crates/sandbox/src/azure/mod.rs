@@ -12,7 +12,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::server::Shared;
+use crate::shared::Shared;
 
 pub fn login_router() -> Router<Arc<Shared>> {
     Router::new()
