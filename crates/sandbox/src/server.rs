@@ -525,7 +525,8 @@ impl SandboxHandle {
     /// `partner_registration_immutable_id`) or a second Auth0 stream would; returns it as Resource Manager
     /// shows it. Without `source`, the source looks like Auth0's for this tenant (another uuid).
     pub fn seed_partner_topic(&self, seed: crate::PartnerTopicSeed) -> Result<Value, Error> {
-        crate::azure::eventgrid::seed_partner_topic_now(&self.shared, seed).map_err(Error::Seed)
+        crate::azure::eventgrid::partner_topics::seed_partner_topic_now(&self.shared, seed)
+            .map_err(Error::Seed)
     }
 
     /// Everything that exists, as `GET /_sandbox/state` shows it.

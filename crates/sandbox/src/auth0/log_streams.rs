@@ -161,7 +161,7 @@ fn create_stream(shared: &Shared, caller: &Caller, headers: &HeaderMap, body: &[
         );
     }
     if stream.stream_type == "eventgrid" {
-        match crate::azure::eventgrid::create_partner_topic_for_stream(
+        match crate::azure::eventgrid::partner_topics::create_partner_topic_for_stream(
             &mut world,
             &shared.config,
             now,

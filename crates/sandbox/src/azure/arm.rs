@@ -320,7 +320,10 @@ fn route(ctx: &Ctx) -> Result<Response, Response> {
             "microsoft.eventgrid",
             "verifiedpartners",
             rest @ ..,
-        ] if rest.len() <= 1 => eventgrid::verified_partners(ctx, rest.first().map(|_| ctx.seg(3))),
+        ] if rest.len() <= 1 => eventgrid::partner_configurations::verified_partners(
+            ctx,
+            rest.first().map(|_| ctx.seg(3)),
+        ),
         ["subscriptions", _, rest @ ..] => subscription_scoped(ctx, rest),
         _ => Ok(no_route(ctx)),
     }
@@ -342,7 +345,7 @@ fn subscription_scoped(ctx: &Ctx, rest: &[&str]) -> Result<Response, Response> {
     match rest {
         ["providers"] => resources::providers(ctx, &sub),
         ["providers", "microsoft.eventgrid", "partnertopics"] => {
-            eventgrid::list_topics(ctx, &sub, None)
+            eventgrid::partner_topics::list_topics(ctx, &sub, None)
         }
         [
             "providers",
@@ -351,7 +354,7 @@ fn subscription_scoped(ctx: &Ctx, rest: &[&str]) -> Result<Response, Response> {
             _,
             "operationsstatus",
             _,
-        ] => eventgrid::operation_status(ctx, &sub, ctx.seg(7)),
+        ] => eventgrid::operations::operation_status(ctx, &sub, ctx.seg(7)),
         [
             "providers",
             "microsoft.eventgrid",
@@ -359,7 +362,7 @@ fn subscription_scoped(ctx: &Ctx, rest: &[&str]) -> Result<Response, Response> {
             _,
             "operationresults",
             _,
-        ] => eventgrid::operation_result(ctx, ctx.seg(7)),
+        ] => eventgrid::operations::operation_result(ctx, ctx.seg(7)),
         ["providers", _] => resources::provider(ctx, &sub, ctx.seg(3)),
         ["providers", _, action @ ("register" | "unregister")] => {
             resources::register(ctx, &sub, ctx.seg(3), action == &"register")

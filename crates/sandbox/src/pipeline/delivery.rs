@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::dead_letter::settle_failure;
 use super::retries::retry_delay;
 use super::work::{Delivery, finish_record};
-use crate::azure::eventgrid::acceptable_webhook;
+use crate::azure::eventgrid::event_subscriptions::acceptable_webhook;
 use crate::clock::rfc3339_ms;
 use crate::shared::Shared;
 use crate::state::EventSubscription;
