@@ -5,6 +5,7 @@ pub mod arm;
 pub mod eventgrid;
 mod identity;
 pub mod metrics;
+mod request;
 mod resources;
 
 use std::sync::Arc;

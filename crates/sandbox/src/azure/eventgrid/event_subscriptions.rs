@@ -10,7 +10,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::azure::arm::{Ctx, group_scope, json};
+use crate::azure::request::{Ctx, group_scope, json};
 use crate::http_util::arm_error;
 use crate::state::{EventSubscription, Operation, World};
 use crate::tokens::random_guid;
@@ -35,7 +35,7 @@ pub(super) fn list_event_subscriptions(
         .map(event_subscription_json)
         .collect();
     drop(world);
-    Ok(crate::azure::arm::paged(ctx, value))
+    Ok(crate::azure::request::paged(ctx, value))
 }
 
 pub(super) fn same_topic(es: &EventSubscription, sub: &str, rg: &str, topic: &str) -> bool {

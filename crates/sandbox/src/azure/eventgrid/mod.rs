@@ -27,7 +27,7 @@ use self::scope::preconditions;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::arm::{Ctx, EVENTGRID_API};
+use super::request::{Ctx, EVENTGRID_API};
 use crate::http_util::arm_error;
 
 /// Routes `.../resourceGroups/{rg}/providers/Microsoft.EventGrid/{tail}`.
@@ -41,7 +41,7 @@ pub fn route(ctx: &Ctx, sub: &str, rg: &str, tail: &[&str]) -> Result<Response, 
         "metrics",
     ] = tail
     {
-        return super::arm::metrics_route(ctx, sub, rg, &original(1));
+        return super::metrics::topic_metrics(ctx, sub, rg, &original(1));
     }
     ctx.api_version(EVENTGRID_API, "partnerTopics")?;
     preconditions(ctx, sub, rg)?;

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::azure::arm::{Ctx, EVENTGRID_API, json};
+use crate::azure::request::{Ctx, EVENTGRID_API, json};
 use crate::clock::rfc3339_ms;
 use crate::http_util::arm_error;
 use crate::state::{Operation, World};

@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::azure::arm::{Ctx, EVENTGRID_API, group_scope, json};
+use crate::azure::request::{Ctx, EVENTGRID_API, group_scope, json};
 use crate::clock::{parse_rfc3339_ms, rfc3339_ms};
 use crate::http_util::arm_error;
 use crate::state::{AUTH0_PARTNER_ID, AuthorizedPartner, PartnerConfiguration, World};

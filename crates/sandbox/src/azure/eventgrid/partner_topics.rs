@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use crate::azure::arm::{Ctx, EVENTGRID_API, group_scope, json};
+use crate::azure::request::{Ctx, EVENTGRID_API, group_scope, json};
 use crate::clock::rfc3339_ms;
 use crate::config::SandboxConfig;
 use crate::http_util::arm_error;
@@ -147,7 +147,7 @@ pub fn list_topics(ctx: &Ctx, sub: &str, rg: Option<&str>) -> Result<Response, R
         .map(topic_json)
         .collect();
     drop(world);
-    Ok(crate::azure::arm::paged(ctx, value))
+    Ok(crate::azure::request::paged(ctx, value))
 }
 
 pub(super) fn find_topic<'w>(

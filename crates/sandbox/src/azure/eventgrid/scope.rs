@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::azure::arm::Ctx;
+use crate::azure::request::Ctx;
 use crate::http_util::arm_error;
 use crate::state::World;
 

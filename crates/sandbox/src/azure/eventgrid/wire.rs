@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::azure::arm::group_scope;
+use crate::azure::request::group_scope;
 use crate::clock::rfc3339_ms;
 use crate::state::{EventSubscription, PartnerConfiguration, PartnerTopic};
 
