@@ -12,10 +12,9 @@ use crate::cloud_accounts::{
     KeyAlgorithm, KeyFileKind, KeychainStatus, LinkTarget, Settings, SettingsOverview, SignedIn,
     TenantChoice,
 };
-use crate::commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
+use crate::commands::{AppInfo, SubscriptionChoice};
 use crate::draft::{Draft, Screen};
 use crate::session::{Mode, SessionInfo};
-use crate::test_event::{ArrivalStage, ArrivalState, StageReport};
 
 /// The full text of the generated TypeScript file.
 pub fn typescript_bindings() -> String {
@@ -27,12 +26,7 @@ pub fn typescript_bindings() -> String {
         SessionInfo::decl(&cfg),
         Screen::decl(&cfg),
         Draft::decl(&cfg),
-        TestEventResult::decl(&cfg),
-        StageReport::decl(&cfg),
-        ArrivalStage::decl(&cfg),
-        ArrivalState::decl(&cfg),
         SubscriptionChoice::decl(&cfg),
-        EndpointCheck::decl(&cfg),
         ResourceGroupChoice::decl(&cfg),
         KeychainStatus::decl(&cfg),
         AzureSignInMethod::decl(&cfg),

@@ -8,7 +8,8 @@ use std::time::Duration;
 use cloud_sandbox::SimulationKind;
 use serde::Serialize;
 use setup_engine::{
-    Engine, ErrorCode, SetupError, SetupEvent, SetupInputs, SetupObserver, SetupReport, StepId,
+    ArrivalWait, EndpointCheck, Engine, ErrorCode, SetupError, SetupEvent, SetupInputs,
+    SetupObserver, SetupReport, StageReport, StepId, TestEventResult,
 };
 use tauri::State;
 use tauri::ipc::Channel;
@@ -23,7 +24,6 @@ use crate::cloud_accounts::{
 use crate::draft::{self, Draft};
 use crate::session::{self, SANDBOX_INBOX, SessionInfo};
 use crate::state::{AppState, Session};
-use crate::test_event::{self, ArrivalWait, StageReport};
 
 /// What the app says about itself: shown on the welcome page and copied into diagnostics.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -45,26 +45,6 @@ impl AppInfo {
             tauri_version: tauri::VERSION.to_owned(),
         }
     }
-}
-
-/// What "Send a test event" caused and how far it got: in the sandbox, what arrived at its receiver; in
-/// the user's own clouds, each stage of the way (`stages`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct TestEventResult {
-    /// The Auth0 log type written (`s`: a successful login in the sandbox; `feccft`: a failed exchange).
-    pub log_type: String,
-    /// The user the simulated login was for (sandbox only).
-    pub user: Option<String>,
-    /// The client id the failed exchange named: the signed-in application, or the one a pasted token was
-    /// issued to (a made-up one only when the token names none); cloud only.
-    pub client_id: Option<String>,
-    /// How many events the sandbox's receiver holds now (0 in the user's own clouds).
-    pub received: u32,
-    /// The CloudEvents `type` of the newest event received, when one arrived (sandbox only).
-    pub newest_type: Option<String>,
-    /// Recorded by Auth0, received by Event Grid, delivered: in the user's own clouds; empty in the sandbox.
-    pub stages: Vec<StageReport>,
 }
 
 #[tauri::command]
@@ -402,12 +382,11 @@ pub async fn send_test_event(
     inputs: SetupInputs,
     on_progress: Channel<StageReport>,
 ) -> Result<TestEventResult, SetupError> {
-    let (engine, azure, sandbox) = {
+    let (engine, sandbox) = {
         let session = state.session();
         let session = session.as_ref().ok_or_else(not_signed_in)?;
         (
             session.engine.clone(),
-            session.azure.clone(),
             session.sandbox.as_ref().map(|sandbox| sandbox.handle()),
         )
     };
@@ -421,48 +400,33 @@ pub async fn send_test_event(
                 tracing::debug!(%error, "test event progress channel closed");
             }
         };
-        test_event::send_and_follow(
-            &engine,
-            &azure,
-            &inputs,
-            application.as_deref(),
-            ArrivalWait::default(),
-            &progress,
-        )
-        .await
+        let wait = ArrivalWait::default();
+        engine
+            .send_test_event(&inputs, application.as_deref(), wait, &progress)
+            .await
     });
     if let Some(previous) = state.run().replace(task.abort_handle()) {
         previous.abort();
     }
     let outcome = task.await;
     state.run().take();
-    let arrival = match outcome {
-        Ok(result) => result?,
-        Err(error) if error.is_cancelled() => {
-            return Err(SetupError::new(
-                ErrorCode::Cancelled,
-                "Stopped watching for the test event.",
-                "Send another test event when you are ready.",
-            ));
-        }
-        Err(error) => {
-            return Err(SetupError::new(
-                ErrorCode::OperationFailed,
-                format!("The test event stopped unexpectedly: {error}"),
-                "Try again; if it keeps failing, copy the diagnostics and report it.",
-            ));
-        }
-    };
-    Ok(TestEventResult {
-        log_type: test_event::TEST_LOG_TYPE.into(),
-        user: None,
-        client_id: Some(arrival.client_id),
-        received: 0,
-        newest_type: None,
-        stages: arrival.stages,
-    })
+    match outcome {
+        Ok(result) => result,
+        Err(error) if error.is_cancelled() => Err(SetupError::new(
+            ErrorCode::Cancelled,
+            "Stopped watching for the test event.",
+            "Send another test event when you are ready.",
+        )),
+        Err(error) => Err(SetupError::new(
+            ErrorCode::OperationFailed,
+            format!("The test event stopped unexpectedly: {error}"),
+            "Try again; if it keeps failing, copy the diagnostics and report it.",
+        )),
+    }
 }
 
+/// The in-process sandbox's test event: a simulated login, shown at its built-in receiver once its pipeline
+/// has delivered (within 30 s).
 async fn sandbox_test_event(handle: cloud_sandbox::SandboxHandle) -> TestEventResult {
     let entries = handle.simulate(SimulationKind::Login, 1);
     let user = entries
@@ -476,17 +440,12 @@ async fn sandbox_test_event(handle: cloud_sandbox::SandboxHandle) -> TestEventRe
         .as_array()
         .cloned()
         .unwrap_or_default();
-    TestEventResult {
-        log_type: "s".into(),
-        user: Some(user),
-        client_id: None,
-        received: u32::try_from(inbox.len()).unwrap_or(u32::MAX),
-        newest_type: inbox
-            .last()
-            .and_then(|event| event["type"].as_str())
-            .map(str::to_owned),
-        stages: Vec::new(),
-    }
+    let newest_type = inbox
+        .last()
+        .and_then(|event| event["type"].as_str())
+        .map(str::to_owned);
+    let received = u32::try_from(inbox.len()).unwrap_or(u32::MAX);
+    TestEventResult::simulated_login(user, received, newest_type)
 }
 
 /// A subscription the signed-in Azure identity can see, for the searchable picker.
@@ -519,71 +478,11 @@ pub async fn list_subscriptions(
         .collect())
 }
 
-/// What a webhook answered to Event Grid's CloudEvents validation handshake.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct EndpointCheck {
-    /// The HTTP status of the OPTIONS request.
-    pub status: u16,
-    /// `WebHook-Allowed-Origin` as answered, when present.
-    pub allowed_origin: Option<String>,
-    /// Whether Event Grid would accept this endpoint (2xx and the origin allowed).
-    pub accepted: bool,
-}
-
-/// Event Grid's origin in the CloudEvents 1.0 abuse-protection handshake.
-const EVENT_GRID_ORIGIN: &str = "eventgrid.azure.net";
-
-/// Performs the CloudEvents webhook handshake (an OPTIONS request with `WebHook-Request-Origin`) from Rust,
-/// so the webview itself never reaches the network. Plain http is refused except on this computer.
+/// Performs the CloudEvents webhook handshake from Rust, so the webview itself never reaches the network.
+/// Plain http is refused except on this computer.
 #[tauri::command]
 pub async fn test_endpoint(url: String) -> Result<EndpointCheck, SetupError> {
-    let parsed = reqwest::Url::parse(url.trim()).map_err(|_| {
-        SetupError::invalid(
-            "webhook_url",
-            "must be a full address such as https://hooks.example.com/auth0",
-        )
-    })?;
-    let local = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    if parsed.scheme() != "https" && !(parsed.scheme() == "http" && local) {
-        return Err(SetupError::invalid(
-            "webhook_url",
-            "must start with https://",
-        ));
-    }
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(15))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| endpoint_error(&e))?;
-    let answer = client
-        .request(reqwest::Method::OPTIONS, parsed)
-        .header("WebHook-Request-Origin", EVENT_GRID_ORIGIN)
-        .header("WebHook-Request-Rate", "120")
-        .send()
-        .await
-        .map_err(|e| endpoint_error(&e))?;
-    let allowed_origin = answer
-        .headers()
-        .get("webhook-allowed-origin")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let origin_ok = allowed_origin
-        .as_deref()
-        .is_some_and(|o| o == "*" || o.eq_ignore_ascii_case(EVENT_GRID_ORIGIN));
-    Ok(EndpointCheck {
-        status: answer.status().as_u16(),
-        accepted: answer.status().is_success() && origin_ok,
-        allowed_origin,
-    })
-}
-
-fn endpoint_error(error: &reqwest::Error) -> SetupError {
-    SetupError::new(
-        ErrorCode::NetworkUnreachable,
-        format!("The endpoint did not answer: {error}"),
-        "Check the address, and that the endpoint is reachable from this computer.",
-    )
+    setup_engine::check_endpoint(&url).await
 }
 
 pub(crate) fn not_signed_in() -> SetupError {

@@ -10,7 +10,6 @@ mod environment;
 mod file_dialog;
 mod session;
 mod state;
-mod test_event;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,7 +22,7 @@ pub use cloud_accounts::{
     Auth0AccountInfo, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt, ChooseFile,
     FileChoice, KeychainStatus, SignInSetup,
 };
-pub use commands::{AppInfo, EndpointCheck, SubscriptionChoice, TestEventResult};
+pub use commands::{AppInfo, SubscriptionChoice};
 pub use draft::{Draft, Screen};
 pub use session::{Mode, SessionInfo};
 pub use state::AppState;

@@ -155,6 +155,8 @@ impl TokenEndpoint {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
+            // A token endpoint never redirects; following one would re-post the secret elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| bad(e.to_string()))?;
         Ok(Self {

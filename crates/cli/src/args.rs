@@ -1,4 +1,5 @@
-//! The command line's shape: `setup`, `status` and `sandbox`, and the settings `setup` and `status` share.
+//! The command line's shape: `setup`, `status`, `test-event`, `check-endpoint` and `sandbox`, and the settings
+//! `setup`, `status` and `test-event` share.
 
 use std::path::PathBuf;
 
@@ -35,6 +36,25 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Send a test event and follow it: a sign-in attempt with a wrong secret, which Auth0 logs as a failed
+    /// exchange (feccft; no user is affected), then recorded by Auth0, received by Event Grid, delivered.
+    /// Needs a finished setup (the same settings as `status`).
+    TestEvent {
+        #[command(flatten)]
+        settings: Settings,
+        #[command(flatten)]
+        limits: StageLimits,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Check that a webhook grants Event Grid's CloudEvents validation handshake (one OPTIONS request).
+    CheckEndpoint {
+        /// The webhook's https address (plain http only on this computer).
+        #[arg(long)]
+        webhook_url: String,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Start the local cloud sandbox (same output as `cloud-sandbox`).
     Sandbox(cloud_sandbox::cli::Args),
 }
@@ -44,6 +64,17 @@ pub struct Output {
     /// Print one machine-readable JSON result on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+/// How long `test-event` watches each stage before it reports it not seen.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct StageLimits {
+    /// Seconds to wait for Auth0's log to show the attempt.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub recorded_limit: u64,
+    /// Seconds to wait for Event Grid's metrics to count it received and delivered (they lag minutes).
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub event_grid_limit: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]

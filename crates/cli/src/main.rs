@@ -1,10 +1,11 @@
 //! `auth0-eventgrid`: the setup engine on the command line. `setup` runs the four steps, `status` reports
-//! them, `sandbox` starts the local cloud. Exit codes: 0 done, 1 a step failed or is incomplete, 2 bad usage
-//! or input.
+//! them, `test-event` and `check-endpoint` check that the setup works, `sandbox` starts the local cloud. Exit
+//! codes: 0 done, 1 a step failed or is incomplete (or a check did not pass), 2 bad usage or input.
 
 mod args;
 mod output;
 mod settings;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -40,6 +41,15 @@ async fn main() -> ExitCode {
             output,
         } => setup(settings, dry_run, output.json).await,
         Command::Status { settings, output } => status(settings, output.json).await,
+        Command::TestEvent {
+            settings,
+            limits,
+            output,
+        } => verify::test_event(settings, limits, output.json).await,
+        Command::CheckEndpoint {
+            webhook_url,
+            output,
+        } => verify::check_endpoint(&webhook_url, output.json).await,
     };
     ExitCode::from(code)
 }

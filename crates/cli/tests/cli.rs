@@ -536,3 +536,267 @@ async fn a_setup_in_azure_government_or_china_is_refused_before_anything_is_crea
         custom.stderr
     );
 }
+
+/// An endpoint on this computer: OPTIONS (Event Grid's handshake) gets `handshake`, everything else
+/// (deliveries) `delivery`, each a whole HTTP response.
+async fn endpoint(handshake: &'static str, delivery: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 64 * 1024];
+                let read = socket.read(&mut buffer).await.unwrap_or(0);
+                let answer = if buffer[..read].starts_with(b"OPTIONS") {
+                    handshake
+                } else {
+                    delivery
+                };
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{address}/events")
+}
+
+const GRANTED: &str = "HTTP/1.1 200 OK\r\nWebHook-Allowed-Origin: eventgrid.azure.net\r\n\
+                       Content-Length: 0\r\nConnection: close\r\n\r\n";
+const REFUSED: &str = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+const FAILING: &str =
+    "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+/// The settings of a setup delivering to `hook`, with every category and log code.
+fn setup_target(hook: &str) -> Vec<String> {
+    [
+        "--resource-group",
+        "verify-rg",
+        "--region",
+        "westeurope",
+        "--create-resource-group",
+        "--webhook-url",
+        hook,
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+fn with<'a>(command: &[&'a str], target: &'a [String]) -> Vec<&'a str> {
+    command
+        .iter()
+        .copied()
+        .chain(target.iter().map(String::as_str))
+        .collect()
+}
+
+fn stage_states(result: &serde_json::Value) -> Vec<(String, String)> {
+    result["test_event"]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["stage"].as_str().unwrap().to_owned(),
+                s["state"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_test_event_is_followed_to_its_delivery_with_progress_on_stderr() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let progress = dir.path().join("progress.json");
+    let target = setup_target(&webhook(&info));
+    let setup = run(&info, &progress, &with(&["setup"], &target)).await;
+    assert_eq!(setup.code, 0, "{}", setup.stderr);
+
+    let sent = run(&info, &progress, &with(&["test-event", "--json"], &target)).await;
+    assert_eq!(sent.code, 0, "{}\n{}", sent.stdout, sent.stderr);
+    let result: serde_json::Value =
+        serde_json::from_str(sent.stdout.trim()).expect("one JSON object on stdout");
+    assert_eq!(result["ok"], true);
+    assert_eq!(result["test_event"]["logType"], "feccft", "{result}");
+    assert_eq!(
+        result["test_event"]["clientId"],
+        info.auth0_client_id.as_str()
+    );
+    let done = |stage: &str| (stage.to_owned(), "done".to_owned());
+    assert_eq!(
+        stage_states(&result),
+        [done("recorded"), done("published"), done("delivered")],
+        "{result}"
+    );
+    // Not a terminal: a plain line per change, no line rewriting.
+    assert!(
+        sent.stderr.contains("Recorded by Auth0: waiting")
+            && sent.stderr.contains("Recorded by Auth0: done after")
+            && sent
+                .stderr
+                .contains("Delivered to the destination: done after"),
+        "{}",
+        sent.stderr
+    );
+    assert!(!sent.stderr.contains('\r'), "{:?}", sent.stderr);
+    assert!(!sent.stderr.contains(&info.auth0_client_secret));
+    // The same entry arrived at the destination as a CloudEvent.
+    let state = sandbox.handle().state();
+    let inbox = state["inboxes"]["cli"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        inbox.iter().any(|event| event["data"]["type"] == "feccft"),
+        "{inbox:?}"
+    );
+
+    // The readable form: one line per stage on stdout.
+    let readable = run(&info, &progress, &with(&["test-event"], &target)).await;
+    assert_eq!(readable.code, 0, "{}", readable.stderr);
+    assert!(
+        readable
+            .stdout
+            .contains("3. Delivered to the destination: done after"),
+        "{}",
+        readable.stdout
+    );
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_test_event_before_the_setup_or_not_delivered_within_its_limit_exits_1() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let progress = dir.path().join("progress.json");
+    // The handshake is granted, so the setup finishes; every delivery then fails.
+    let hook = endpoint(GRANTED, FAILING).await;
+    let target = setup_target(&hook);
+
+    let early = run(&info, &progress, &with(&["test-event", "--json"], &target)).await;
+    assert_eq!(early.code, 1, "{}", early.stderr);
+    let error: serde_json::Value = serde_json::from_str(early.stdout.trim()).unwrap();
+    assert_eq!(error["ok"], false);
+    assert!(
+        error["error"]["remedy"]
+            .as_str()
+            .unwrap()
+            .contains("auth0-eventgrid setup"),
+        "{error}"
+    );
+    let attempts = |sandbox: &cloud_sandbox::RunningSandbox| {
+        sandbox
+            .handle()
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("oauth/token") && r.status == 401)
+            .count()
+    };
+    assert_eq!(attempts(&sandbox), 0, "nothing was attempted");
+
+    let setup = run(&info, &progress, &with(&["setup"], &target)).await;
+    assert_eq!(setup.code, 0, "{}", setup.stderr);
+    let sent = run(
+        &info,
+        &progress,
+        &with(
+            &["test-event", "--json", "--event-grid-limit", "3"],
+            &target,
+        ),
+    )
+    .await;
+    assert_eq!(sent.code, 1, "{}\n{}", sent.stdout, sent.stderr);
+    let result: serde_json::Value = serde_json::from_str(sent.stdout.trim()).unwrap();
+    assert_eq!(result["ok"], true, "the watch itself worked: {result}");
+    assert_eq!(
+        stage_states(&result),
+        [
+            ("recorded".to_owned(), "done".to_owned()),
+            ("published".to_owned(), "done".to_owned()),
+            ("delivered".to_owned(), "not_seen".to_owned()),
+        ],
+        "{result}"
+    );
+    assert_eq!(result["test_event"]["stages"][2]["limitSecs"], 3);
+    assert!(
+        sent.stderr
+            .contains("Delivered to the destination: not seen within 3 s"),
+        "{}",
+        sent.stderr
+    );
+    assert_eq!(attempts(&sandbox), 1, "one failed exchange");
+
+    let usage = run(
+        &info,
+        &progress,
+        &with(&["test-event", "--event-grid-limit", "soon"], &target),
+    )
+    .await;
+    assert_eq!(usage.code, 2, "a bad limit is a usage error");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn check_endpoint_reports_the_handshake_and_exits_by_its_outcome() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let check = |url: String, json: bool| async move {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_auth0-eventgrid"));
+        command
+            .args(["check-endpoint", "--webhook-url", &url])
+            .env_clear();
+        if json {
+            command.arg("--json");
+        }
+        let out = command.output().await.expect("binary runs");
+        Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+
+    let granted = check(webhook(&info), true).await;
+    assert_eq!(granted.code, 0, "{}", granted.stderr);
+    let result: serde_json::Value = serde_json::from_str(granted.stdout.trim()).unwrap();
+    assert_eq!(
+        result,
+        serde_json::json!({"ok": true, "endpoint": {
+            "status": 200, "allowedOrigin": "eventgrid.azure.net", "accepted": true}})
+    );
+
+    let refusing = endpoint(REFUSED, FAILING).await;
+    let refused = check(refusing.clone(), true).await;
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    let result: serde_json::Value = serde_json::from_str(refused.stdout.trim()).unwrap();
+    assert_eq!(result["endpoint"]["accepted"], false, "{result}");
+    assert_eq!(result["endpoint"]["status"], 403, "{result}");
+    let readable = check(refusing, false).await;
+    assert_eq!(readable.code, 1);
+    assert!(
+        readable
+            .stdout
+            .contains("refuses Event Grid's handshake (HTTP 403")
+            && readable
+                .stdout
+                .contains("WebHook-Allowed-Origin: eventgrid.azure.net"),
+        "{}",
+        readable.stdout
+    );
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let silent = check(format!("http://127.0.0.1:{port}/hook"), true).await;
+    assert_eq!(silent.code, 1, "{}", silent.stdout);
+    let error: serde_json::Value = serde_json::from_str(silent.stdout.trim()).unwrap();
+    assert_eq!(error["error"]["code"], "network_unreachable");
+
+    let plain = check("http://hooks.example.com/auth0".to_owned(), true).await;
+    assert_eq!(plain.code, 2);
+    let error: serde_json::Value = serde_json::from_str(plain.stdout.trim()).unwrap();
+    assert_eq!(error["error"]["field"], "webhook_url");
+    sandbox.shutdown().await;
+}

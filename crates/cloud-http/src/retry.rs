@@ -192,6 +192,9 @@ impl Transport {
         let client = reqwest::Client::builder()
             .connect_timeout(policy.connect_timeout)
             .timeout(policy.request_timeout)
+            // No cloud API this client calls answers with a redirect, and following one would re-send a
+            // token request's secret or assertion (307/308 keep the body) to whatever host it names.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("auth0-eventgrid/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| TransportError::Client(e.to_string()))?;

@@ -158,3 +158,44 @@ async fn a_refused_connection_is_retried_then_reported() {
         "a request that never left is safe to repeat"
     );
 }
+
+/// A token request answered with a redirect (307/308 re-post the body) must not carry the client secret to the
+/// host the redirect names: the transport follows no redirect, and the caller sees the 3xx itself.
+#[tokio::test]
+async fn a_redirect_is_never_followed_so_a_posted_secret_stays_with_the_host_it_was_sent_to() {
+    let (elsewhere, stolen) = scripted(vec!["200 OK"]).await;
+    for status in [
+        "307 Temporary Redirect",
+        "308 Permanent Redirect",
+        "302 Found",
+    ] {
+        let answer: &'static str =
+            Box::leak(format!("{status}\r\nlocation: {elsewhere}").into_boxed_str());
+        let (url, seen) = scripted(vec![answer]).await;
+        let clock = RecordingClock::default();
+        let transport = transport(&clock);
+        let client = transport.client().clone();
+        let response = transport
+            .send(
+                &|| {
+                    client.post(&url).form(&[
+                        ("grant_type", "client_credentials"),
+                        ("client_secret", "s3cret"),
+                    ])
+                },
+                Idempotency::NotIdempotent,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status().as_u16(),
+            status[..3].parse::<u16>().unwrap()
+        );
+        assert_eq!(*seen.lock().unwrap(), 1);
+    }
+    assert_eq!(
+        *stolen.lock().unwrap(),
+        0,
+        "the redirect target received a request"
+    );
+}

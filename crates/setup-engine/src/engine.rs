@@ -144,6 +144,16 @@ impl Engine {
         &self.progress
     }
 
+    /// The Azure client the steps use (the test event reads Event Grid's metrics with it).
+    pub(crate) fn azure(&self) -> &AzureClient {
+        &self.azure
+    }
+
+    /// The clock the engine waits and tells time with.
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
     /// What exists, per step. Read only. Every input is validated first (as for a full run).
     pub async fn status(&self, inputs: &SetupInputs) -> Result<SetupReport, SetupError> {
         self.status_through(inputs, StepId::Subscribe).await

@@ -12,6 +12,7 @@ use crate::inputs::{
 };
 use crate::progress::SetupProgress;
 use crate::steps::{StepId, StepState, StepStatus};
+use crate::verify::{ArrivalStage, ArrivalState, EndpointCheck, StageReport, TestEventResult};
 
 /// `type X = ...` declarations (without `export`) for every IPC type of the engine.
 pub fn typescript_declarations(cfg: &Config) -> Vec<String> {
@@ -36,6 +37,11 @@ pub fn typescript_declarations(cfg: &Config) -> Vec<String> {
         Region::decl(cfg),
         Catalog::decl(cfg),
         AzureCloudKind::decl(cfg),
+        TestEventResult::decl(cfg),
+        StageReport::decl(cfg),
+        ArrivalStage::decl(cfg),
+        ArrivalState::decl(cfg),
+        EndpointCheck::decl(cfg),
     ]
 }
 

@@ -12,6 +12,7 @@ mod ipc;
 mod progress;
 mod steps;
 mod validate;
+mod verify;
 
 pub use azure_cloud::{AzureCloudKind, check_auth0_delivers};
 pub use catalog::{Catalog, EventGroup, EventGroupId, Region, auth0_region, catalog};
@@ -30,6 +31,10 @@ pub use steps::{STEPS, StepId, StepState, StepStatus};
 pub use validate::{
     ValidationContext, guid, validate, validate_all, validate_all_through, validate_step,
     validate_through,
+};
+pub use verify::{
+    ArrivalStage, ArrivalState, ArrivalWait, EndpointCheck, StageReport, TestEventObserver,
+    TestEventResult, check_endpoint,
 };
 
 // Re-exported so front ends configure the engine without naming the client crates.

@@ -1,6 +1,10 @@
 //! The RFC 8252 loopback redirect: a tiny HTTP server on 127.0.0.1 and [::1] (same random port) that receives
-//! the browser's return from the authorize page exactly once. The `state` is compared in constant time; any
-//! later callback is refused. The browser gets a small page saying how the sign-in ended, never a code or token.
+//! the browser's return from the authorize page exactly once. The `state` is compared (in constant time) before
+//! anything else: a request without the right state is answered 400 and the listener keeps waiting, so no other
+//! local process can end a sign-in with a stray `GET /?state=x` (RFC 9700 §4.7, RFC 8252 §8.1). Any later
+//! callback is refused. The wait's deadline runs from the moment the port is bound, and a cancel wins over a
+//! callback that arrives at the same time. The browser gets a small page saying how the sign-in ended, never a
+//! code or token.
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -80,11 +84,12 @@ struct Slot {
     sender: Mutex<Option<oneshot::Sender<BrowserCallback>>>,
 }
 
-/// Listens until dropped. Only the first callback carrying sign-in parameters is delivered.
+/// Listens until dropped. Only the first callback carrying the expected state is delivered.
 pub struct LoopbackListener {
     port: u16,
     receiver: Option<oneshot::Receiver<BrowserCallback>>,
     stop: CancellationToken,
+    bound_at: tokio::time::Instant,
 }
 
 impl std::fmt::Debug for LoopbackListener {
@@ -130,6 +135,7 @@ impl LoopbackListener {
             port,
             receiver: Some(receiver),
             stop,
+            bound_at: tokio::time::Instant::now(),
         })
     }
 
@@ -142,7 +148,9 @@ impl LoopbackListener {
         format!("http://localhost:{}", self.port)
     }
 
-    /// Waits for the browser's return, at most `timeout`, unless `cancel` fires first. Once only.
+    /// Waits for the browser's return until `timeout` after the port was bound, unless `cancel` fires first.
+    /// Once only. A cancel wins: a callback that arrives together with it (or before the caller looks) is not
+    /// delivered, and the listener stops.
     pub async fn wait(
         &mut self,
         timeout: Duration,
@@ -151,13 +159,24 @@ impl LoopbackListener {
         let receiver = self.receiver.take().ok_or_else(|| SignInError::Listener {
             detail: "this listener has already delivered its callback".into(),
         })?;
-        tokio::select! {
+        let outcome = tokio::select! {
+            biased;
             () = cancel.cancelled() => Err(SignInError::Cancelled),
-            () = tokio::time::sleep(timeout) => Err(SignInError::TimedOut { waited_secs: timeout.as_secs() }),
+            () = tokio::time::sleep_until(self.bound_at + timeout) => {
+                Err(SignInError::TimedOut { waited_secs: timeout.as_secs() })
+            }
             received = receiver => received.map_err(|_| SignInError::Listener {
                 detail: "the listener stopped before the browser returned".into(),
             }),
+        };
+        if cancel.is_cancelled() {
+            self.stop.cancel();
+            return Err(SignInError::Cancelled);
         }
+        if outcome.is_err() {
+            self.stop.cancel();
+        }
+        outcome
     }
 }
 
@@ -181,10 +200,9 @@ async fn callback(
     State(slot): State<Arc<Slot>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    if !["code", "state", "error"]
-        .iter()
-        .any(|k| params.contains_key(*k))
-    {
+    // The state first: only the browser returning from the authorize page this sign-in opened knows it, so
+    // anything else is answered here and the sign-in keeps waiting for the real answer.
+    if !state_matches(&params, &slot.expected_state) {
         return page(
             StatusCode::BAD_REQUEST,
             "Nothing to do here",
@@ -240,9 +258,7 @@ fn read_callback(
     params: &HashMap<String, String>,
     expected_state: &str,
 ) -> Result<Secret, SignInError> {
-    let state = params.get("state").map(String::as_str).unwrap_or_default();
-    let matches: bool = state.as_bytes().ct_eq(expected_state.as_bytes()).into();
-    if !matches {
+    if !state_matches(params, expected_state) {
         return Err(SignInError::StateMismatch);
     }
     if let Some(error) = params.get("error") {
@@ -258,6 +274,11 @@ fn read_callback(
         .filter(|code| !code.is_empty())
         .map(|code| Secret::new(code.clone()))
         .ok_or(SignInError::MissingCode)
+}
+
+fn state_matches(params: &HashMap<String, String>, expected_state: &str) -> bool {
+    let state = params.get("state").map(String::as_str).unwrap_or_default();
+    !expected_state.is_empty() && bool::from(state.as_bytes().ct_eq(expected_state.as_bytes()))
 }
 
 async fn not_found() -> Response {

@@ -77,6 +77,47 @@ function describe(event: SetupEvent): string {
   }
 }
 
+/**
+ * What the wizard is doing: one tagged value that screens branch on (Done's Stop watching, every disabled
+ * button), never the label shown for it. `activityLabel` gives the words.
+ */
+export type Activity =
+  | { kind: 'idle' }
+  /** Reading what exists (resuming, leaving Sign in, Check again). */
+  | { kind: 'checking' }
+  | { kind: 'starting_sandbox' }
+  | { kind: 'running'; step: StepId }
+  | { kind: 'loading_catalog' }
+  /** The sandbox's test event: sent, then waited for at its receiver. */
+  | { kind: 'sending_test_event' }
+  /** The own clouds' test event, followed stage by stage until it arrives or the user stops watching. */
+  | { kind: 'watching' }
+  | { kind: 'testing_endpoint' };
+
+export const IDLE: Activity = { kind: 'idle' };
+
+/** The words for what the wizard is doing, shown with a timer; empty when idle. */
+export function activityLabel(activity: Activity): string {
+  switch (activity.kind) {
+    case 'idle':
+      return '';
+    case 'checking':
+      return t.common.checking;
+    case 'starting_sandbox':
+      return t.welcome.startingSandbox;
+    case 'running':
+      return t.steps[activity.step];
+    case 'loading_catalog':
+      return t.prepare.regionsLoading;
+    case 'sending_test_event':
+      return t.done.sending;
+    case 'watching':
+      return t.done.watching;
+    case 'testing_endpoint':
+      return t.subscribe.testing;
+  }
+}
+
 /** A run waiting for a resource provider's registration: which provider, what Azure said, and since when (ms). */
 export type RegistrationWait = { provider: string; state: string; since: number };
 
@@ -88,8 +129,8 @@ export class Wizard {
   report = $state<SetupReport | null>(null);
   failed = $state<StepId | null>(null);
   error = $state<SetupError | null>(null);
-  /** What the app is doing right now, shown with a timer; null when idle. */
-  busy = $state<string | null>(null);
+  /** What the app is doing right now, shown with a timer (`elapsed`). */
+  activity = $state.raw<Activity>(IDLE);
   elapsed = $state(0);
   progress = $state<string[]>([]);
   testEvent = $state<TestEventResult | null>(null);
@@ -109,9 +150,14 @@ export class Wizard {
   settingsOpen = $state(false);
   #timer: ReturnType<typeof setInterval> | undefined;
   #saving: Promise<void> = Promise.resolve();
-  #lastAction: { what: string; action: () => Promise<void> } | null = null;
+  #lastAction: { what: Activity; action: () => Promise<void> } | null = null;
 
   constructor(readonly info: Promise<AppInfo>) {}
+
+  /** Something is under way: the screens' actions wait for it. */
+  get busy(): boolean {
+    return this.activity.kind !== 'idle';
+  }
 
   stepState(step: StepId): StepMark {
     if (this.failed === step) return 'failed';
@@ -150,7 +196,7 @@ export class Wizard {
     this.inputs = draft.inputs;
     this.screen = draft.screen;
     if (draft.screen === 'welcome') return;
-    await this.#attempt(t.common.checking, async () => {
+    await this.#attempt({ kind: 'checking' }, async () => {
       if (draft.mode === 'cloud') await ipc.restoreSignIn().catch(() => null);
       const session = draft.mode === 'sandbox' ? await ipc.startSandbox() : await ipc.currentSession();
       if (!session) {
@@ -169,7 +215,7 @@ export class Wizard {
 
   async chooseSandbox(): Promise<void> {
     this.mode = 'sandbox';
-    await this.#attempt(t.welcome.startingSandbox, async () => {
+    await this.#attempt({ kind: 'starting_sandbox' }, async () => {
       this.#adopt(await ipc.startSandbox());
       this.screen = 'sign_in';
     });
@@ -242,7 +288,7 @@ export class Wizard {
 
   /** Leaves the sign-in screen: checks what exists, then goes to the first unfinished step. */
   async continueFromSignIn(): Promise<void> {
-    await this.#attempt(t.common.checking, async () => {
+    await this.#attempt({ kind: 'checking' }, async () => {
       this.report = await ipc.detect(this.inputs);
       this.screen = this.firstUnfinished();
     });
@@ -261,7 +307,7 @@ export class Wizard {
   async run(step: StepId): Promise<void> {
     this.failed = null;
     this.progress = [];
-    await this.#attempt(t.steps[step], async () => {
+    await this.#attempt({ kind: 'running', step }, async () => {
       try {
         await ipc.runStep($state.snapshot(this.inputs), step, (event) => {
           this.progress = [...this.progress, describe(event)];
@@ -297,7 +343,7 @@ export class Wizard {
       (error) => {
         this.#catalogLoading = null;
         this.error = asSetupError(error);
-        this.#lastAction = { what: t.prepare.regionsLoading, action: () => this.loadCatalog() };
+        this.#lastAction = { what: { kind: 'loading_catalog' }, action: () => this.loadCatalog() };
       },
     );
     return this.#catalogLoading;
@@ -316,7 +362,7 @@ export class Wizard {
     this.testEvent = null;
     this.testStages = [];
     this.testStopped = false;
-    await this.#attempt(this.mode === 'cloud' ? t.done.watching : t.done.sending, async () => {
+    await this.#attempt({ kind: this.mode === 'cloud' ? 'watching' : 'sending_test_event' }, async () => {
       const result = await ipc.sendTestEvent($state.snapshot(this.inputs), (report) => {
         this.testStages = [...this.testStages.filter((s) => s.stage !== report.stage), report];
       });
@@ -337,14 +383,14 @@ export class Wizard {
   async testEndpoint(): Promise<void> {
     this.endpointCheck = null;
     const url = this.inputs.destination.webhook_url ?? '';
-    await this.#attempt(t.subscribe.testing, async () => {
+    await this.#attempt({ kind: 'testing_endpoint' }, async () => {
       this.endpointCheck = await ipc.testEndpoint(url);
     });
   }
 
   async recheck(): Promise<void> {
     this.notice = null;
-    await this.#attempt(t.common.checking, async () => {
+    await this.#attempt({ kind: 'checking' }, async () => {
       this.report = await ipc.detect($state.snapshot(this.inputs));
       this.notice = t.done.rechecked;
     });
@@ -398,10 +444,10 @@ export class Wizard {
     }
   }
 
-  async #attempt(what: string, action: () => Promise<void>): Promise<void> {
+  async #attempt(what: Activity, action: () => Promise<void>): Promise<void> {
     this.#lastAction = { what, action };
     this.error = null;
-    this.busy = what;
+    this.activity = what;
     this.elapsed = 0;
     const started = Date.now();
     this.#timer = setInterval(() => (this.elapsed = Math.round((Date.now() - started) / 1000)), 1000);
@@ -411,7 +457,7 @@ export class Wizard {
       this.error = asSetupError(error);
     } finally {
       clearInterval(this.#timer);
-      this.busy = null;
+      this.activity = IDLE;
     }
   }
 }

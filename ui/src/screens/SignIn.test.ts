@@ -1,8 +1,9 @@
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import SignIn from './SignIn.svelte';
 import { wizardWith } from '../../tests/component-wizard';
+import { signInScreen } from '../../tests/sign-in-screen';
 
 describe('SignIn', () => {
   it('in sandbox mode shows who is signed in, and signs out back to the welcome page', async () => {
@@ -42,5 +43,52 @@ describe('SignIn', () => {
     expect(screen.getByRole('button', { name: 'Continue' })).toBeEnabled();
     expect(document.body.innerHTML).not.toContain('s3cret');
     expect(JSON.stringify(wizard.inputs)).not.toContain('s3cret');
+  });
+});
+
+describe('SignIn: the two forms together', () => {
+  it('says plainly when no keychain keeps the sign-in, with the remedy', async () => {
+    await signInScreen({ sessionOnly: true });
+    const notice = await screen.findByTestId('session-only');
+    expect(notice).toHaveTextContent('Your sign-in will not be remembered after you close the app.');
+    expect(notice).toHaveTextContent('No Secret Service is running');
+    expect(notice).toHaveTextContent('gnome-keyring');
+  });
+
+  it('with a keychain shows no such notice', async () => {
+    const { backend } = await signInScreen();
+    await expect.poll(() => backend.calls.includes('keychain_status')).toBe(true);
+    expect(screen.queryByTestId('session-only')).toBeNull();
+  });
+
+  it('continues once both clouds are signed in', async () => {
+    const { wizard, backend, user } = await signInScreen();
+    expect(screen.getByRole('button', { name: 'Continue' })).toBeDisabled();
+    await user.type(screen.getByLabelText('Auth0 domain'), 'acme.eu.auth0.com');
+    await user.type(screen.getByLabelText('Client ID'), 'm2m-1');
+    await user.type(screen.getByLabelText('Client secret'), 's3cret-auth0');
+    await user.click(screen.getByRole('button', { name: 'Check and sign in to Auth0' }));
+    expect(await screen.findByTestId('auth0-account')).toHaveTextContent('Signed in to tenant acme.eu.auth0.com with application m2m-1.');
+    await user.click(screen.getByRole('button', { name: 'Sign in to Azure in the browser' }));
+    await expect.poll(() => backend.azureWaiting).toBe(true);
+    backend.approveAzureSignIn();
+    const who = await screen.findByTestId('signed-in');
+    expect(who).toHaveTextContent('application m2m-1');
+    expect(who).toHaveTextContent('ada@contoso.com in directory tenant-contoso');
+    expect(wizard.session?.mode).toBe('cloud');
+    expect(screen.getByRole('button', { name: 'Continue' })).toBeEnabled();
+  });
+
+  it('shows the cloud the keychain kept as signed in, and asks only for the other', async () => {
+    const { wizard, user } = await signInScreen();
+    await user.click(screen.getByLabelText('With my Azure CLI sign-in (az login)'));
+    await user.click(screen.getByRole('button', { name: 'Use my Azure CLI sign-in' }));
+    await screen.findByTestId('azure-account');
+    cleanup();
+    render(SignIn, { wizard });
+    expect(await screen.findByTestId('azure-account')).toHaveTextContent('Signed in as ada@contoso.com in directory tenant-contoso.');
+    expect(screen.queryByRole('button', { name: 'Use my Azure CLI sign-in' })).toBeNull();
+    expect(screen.getByLabelText('Auth0 domain')).toHaveValue('');
+    expect(screen.queryByTestId('auth0-account')).toBeNull();
   });
 });

@@ -48,7 +48,7 @@ describe('Welcome', () => {
   });
 
   it('disables both ways in and says what it is doing while busy', () => {
-    render(Welcome, { info: Promise.resolve(info), busy: 'Starting the built-in sandbox…' });
+    render(Welcome, { info: Promise.resolve(info), activity: { kind: 'starting_sandbox' } });
     expect(screen.getByRole('button', { name: /built-in sandbox/ })).toBeDisabled();
     expect(screen.getByText('Starting the built-in sandbox…')).toBeInTheDocument();
   });

@@ -1,6 +1,7 @@
 //! The engine against the cloud sandbox over real HTTP: a full setup, a second run that writes nothing, runs
 //! stopped after each step and resumed, a wizard filled in one step at a time, and every injected fault
-//! ending done or with the documented error.
+//! ending done or with the documented error; and the checks that a setup works (the test event, a
+//! webhook's handshake).
 
 mod azure_behaviour;
 mod common;
@@ -9,4 +10,6 @@ mod partial;
 mod resume;
 mod setup;
 mod sovereign;
+mod test_event;
 mod topic;
+mod verify_endpoint;

@@ -160,40 +160,6 @@ pii_log_fields: Array<string>, };
 
 export type AzureCloudKind = "public" | "us_government" | "china" | "custom";
 
-export type Mode = "sandbox" | "cloud";
-
-export type SessionInfo = { mode: Mode, 
-/**
- * The Auth0 tenant where the setup uses the Management API (`acme.eu.auth0.com`, or the sandbox's
- * `127.0.0.1:port`): the tenant's own domain, also when the person signed in with a custom domain.
- */
-auth0Domain: string, 
-/**
- * The Auth0 application signed in with (its client id, never its secret).
- */
-auth0Identity: string, 
-/**
- * The Azure identity signed in with (a service principal's client id).
- */
-azureIdentity: string, azureTenantId: string, 
-/**
- * The subscription to offer first, when known.
- */
-subscriptionId: string | null, 
-/**
- * The sandbox's built-in webhook receiver, offered first as the destination in sandbox mode.
- */
-sandboxInboxUrl: string | null, 
-/**
- * The Azure cloud signed in to. Auth0 delivers only to the public one (step 1 says so otherwise); the
- * sandbox is a custom cloud.
- */
-azureCloud: AzureCloudKind, };
-
-export type Screen = "welcome" | "sign_in" | "prepare_azure" | "create_stream" | "activate_topic" | "subscribe" | "done";
-
-export type Draft = { mode: Mode, screen: Screen, inputs: SetupInputs, };
-
 export type TestEventResult = { 
 /**
  * The Auth0 log type written (`s`: a successful login in the sandbox; `feccft`: a failed exchange).
@@ -239,8 +205,6 @@ export type ArrivalStage = "recorded" | "published" | "delivered";
 
 export type ArrivalState = "waiting" | "done" | "not_seen" | "filtered" | "unavailable";
 
-export type SubscriptionChoice = { id: string, name: string, enabled: boolean, };
-
 export type EndpointCheck = { 
 /**
  * The HTTP status of the OPTIONS request.
@@ -254,6 +218,42 @@ allowedOrigin: string | null,
  * Whether Event Grid would accept this endpoint (2xx and the origin allowed).
  */
 accepted: boolean, };
+
+export type Mode = "sandbox" | "cloud";
+
+export type SessionInfo = { mode: Mode, 
+/**
+ * The Auth0 tenant where the setup uses the Management API (`acme.eu.auth0.com`, or the sandbox's
+ * `127.0.0.1:port`): the tenant's own domain, also when the person signed in with a custom domain.
+ */
+auth0Domain: string, 
+/**
+ * The Auth0 application signed in with (its client id, never its secret).
+ */
+auth0Identity: string, 
+/**
+ * The Azure identity signed in with (a service principal's client id).
+ */
+azureIdentity: string, azureTenantId: string, 
+/**
+ * The subscription to offer first, when known.
+ */
+subscriptionId: string | null, 
+/**
+ * The sandbox's built-in webhook receiver, offered first as the destination in sandbox mode.
+ */
+sandboxInboxUrl: string | null, 
+/**
+ * The Azure cloud signed in to. Auth0 delivers only to the public one (step 1 says so otherwise); the
+ * sandbox is a custom cloud.
+ */
+azureCloud: AzureCloudKind, };
+
+export type Screen = "welcome" | "sign_in" | "prepare_azure" | "create_stream" | "activate_topic" | "subscribe" | "done";
+
+export type Draft = { mode: Mode, screen: Screen, inputs: SetupInputs, };
+
+export type SubscriptionChoice = { id: string, name: string, enabled: boolean, };
 
 export type ResourceGroupChoice = { name: string, 
 /**

@@ -6,16 +6,24 @@
 //! `PublishSuccessCount` (Event Grid received it) and the event subscription's `DeliverySuccessCount`
 //! (delivered), polling fast at first and backing off, each stage with its own limit. An entry the search has
 //! not shown yet is looked for once more after Event Grid's stages: Auth0's log search lags behind its log.
+//!
+//! Time and waits come from the engine's clock and `ArrivalWait`; each stage's state goes to a
+//! `TestEventObserver` as it changes. Dropping the future stops the watch (nothing is left to clean up: the
+//! attempt is a single request and the rest only reads).
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use azure_client::{AzureClient, PollSchedule, poll_delay};
+use cloud_http::Clock;
 use serde::Serialize;
-use setup_engine::{Engine, ErrorCode, SetupError, SetupInputs};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 use ts_rs::TS;
+
+use crate::engine::Engine;
+use crate::error::{ErrorCode, SetupError};
+use crate::inputs::SetupInputs;
 
 /// The log type Auth0 writes for a failed client-credentials exchange.
 pub const TEST_LOG_TYPE: &str = "feccft";
@@ -31,7 +39,7 @@ const SEARCH_MARGIN: Duration = Duration::from_secs(300);
 const WRONG_SECRET: &str = "wrong-secret-sent-on-purpose-by-auth0-eventgrid-setup-test-event";
 
 /// The stages a test event passes on its way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ArrivalStage {
     /// Auth0 wrote the log entry (found through `GET /api/v2/logs`).
@@ -94,27 +102,87 @@ impl Default for ArrivalWait {
     }
 }
 
-/// What the attempt was and how far the entry got.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Arrival {
-    pub client_id: String,
+/// Where a test event's stages go while they are watched (the window's channel, the command line's
+/// stderr). Any `Fn(&StageReport)` is one.
+pub trait TestEventObserver: Send + Sync {
+    fn on_stage(&self, report: &StageReport);
+}
+
+impl<F: Fn(&StageReport) + Send + Sync> TestEventObserver for F {
+    fn on_stage(&self, report: &StageReport) {
+        self(report);
+    }
+}
+
+/// What "Send a test event" caused and how far it got: in the sandbox, what arrived at its receiver; in
+/// the user's own clouds, each stage of the way (`stages`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TestEventResult {
+    /// The Auth0 log type written (`s`: a successful login in the sandbox; `feccft`: a failed exchange).
+    pub log_type: String,
+    /// The user the simulated login was for (sandbox only).
+    pub user: Option<String>,
+    /// The client id the failed exchange named: the signed-in application, or the one a pasted token was
+    /// issued to (a made-up one only when the token names none); cloud only.
+    pub client_id: Option<String>,
+    /// How many events the sandbox's receiver holds now (0 in the user's own clouds).
+    pub received: u32,
+    /// The CloudEvents `type` of the newest event received, when one arrived (sandbox only).
+    pub newest_type: Option<String>,
+    /// Recorded by Auth0, received by Event Grid, delivered: in the user's own clouds; empty in the sandbox.
     pub stages: Vec<StageReport>,
+}
+
+impl TestEventResult {
+    /// A login the in-process sandbox simulated, and what its receiver holds after it (no stages: the
+    /// receiver is looked at directly).
+    pub fn simulated_login(user: String, received: u32, newest_type: Option<String>) -> Self {
+        Self {
+            log_type: "s".into(),
+            user: Some(user),
+            client_id: None,
+            received,
+            newest_type,
+            stages: Vec::new(),
+        }
+    }
+
+    /// Every stage seen, or not expected here (the setup's filters leave the event out).
+    pub fn arrived(&self) -> bool {
+        self.stages
+            .iter()
+            .all(|s| matches!(s.state, ArrivalState::Done | ArrivalState::Filtered))
+    }
 }
 
 const PUBLISHED: &str = "PublishSuccessCount";
 const DELIVERED: &str = "DeliverySuccessCount";
 
-/// Causes the failed exchange and follows it. `client_id` is the application the tenant knows the sign-in by
-/// (None when there is none). The setup must be complete: the partner topic and the event subscription are
-/// read from it.
-pub async fn send_and_follow(
+impl Engine {
+    /// Causes the failed exchange and follows it, each stage's state going to `observer`. `client_id` is
+    /// the application the tenant knows the sign-in by (None when there is none). The setup must be
+    /// complete: the partner topic and the event subscription are read from it.
+    pub async fn send_test_event(
+        &self,
+        inputs: &SetupInputs,
+        client_id: Option<&str>,
+        wait: ArrivalWait,
+        observer: &dyn TestEventObserver,
+    ) -> Result<TestEventResult, SetupError> {
+        send_and_follow(self, inputs, client_id, wait, observer).await
+    }
+}
+
+async fn send_and_follow(
     engine: &Engine,
-    azure: &AzureClient,
     inputs: &SetupInputs,
     client_id: Option<&str>,
     wait: ArrivalWait,
-    progress: &(dyn Fn(&StageReport) + Send + Sync),
-) -> Result<Arrival, SetupError> {
+    observer: &dyn TestEventObserver,
+) -> Result<TestEventResult, SetupError> {
+    let clock = engine.clock();
+    let progress = |report: &StageReport| observer.on_stage(report);
     let report = engine.status(inputs).await?;
     let topic = match (&report.partner_topic, report.complete) {
         (Some(topic), true) => topic.clone(),
@@ -144,9 +212,9 @@ pub async fn send_and_follow(
         .collect();
     // A fixed window start a little before the attempt: the counts can then only grow, and a
     // minute-aligned point of Azure's does not fall outside it.
-    let since = SystemTime::now() - Duration::from_secs(120);
+    let since = SystemTime::from(clock.now() - Duration::from_secs(120));
     let counts = Counts {
-        azure,
+        azure: engine.azure(),
         topic_id: &topic_id,
         subscription: &inputs.event_subscription_name,
         since,
@@ -154,10 +222,10 @@ pub async fn send_and_follow(
     let published_before = counts.read(ArrivalStage::Published).await;
     let delivered_before = counts.read(ArrivalStage::Delivered).await;
 
-    let started = Instant::now();
+    let started = clock.now();
     let attempted_at = fail_exchange(auth0.base_url(), auth0.audience(), &client_id)
         .await?
-        .unwrap_or_else(OffsetDateTime::now_utc);
+        .unwrap_or_else(|| clock.now());
     let query = recorded_query(&client_id, Some(attempted_at - SEARCH_MARGIN));
     // Whether the search shows an entry that was not there before the attempt.
     let recorded_now = async || -> Result<bool, SetupError> {
@@ -171,7 +239,7 @@ pub async fn send_and_follow(
     let stage = |stage, state, limit: Duration, detail: Option<String>| StageReport {
         stage,
         state,
-        elapsed_secs: secs(started.elapsed()),
+        elapsed_secs: secs(since_start(clock, started)),
         limit_secs: secs(limit),
         detail,
     };
@@ -195,7 +263,7 @@ pub async fn send_and_follow(
             );
             break;
         }
-        if started.elapsed() >= wait.recorded {
+        if since_start(clock, started) >= wait.recorded {
             recorded = stage(
                 ArrivalStage::Recorded,
                 ArrivalState::NotSeen,
@@ -204,7 +272,7 @@ pub async fn send_and_follow(
             );
             break;
         }
-        tokio::time::sleep(poll_delay(&wait.schedule, poll, None)).await;
+        clock.sleep(poll_delay(&wait.schedule, poll, None)).await;
         poll += 1;
     }
     progress(&recorded);
@@ -256,7 +324,7 @@ pub async fn send_and_follow(
             *report = stage(report.stage, state, wait.metrics, detail);
             progress(report);
         }
-        if started.elapsed() >= wait.metrics {
+        if since_start(clock, started) >= wait.metrics {
             for report in [&mut published, &mut delivered] {
                 if report.state == ArrivalState::Waiting {
                     *report = stage(report.stage, ArrivalState::NotSeen, wait.metrics, None);
@@ -266,7 +334,7 @@ pub async fn send_and_follow(
             break;
         }
         if published.state == ArrivalState::Waiting || delivered.state == ArrivalState::Waiting {
-            tokio::time::sleep(poll_delay(&wait.schedule, poll, None)).await;
+            clock.sleep(poll_delay(&wait.schedule, poll, None)).await;
             poll += 1;
         }
     }
@@ -281,8 +349,12 @@ pub async fn send_and_follow(
         );
         progress(&recorded);
     }
-    Ok(Arrival {
-        client_id,
+    Ok(TestEventResult {
+        log_type: TEST_LOG_TYPE.into(),
+        user: None,
+        client_id: Some(client_id),
+        received: 0,
+        newest_type: None,
         stages: vec![recorded, published, delivered],
     })
 }
@@ -385,62 +457,18 @@ async fn fail_exchange(
     }
 }
 
+/// Time since `started` by the engine's clock (zero if the clock went back).
+fn since_start(clock: &dyn Clock, started: OffsetDateTime) -> Duration {
+    Duration::try_from(clock.now() - started).unwrap_or(Duration::ZERO)
+}
+
 fn secs(duration: Duration) -> u32 {
     u32::try_from(duration.as_secs()).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
-
-    use cloud_sandbox::{Sandbox, SandboxConfig};
-    use setup_engine::Unobserved;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    use tokio::net::TcpListener;
-
     use super::*;
-    use crate::session::sandbox_session;
-
-    /// A webhook that passes Event Grid's handshake and then refuses every delivery (HTTP 500).
-    async fn refusing_webhook() -> String {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                tokio::spawn(async move {
-                    let mut buffer = vec![0u8; 64 * 1024];
-                    let read = socket.read(&mut buffer).await.unwrap_or(0);
-                    let answer = if buffer[..read].starts_with(b"OPTIONS") {
-                        "HTTP/1.1 200 OK\r\nWebHook-Allowed-Origin: eventgrid.azure.net\r\n\
-                         Content-Length: 0\r\nConnection: close\r\n\r\n"
-                    } else {
-                        "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                    };
-                    let _ = socket.write_all(answer.as_bytes()).await;
-                });
-            }
-        });
-        format!("http://{address}/events")
-    }
-
-    fn inputs(domain: &str, subscription_id: &str, webhook: &str) -> SetupInputs {
-        serde_json::from_value(serde_json::json!({
-            "auth0_domain": domain,
-            "stream_name": "Azure Event Grid",
-            "subscription_id": subscription_id,
-            "resource_group": "auth0-events",
-            "region": "westeurope",
-            "create_resource_group": true,
-            "authorization_days": 7,
-            "event_categories": [],
-            "pii": null,
-            "start_from": null,
-            "destination": {"kind": "webhook", "webhook_url": webhook},
-            "event_subscription_name": "auth0-to-webhook",
-            "log_codes": [],
-        }))
-        .unwrap()
-    }
 
     #[test]
     fn the_log_search_names_the_type_the_client_and_the_window_never_the_client_name() {
@@ -456,138 +484,5 @@ mod tests {
             "type:feccft AND client_id:\"a\\\"b\""
         );
         assert!(!recorded_query("a", Some(since)).contains("client_name"));
-    }
-
-    /// Polls in milliseconds; `metrics` for Event Grid's stages.
-    fn quick(metrics: Duration) -> ArrivalWait {
-        ArrivalWait {
-            schedule: PollSchedule {
-                first: Duration::from_millis(10),
-                ceiling: Duration::from_millis(100),
-                deadline: Duration::from_secs(60),
-            },
-            recorded: Duration::from_millis(300),
-            metrics,
-        }
-    }
-
-    #[tokio::test]
-    async fn an_entry_the_log_search_shows_only_later_is_found_once_event_grid_received_it() {
-        let lag = Duration::from_secs(600);
-        let sandbox = Sandbox::start(SandboxConfig::for_tests().with_log_search_lag(lag))
-            .await
-            .unwrap();
-        let folder = tempfile::tempdir().unwrap();
-        let (engine, azure, session) = sandbox_session(&sandbox, folder.path()).unwrap();
-        let info = sandbox.info().clone();
-        let webhook = format!("{}/_sandbox/inbox/late", info.azure_management);
-        let inputs = inputs(
-            &session.auth0_domain,
-            session.subscription_id.as_deref().unwrap(),
-            &webhook,
-        );
-        engine.run(&inputs, &Unobserved).await.expect("set up");
-
-        // Event Grid receives the entry while Auth0's search does not show it yet; then the search catches up.
-        let handle = sandbox.handle();
-        let seen = Mutex::new(Vec::<StageReport>::new());
-        let progress = |report: &StageReport| {
-            if report.stage == ArrivalStage::Published && report.state == ArrivalState::Done {
-                handle.advance(lag);
-            }
-            seen.lock().unwrap().push(report.clone());
-        };
-        let arrival = send_and_follow(
-            &engine,
-            &azure,
-            &inputs,
-            Some(&info.auth0_client_id),
-            quick(Duration::from_secs(30)),
-            &progress,
-        )
-        .await
-        .expect("followed");
-        let states: Vec<(ArrivalStage, ArrivalState)> =
-            arrival.stages.iter().map(|s| (s.stage, s.state)).collect();
-        assert_eq!(
-            states,
-            [
-                (ArrivalStage::Recorded, ArrivalState::Done),
-                (ArrivalStage::Published, ArrivalState::Done),
-                (ArrivalStage::Delivered, ArrivalState::Done),
-            ]
-        );
-        let seen = seen.into_inner().unwrap();
-        assert!(
-            seen.iter()
-                .any(|r| r.stage == ArrivalStage::Recorded && r.state == ArrivalState::NotSeen),
-            "not seen within its limit first: {seen:?}"
-        );
-        assert_eq!(
-            seen.last().map(|r| (r.stage, r.state)),
-            Some((ArrivalStage::Recorded, ArrivalState::Done)),
-            "then reported found"
-        );
-        sandbox.shutdown().await;
-    }
-
-    #[tokio::test]
-    async fn a_destination_refusing_deliveries_is_reported_not_seen_after_the_published_stage() {
-        let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
-        let folder = tempfile::tempdir().unwrap();
-        let (engine, azure, session) = sandbox_session(&sandbox, folder.path()).unwrap();
-        let webhook = refusing_webhook().await;
-        let inputs = inputs(
-            &session.auth0_domain,
-            session.subscription_id.as_deref().unwrap(),
-            &webhook,
-        );
-        engine.run(&inputs, &Unobserved).await.expect("set up");
-
-        let seen = Mutex::new(Vec::<StageReport>::new());
-        let progress = |report: &StageReport| seen.lock().unwrap().push(report.clone());
-        let wait = ArrivalWait {
-            recorded: Duration::from_secs(60),
-            ..quick(Duration::from_secs(3))
-        };
-        let arrival = send_and_follow(
-            &engine,
-            &azure,
-            &inputs,
-            Some(&session.auth0_identity),
-            wait,
-            &progress,
-        )
-        .await
-        .expect("followed");
-
-        let states: Vec<(ArrivalStage, ArrivalState)> =
-            arrival.stages.iter().map(|s| (s.stage, s.state)).collect();
-        assert_eq!(
-            states,
-            [
-                (ArrivalStage::Recorded, ArrivalState::Done),
-                (ArrivalStage::Published, ArrivalState::Done),
-                (ArrivalStage::Delivered, ArrivalState::NotSeen),
-            ]
-        );
-        assert_eq!(arrival.stages[2].limit_secs, 3);
-        // Progress: the recorded stage waits, then is done, before Event Grid's stages are looked at.
-        let seen = seen.into_inner().unwrap();
-        assert_eq!(
-            (seen[0].stage, seen[0].state),
-            (ArrivalStage::Recorded, ArrivalState::Waiting)
-        );
-        let recorded_done = seen
-            .iter()
-            .position(|r| r.stage == ArrivalStage::Recorded && r.state == ArrivalState::Done)
-            .unwrap();
-        assert!(
-            seen[..recorded_done]
-                .iter()
-                .all(|r| r.stage == ArrivalStage::Recorded)
-        );
-        assert_eq!(seen.last(), arrival.stages.last());
-        sandbox.shutdown().await;
     }
 }

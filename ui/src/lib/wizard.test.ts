@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { signedInWizard } from '../../tests/component-wizard';
+import { activityLabel } from './wizard.svelte';
+
+describe('What the wizard is doing', () => {
+  it('is running the step while it runs, named by the step, and idle again once it stops', async () => {
+    const { wizard } = await signedInWizard({ holdStep: 'prepare_azure' });
+    expect(wizard.activity).toEqual({ kind: 'idle' });
+    expect(wizard.busy).toBe(false);
+    const run = wizard.run('prepare_azure');
+    await expect.poll(() => wizard.activity).toEqual({ kind: 'running', step: 'prepare_azure' });
+    expect(wizard.busy).toBe(true);
+    expect(activityLabel(wizard.activity)).toBe('Prepare Azure');
+    await wizard.cancel();
+    await run;
+    expect(wizard.activity).toEqual({ kind: 'idle' });
+    expect(wizard.busy).toBe(false);
+  });
+
+  it("watches the test event in the user's own clouds, and only sends it to the sandbox", async () => {
+    const all = ['prepare_azure', 'create_stream', 'activate_topic', 'subscribe'] as const;
+    const sandbox = await signedInWizard({ done: [...all] });
+    const sent = sandbox.wizard.sendTestEvent();
+    expect(sandbox.wizard.activity).toEqual({ kind: 'sending_test_event' });
+    await sent;
+    expect(sandbox.wizard.activity).toEqual({ kind: 'idle' });
+
+    const cloud = await signedInWizard({ done: [...all], testEventHold: true });
+    cloud.wizard.mode = 'cloud';
+    cloud.backend.session = { ...cloud.backend.session!, mode: 'cloud' };
+    const watched = cloud.wizard.sendTestEvent();
+    expect(cloud.wizard.activity).toEqual({ kind: 'watching' });
+    expect(activityLabel(cloud.wizard.activity)).toBe('Sending the test event and following it…');
+    await expect.poll(() => cloud.wizard.testStages.length).toBeGreaterThan(0);
+    await cloud.wizard.cancel();
+    await watched;
+    expect(cloud.wizard.activity).toEqual({ kind: 'idle' });
+    expect(cloud.wizard.testStopped).toBe(true);
+  });
+
+  it('retries what failed as the same activity', async () => {
+    const { wizard } = await signedInWizard({ catalogFailsOnce: true });
+    await wizard.loadCatalog();
+    expect(wizard.error).not.toBeNull();
+    const retried = wizard.retry();
+    expect(wizard.activity).toEqual({ kind: 'loading_catalog' });
+    expect(activityLabel(wizard.activity)).toBe('Loading the regions Auth0 accepts…');
+    await retried;
+    expect(wizard.activity).toEqual({ kind: 'idle' });
+    expect(wizard.catalog).not.toBeNull();
+  });
+});
