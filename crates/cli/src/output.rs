@@ -1,57 +1,70 @@
-//! What the user sees: progress on stderr (one rewritten line on a terminal, plain lines otherwise), and the
-//! result on stdout (a readable summary, or one JSON object with `--json`).
+//! What the user sees: progress on stderr (an `indicatif` bar on a terminal, with a spinner while the
+//! setup waits on Azure or Auth0; plain lines otherwise), and the result on stdout (a readable summary, or
+//! one JSON object with `--json`).
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
-use std::sync::Mutex;
+use std::time::Duration;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use setup_engine::{STEPS, SetupError, SetupEvent, SetupObserver, SetupReport, StepState};
 
+/// How often the spinner turns while the setup waits (registration, Auth0's topic, a long-running
+/// operation).
+const SPIN: Duration = Duration::from_millis(120);
+
 pub struct Progress {
-    terminal: bool,
-    line_open: Mutex<bool>,
-    finished: Mutex<usize>,
+    /// On a terminal only: piped stderr (logs, CI, the tests) gets one plain line per event instead.
+    bar: Option<ProgressBar>,
 }
 
 impl Progress {
     pub fn new() -> Self {
-        Self {
-            terminal: std::io::stderr().is_terminal(),
-            line_open: Mutex::new(false),
-            finished: Mutex::new(0),
-        }
-    }
-
-    /// `[##--] ` for two of four steps finished.
-    fn bar(&self) -> String {
-        let done = *self.finished.lock().unwrap_or_else(|e| e.into_inner());
-        let total = STEPS.len();
-        format!(
-            "[{}{}] ",
-            "#".repeat(done),
-            "-".repeat(total.saturating_sub(done))
-        )
-    }
-
-    fn say(&self, text: &str, transient: bool) {
-        let mut stderr = std::io::stderr().lock();
-        let mut open = self.line_open.lock().unwrap_or_else(|e| e.into_inner());
-        if self.terminal {
-            // \x1b[2K clears the line so a shorter message does not leave the end of a longer one.
-            let _ = write!(
-                stderr,
-                "\r\x1b[2K{}{text}",
-                if transient { self.bar() } else { String::new() }
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(
+                Some(STEPS.len() as u64),
+                ProgressDrawTarget::stderr(),
             );
-            if !transient {
-                let _ = writeln!(stderr);
-            }
-            *open = transient;
-        } else {
-            let _ = writeln!(stderr, "{text}");
-        }
-        let _ = stderr.flush();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} [{bar:4}] {wide_msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("#>-"),
+            );
+            bar
+        });
+        Self { bar }
     }
+
+    /// The current activity: replaces the bar's message on a terminal; a plain line otherwise.
+    fn doing(&self, text: String, waiting: bool) {
+        match &self.bar {
+            Some(bar) => {
+                if waiting {
+                    bar.enable_steady_tick(SPIN);
+                } else {
+                    bar.disable_steady_tick();
+                }
+                bar.set_message(text);
+            }
+            None => plain(&text),
+        }
+    }
+
+    /// A line that stays (a step done or failed), printed above the bar on a terminal.
+    fn said(&self, text: String) {
+        match &self.bar {
+            Some(bar) => {
+                bar.disable_steady_tick();
+                bar.println(text);
+            }
+            None => plain(&text),
+        }
+    }
+}
+
+fn plain(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{text}").and_then(|()| stderr.flush());
 }
 
 fn position(step: setup_engine::StepId) -> usize {
@@ -62,36 +75,41 @@ impl SetupObserver for Progress {
     fn on_event(&self, event: &SetupEvent) {
         let n = STEPS.len();
         match event {
-            SetupEvent::StepStarted { step } => self.say(
-                &format!("[{}/{n}] {} ...", position(*step), step.title()),
-                true,
+            SetupEvent::StepStarted { step } => self.doing(
+                format!("[{}/{n}] {} ...", position(*step), step.title()),
+                false,
             ),
             SetupEvent::Applying { step, action } => {
-                self.say(&format!("[{}/{n}] {action} ...", position(*step)), true)
+                self.doing(format!("[{}/{n}] {action} ...", position(*step)), false)
             }
-            SetupEvent::Waiting { step, what, .. } => self.say(
-                &format!("[{}/{n}] waiting for {what} ...", position(*step)),
+            SetupEvent::Waiting { step, what, .. } => self.doing(
+                format!("[{}/{n}] waiting for {what} ...", position(*step)),
                 true,
             ),
             SetupEvent::StepFinished { status } => {
-                *self.finished.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-                self.say(
-                    &format!("[{}/{n}] done: {}", position(status.step), status.summary),
-                    false,
-                )
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                }
+                self.said(format!(
+                    "[{}/{n}] done: {}",
+                    position(status.step),
+                    status.summary
+                ))
             }
-            SetupEvent::StepFailed { step, error } => self.say(
-                &format!("[{}/{n}] failed: {}", position(*step), error.message),
-                false,
-            ),
+            SetupEvent::StepFailed { step, error } => self.said(format!(
+                "[{}/{n}] failed: {}",
+                position(*step),
+                error.message
+            )),
         }
     }
 }
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        if *self.line_open.lock().unwrap_or_else(|e| e.into_inner()) {
-            eprintln!();
+        // The lines printed above the bar stay; the bar itself goes, so the result starts on a clean line.
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
         }
     }
 }

@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use crate::clock::rfc3339_ms;
 use crate::faults::{FaultRule, Faults};
 use crate::http_util::html_escape;
-use crate::server::{Shared, SimulationKind};
+use crate::shared::{Shared, SimulationKind};
 
 pub fn router() -> Router<Arc<Shared>> {
     Router::new()
@@ -327,7 +327,7 @@ async fn add_foreign_event_subscription(
             .map(|s| s.subscription_id.clone())
             .unwrap_or_default(),
     };
-    match crate::azure::eventgrid::insert_foreign_event_subscription(
+    match crate::azure::eventgrid::event_subscriptions::insert_foreign_event_subscription(
         &mut world,
         &sub,
         &request.resource_group,
@@ -346,15 +346,16 @@ async fn add_foreign_event_subscription(
 
 /// Puts a partner topic into a resource group as another partner (or a second Auth0-looking topic) would.
 async fn seed_partner_topic(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let seed: crate::azure::eventgrid::PartnerTopicSeed = match serde_json::from_slice(&body) {
-        Ok(seed) => seed,
-        Err(e) => {
-            return bad(&format!(
-                "expected {{\"resource_group\", \"name\", \"source\"?, \"partner_registration_immutable_id\"?, \"description\"?, \"subscription_id\"?, \"location\"?, \"activation_state\"?}}: {e}"
-            ));
-        }
-    };
-    match crate::azure::eventgrid::seed_partner_topic_now(&shared, seed) {
+    let seed: crate::azure::eventgrid::partner_topics::PartnerTopicSeed =
+        match serde_json::from_slice(&body) {
+            Ok(seed) => seed,
+            Err(e) => {
+                return bad(&format!(
+                    "expected {{\"resource_group\", \"name\", \"source\"?, \"partner_registration_immutable_id\"?, \"description\"?, \"subscription_id\"?, \"location\"?, \"activation_state\"?}}: {e}"
+                ));
+            }
+        };
+    match crate::azure::eventgrid::partner_topics::seed_partner_topic_now(&shared, seed) {
         Ok(topic) => created(topic),
         Err(e) => bad(&e),
     }
@@ -374,8 +375,11 @@ async fn validate_webhook(
     Query(query): Query<ValidationQuery>,
 ) -> Response {
     let now = shared.clock.now_ms();
-    let result =
-        crate::azure::eventgrid::complete_validation(&mut shared.world(), &query.token, now);
+    let result = crate::azure::eventgrid::event_subscriptions::complete_validation(
+        &mut shared.world(),
+        &query.token,
+        now,
+    );
     match result {
         Ok(name) => {
             shared.mark_dirty();
@@ -465,7 +469,9 @@ async fn advance_clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Respon
         return bad("expected {\"seconds\": N} with N a non-negative integer");
     };
     shared.clock.advance(Duration::from_secs(seconds));
-    let _ = shared.pipeline.send(crate::pipeline::PipelineJob::Tick);
+    let _ = shared
+        .pipeline
+        .send(crate::pipeline::work::PipelineJob::Tick);
     clock(State(shared)).await
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client_assertion::{AUTH0_ALGORITHMS, certificate, rsa_public_key_pem};
 use crate::error::Error;
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::state::{Auth0Application, M2M_SCOPES, PrincipalCertificate, PublicKeyCredential};
 use crate::tokens::{random_alphanumeric, random_token};
 

@@ -37,6 +37,7 @@ mod http_util;
 mod persist;
 mod pipeline;
 mod server;
+mod shared;
 mod signin;
 mod state;
 pub mod testing;
@@ -50,5 +51,5 @@ pub use error::Error;
 pub use faults::{FaultKind, FaultRule, Faults};
 pub use server::{
     GuestDirectoryInfo, RunningSandbox, Sandbox, SandboxHandle, SandboxInfo, SeededUserInfo,
-    SimulationKind,
 };
+pub use shared::SimulationKind;

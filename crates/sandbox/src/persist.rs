@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 use crate::error::Error;
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::state::World;
 
 /// Reads the state file; `None` when it does not exist yet.

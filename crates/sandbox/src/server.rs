@@ -3,7 +3,7 @@
 //! emulated-API request, injects faults, and runs the event pipeline and the state saver in the background.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Request, State};
@@ -11,9 +11,9 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::clock::{Clock, rfc3339_ms};
@@ -21,7 +21,8 @@ use crate::config::SandboxConfig;
 use crate::error::Error;
 use crate::faults::{Decision, FaultRule, Faults};
 use crate::http_util::{aad_error, arm_error, auth0_error};
-use crate::pipeline::{self, PipelineJob};
+use crate::pipeline::{self, work::PipelineJob};
+use crate::shared::{RequestRecord, Shared, SimulationKind, Urls};
 use crate::state::World;
 use crate::tokens::TokenSigner;
 
@@ -85,33 +86,6 @@ pub struct SeededUserInfo {
     pub azure_role: String,
 }
 
-/// One request to an emulated API, as listed by `GET /_sandbox/requests`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct RequestRecord {
-    pub seq: u64,
-    pub at: String,
-    /// `auth0`, `login` or `management`.
-    pub cloud: String,
-    pub method: String,
-    pub path: String,
-    pub query: Option<String>,
-    pub status: u16,
-    /// Whether the method can change state (anything but GET, HEAD and OPTIONS).
-    pub write: bool,
-}
-
-/// What an admin simulation produces in the Auth0 tenant log.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum SimulationKind {
-    /// Successful logins (`s`).
-    Login,
-    /// Failed logins (`f`).
-    LoginFailure,
-    /// Successful sign-ups (`ss`).
-    Signup,
-}
-
 /// Entry point.
 pub struct Sandbox;
 
@@ -127,142 +101,6 @@ pub struct RunningSandbox {
 #[derive(Clone)]
 pub struct SandboxHandle {
     pub(crate) shared: Arc<Shared>,
-}
-
-/// Base URLs of the emulated hosts.
-#[derive(Clone, Debug)]
-pub(crate) struct Urls {
-    pub auth0: String,
-    /// The tenant's custom domain: the same tenant on a port of its own.
-    pub auth0_custom_domain: String,
-    pub login: String,
-    pub management: String,
-}
-
-impl Urls {
-    /// The Auth0 tenant's domain as clients write it (host and port).
-    pub fn auth0_host(&self) -> &str {
-        self.auth0.trim_start_matches("http://")
-    }
-
-    /// The custom domain as clients write it (host and port).
-    pub fn auth0_custom_domain_host(&self) -> &str {
-        self.auth0_custom_domain.trim_start_matches("http://")
-    }
-}
-
-pub(crate) struct Shared {
-    pub config: SandboxConfig,
-    pub clock: Clock,
-    pub signer: TokenSigner,
-    pub urls: Urls,
-    world: Mutex<World>,
-    faults: Mutex<Faults>,
-    requests: Mutex<Vec<RequestRecord>>,
-    rate_window: Mutex<(i64, u32)>,
-    /// Management API rate limiting; starts from the configuration, switchable at run time.
-    rate_limit: Mutex<Option<crate::config::RateLimit>>,
-    pub pipeline: mpsc::UnboundedSender<PipelineJob>,
-    pub http: reqwest::Client,
-    /// Bounds concurrent webhook deliveries (Event Grid also limits concurrency per destination), so a
-    /// burst of events does not open thousands of connections at once.
-    pub delivery_slots: tokio::sync::Semaphore,
-    /// Per batched event subscription, the events waiting to go out together.
-    pub batches: Mutex<std::collections::HashMap<String, pipeline::BatchQueue>>,
-    pub dirty: Notify,
-    /// Log entries, publishes and deliveries not yet finished.
-    pub in_flight: std::sync::atomic::AtomicUsize,
-    /// Woken whenever the pipeline finishes work (tests and the benchmark wait on it).
-    pub progress: Notify,
-}
-
-impl Shared {
-    /// The world, with time-driven changes (registrations, topic expiry) applied.
-    pub fn world(&self) -> MutexGuard<'_, World> {
-        let mut world = self.world.lock().unwrap_or_else(|e| e.into_inner());
-        world.settle(self.clock.now_ms());
-        world
-    }
-
-    pub fn faults(&self) -> MutexGuard<'_, Faults> {
-        self.faults.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn requests(&self) -> MutexGuard<'_, Vec<RequestRecord>> {
-        self.requests.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Asks the saver to write the state file (coalesced; a no-op without `--state`).
-    pub fn mark_dirty(&self) {
-        if self.config.state_file.is_some() {
-            self.dirty.notify_one();
-        }
-    }
-
-    /// Appends a tenant log entry and hands it to the pipeline.
-    pub fn append_log(&self, entry: Value) -> Value {
-        let (seq, entry) = {
-            let mut world = self.world();
-            self.record_log(&mut world, entry)
-        };
-        self.publish_log(seq, entry.clone());
-        entry
-    }
-
-    /// Writes a log entry while the caller holds the world (so it lands in order with the caller's
-    /// change); hand the result to [`Shared::publish_log`] once the world is released.
-    pub fn record_log(&self, world: &mut World, mut entry: Value) -> (u64, Value) {
-        let now = self.clock.now_ms();
-        let seq = world.next_id();
-        entry["log_id"] = json!(format!("900{:020}{:017}", now.max(0), seq));
-        // Auth0's schema (`LogDate`) allows the date as a string or an object; an object given through the
-        // admin API is kept, as an entry written by another part of Auth0 might carry one.
-        if !entry["date"].is_object() {
-            entry["date"] = json!(rfc3339_ms(now));
-        }
-        world.auth0.logs.push(entry.clone());
-        (seq, entry)
-    }
-
-    /// Hands a recorded log entry to the pipeline.
-    pub fn publish_log(&self, seq: u64, entry: Value) {
-        pipeline::enqueue(self, seq, entry);
-        self.mark_dirty();
-    }
-
-    /// Auth0 rate limiting: fixed windows on the sandbox clock. Returns (limit, remaining, reset, allowed).
-    pub fn take_rate_token(&self) -> Option<(u32, u32, i64, bool)> {
-        let limit = (*self.rate_limit.lock().unwrap_or_else(|e| e.into_inner()))?;
-        let window_ms = limit.window.as_millis().max(1) as i64;
-        let now = self.clock.now_ms();
-        let start = now - now.rem_euclid(window_ms);
-        let mut guard = self.rate_window.lock().unwrap_or_else(|e| e.into_inner());
-        if guard.0 != start {
-            *guard = (start, 0);
-        }
-        let allowed = guard.1 < limit.limit;
-        if allowed {
-            guard.1 += 1;
-        }
-        let remaining = limit.limit.saturating_sub(guard.1);
-        let reset = (start + window_ms).div_euclid(1000);
-        Some((limit.limit, remaining, reset, allowed))
-    }
-
-    /// Turns Management API rate limiting on (`Some`) or off, starting a fresh window.
-    pub fn set_rate_limit(&self, limit: Option<crate::config::RateLimit>) {
-        *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = limit;
-        *self.rate_window.lock().unwrap_or_else(|e| e.into_inner()) = (0, 0);
-    }
-
-    pub fn rate_limit(&self) -> Option<crate::config::RateLimit> {
-        *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Real time to wait for a delay expressed in sandbox time.
-    pub fn compressed(&self, delay: Duration) -> Duration {
-        delay / self.config.time_compression.max(1)
-    }
 }
 
 impl Sandbox {
@@ -304,24 +142,15 @@ impl Sandbox {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::HttpClient(e.to_string()))?;
-        let shared = Arc::new(Shared {
-            faults: Mutex::new(config.faults.clone()),
-            signer: TokenSigner::random()?,
-            clock,
-            urls: urls.clone(),
-            world: Mutex::new(world),
-            requests: Mutex::new(Vec::new()),
-            rate_window: Mutex::new((0, 0)),
-            rate_limit: Mutex::new(config.rate_limit),
-            pipeline: pipeline_tx,
-            http,
-            delivery_slots: tokio::sync::Semaphore::new(64),
-            batches: Mutex::new(std::collections::HashMap::new()),
-            dirty: Notify::new(),
-            in_flight: std::sync::atomic::AtomicUsize::new(0),
-            progress: Notify::new(),
+        let shared = Arc::new(Shared::new(
             config,
-        });
+            clock,
+            TokenSigner::random()?,
+            urls,
+            world,
+            pipeline_tx,
+            http,
+        ));
         let info = sandbox_info(&shared);
         let (stop, stop_rx) = watch::channel(false);
         let mut tasks = Vec::new();
@@ -696,7 +525,8 @@ impl SandboxHandle {
     /// `partner_registration_immutable_id`) or a second Auth0 stream would; returns it as Resource Manager
     /// shows it. Without `source`, the source looks like Auth0's for this tenant (another uuid).
     pub fn seed_partner_topic(&self, seed: crate::PartnerTopicSeed) -> Result<Value, Error> {
-        crate::azure::eventgrid::seed_partner_topic_now(&self.shared, seed).map_err(Error::Seed)
+        crate::azure::eventgrid::partner_topics::seed_partner_topic_now(&self.shared, seed)
+            .map_err(Error::Seed)
     }
 
     /// Everything that exists, as `GET /_sandbox/state` shows it.

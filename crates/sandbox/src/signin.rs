@@ -5,7 +5,7 @@
 use axum::response::Html;
 
 use crate::http_util::html_escape;
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::state::{CodeGrant, DeviceGrant, UserGrant};
 use crate::tokens::{pkce_s256_matches, random_hex, random_token};
 

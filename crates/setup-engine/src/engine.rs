@@ -19,6 +19,9 @@ use ts_rs::TS;
 
 use crate::azure_cloud::check_auth0_delivers;
 use crate::error::{ErrorCode, SetupError};
+// The events live in their own module so the steps can report without importing their caller; they stay
+// reachable here as they always were.
+pub use crate::events::{ProviderRegistration, SetupEvent, SetupObserver, Unobserved};
 use crate::inputs::SetupInputs;
 use crate::progress::{ProgressStore, SetupProgress, setup_key};
 use crate::steps::{
@@ -26,56 +29,6 @@ use crate::steps::{
     prepare_azure, rfc3339, subscribe,
 };
 use crate::validate::{ValidationContext, validate, validate_step, validate_through};
-
-/// What happens during a run, for a progress display (the CLI's stderr, the app's wizard).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum SetupEvent {
-    StepStarted {
-        step: StepId,
-    },
-    /// A write is being made.
-    Applying {
-        step: StepId,
-        action: String,
-    },
-    /// Waiting for something to finish elsewhere.
-    Waiting {
-        step: StepId,
-        what: String,
-        /// Set while waiting for a resource provider's registration, so a front end can say which provider
-        /// and what Azure last said about it.
-        registration: Option<ProviderRegistration>,
-    },
-    StepFinished {
-        status: StepStatus,
-    },
-    StepFailed {
-        step: StepId,
-        error: SetupError,
-    },
-}
-
-/// A resource provider being registered on a subscription, as Azure last reported it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ProviderRegistration {
-    /// The provider's namespace (`Microsoft.EventGrid`).
-    pub provider: String,
-    /// Azure's `registrationState` (`Registering`, `NotRegistered`, ...), as Azure spells it.
-    pub state: String,
-}
-
-pub trait SetupObserver: Send + Sync {
-    fn on_event(&self, event: &SetupEvent);
-}
-
-/// An observer that ignores everything.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Unobserved;
-
-impl SetupObserver for Unobserved {
-    fn on_event(&self, _event: &SetupEvent) {}
-}
 
 /// The result of `status`, `plan` and `run`: every step's state, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -6,6 +6,7 @@ mod azure_cloud;
 mod catalog;
 mod engine;
 mod error;
+mod events;
 mod inputs;
 mod ipc;
 mod progress;

@@ -1,8 +1,8 @@
 //! `auth0-eventgrid test-event`: the window's "Send a test event" on the command line. The same stages
 //! (recorded by Auth0, received by Event Grid, delivered) with the same limits unless given; progress on
-//! stderr (one updating line on a terminal, a plain line per change otherwise). Exit 0 when every stage was
-//! seen or is not expected (the setup's filters leave the event out), 1 when one was not seen or could not
-//! be checked, or the setup is not finished, 2 for bad input.
+//! stderr (an `indicatif` spinner on a terminal, a plain line per change otherwise). Exit 0 when every
+//! stage was seen or is not expected (the setup's filters leave the event out), 1 when one was not seen or
+//! could not be checked, or the setup is not finished, 2 for bad input.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -10,6 +10,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use setup_engine::{
     ArrivalStage, ArrivalState, ArrivalWait, StageReport, TestEventObserver, TestEventResult,
 };
@@ -17,6 +18,9 @@ use setup_engine::{
 use super::emit;
 use crate::args::{Settings, StageLimits};
 use crate::{DONE, INCOMPLETE, fail, prepare};
+
+/// How often the spinner turns while a stage is awaited.
+const SPIN: Duration = Duration::from_millis(120);
 
 pub async fn test_event(settings: Settings, limits: StageLimits, json: bool) -> u8 {
     let (engine, inputs) = match prepare(settings, false).await {
@@ -115,56 +119,62 @@ fn summary(result: &TestEventResult) -> String {
     text.trim_end().to_owned()
 }
 
-/// The stages on stderr as they change. On a terminal the stage being waited for is one updating line.
+/// The stages on stderr as they change. On a terminal the stage being waited for is an `indicatif`
+/// spinner; a stage that ends is printed above it.
 struct StageProgress {
-    terminal: bool,
-    shown: Mutex<Shown>,
-}
-
-#[derive(Default)]
-struct Shown {
-    states: HashMap<ArrivalStage, ArrivalState>,
-    line_open: bool,
+    /// On a terminal only: piped stderr gets a plain line per change instead.
+    spinner: Option<ProgressBar>,
+    states: Mutex<HashMap<ArrivalStage, ArrivalState>>,
 }
 
 impl StageProgress {
     fn new() -> Self {
+        let spinner = std::io::stderr().is_terminal().then(|| {
+            let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            spinner.set_style(
+                ProgressStyle::with_template("{spinner} {wide_msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            spinner
+        });
         Self {
-            terminal: std::io::stderr().is_terminal(),
-            shown: Mutex::default(),
+            spinner,
+            states: Mutex::default(),
         }
     }
 }
 
 impl TestEventObserver for StageProgress {
     fn on_stage(&self, report: &StageReport) {
-        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
-        let changed = shown.states.insert(report.stage, report.state) != Some(report.state);
+        let changed = self
+            .states
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(report.stage, report.state)
+            != Some(report.state);
         let line = format!("{}: {}", label(report.stage), state(report));
-        let mut stderr = std::io::stderr().lock();
-        if !self.terminal {
+        let Some(spinner) = &self.spinner else {
             if changed {
-                let _ = writeln!(stderr, "{line}");
+                let mut stderr = std::io::stderr().lock();
+                let _ = writeln!(stderr, "{line}").and_then(|()| stderr.flush());
             }
             return;
-        }
-        // \x1b[2K clears the line so a shorter message does not leave the end of a longer one.
+        };
         if report.state == ArrivalState::Waiting {
-            let _ = write!(stderr, "\r\x1b[2K{line}");
-            shown.line_open = true;
+            spinner.enable_steady_tick(SPIN);
+            spinner.set_message(line);
         } else if changed {
-            let _ = writeln!(stderr, "\r\x1b[2K{line}");
-            shown.line_open = false;
+            spinner.disable_steady_tick();
+            spinner.set_message("");
+            spinner.println(line);
         }
-        let _ = stderr.flush();
     }
 }
 
 impl Drop for StageProgress {
     fn drop(&mut self) {
-        let shown = self.shown.get_mut().unwrap_or_else(|e| e.into_inner());
-        if shown.line_open {
-            eprintln!();
+        if let Some(spinner) = &self.spinner {
+            spinner.finish_and_clear();
         }
     }
 }

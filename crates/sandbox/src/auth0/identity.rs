@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::{accepted_audiences, log_entry};
 use crate::http_util::{oauth_error, parse_body, str_field};
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::signin::{self, CodeProblem, DevicePoll};
 use crate::state::UserGrant;
 

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::{Caller, management_caller, management_entry, schema};
 use crate::clock::parse_rfc3339_ms;
 use crate::http_util::{auth0_error, parse_body};
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::state::LogStream;
 use crate::tokens::random_hex;
 
@@ -161,7 +161,7 @@ fn create_stream(shared: &Shared, caller: &Caller, headers: &HeaderMap, body: &[
         );
     }
     if stream.stream_type == "eventgrid" {
-        match crate::azure::eventgrid::create_partner_topic_for_stream(
+        match crate::azure::eventgrid::partner_topics::create_partner_topic_for_stream(
             &mut world,
             &shared.config,
             now,

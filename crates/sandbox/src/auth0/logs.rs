@@ -18,7 +18,7 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use super::management_caller;
 use crate::http_util::auth0_error;
-use crate::server::Shared;
+use crate::shared::Shared;
 
 const READ_LOGS: &[&str] = &["read:logs", "read:logs_users"];
 

@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::http_util::{auth0_error, bearer};
-use crate::server::{Shared, SimulationKind};
+use crate::shared::{Shared, SimulationKind};
 use crate::tokens::{TokenProblem, random_hex};
 
 pub fn router() -> Router<Arc<Shared>> {

@@ -18,7 +18,7 @@ use crate::client_assertion::{
     self, AssertionProblem, CLIENT_ASSERTION_TYPE, CandidateKey, Expected,
 };
 use crate::http_util::{oauth_error, parse_body, str_field};
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::state::M2M_SCOPES;
 
 const SEEDED_APPLICATION_NAME: &str = "Sandbox setup (machine to machine)";

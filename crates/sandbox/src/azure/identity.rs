@@ -17,7 +17,7 @@ use crate::client_assertion::{
     self, AssertionProblem, CLIENT_ASSERTION_TYPE, CandidateKey, Expected,
 };
 use crate::http_util::{aad_error, parse_body, str_field};
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::signin::{self, CodeProblem, DevicePoll};
 use crate::state::{Member, UserGrant};
 

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::arm::{Ctx, METRICS_API, json};
+use super::request::{Ctx, METRICS_API, json};
 use crate::clock::rfc3339_ms;
 use crate::http_util::arm_error;
 

@@ -5,6 +5,7 @@ pub mod arm;
 pub mod eventgrid;
 mod identity;
 pub mod metrics;
+mod request;
 mod resources;
 
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::server::Shared;
+use crate::shared::Shared;
 
 pub fn login_router() -> Router<Arc<Shared>> {
     Router::new()

@@ -5,7 +5,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::arm::{Ctx, RESOURCES_API, SUBSCRIPTIONS_API, json};
+use super::request::{Ctx, RESOURCES_API, SUBSCRIPTIONS_API, json};
 use crate::http_util::arm_error;
 use crate::state::{ResourceGroup, Subscription};
 
@@ -140,13 +140,13 @@ fn provider_json(sub: &str, namespace: &str, state: &str) -> Value {
     let resource_types = if namespace.eq_ignore_ascii_case("Microsoft.EventGrid") {
         json!([
             {"resourceType": "partnerTopics", "locations": PARTNER_TOPIC_LOCATIONS,
-             "apiVersions": super::arm::EVENTGRID_API, "capabilities": "None"},
+             "apiVersions": super::request::EVENTGRID_API, "capabilities": "None"},
             {"resourceType": "partnerTopics/eventSubscriptions", "locations": [],
-             "apiVersions": super::arm::EVENTGRID_API, "capabilities": "None"},
+             "apiVersions": super::request::EVENTGRID_API, "capabilities": "None"},
             {"resourceType": "partnerConfigurations", "locations": ["global"],
-             "apiVersions": super::arm::EVENTGRID_API, "capabilities": "None"},
+             "apiVersions": super::request::EVENTGRID_API, "capabilities": "None"},
             {"resourceType": "verifiedPartners", "locations": [],
-             "apiVersions": super::arm::EVENTGRID_API, "capabilities": "None"},
+             "apiVersions": super::request::EVENTGRID_API, "capabilities": "None"},
         ])
     } else {
         json!([])
@@ -297,7 +297,7 @@ pub fn list_groups(ctx: &Ctx, sub: &str) -> Result<Response, Response> {
         })
         .unwrap_or_default();
     drop(world);
-    Ok(super::arm::paged(ctx, value))
+    Ok(super::request::paged(ctx, value))
 }
 
 fn group_not_found(rg: &str) -> Response {
@@ -335,7 +335,7 @@ pub fn group(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
         Method::DELETE => {
             ctx.require_write(
                 "Microsoft.Resources/subscriptions/resourceGroups/delete",
-                &super::arm::group_scope(sub, rg),
+                &super::request::group_scope(sub, rg),
             )?;
             let mut world = ctx.shared.world();
             let subscription = world.subscription_mut(sub).expect("checked by the router");
@@ -372,7 +372,7 @@ pub fn group(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
 fn put_group(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
     ctx.require_write(
         "Microsoft.Resources/subscriptions/resourceGroups/write",
-        &super::arm::group_scope(sub, rg),
+        &super::request::group_scope(sub, rg),
     )?;
     let body = ctx.json_body()?;
     if !valid_group_name(rg) {

@@ -1,91 +1,35 @@
 //! The four steps a user sees. Each detects what exists (read only), plans the change, applies it and
 //! verifies the result; a step whose detection finds everything in place writes nothing.
+//!
+//! Where each part of the public article (Auth0's "Stream Logs to Azure Event Grid", with Microsoft's
+//! "Integrate Azure Event Grid with Auth0" for what Auth0's leaves out) is done:
+//!
+//! | the article says | step | code |
+//! |---|---|---|
+//! | Register the Event Grid resource provider | 1 [`StepId::PrepareAzure`] | [`prepare_azure::register_provider`] |
+//! | (a resource group to hold the partner topic) | 1 | [`prepare_azure::resource_group`] |
+//! | *forgotten by Auth0's article:* Authorize partner to create a partner topic | 1 | [`prepare_azure::authorize_partner`] |
+//! | Send events from Auth0 to Azure Event Grid (the log stream) | 2 [`StepId::CreateStream`] | [`create_stream`] |
+//! | Activate your Auth0 Partner Topic in Azure | 3 [`StepId::ActivateTopic`] | [`activate_topic`] |
+//! | Subscribe to your Auth0 Partner Topic (and delivery retries, dead-lettering) | 4 [`StepId::Subscribe`] | [`subscribe`] |
+//!
+//! [`status`] names the steps and their states; the events a run sends live in `crate::events`, so no step
+//! imports the engine that drives it.
 
 pub(crate) mod activate_topic;
 pub(crate) mod create_stream;
 pub(crate) mod prepare_azure;
+pub(crate) mod status;
 pub(crate) mod subscribe;
+
+pub use status::{STEPS, StepId, StepState, StepStatus};
 
 use auth0_client::{Auth0Client, LogStream};
 use azure_client::{AzureClient, PartnerTopic, PollSchedule};
 use cloud_http::Clock;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-use crate::engine::{ProviderRegistration, SetupEvent, SetupObserver};
+use crate::events::{ProviderRegistration, SetupEvent, SetupObserver};
 use crate::inputs::SetupInputs;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum StepId {
-    /// Provider registered, resource group present, Auth0 authorized as a partner.
-    PrepareAzure,
-    CreateStream,
-    ActivateTopic,
-    Subscribe,
-}
-
-pub const STEPS: [StepId; 4] = [
-    StepId::PrepareAzure,
-    StepId::CreateStream,
-    StepId::ActivateTopic,
-    StepId::Subscribe,
-];
-
-impl StepId {
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::PrepareAzure => "Prepare Azure",
-            Self::CreateStream => "Create the Auth0 log stream",
-            Self::ActivateTopic => "Activate the partner topic",
-            Self::Subscribe => "Subscribe to the events",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum StepState {
-    /// In place and verified.
-    Done,
-    /// Something to do; `actions` says what.
-    ToDo,
-    /// Waiting for something outside our control (Auth0 creating the partner topic).
-    Waiting,
-    /// An earlier step must finish first.
-    Blocked,
-    /// Something only the user can resolve; `summary` explains it and a run fails with the matching error.
-    Attention,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct StepStatus {
-    pub step: StepId,
-    pub state: StepState,
-    /// One plain sentence on what exists.
-    pub summary: String,
-    /// The writes a run would make, in order (empty when done).
-    pub actions: Vec<String>,
-    /// When the partner topic must be activated by (RFC 3339), once known.
-    pub expires_at: Option<String>,
-}
-
-impl StepStatus {
-    pub(crate) fn new(step: StepId, state: StepState, summary: impl Into<String>) -> Self {
-        Self {
-            step,
-            state,
-            summary: summary.into(),
-            actions: Vec::new(),
-            expires_at: None,
-        }
-    }
-
-    pub(crate) fn with_actions(mut self, actions: Vec<String>) -> Self {
-        self.actions = actions;
-        self
-    }
-}
 
 /// What each step needs to reach the clouds and report.
 pub(crate) struct Context<'a> {
