@@ -9,10 +9,13 @@ use crate::error::SetupError;
 use crate::inputs::SetupInputs;
 
 /// The version this build writes and the newest it reads. Raise it only when an older build would misread the
-/// new shape; a field added with a default needs no new version.
+/// new shape; a field added to the inputs with a default needs no new version.
 pub const SETUP_DOCUMENT_VERSION: u32 = 1;
 
+/// Nothing but the version and the inputs: a key beside them (`azure_cloud`, a secret) is refused rather than
+/// silently ignored, so nobody believes a document chose their cloud or carried a credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SetupDocument {
     pub version: u32,
     pub inputs: SetupInputs,
@@ -131,9 +134,17 @@ mod tests {
 
     #[test]
     fn a_document_never_holds_more_than_the_inputs() {
-        let value = serde_json::to_value(SetupDocument::new(sample())).unwrap();
+        let mut value = serde_json::to_value(SetupDocument::new(sample())).unwrap();
         let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["inputs", "version"]);
+        value["auth0_client_secret"] = "not here".into();
+        let error = SetupDocument::read(&value.to_string()).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("setup document"));
+        assert!(
+            error.message.contains("auth0_client_secret"),
+            "{}",
+            error.message
+        );
     }
 
     /// The defaults the window's form starts from (the wizard asks for them); changing one changes what a new
