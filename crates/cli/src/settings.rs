@@ -381,6 +381,60 @@ mod tests {
         assert_eq!(inputs.destination.kind, DestinationKind::Eventhub);
     }
 
+    /// Every field of a document reaches the engine as written: none is dropped on the way through the flags'
+    /// shape.
+    #[test]
+    fn a_setup_document_gives_every_input() {
+        let document = SetupDocument::new(SetupInputs {
+            auth0_domain: "acme.eu.auth0.com".into(),
+            stream_name: "Logs".into(),
+            subscription_id: "11111111-2222-3333-4444-555555555555".into(),
+            resource_group: "rg".into(),
+            region: "northeurope".into(),
+            create_resource_group: true,
+            authorization_days: 30,
+            event_categories: vec!["auth.login.fail".into()],
+            pii: Some(PiiInput {
+                log_fields: vec!["email".into()],
+                method: "hash".into(),
+            }),
+            start_from: Some("2031-01-01T00:00:00Z".into()),
+            destination: DestinationInput {
+                kind: DestinationKind::Storagequeue,
+                webhook_url: Some("https://hooks.example.com/x".into()),
+                resource_id: Some("/subscriptions/x/storage".into()),
+                queue_name: Some("queue".into()),
+                max_events_per_batch: Some(10),
+                preferred_batch_size_in_kilobytes: Some(64),
+            },
+            event_subscription_name: "sub".into(),
+            log_codes: vec!["f".into()],
+            retry: DeliveryRetryInput {
+                max_delivery_attempts: 5,
+                event_time_to_live_in_minutes: 60,
+            },
+            dead_letter: Some(DeadLetterInput {
+                storage_account_id: "/subscriptions/x/dead".into(),
+                container_name: "letters".into(),
+            }),
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("setup.json");
+        std::fs::write(&file, document.to_json()).unwrap();
+        let settings = merge(parse(&[
+            "auth0-eventgrid",
+            "setup",
+            "--config",
+            file.to_str().unwrap(),
+        ]))
+        .unwrap();
+        assert_eq!(inputs(&settings).unwrap(), document.inputs);
+        assert_eq!(
+            settings.azure_cloud, None,
+            "a document holds no connection option"
+        );
+    }
+
     #[test]
     fn unknown_keys_in_the_file_are_refused() {
         let dir = tempfile::tempdir().unwrap();
