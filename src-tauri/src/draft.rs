@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use setup_engine::{ErrorCode, SetupError, SetupInputs};
 use ts_rs::TS;
 
-use crate::session::{Mode, folder_error};
+use sign_in::{Mode, folder_error};
 
 const DRAFT_FILE: &str = "draft.json";
 

@@ -24,6 +24,7 @@ mod lifecycle;
 mod loopback;
 mod oauth;
 mod presets;
+mod session;
 
 pub use accounts::{AccountFile, SignedInAccounts};
 pub use auth0::{
@@ -49,4 +50,7 @@ pub use loopback::{BrowserCallback, CallbackPage, CallbackReply, LoopbackListene
 pub use presets::{
     AUTHORITY_URL_VARIABLE, AzurePresets, CLIENT_ID_VARIABLE, CLOUD_VARIABLE, CloudSettingNames,
     CloudSettings, MANAGEMENT_URL_VARIABLE, client_id_preset,
+};
+pub use session::{
+    Mode, SANDBOX_INBOX, SessionInfo, cloud_session, folder_error, sandbox_session, start_sandbox,
 };
