@@ -7,13 +7,12 @@ use ts_rs::{Config, TS};
 use crate::choices::ResourceGroupChoice;
 use crate::commands::{AppInfo, SubscriptionChoice};
 use crate::draft::{Draft, Screen};
-use crate::session::{Mode, SessionInfo};
 use sign_in::{
     Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest, Auth0SignInRequest,
     Auth0TokenRequest, AzureAccountInfo, AzureAccountMethod, AzureCertificateRequest,
     AzureServicePrincipalRequest, AzureSignInMethod, AzureSignInPrompt, AzureTenants, CloudName,
-    KeyAlgorithm, KeyFileKind, KeychainStatus, LinkTarget, Settings, SettingsOverview, SignedIn,
-    TenantChoice,
+    KeyAlgorithm, KeyFileKind, KeychainStatus, LinkTarget, Mode, SessionInfo, Settings,
+    SettingsOverview, SignedIn, TenantChoice,
 };
 
 /// The full text of the generated TypeScript file.

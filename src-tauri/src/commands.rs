@@ -16,13 +16,12 @@ use tauri::ipc::Channel;
 use ts_rs::TS;
 
 use crate::draft::{self, Draft};
-use crate::session::{self, SANDBOX_INBOX, SessionInfo};
 use crate::state::{AppState, Session};
 use sign_in::{
     Auth0AccountInfo, Auth0PrivateKeyRequest, Auth0SignInRequest, Auth0TokenRequest,
     AzureAccountInfo, AzureCertificateRequest, AzureServicePrincipalRequest, AzureSignInMethod,
-    AzureSignInPrompt, AzureTenants, CloudName, KeyFileKind, KeychainStatus, LinkTarget, Settings,
-    SettingsOverview, SignedIn,
+    AzureSignInPrompt, AzureTenants, CloudName, KeyFileKind, KeychainStatus, LinkTarget,
+    SANDBOX_INBOX, SessionInfo, Settings, SettingsOverview, SignedIn,
 };
 
 /// What the app says about itself: shown on the welcome page and copied into diagnostics.
@@ -59,8 +58,8 @@ pub async fn start_sandbox(state: State<'_, AppState>) -> Result<SessionInfo, Se
     if let Some(session) = state.session().as_ref().filter(|s| s.sandbox.is_some()) {
         return Ok(session.info.clone());
     }
-    let sandbox = session::start_sandbox(&state.folder).await?;
-    let (engine, azure, info) = session::sandbox_session(&sandbox, &state.folder)?;
+    let sandbox = sign_in::start_sandbox(&state.folder).await?;
+    let (engine, azure, info) = sign_in::sandbox_session(&sandbox, &state.folder)?;
     tracing::info!(auth0 = %info.auth0_domain, "signed in to the built-in sandbox");
     *state.session() = Some(Session {
         engine: Arc::new(engine),
@@ -271,7 +270,7 @@ pub async fn restore_sign_in(state: State<'_, AppState>) -> Result<SignedIn, Set
 
 /// Once both clouds are signed in, the engine the wizard's steps run on.
 fn start_cloud_session(state: &AppState) -> Result<(), SetupError> {
-    if let Some((engine, azure, info)) = session::cloud_session(&state.accounts, &state.folder)? {
+    if let Some((engine, azure, info)) = sign_in::cloud_session(&state.accounts, &state.folder)? {
         *state.session() = Some(Session {
             engine: Arc::new(engine),
             azure,

@@ -10,7 +10,7 @@ use serde_json::Value;
 use setup_engine::{ErrorCode, SetupDocument, SetupError, SetupInputs};
 use ts_rs::TS;
 
-use crate::session::{Mode, folder_error};
+use sign_in::{Mode, folder_error};
 
 const DRAFT_FILE: &str = "draft.json";
 

@@ -6,7 +6,6 @@ mod choices;
 mod commands;
 mod draft;
 mod file_dialog;
-mod session;
 mod state;
 
 use std::path::PathBuf;
@@ -18,7 +17,6 @@ pub use bindings::typescript_bindings;
 pub use choices::ResourceGroupChoice;
 pub use commands::{AppInfo, SubscriptionChoice};
 pub use draft::{Draft, Screen};
-pub use session::{Mode, SessionInfo};
 pub use sign_in::{
     Auth0AccountInfo, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt, ChooseFile,
     FileChoice, KeychainStatus, SignInSetup,

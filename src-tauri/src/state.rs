@@ -9,8 +9,8 @@ use cloud_sandbox::RunningSandbox;
 use setup_engine::Engine;
 use tokio::task::AbortHandle;
 
-use crate::session::SessionInfo;
 use sign_in::CloudAccounts;
+use sign_in::SessionInfo;
 
 /// One signed-in session: the engine plus what the window may know about it.
 pub struct Session {

@@ -6,7 +6,11 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use crate::error::KeychainError;
-use crate::keychain::{MAX_ENTRY_BYTES, SERVICE};
+
+/// The service name every keychain item of the app is filed under.
+pub const SERVICE: &str = "com.auth0eventgridsetup.app";
+/// The largest entry every platform accepts: Windows Credential Manager's `CRED_MAX_CREDENTIAL_BLOB_SIZE`.
+pub const MAX_ENTRY_BYTES: usize = 2560;
 
 /// Named byte entries. Calls may block (the OS keychain is synchronous): call them off the async runtime.
 pub trait EntryStore: Send + Sync + 'static {

@@ -6,13 +6,9 @@ use std::sync::{Arc, Mutex};
 use sha2::{Digest, Sha256};
 
 use crate::Secret;
-use crate::entries::{EntryStore, MemoryEntries, SystemEntries};
+use crate::entries::{EntryStore, MAX_ENTRY_BYTES, MemoryEntries, SystemEntries};
 use crate::error::KeychainError;
 
-/// The service name every keychain item of the app is filed under.
-pub const SERVICE: &str = "com.auth0eventgridsetup.app";
-/// The largest entry every platform accepts: Windows Credential Manager's `CRED_MAX_CREDENTIAL_BLOB_SIZE`.
-pub const MAX_ENTRY_BYTES: usize = 2560;
 /// The most a single value may occupy once split: 16 entries, room for any refresh token or PEM private key.
 pub const MAX_SECRET_BYTES: usize = MAX_CHUNKS * MAX_ENTRY_BYTES;
 

@@ -13,5 +13,6 @@ mod keychain;
 
 pub use cloud_http::Secret;
 pub use entries::{EntryStore, MemoryEntries, SystemEntries};
+pub use entries::{MAX_ENTRY_BYTES, SERVICE};
 pub use error::KeychainError;
-pub use keychain::{Keychain, MAX_ENTRY_BYTES, MAX_SECRET_BYTES, Persistence, SERVICE};
+pub use keychain::{Keychain, MAX_SECRET_BYTES, Persistence};

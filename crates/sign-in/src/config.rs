@@ -13,32 +13,6 @@ use crate::error::SignInError;
 pub const BUILD_CLIENT_ID: Option<&str> = option_env!("AUTH0_EVENTGRID_AZURE_CLIENT_ID");
 
 /// Azure Service Management (Resource Manager) and its delegated `user_impersonation` permission.
-const SERVICE_MANAGEMENT_APP_ID: &str = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
-const USER_IMPERSONATION_SCOPE_ID: &str = "41094075-9dad-400e-a0bd-54e686782033";
-
-/// The command an administrator runs once to register the app (multi-tenant public client, Azure Service
-/// Management `user_impersonation`, redirect `http://localhost`).
-pub fn registration_command() -> String {
-    format!(
-        "az ad app create --display-name \"Auth0 Event Grid Setup\" --sign-in-audience AzureADMultipleOrgs \
-         --is-fallback-public-client true --public-client-redirect-uris http://localhost \
-         --required-resource-accesses '[{{\"resourceAppId\":\"{SERVICE_MANAGEMENT_APP_ID}\",\"resourceAccess\":\
-         [{{\"id\":\"{USER_IMPERSONATION_SCOPE_ID}\",\"type\":\"Scope\"}}]}}]' --query appId --output tsv"
-    )
-}
-
-/// The plain-words explanation shown when no client id is configured.
-pub fn registration_remedy() -> String {
-    format!(
-        "Signing in with a Microsoft account needs this app to be registered once in Microsoft Entra ID. An \
-         administrator registers it as a multi-tenant public client that may use Azure Service Management \
-         (user_impersonation), with the redirect address http://localhost, by running:\n{}\nThen enter the \
-         printed application (client) id in Settings. Until then, sign in with the Azure CLI (az login) or a \
-         service principal.",
-        registration_command()
-    )
-}
-
 #[derive(Debug, Clone)]
 pub struct AzureSignInConfig {
     pub endpoints: AzureEndpoints,
@@ -183,21 +157,6 @@ mod tests {
             config().sign_in_scopes().join(" "),
             "https://management.azure.com/.default offline_access openid profile"
         );
-    }
-
-    #[test]
-    fn the_registration_command_names_what_an_administrator_needs() {
-        let command = registration_command();
-        assert!(command.starts_with("az ad app create "));
-        for needed in [
-            "AzureADMultipleOrgs",
-            "--is-fallback-public-client true",
-            "--public-client-redirect-uris http://localhost",
-            SERVICE_MANAGEMENT_APP_ID,
-            USER_IMPERSONATION_SCOPE_ID,
-        ] {
-            assert!(command.contains(needed), "{needed} missing from {command}");
-        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use keychain::KeychainError;
 use serde::Serialize;
 use setup_engine::{ErrorCode, SetupError};
 
-use crate::config::registration_remedy;
+use crate::registration::registration_remedy;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {

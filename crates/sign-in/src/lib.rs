@@ -24,6 +24,8 @@ mod lifecycle;
 mod loopback;
 mod oauth;
 mod presets;
+mod registration;
+mod session;
 
 pub use accounts::{AccountFile, SignedInAccounts};
 pub use auth0::{
@@ -33,7 +35,7 @@ pub use auth0::{
 pub use azure::{
     AzureAccount, AzureMethod, AzureSession, AzureSignIn, BrowserSignIn, DeviceSignIn,
 };
-pub use config::{AzureSignInConfig, BUILD_CLIENT_ID, registration_command, registration_remedy};
+pub use config::{AzureSignInConfig, BUILD_CLIENT_ID};
 pub use credential::{REFRESH_TOKEN_KEY, RefreshTokenCredential};
 pub use custom_domain::{CANONICAL_DOMAIN_FIELD, canonical_domain};
 pub use error::{SignInError, SignInProblem};
@@ -49,4 +51,8 @@ pub use loopback::{BrowserCallback, CallbackPage, CallbackReply, LoopbackListene
 pub use presets::{
     AUTHORITY_URL_VARIABLE, AzurePresets, CLIENT_ID_VARIABLE, CLOUD_VARIABLE, CloudSettingNames,
     CloudSettings, MANAGEMENT_URL_VARIABLE, client_id_preset,
+};
+pub use registration::{registration_command, registration_remedy};
+pub use session::{
+    Mode, SANDBOX_INBOX, SessionInfo, cloud_session, folder_error, sandbox_session, start_sandbox,
 };

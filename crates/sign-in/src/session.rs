@@ -1,7 +1,7 @@
-//! The built-in sandbox session: the sandbox started in this process and the engine signed in with its seeded
-//! application and service principal. (Signing in to the user's own clouds is the sign-in crate's
-//! `CloudAccounts`; [`cloud_session`] turns its sign-ins into a session.) Only who
-//! signed in is returned to the window; secrets go straight into the engine.
+//! The session a front end works in: the built-in sandbox, started in this process, with the engine signed in
+//! with its seeded application and service principal; or the user's own clouds, where [`cloud_session`] turns
+//! [`CloudAccounts`]' sign-ins into one. Only who signed in is returned to the front end; secrets go straight
+//! into the engine.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
@@ -17,6 +17,8 @@ use setup_engine::{
     ErrorCode, PollSchedule, ProgressStore, Secret, SetupError,
 };
 use ts_rs::TS;
+
+use crate::CloudAccounts;
 
 /// The name of the sandbox's built-in receiver the wizard offers as a destination.
 pub const SANDBOX_INBOX: &str = "wizard";
@@ -99,7 +101,7 @@ pub async fn start_sandbox(folder: &Path) -> Result<RunningSandbox, SetupError> 
 /// The engine and session for the user's own clouds, once both are signed in (and the Auth0 token may do
 /// everything the setup needs).
 pub fn cloud_session(
-    accounts: &sign_in::CloudAccounts,
+    accounts: &CloudAccounts,
     folder: &Path,
 ) -> Result<Option<(Engine, AzureClient, SessionInfo)>, SetupError> {
     let Some(signed_in) = accounts.connection()? else {
