@@ -43,6 +43,7 @@ fn app_commands() -> &'static [&'static str] {
         "list_subscriptions",
         "test_endpoint",
         "catalog",
+        "default_inputs",
         "list_resource_groups",
     ]
 }

@@ -1,6 +1,6 @@
 //! TypeScript declarations of every type that crosses IPC, generated from the Rust types with ts-rs into one
-//! file the front end imports. A test fails when the committed file differs from what the Rust types say;
-//! `make bindings` rewrites it.
+//! file the front end imports, and the engine's default inputs for the front end's tests. A test fails when a
+//! committed file differs from what the Rust side says; `make bindings` rewrites both.
 
 use ts_rs::{Config, TS};
 
@@ -68,6 +68,20 @@ mod tests {
 
     /// Where the front end keeps the generated file, relative to this crate.
     const BINDINGS_PATH: &str = "../ui/src/lib/ipc/bindings.ts";
+    /// The default inputs for the front end's tests, relative to this crate.
+    const DEFAULT_INPUTS_PATH: &str = "../ui/tests/default-inputs.ts";
+
+    /// The engine's default inputs as a TypeScript constant, for the front end's tests: the fake backend answers
+    /// `default_inputs` with it and component tests start from it, so no test keeps a hand-written copy.
+    fn typescript_default_inputs() -> String {
+        let defaults = serde_json::to_string_pretty(&setup_engine::default_inputs())
+            .expect("the default inputs serialize");
+        format!(
+            "// Generated from setup_engine::default_inputs() by src-tauri/src/bindings.rs. Do not edit: run `make bindings`.\n\
+             import type {{ SetupInputs }} from '../src/lib/ipc/bindings';\n\n\
+             export const DEFAULT_INPUTS: SetupInputs = {defaults};\n"
+        )
+    }
 
     /// Fails when a Rust IPC type changed without regenerating the TypeScript; with `UPDATE_BINDINGS=1` it
     /// writes the file instead.
@@ -77,6 +91,23 @@ mod tests {
         let expected = typescript_bindings();
         if std::env::var_os("UPDATE_BINDINGS").is_some() {
             std::fs::write(&path, &expected).expect("write bindings");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "{} is stale: run `make bindings` and commit the result",
+            path.display()
+        );
+    }
+
+    /// As above, for the tests' copy of the engine's default inputs.
+    #[test]
+    fn committed_default_inputs_are_current() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_INPUTS_PATH);
+        let expected = typescript_default_inputs();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &expected).expect("write default inputs");
             return;
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();

@@ -1,9 +1,9 @@
 //! What the wizard offers to choose from, read from Rust so the window keeps no copy of it: the engine's
-//! catalog (Auth0's regions, event groups) and the resource groups of a subscription, each with the region
-//! Auth0 accepts for its location.
+//! catalog (Auth0's regions, event groups), the inputs a new setup starts from, and the resource groups of a
+//! subscription, each with the region Auth0 accepts for its location.
 
 use serde::Serialize;
-use setup_engine::{Catalog, SetupError};
+use setup_engine::{Catalog, SetupError, SetupInputs};
 use tauri::State;
 use ts_rs::TS;
 
@@ -26,6 +26,12 @@ pub struct ResourceGroupChoice {
 #[tauri::command]
 pub fn catalog() -> Catalog {
     setup_engine::catalog()
+}
+
+/// The engine's defaults: what the form holds before the user types, and again after starting over.
+#[tauri::command]
+pub fn default_inputs() -> SetupInputs {
+    setup_engine::default_inputs()
 }
 
 /// The resource groups of `subscription_id` the signed-in identity can see, sorted by name. The ID is

@@ -113,6 +113,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::list_subscriptions,
             commands::test_endpoint,
             choices::catalog,
+            choices::default_inputs,
             choices::list_resource_groups,
         ])
 }

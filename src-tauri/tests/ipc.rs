@@ -392,6 +392,51 @@ fn the_subscriptions_of_the_signed_in_identity_are_listed() {
     assert!(seeded["name"].as_str().is_some_and(|n| !n.is_empty()));
 }
 
+/// The form starts from the engine's defaults, which the CLI uses too; the window keeps no copy.
+#[test]
+fn the_default_inputs_are_the_engines() {
+    let (_app, window) = app_in(tempfile::tempdir().unwrap().path());
+    let defaults = call(&window, "default_inputs", json!({})).unwrap();
+    assert_eq!(
+        defaults,
+        serde_json::to_value(setup_engine::default_inputs()).unwrap()
+    );
+    assert_eq!(defaults["stream_name"], "Azure Event Grid", "{defaults}");
+}
+
+/// A draft saved before the setup document (bare `inputs`) resumes with what was typed.
+#[test]
+fn a_draft_from_before_the_setup_document_is_still_read() {
+    let folder = tempfile::tempdir().unwrap();
+    let session = json!({"auth0Domain": "acme.auth0.com", "subscriptionId": "11111111-2222-3333-4444-555555555555", "sandboxInboxUrl": "https://hooks.example.com/x"});
+    let mut inputs = sandbox_inputs(&session);
+    inputs["stream_name"] = json!("Typed before updating");
+    let old = json!({"mode": "sandbox", "screen": "create_stream", "inputs": inputs});
+    std::fs::write(folder.path().join("draft.json"), old.to_string()).unwrap();
+    let (_app, window) = app_in(folder.path());
+    let loaded = call(&window, "load_draft", json!({})).unwrap();
+    assert_eq!(
+        (&loaded["mode"], &loaded["screen"]),
+        (&old["mode"], &old["screen"])
+    );
+    for field in [
+        "auth0_domain",
+        "stream_name",
+        "subscription_id",
+        "event_categories",
+        "event_subscription_name",
+    ] {
+        assert_eq!(
+            loaded["inputs"][field], old["inputs"][field],
+            "{field}: {loaded}"
+        );
+    }
+    assert_eq!(
+        loaded["inputs"]["destination"]["webhook_url"],
+        "https://hooks.example.com/x"
+    );
+}
+
 #[test]
 fn the_catalog_is_the_engines_lists() {
     let (_app, window) = app_in(tempfile::tempdir().unwrap().path());

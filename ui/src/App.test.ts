@@ -3,12 +3,12 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { describe, expect, it } from 'vitest';
 import App from './App.svelte';
 import { FakeBackend } from '../tests/fake-backend';
-import { emptyInputs } from './lib/wizard.svelte';
+import { DEFAULT_INPUTS } from '../tests/default-inputs';
 
 describe('App', () => {
   it('resumes a saved sandbox draft at the first unfinished step with what was typed', async () => {
     clearMocks();
-    const inputs = { ...emptyInputs(), stream_name: 'Typed before quitting', auth0_domain: '127.0.0.1:1' };
+    const inputs = { ...DEFAULT_INPUTS, stream_name: 'Typed before quitting', auth0_domain: '127.0.0.1:1' };
     const backend = new FakeBackend({ draft: { mode: 'sandbox', screen: 'create_stream', inputs }, done: ['prepare_azure'] });
     mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>));
     render(App);
@@ -21,7 +21,7 @@ describe('App', () => {
 
   it('shows no screen while the draft is read, so a restart does not flash the welcome page', async () => {
     clearMocks();
-    const inputs = { ...emptyInputs(), stream_name: 'Typed before quitting' };
+    const inputs = { ...DEFAULT_INPUTS, stream_name: 'Typed before quitting' };
     const backend = new FakeBackend({ draft: { mode: 'sandbox', screen: 'create_stream', inputs }, done: ['prepare_azure'] });
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -38,6 +38,18 @@ describe('App', () => {
     expect(screen.queryByTestId('resuming')).toBeNull();
   });
 
+  it('says so when the defaults cannot be read from Rust, instead of waiting forever', async () => {
+    clearMocks();
+    const backend = new FakeBackend();
+    mockIPC((cmd, args) => {
+      if (cmd === 'default_inputs') throw new Error('the bridge is broken');
+      return backend.handle(cmd, args as Record<string, unknown>);
+    });
+    render(App);
+    expect(await screen.findByRole('alert')).toHaveTextContent('the bridge is broken');
+    expect(screen.queryByTestId('resuming')).toBeNull();
+  });
+
   it('starts on the welcome page without a draft', async () => {
     clearMocks();
     const backend = new FakeBackend();
@@ -45,6 +57,7 @@ describe('App', () => {
     render(App);
     expect(await screen.findByRole('button', { name: /Try it with the built-in sandbox/ })).toBeInTheDocument();
     expect(screen.queryByRole('navigation')).toBeNull();
+    expect(backend.calls).toContain('default_inputs');
   });
 });
 
@@ -64,7 +77,7 @@ describe('draft saving', () => {
       return backend.handle(cmd, args as Record<string, unknown>);
     });
     const { Wizard } = await import('./lib/wizard.svelte');
-    const wizard = new Wizard(Promise.resolve({ productName: 'x', version: '1', tauriVersion: '2' }));
+    const wizard = new Wizard(Promise.resolve({ productName: 'x', version: '1', tauriVersion: '2' }), DEFAULT_INPUTS);
     wizard.inputs.stream_name = 'first';
     const first = wizard.save();
     wizard.inputs.stream_name = 'second';

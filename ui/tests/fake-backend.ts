@@ -18,6 +18,7 @@ import type {
   TestEventResult,
 } from '../src/lib/ipc/bindings';
 import { isCustomDomain } from '../src/lib/auth0-domain';
+import { DEFAULT_INPUTS } from './default-inputs';
 
 export type Scenario = {
   appInfo?: 'ok' | 'fail';
@@ -432,6 +433,8 @@ export class FakeBackend {
           { id: '11111111-2222-3333-4444-555555555555', name: 'Sandbox subscription', enabled: true },
           { id: '99999999-2222-3333-4444-555555555555', name: 'Disabled one', enabled: false },
         ];
+      case 'default_inputs':
+        return structuredClone(DEFAULT_INPUTS);
       case 'catalog':
         this.catalogCalls += 1;
         if (this.scenario.catalogFailsOnce && this.#once('catalog')) throw new Error('catalog failed');

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Deserialize;
+use setup_engine::DestinationKind;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -88,6 +89,33 @@ pub enum Destination {
     Azurefunction,
 }
 
+/// The engine's kinds, one to one (the flag's values are the engine's names).
+impl From<Destination> for DestinationKind {
+    fn from(destination: Destination) -> Self {
+        match destination {
+            Destination::Webhook => Self::Webhook,
+            Destination::Eventhub => Self::Eventhub,
+            Destination::Storagequeue => Self::Storagequeue,
+            Destination::Servicebusqueue => Self::Servicebusqueue,
+            Destination::Servicebustopic => Self::Servicebustopic,
+            Destination::Azurefunction => Self::Azurefunction,
+        }
+    }
+}
+
+impl From<DestinationKind> for Destination {
+    fn from(kind: DestinationKind) -> Self {
+        match kind {
+            DestinationKind::Webhook => Self::Webhook,
+            DestinationKind::Eventhub => Self::Eventhub,
+            DestinationKind::Storagequeue => Self::Storagequeue,
+            DestinationKind::Servicebusqueue => Self::Servicebusqueue,
+            DestinationKind::Servicebustopic => Self::Servicebustopic,
+            DestinationKind::Azurefunction => Self::Azurefunction,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Cloud {
@@ -97,11 +125,13 @@ pub enum Cloud {
     Custom,
 }
 
-/// Every setting, as a flag; a `--config` file may give the same settings (snake_case keys), flags win.
+/// Every setting, as a flag; a `--config` file (a setup document, or this shape with snake_case keys as older
+/// files have it) may give the same settings, flags win.
 #[derive(Debug, Clone, Default, clap::Args, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
-    /// JSON file with the same settings (keys like `auth0_domain`); flags override it.
+    /// A setup document (JSON: {"version": 1, "inputs": {...}}, see the README); flags override it. An older
+    /// flat settings file (keys like `auth0_domain`) is still read.
     #[arg(long, value_name = "FILE")]
     #[serde(skip)]
     pub config: Option<PathBuf>,

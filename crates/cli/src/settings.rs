@@ -3,7 +3,8 @@
 
 use setup_engine::{
     Auth0Credentials, AzureCloud, AzureSignIn, Connection, DeadLetterInput, DeliveryRetryInput,
-    DestinationInput, DestinationKind, ErrorCode, PiiInput, Secret, SetupError, SetupInputs,
+    DestinationInput, DestinationKind, ErrorCode, PiiInput, Secret, SetupDocument, SetupError,
+    SetupInputs,
 };
 
 use std::sync::Arc;
@@ -16,7 +17,9 @@ use sign_in::{CloudSettingNames, CloudSettings};
 
 use crate::args::{Cloud, Destination, Settings};
 
-/// Flags over the file's values.
+/// Flags over the `--config` file's values. The file is a setup document (`{"version": 1, "inputs": ...}`,
+/// see the README), or the older flat settings file (the flags' names as keys, no `version`), still read so
+/// existing files keep working; only that older shape can hold connection options.
 pub fn merge(flags: Settings) -> Result<Settings, SetupError> {
     let Some(path) = flags.config.clone() else {
         return Ok(flags);
@@ -27,11 +30,9 @@ pub fn merge(flags: Settings) -> Result<Settings, SetupError> {
         error.remedy = "Check the path given to --config.".into();
         error
     })?;
-    let file: Settings = serde_json::from_str(&text).map_err(|e| {
-        SetupError::invalid(
-            "config",
-            format!("{} is not a valid settings file: {e}", path.display()),
-        )
+    let file = read_config(&text).map_err(|mut error| {
+        error.message = format!("{}: {}", path.display(), error.message);
+        error
     })?;
     Ok(Settings {
         config: flags.config,
@@ -78,6 +79,59 @@ pub fn merge(flags: Settings) -> Result<Settings, SetupError> {
     })
 }
 
+/// A setup document when the file says its `version`, the older flat settings otherwise.
+fn read_config(text: &str) -> Result<Settings, SetupError> {
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| SetupError::invalid("config", format!("is not JSON: {e}")))?;
+    if value.get("version").is_some() {
+        return Ok(from_document(SetupDocument::from_value(value)?.inputs));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| SetupError::invalid("config", format!("is not a valid settings file: {e}")))
+}
+
+/// A document's inputs as the flags that would set them, so flags override them field by field.
+fn from_document(inputs: SetupInputs) -> Settings {
+    let destination = inputs.destination;
+    let (pii_fields, pii_method) = match inputs.pii {
+        Some(pii) => (Some(pii.log_fields), Some(pii.method)),
+        None => (None, None),
+    };
+    let (dead_letter_storage_account_id, dead_letter_container) = match inputs.dead_letter {
+        Some(dead_letter) => (
+            Some(dead_letter.storage_account_id),
+            Some(dead_letter.container_name),
+        ),
+        None => (None, None),
+    };
+    Settings {
+        auth0_domain: Some(inputs.auth0_domain),
+        stream_name: Some(inputs.stream_name),
+        subscription_id: Some(inputs.subscription_id),
+        resource_group: Some(inputs.resource_group),
+        region: Some(inputs.region),
+        create_resource_group: inputs.create_resource_group,
+        authorization_days: Some(inputs.authorization_days),
+        event_categories: Some(inputs.event_categories),
+        pii_fields,
+        pii_method,
+        start_from: inputs.start_from,
+        destination: Some(Destination::from(destination.kind)),
+        webhook_url: destination.webhook_url,
+        destination_resource_id: destination.resource_id,
+        queue_name: destination.queue_name,
+        max_events_per_batch: destination.max_events_per_batch,
+        preferred_batch_size_kb: destination.preferred_batch_size_in_kilobytes,
+        event_subscription_name: Some(inputs.event_subscription_name),
+        log_codes: Some(inputs.log_codes),
+        max_delivery_attempts: Some(inputs.retry.max_delivery_attempts),
+        event_ttl_minutes: Some(inputs.retry.event_time_to_live_in_minutes),
+        dead_letter_storage_account_id,
+        dead_letter_container,
+        ..Settings::default()
+    }
+}
+
 fn required(field: &str, flag: &str, value: Option<String>) -> Result<String, SetupError> {
     value.ok_or_else(|| {
         let mut error = SetupError::invalid(field, "is required");
@@ -87,14 +141,12 @@ fn required(field: &str, flag: &str, value: Option<String>) -> Result<String, Se
 }
 
 pub fn inputs(s: &Settings) -> Result<SetupInputs, SetupError> {
-    let kind = match s.destination.unwrap_or(Destination::Webhook) {
-        Destination::Webhook => DestinationKind::Webhook,
-        Destination::Eventhub => DestinationKind::Eventhub,
-        Destination::Storagequeue => DestinationKind::Storagequeue,
-        Destination::Servicebusqueue => DestinationKind::Servicebusqueue,
-        Destination::Servicebustopic => DestinationKind::Servicebustopic,
-        Destination::Azurefunction => DestinationKind::Azurefunction,
-    };
+    // What no flag or file gives comes from the engine's defaults, the window's too; the tenant, the
+    // subscription, the group and the region must be given, and no group is created unless asked.
+    let defaults = setup_engine::default_inputs();
+    let kind = s
+        .destination
+        .map_or(defaults.destination.kind, DestinationKind::from);
     let dead_letter = match (&s.dead_letter_storage_account_id, &s.dead_letter_container) {
         (None, None) => None,
         (Some(id), Some(container)) => Some(DeadLetterInput {
@@ -114,13 +166,9 @@ pub fn inputs(s: &Settings) -> Result<SetupInputs, SetupError> {
             ));
         }
     };
-    let defaults = DeliveryRetryInput::default();
     Ok(SetupInputs {
         auth0_domain: required("auth0_domain", "auth0-domain", s.auth0_domain.clone())?,
-        stream_name: s
-            .stream_name
-            .clone()
-            .unwrap_or_else(|| "Azure Event Grid".into()),
+        stream_name: s.stream_name.clone().unwrap_or(defaults.stream_name),
         subscription_id: required(
             "subscription_id",
             "subscription-id",
@@ -129,9 +177,7 @@ pub fn inputs(s: &Settings) -> Result<SetupInputs, SetupError> {
         resource_group: required("resource_group", "resource-group", s.resource_group.clone())?,
         region: required("region", "region", s.region.clone())?,
         create_resource_group: s.create_resource_group,
-        authorization_days: s
-            .authorization_days
-            .unwrap_or_else(setup_engine::default_authorization_days),
+        authorization_days: s.authorization_days.unwrap_or(defaults.authorization_days),
         event_categories: s.event_categories.clone().unwrap_or_default(),
         pii: s.pii_fields.clone().map(|fields| PiiInput {
             log_fields: fields,
@@ -149,15 +195,15 @@ pub fn inputs(s: &Settings) -> Result<SetupInputs, SetupError> {
         event_subscription_name: s
             .event_subscription_name
             .clone()
-            .unwrap_or_else(|| "auth0-logs".into()),
+            .unwrap_or(defaults.event_subscription_name),
         log_codes: s.log_codes.clone().unwrap_or_default(),
         retry: DeliveryRetryInput {
             max_delivery_attempts: s
                 .max_delivery_attempts
-                .unwrap_or(defaults.max_delivery_attempts),
+                .unwrap_or(defaults.retry.max_delivery_attempts),
             event_time_to_live_in_minutes: s
                 .event_ttl_minutes
-                .unwrap_or(defaults.event_time_to_live_in_minutes),
+                .unwrap_or(defaults.retry.event_time_to_live_in_minutes),
         },
         dead_letter,
     })
@@ -333,6 +379,60 @@ mod tests {
             vec!["auth.login.success", "auth.signup.fail"]
         );
         assert_eq!(inputs.destination.kind, DestinationKind::Eventhub);
+    }
+
+    /// Every field of a document reaches the engine as written: none is dropped on the way through the flags'
+    /// shape.
+    #[test]
+    fn a_setup_document_gives_every_input() {
+        let document = SetupDocument::new(SetupInputs {
+            auth0_domain: "acme.eu.auth0.com".into(),
+            stream_name: "Logs".into(),
+            subscription_id: "11111111-2222-3333-4444-555555555555".into(),
+            resource_group: "rg".into(),
+            region: "northeurope".into(),
+            create_resource_group: true,
+            authorization_days: 30,
+            event_categories: vec!["auth.login.fail".into()],
+            pii: Some(PiiInput {
+                log_fields: vec!["email".into()],
+                method: "hash".into(),
+            }),
+            start_from: Some("2031-01-01T00:00:00Z".into()),
+            destination: DestinationInput {
+                kind: DestinationKind::Storagequeue,
+                webhook_url: Some("https://hooks.example.com/x".into()),
+                resource_id: Some("/subscriptions/x/storage".into()),
+                queue_name: Some("queue".into()),
+                max_events_per_batch: Some(10),
+                preferred_batch_size_in_kilobytes: Some(64),
+            },
+            event_subscription_name: "sub".into(),
+            log_codes: vec!["f".into()],
+            retry: DeliveryRetryInput {
+                max_delivery_attempts: 5,
+                event_time_to_live_in_minutes: 60,
+            },
+            dead_letter: Some(DeadLetterInput {
+                storage_account_id: "/subscriptions/x/dead".into(),
+                container_name: "letters".into(),
+            }),
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("setup.json");
+        std::fs::write(&file, document.to_json()).unwrap();
+        let settings = merge(parse(&[
+            "auth0-eventgrid",
+            "setup",
+            "--config",
+            file.to_str().unwrap(),
+        ]))
+        .unwrap();
+        assert_eq!(inputs(&settings).unwrap(), document.inputs);
+        assert_eq!(
+            settings.azure_cloud, None,
+            "a document holds no connection option"
+        );
     }
 
     #[test]

@@ -16,14 +16,23 @@ struct Outcome {
 /// The binary with `args`, pointed at the sandbox's clouds, signed in as its Auth0 application and Azure
 /// service principal through the environment, writing progress to `progress`.
 fn command(info: &SandboxInfo, progress: &std::path::Path, args: &[&str]) -> Command {
+    let mut command = connected(info, progress, args);
+    command.args([
+        "--auth0-domain",
+        &info.auth0_domain,
+        "--subscription-id",
+        &info.subscription_id,
+    ]);
+    command
+}
+
+/// As `command`, with only the connection given (which cloud, which sign-in, where progress goes): what a
+/// setup is comes from `args` (a `--config` file).
+fn connected(info: &SandboxInfo, progress: &std::path::Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_auth0-eventgrid"));
     command
         .args(args)
         .args([
-            "--auth0-domain",
-            &info.auth0_domain,
-            "--subscription-id",
-            &info.subscription_id,
             "--azure-cloud",
             "custom",
             "--azure-authority-url",
@@ -180,6 +189,126 @@ async fn setup_status_dry_run_and_exit_codes() {
     )
     .await;
     assert_eq!(usage.code, 2, "clap usage errors exit 2");
+}
+
+async fn run_connected(info: &SandboxInfo, progress: &std::path::Path, args: &[&str]) -> Outcome {
+    let out = connected(info, progress, args)
+        .output()
+        .await
+        .expect("binary runs");
+    Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `--config` with a setup document (the window's shape): it drives a whole setup, flags win over it, a
+/// document from a newer version is refused before anything is sent, and an older flat settings file, with its
+/// connection options, still works.
+#[tokio::test]
+async fn a_setup_document_drives_a_setup_and_an_older_flat_file_still_works() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let progress = dir.path().join("progress.json");
+    let hook = webhook(&info);
+    let mut inputs = setup_engine::default_inputs();
+    inputs.auth0_domain = info.auth0_domain.clone();
+    inputs.subscription_id = info.subscription_id.clone();
+    inputs.resource_group = "from-a-document".into();
+    inputs.stream_name = "Stream of the document".into();
+    inputs.event_subscription_name = "subscription-of-the-document".into();
+    inputs.destination.webhook_url = Some(hook.clone());
+    let document = setup_engine::SetupDocument::new(inputs);
+    let file = dir.path().join("setup.json");
+    std::fs::write(&file, document.to_json()).unwrap();
+    let config = file.to_str().unwrap();
+
+    let mut newer: serde_json::Value = serde_json::from_str(&document.to_json()).unwrap();
+    newer["version"] = 2.into();
+    let newer_file = dir.path().join("newer.json");
+    std::fs::write(&newer_file, newer.to_string()).unwrap();
+    let refused = run_connected(
+        &info,
+        &progress,
+        &["setup", "--config", newer_file.to_str().unwrap(), "--json"],
+    )
+    .await;
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    let error: serde_json::Value = serde_json::from_str(refused.stdout.trim()).unwrap();
+    assert_eq!(error["error"]["code"], "invalid_input");
+    assert_eq!(error["error"]["field"], "version");
+    assert!(
+        sandbox.handle().requests().is_empty(),
+        "refused before anything is sent"
+    );
+
+    let setup = run_connected(
+        &info,
+        &progress,
+        &[
+            "setup",
+            "--config",
+            config,
+            "--event-subscription-name",
+            "subscription-of-the-flag",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(setup.code, 0, "{}\n{}", setup.stdout, setup.stderr);
+    let result: serde_json::Value = serde_json::from_str(setup.stdout.trim()).unwrap();
+    assert_eq!(result["report"]["complete"], true);
+    let state = sandbox.handle().state().to_string();
+    for made in [
+        "from-a-document",
+        "Stream of the document",
+        "subscription-of-the-flag",
+    ] {
+        assert!(state.contains(&format!("\"{made}\"")), "{made} in {state}");
+    }
+    assert!(
+        !state.contains("subscription-of-the-document"),
+        "the flag wins over the document"
+    );
+
+    // The flat shape, connection options included, finds the same setup complete.
+    let flat = dir.path().join("flat.json");
+    let flat_settings = serde_json::json!({
+        "auth0_domain": info.auth0_domain,
+        "subscription_id": info.subscription_id,
+        "resource_group": "from-a-document",
+        "region": "westeurope",
+        "stream_name": "Stream of the document",
+        "event_subscription_name": "subscription-of-the-flag",
+        "webhook_url": hook,
+        "azure_cloud": "custom",
+        "azure_authority_url": info.azure_authority,
+        "azure_management_url": info.azure_management,
+        "progress_file": progress,
+    });
+    std::fs::write(&flat, flat_settings.to_string()).unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_auth0-eventgrid"))
+        .args(["status", "--config", flat.to_str().unwrap(), "--json"])
+        .env_clear()
+        .env("AUTH0_CLIENT_ID", &info.auth0_client_id)
+        .env("AUTH0_CLIENT_SECRET", &info.auth0_client_secret)
+        .env("AZURE_TENANT_ID", &info.azure_tenant_id)
+        .env("AZURE_CLIENT_ID", &info.azure_client_id)
+        .env("AZURE_CLIENT_SECRET", &info.azure_client_secret)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(
+        status.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(report["report"]["complete"], true, "{report}");
+    sandbox.shutdown().await;
 }
 
 #[tokio::test]

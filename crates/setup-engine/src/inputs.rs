@@ -41,9 +41,34 @@ pub fn default_authorization_days() -> u32 {
     7
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// The defaults of a new setup (the window's form starts from these; the CLI fills what no flag gives with
+/// them). The tenant and the subscription are the user's to give, so they start empty.
+impl Default for SetupInputs {
+    fn default() -> Self {
+        Self {
+            auth0_domain: String::new(),
+            stream_name: "Azure Event Grid".into(),
+            subscription_id: String::new(),
+            resource_group: "auth0-events".into(),
+            region: "westeurope".into(),
+            create_resource_group: true,
+            authorization_days: default_authorization_days(),
+            event_categories: Vec::new(),
+            pii: None,
+            start_from: None,
+            destination: DestinationInput::default(),
+            event_subscription_name: "auth0-logs".into(),
+            log_codes: Vec::new(),
+            retry: DeliveryRetryInput::default(),
+            dead_letter: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum DestinationKind {
+    #[default]
     Webhook,
     Eventhub,
     Storagequeue,
@@ -66,7 +91,8 @@ impl DestinationKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// The default is a webhook whose address is still to be given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DestinationInput {
     pub kind: DestinationKind,
     #[serde(default)]

@@ -4,6 +4,7 @@
 
 mod azure_cloud;
 mod catalog;
+mod document;
 mod engine;
 mod error;
 mod events;
@@ -16,6 +17,7 @@ mod verify;
 
 pub use azure_cloud::{AzureCloudKind, check_auth0_delivers};
 pub use catalog::{Catalog, EventGroup, EventGroupId, Region, auth0_region, catalog};
+pub use document::{SETUP_DOCUMENT_VERSION, SetupDocument, default_inputs};
 pub use engine::{
     AzureSignIn, Connection, Engine, EngineOptions, ProviderRegistration, SetupEvent,
     SetupObserver, SetupReport, Unobserved, require_complete,

@@ -23,33 +23,6 @@ import { t } from './i18n';
 export const STEP_IDS: StepId[] = ['prepare_azure', 'create_stream', 'activate_topic', 'subscribe'];
 export type StepMark = 'done' | 'current' | 'upcoming' | 'failed';
 
-export function emptyInputs(): SetupInputs {
-  return {
-    auth0_domain: '',
-    stream_name: 'Azure Event Grid',
-    subscription_id: '',
-    resource_group: 'auth0-events',
-    region: 'westeurope',
-    create_resource_group: true,
-    authorization_days: 7,
-    event_categories: [],
-    pii: null,
-    start_from: null,
-    destination: {
-      kind: 'webhook',
-      webhook_url: null,
-      resource_id: null,
-      queue_name: null,
-      max_events_per_batch: null,
-      preferred_batch_size_in_kilobytes: null,
-    },
-    event_subscription_name: 'auth0-logs',
-    log_codes: [],
-    retry: { max_delivery_attempts: 30, event_time_to_live_in_minutes: 1440 },
-    dead_letter: null,
-  };
-}
-
 /** A `SetupError` from whatever a command rejected with (a broken bridge is shown the same way). */
 export function asSetupError(error: unknown): SetupError {
   if (error && typeof error === 'object' && 'code' in error && 'message' in error) return error as SetupError;
@@ -125,7 +98,8 @@ export class Wizard {
   screen = $state<Screen>('welcome');
   mode = $state<Mode>('sandbox');
   session = $state<SessionInfo | null>(null);
-  inputs = $state<SetupInputs>(emptyInputs());
+  /** What the user typed, starting from the engine's defaults. */
+  inputs: SetupInputs;
   report = $state<SetupReport | null>(null);
   failed = $state<StepId | null>(null);
   error = $state<SetupError | null>(null);
@@ -152,7 +126,23 @@ export class Wizard {
   #saving: Promise<void> = Promise.resolve();
   #lastAction: { what: Activity; action: () => Promise<void> } | null = null;
 
-  constructor(readonly info: Promise<AppInfo>) {}
+  readonly #defaults: SetupInputs;
+
+  /** `defaults`: the engine's (`ipc.defaultInputs()`, or `Wizard.start`), also what starting over returns to. */
+  constructor(
+    readonly info: Promise<AppInfo>,
+    defaults: SetupInputs,
+  ) {
+    this.#defaults = structuredClone(defaults);
+    this.inputs = $state(structuredClone(defaults));
+  }
+
+  /** The window's wizard: the engine's defaults asked for, then the saved draft resumed. */
+  static async start(info: Promise<AppInfo>): Promise<Wizard> {
+    const wizard = new Wizard(info, await ipc.defaultInputs());
+    await wizard.resume();
+    return wizard;
+  }
 
   /** Something is under way: the screens' actions wait for it. */
   get busy(): boolean {
@@ -398,7 +388,7 @@ export class Wizard {
 
   async startOver(): Promise<void> {
     await ipc.clearDraft().catch(() => undefined);
-    this.inputs = emptyInputs();
+    this.inputs = structuredClone(this.#defaults);
     this.report = null;
     this.failed = null;
     this.error = null;

@@ -1,6 +1,9 @@
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { describe, expect, it } from 'vitest';
 import { signedInWizard } from '../../tests/component-wizard';
-import { activityLabel } from './wizard.svelte';
+import { DEFAULT_INPUTS } from '../../tests/default-inputs';
+import { FakeBackend } from '../../tests/fake-backend';
+import { activityLabel, Wizard } from './wizard.svelte';
 
 describe('What the wizard is doing', () => {
   it('is running the step while it runs, named by the step, and idle again once it stops', async () => {
@@ -48,5 +51,20 @@ describe('What the wizard is doing', () => {
     await retried;
     expect(wizard.activity).toEqual({ kind: 'idle' });
     expect(wizard.catalog).not.toBeNull();
+  });
+});
+
+describe('Where the inputs start', () => {
+  it("starts from the engine's defaults, and starting over returns to them", async () => {
+    clearMocks();
+    const backend = new FakeBackend();
+    const fromRust = { ...DEFAULT_INPUTS, stream_name: 'Named by the engine' };
+    mockIPC((cmd, args) => (cmd === 'default_inputs' ? fromRust : backend.handle(cmd, args as Record<string, unknown>)));
+    const wizard = await Wizard.start(Promise.resolve({ productName: 'x', version: '1', tauriVersion: '2' }));
+    expect(wizard.inputs).toEqual(fromRust);
+    wizard.inputs.stream_name = 'Typed';
+    wizard.inputs.event_categories.push('auth.login.fail');
+    await wizard.startOver();
+    expect(wizard.inputs).toEqual(fromRust);
   });
 });

@@ -187,6 +187,11 @@ export function listSubscriptions(): Promise<SubscriptionChoice[]> {
 }
 
 /** The engine's lists the wizard offers (Auth0's regions, event groups); loaded once. */
+/** The inputs a new setup starts from: the engine's defaults (the command line uses the same). */
+export function defaultInputs(): Promise<SetupInputs> {
+  return invoke<SetupInputs>('default_inputs');
+}
+
 export function catalog(): Promise<Catalog> {
   return invoke<Catalog>('catalog');
 }
