@@ -85,25 +85,7 @@ impl Env {
     }
 
     pub async fn azure_token_for(&self, client_id: &str, secret: &str) -> String {
-        let response = self
-            .http
-            .post(format!(
-                "{}/{}/oauth2/v2.0/token",
-                self.info().azure_authority,
-                self.info().azure_tenant_id
-            ))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", client_id),
-                ("client_secret", secret),
-                ("scope", "https://management.azure.com/.default"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        let body: Value = response.json().await.unwrap();
-        body["access_token"].as_str().unwrap().to_owned()
+        cloud_sandbox::testing::arm_token_for(self.info(), client_id, secret).await
     }
 
     pub async fn azure_token(&self) -> String {

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use cloud_sandbox::testing::{Arm, auth0_token};
 use cloud_sandbox::{FaultKind, FaultRule, SandboxConfig};
 use setup_engine::{Auth0Credentials, Clock, ErrorCode, Secret, StepId, Unobserved};
 
@@ -184,25 +185,9 @@ async fn missing_azure_rights_name_the_role_and_write_nothing() {
 #[tokio::test]
 async fn a_missing_auth0_scope_is_named_before_any_write() {
     let world = start().await;
-    let token: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/oauth/token", world.info.auth0_domain))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", world.info.auth0_client_id.as_str()),
-            ("client_secret", world.info.auth0_client_secret.as_str()),
-            ("audience", &format!("{}/api/v2/", world.info.auth0_domain)),
-            ("scope", "read:log_streams"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = auth0_token(&world.info, Some("read:log_streams")).await;
     let engine = world.engine_with(
-        Auth0Credentials::ManagementToken(Secret::new(
-            token["access_token"].as_str().unwrap().to_owned(),
-        )),
+        Auth0Credentials::ManagementToken(Secret::new(token)),
         &world.info.azure_client_id,
         &world.info.azure_client_secret,
     );
@@ -363,35 +348,17 @@ async fn other_authorized_partners_are_kept() {
         .unwrap();
     // Someone authorizes another partner in the group, then Auth0's authorization runs out.
     let other = "11111111-0000-0000-0000-000000000000";
-    let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!(
-            "{}/{}/oauth2/v2.0/token",
-            world.info.azure_authority, world.info.azure_tenant_id
-        ))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", world.info.azure_client_id.as_str()),
-            ("client_secret", world.info.azure_client_secret.as_str()),
-            ("scope", "https://management.azure.com/.default"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let url = format!(
-        "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.EventGrid/partnerConfigurations/default/authorizePartner?api-version=2025-02-15",
-        world.info.azure_management, inputs.subscription_id, inputs.resource_group
+    let arm = Arm::sign_in(&world.info).await;
+    let path = format!(
+        "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.EventGrid/partnerConfigurations/default/authorizePartner?api-version=2025-02-15",
+        inputs.subscription_id, inputs.resource_group
     );
     // Within the configuration's maximum (the 7 days the setup asked for), as Azure requires.
     let until = (world.time.now() + Duration::from_secs(6 * 86_400))
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();
-    let answer = http
-        .post(url)
-        .bearer_auth(token["access_token"].as_str().unwrap())
+    let answer = arm
+        .request(reqwest::Method::POST, &path)
         .json(
             &serde_json::json!({"partnerRegistrationImmutableId": other, "partnerName": "Other",
                                   "authorizationExpirationTimeInUtc": until}),
