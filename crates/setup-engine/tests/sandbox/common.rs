@@ -10,7 +10,7 @@ use cloud_sandbox::{RunningSandbox, Sandbox, SandboxConfig, SandboxInfo};
 use setup_engine::{
     Auth0Credentials, AzureCloud, AzureSignIn, Clock, Connection, DestinationInput,
     DestinationKind, Engine, EngineOptions, PollSchedule, ProgressStore, RetryPolicy, Secret,
-    SetupEvent, SetupInputs, SetupObserver,
+    SetupEvent, SetupInputs, SetupObserver, SetupReport, StepId, Unobserved,
 };
 use time::OffsetDateTime;
 
@@ -68,6 +68,23 @@ pub async fn start_with(config: SandboxConfig) -> World {
 impl World {
     pub fn progress(&self) -> ProgressStore {
         ProgressStore::at(self.dir.path().join("progress.json"))
+    }
+
+    /// A fresh engine's run up to and including `step`; panics if the run fails.
+    pub async fn run_until(&self, inputs: &SetupInputs, step: StepId) -> SetupReport {
+        self.engine()
+            .run_until(inputs, &Unobserved, step)
+            .await
+            .unwrap()
+    }
+
+    /// Whether a fresh engine's whole run completes; panics if the run fails.
+    pub async fn run_completes(&self, inputs: &SetupInputs) -> bool {
+        self.engine()
+            .run(inputs, &Unobserved)
+            .await
+            .unwrap()
+            .complete
     }
 
     pub fn engine(&self) -> Engine {

@@ -78,14 +78,7 @@ async fn a_failed_create_is_not_blindly_repeated() {
         .await
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::Auth0RequestFailed, "{error:?}");
-    assert!(
-        world
-            .engine()
-            .run(&world.inputs(), &Unobserved)
-            .await
-            .unwrap()
-            .complete
-    );
+    assert!(world.run_completes(&world.inputs()).await);
 }
 
 #[tokio::test]
@@ -96,14 +89,7 @@ async fn slow_answers_only_slow_things_down() {
             .at_rate(0.25)
             .times(8),
     );
-    assert!(
-        world
-            .engine()
-            .run(&world.inputs(), &Unobserved)
-            .await
-            .unwrap()
-            .complete
-    );
+    assert!(world.run_completes(&world.inputs()).await);
 }
 
 #[tokio::test]
@@ -149,14 +135,7 @@ async fn a_failed_long_running_operation_shows_the_correlation_id_and_the_next_r
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::OperationFailed, "{error:?}");
     assert!(error.correlation_id.is_some(), "{error:?}");
-    assert!(
-        world
-            .engine()
-            .run(&world.inputs(), &Unobserved)
-            .await
-            .unwrap()
-            .complete
-    );
+    assert!(world.run_completes(&world.inputs()).await);
 }
 
 #[tokio::test]
@@ -204,11 +183,7 @@ async fn a_missing_auth0_scope_is_named_before_any_write() {
 async fn an_expired_partner_authorization_is_renewed() {
     let world = start().await;
     let inputs = world.inputs();
-    world
-        .engine()
-        .run_until(&inputs, &Unobserved, StepId::PrepareAzure)
-        .await
-        .unwrap();
+    world.run_until(&inputs, StepId::PrepareAzure).await;
     world
         .sandbox
         .handle()
@@ -219,14 +194,7 @@ async fn an_expired_partner_authorization_is_renewed() {
         "{:?}",
         plan.steps[0]
     );
-    assert!(
-        world
-            .engine()
-            .run(&inputs, &Unobserved)
-            .await
-            .unwrap()
-            .complete
-    );
+    assert!(world.run_completes(&inputs).await);
     assert!(
         world
             .requests()
@@ -240,11 +208,7 @@ async fn an_expired_partner_authorization_is_renewed() {
 async fn an_expired_topic_is_explained_with_the_way_out() {
     let world = start_with(SandboxConfig::for_tests()).await;
     let inputs = world.inputs();
-    world
-        .engine()
-        .run_until(&inputs, &Unobserved, StepId::CreateStream)
-        .await
-        .unwrap();
+    world.run_until(&inputs, StepId::CreateStream).await;
     // Auth0 reports the topic's name on a later read of the stream; from then on the expiry is shown.
     let mut status = world.engine().status(&inputs).await.unwrap();
     for _ in 0..3 {
