@@ -108,6 +108,15 @@ fn body() -> EventSubscription {
 const CREATING: &str = r#"{"name":"es","properties":{"provisioningState":"Creating"}}"#;
 const SUCCEEDED: &str = r#"{"name":"es","properties":{"provisioningState":"Succeeded","eventDeliverySchema":"CloudEventSchemaV1_0"}}"#;
 
+/// A client whose Resource Manager is a server answering with `answers` (see `scripted`), and the request
+/// lines that server saw.
+async fn scripted_client(
+    answers: Vec<(&'static str, &'static str)>,
+) -> (AzureClient, Arc<Mutex<Vec<String>>>) {
+    let (base, seen) = scripted(answers).await;
+    (client(&base, &RecordingClock::default()), seen)
+}
+
 /// What putting the event subscription `es` against a scripted server came to.
 struct Put {
     azure: AzureClient,
@@ -230,16 +239,12 @@ async fn a_status_url_on_another_host_is_refused() {
 
 #[tokio::test]
 async fn arm_errors_keep_code_and_correlation_id() {
-    let (base, _) = scripted(vec![(
+    let (azure, _) = scripted_client(vec![(
         "403 Forbidden\r\nx-ms-correlation-request-id: corr-4\r\nx-ms-request-id: req-4",
         r#"{"error":{"code":"AuthorizationFailed","message":"The client does not have authorization"}}"#,
     )])
     .await;
-    let clock = RecordingClock::default();
-    let error = client(&base, &clock)
-        .get_resource_group("s", "g")
-        .await
-        .unwrap_err();
+    let error = azure.get_resource_group("s", "g").await.unwrap_err();
     let AzureError::Arm(arm) = error else {
         panic!("{error:?}")
     };
@@ -278,14 +283,13 @@ async fn an_empty_202_is_followed_through_location_to_the_resource() {
 
 #[tokio::test]
 async fn a_delete_accepted_with_202_returns_only_once_done() {
-    let (base, seen) = scripted(vec![
+    let (azure, seen) = scripted_client(vec![
         ("202 Accepted\r\nlocation: {base}/results/2", ""),
         ("202 Accepted\r\nlocation: {base}/results/2", ""),
         ("204 No Content", ""),
     ])
     .await;
-    let clock = RecordingClock::default();
-    client(&base, &clock)
+    azure
         .delete_event_subscription("s", "g", "t", "es")
         .await
         .unwrap();
@@ -349,7 +353,7 @@ async fn without_an_operation_a_resource_awaiting_its_webhook_also_ends_the_wait
 
 #[tokio::test]
 async fn one_unreadable_item_leaves_the_rest_of_the_page() {
-    let (base, _) = scripted(vec![(
+    let (azure, _) = scripted_client(vec![(
         "200 OK",
         r#"{"value":[
             {"id":"/x/partnerTopics/a","name":"a","properties":{"activationState":"Activated"}},
@@ -358,18 +362,14 @@ async fn one_unreadable_item_leaves_the_rest_of_the_page() {
         ]}"#,
     )])
     .await;
-    let clock = RecordingClock::default();
-    let topics = client(&base, &clock)
-        .list_partner_topics("s", "g")
-        .await
-        .unwrap();
+    let topics = azure.list_partner_topics("s", "g").await.unwrap();
     let names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, vec!["a", "c"]);
 }
 
 #[tokio::test]
 async fn a_lagging_not_registered_read_after_registering_is_waited_through() {
-    let (base, seen) = scripted(vec![
+    let (azure, seen) = scripted_client(vec![
         (
             "200 OK",
             r#"{"namespace":"Microsoft.EventGrid","registrationState":"NotRegistered"}"#,
@@ -384,24 +384,18 @@ async fn a_lagging_not_registered_read_after_registering_is_waited_through() {
         ),
     ])
     .await;
-    let clock = RecordingClock::default();
-    let provider = client(&base, &clock)
-        .wait_for_registration("s")
-        .await
-        .unwrap();
+    let provider = azure.wait_for_registration("s").await.unwrap();
     assert!(provider.is_registered());
     assert_eq!(seen.lock().unwrap().len(), 3);
 }
 
 #[tokio::test]
 async fn azure_s_time_is_read_from_the_date_header() {
-    let (base, _) = scripted(vec![(
+    let (azure, _) = scripted_client(vec![(
         "200 OK\r\ndate: Sun, 06 Nov 1994 08:49:37 GMT",
         r#"{"id":"/subscriptions/s/resourceGroups/g","name":"g","location":"westeurope"}"#,
     )])
     .await;
-    let clock = RecordingClock::default();
-    let azure = client(&base, &clock);
     assert!(azure.azure_now().is_none(), "unknown before any answer");
     azure.get_resource_group("s", "g").await.unwrap();
     let now = azure.azure_now().unwrap();
@@ -414,7 +408,7 @@ async fn azure_s_time_is_read_from_the_date_header() {
 
 #[tokio::test]
 async fn a_register_call_answered_with_an_empty_202_reads_the_provider() {
-    let (base, seen) = scripted(vec![
+    let (azure, seen) = scripted_client(vec![
         ("202 Accepted\r\nlocation: {base}/register-op", ""),
         (
             "200 OK",
@@ -422,11 +416,7 @@ async fn a_register_call_answered_with_an_empty_202_reads_the_provider() {
         ),
     ])
     .await;
-    let clock = RecordingClock::default();
-    let provider = client(&base, &clock)
-        .register_event_grid_provider("s")
-        .await
-        .unwrap();
+    let provider = azure.register_event_grid_provider("s").await.unwrap();
     assert!(provider.is_registering());
     let seen = seen.lock().unwrap().clone();
     assert!(
