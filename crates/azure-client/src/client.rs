@@ -451,20 +451,16 @@ impl AzureClient {
             #[serde(default)]
             value: Vec<DeliveryAttribute>,
         }
-        let path = format!(
-            "{}/getDeliveryAttributes",
-            Self::event_subscription_path(subscription, group, topic, name)
-        );
-        let response = self
-            .send(
-                Method::POST,
-                &path,
-                EVENT_GRID,
-                None,
-                Idempotency::Idempotent,
+        let attributes: Attributes = self
+            .event_subscription_action(
+                subscription,
+                group,
+                topic,
+                name,
+                "getDeliveryAttributes",
+                "delivery attributes",
             )
             .await?;
-        let attributes: Attributes = decode(response, "delivery attributes").await?;
         Ok(attributes.value)
     }
 
@@ -481,20 +477,9 @@ impl AzureClient {
             #[serde(rename = "endpointUrl")]
             endpoint_url: String,
         }
-        let path = format!(
-            "{}/getFullUrl",
-            Self::event_subscription_path(subscription, group, topic, name)
-        );
-        let response = self
-            .send(
-                Method::POST,
-                &path,
-                EVENT_GRID,
-                None,
-                Idempotency::Idempotent,
-            )
+        let url: FullUrl = self
+            .event_subscription_action(subscription, group, topic, name, "getFullUrl", "full URL")
             .await?;
-        let url: FullUrl = decode(response, "full URL").await?;
         Ok(Secret::new(url.endpoint_url))
     }
 
@@ -622,6 +607,33 @@ impl AzureClient {
                 url: raw.to_owned(),
             })
         }
+    }
+
+    /// A POST of the event subscription's `action` (`getFullUrl`, `getDeliveryAttributes`: it changes
+    /// nothing, so it may be retried), its answer decoded as `what`.
+    async fn event_subscription_action<T: DeserializeOwned>(
+        &self,
+        subscription: &str,
+        group: &str,
+        topic: &str,
+        name: &str,
+        action: &str,
+        what: &'static str,
+    ) -> Result<T, AzureError> {
+        let path = format!(
+            "{}/{action}",
+            Self::event_subscription_path(subscription, group, topic, name)
+        );
+        let response = self
+            .send(
+                Method::POST,
+                &path,
+                EVENT_GRID,
+                None,
+                Idempotency::Idempotent,
+            )
+            .await?;
+        decode(response, what).await
     }
 
     async fn get<T: DeserializeOwned>(

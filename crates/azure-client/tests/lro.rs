@@ -108,57 +108,47 @@ fn body() -> EventSubscription {
 const CREATING: &str = r#"{"name":"es","properties":{"provisioningState":"Creating"}}"#;
 const SUCCEEDED: &str = r#"{"name":"es","properties":{"provisioningState":"Succeeded","eventDeliverySchema":"CloudEventSchemaV1_0"}}"#;
 
-#[tokio::test]
-async fn polls_the_operation_fast_first_then_as_the_server_asks() {
-    let (base, seen) = scripted(vec![
-        ("201 Created\r\nazure-asyncoperation: {base}/op/1\r\nretry-after: 7\r\nx-ms-correlation-request-id: corr-1", CREATING),
-        ("200 OK\r\nretry-after: 2", r#"{"status":"InProgress"}"#),
-        ("200 OK\r\nretry-after: 60", r#"{"status":"InProgress"}"#),
-        ("200 OK", r#"{"status":"Succeeded"}"#),
-        ("200 OK", SUCCEEDED),
-    ])
-    .await;
-    let clock = RecordingClock::default();
-    let azure = client(&base, &clock);
-    let created = azure
-        .put_event_subscription("s", "g", "t", "es", &body())
-        .await
-        .unwrap();
-    assert_eq!(
-        created.properties.provisioning_state.as_deref(),
-        Some("Succeeded")
-    );
-    let waits = clock.0.lock().unwrap().clone();
-    assert_eq!(
-        waits,
-        vec![
-            Duration::from_millis(25),
-            Duration::from_secs(2),
-            Duration::from_secs(5)
-        ]
-    );
-    let seen = seen.lock().unwrap().clone();
-    assert!(seen[0].starts_with("PUT /subscriptions/s/resourceGroups/g/providers/Microsoft.EventGrid/partnerTopics/t/eventSubscriptions/es?api-version=2025-02-15"), "{seen:?}");
-    assert!(seen[1].starts_with("GET /op/1"), "{seen:?}");
-    assert!(seen[4].starts_with("GET /subscriptions/"), "{seen:?}");
-    assert_eq!(
-        azure.transport().stats().snapshot().poll_wait,
-        Duration::from_millis(7025)
-    );
+/// A client whose Resource Manager is a server answering with `answers` (see `scripted`), and the request
+/// lines that server saw.
+async fn scripted_client(
+    answers: Vec<(&'static str, &'static str)>,
+) -> (AzureClient, Arc<Mutex<Vec<String>>>) {
+    let (base, seen) = scripted(answers).await;
+    (client(&base, &RecordingClock::default()), seen)
 }
 
-#[tokio::test]
-async fn a_failed_operation_keeps_the_correlation_id() {
-    let (base, _) = scripted(vec![
-        ("201 Created\r\nazure-asyncoperation: {base}/op/2\r\nx-ms-correlation-request-id: corr-2", CREATING),
-        ("200 OK", r#"{"status":"Failed","error":{"code":"Internal","message":"boom"}}"#),
-    ])
-    .await;
+/// What putting the event subscription `es` against a scripted server came to.
+struct Put {
+    azure: AzureClient,
+    result: Result<EventSubscription, AzureError>,
+    /// The waits the clock was asked for.
+    waits: Vec<Duration>,
+    /// The request lines the server saw.
+    seen: Vec<String>,
+}
+
+/// Puts the event subscription `es` (in topic `t`, group `g`, subscription `s`) against a server answering
+/// with `answers`.
+async fn put_against(answers: Vec<(&'static str, &'static str)>) -> Put {
+    let (base, seen) = scripted(answers).await;
     let clock = RecordingClock::default();
-    let error = client(&base, &clock)
+    let azure = client(&base, &clock);
+    let result = azure
         .put_event_subscription("s", "g", "t", "es", &body())
-        .await
-        .unwrap_err();
+        .await;
+    let waits = clock.0.lock().unwrap().clone();
+    let seen = seen.lock().unwrap().clone();
+    Put {
+        azure,
+        result,
+        waits,
+        seen,
+    }
+}
+
+/// The code and correlation id of a failed operation; panics on any other outcome.
+fn operation_failure(result: Result<EventSubscription, AzureError>) -> (String, Option<String>) {
+    let error = result.unwrap_err();
     let AzureError::OperationFailed {
         code,
         correlation_id,
@@ -167,62 +157,94 @@ async fn a_failed_operation_keeps_the_correlation_id() {
     else {
         panic!("{error:?}")
     };
+    (code, correlation_id)
+}
+
+#[tokio::test]
+async fn polls_the_operation_fast_first_then_as_the_server_asks() {
+    let put = put_against(vec![
+        ("201 Created\r\nazure-asyncoperation: {base}/op/1\r\nretry-after: 7\r\nx-ms-correlation-request-id: corr-1", CREATING),
+        ("200 OK\r\nretry-after: 2", r#"{"status":"InProgress"}"#),
+        ("200 OK\r\nretry-after: 60", r#"{"status":"InProgress"}"#),
+        ("200 OK", r#"{"status":"Succeeded"}"#),
+        ("200 OK", SUCCEEDED),
+    ])
+    .await;
+    let created = put.result.unwrap();
+    assert_eq!(
+        created.properties.provisioning_state.as_deref(),
+        Some("Succeeded")
+    );
+    assert_eq!(
+        put.waits,
+        vec![
+            Duration::from_millis(25),
+            Duration::from_secs(2),
+            Duration::from_secs(5)
+        ]
+    );
+    let seen = put.seen;
+    assert!(seen[0].starts_with("PUT /subscriptions/s/resourceGroups/g/providers/Microsoft.EventGrid/partnerTopics/t/eventSubscriptions/es?api-version=2025-02-15"), "{seen:?}");
+    assert!(seen[1].starts_with("GET /op/1"), "{seen:?}");
+    assert!(seen[4].starts_with("GET /subscriptions/"), "{seen:?}");
+    assert_eq!(
+        put.azure.transport().stats().snapshot().poll_wait,
+        Duration::from_millis(7025)
+    );
+}
+
+#[tokio::test]
+async fn a_failed_operation_keeps_the_correlation_id() {
+    let put = put_against(vec![
+        ("201 Created\r\nazure-asyncoperation: {base}/op/2\r\nx-ms-correlation-request-id: corr-2", CREATING),
+        ("200 OK", r#"{"status":"Failed","error":{"code":"Internal","message":"boom"}}"#),
+    ])
+    .await;
+    let (code, correlation_id) = operation_failure(put.result);
     assert_eq!(code, "Internal");
     assert_eq!(correlation_id.as_deref(), Some("corr-2"));
 }
 
 #[tokio::test]
 async fn without_a_status_url_the_resource_is_polled_until_terminal() {
-    let (base, seen) = scripted(vec![
+    let put = put_against(vec![
         ("201 Created", CREATING),
         ("200 OK", CREATING),
         ("200 OK", SUCCEEDED),
     ])
     .await;
-    let clock = RecordingClock::default();
-    let created = client(&base, &clock)
-        .put_event_subscription("s", "g", "t", "es", &body())
-        .await
-        .unwrap();
+    let created = put.result.unwrap();
     assert_eq!(
         created.properties.provisioning_state.as_deref(),
         Some("Succeeded")
     );
     assert_eq!(
-        clock.0.lock().unwrap().clone(),
+        put.waits,
         vec![Duration::from_millis(25), Duration::from_millis(50)]
     );
-    assert_eq!(seen.lock().unwrap().len(), 3);
+    assert_eq!(put.seen.len(), 3);
 }
 
 #[tokio::test]
 async fn a_status_url_on_another_host_is_refused() {
-    let (base, seen) = scripted(vec![(
+    let put = put_against(vec![(
         "201 Created\r\nazure-asyncoperation: https://collector.example.com/op/3",
         CREATING,
     )])
     .await;
-    let clock = RecordingClock::default();
-    let error = client(&base, &clock)
-        .put_event_subscription("s", "g", "t", "es", &body())
-        .await
-        .unwrap_err();
+    let error = put.result.unwrap_err();
     assert!(matches!(error, AzureError::ForeignUrl { .. }), "{error:?}");
-    assert_eq!(seen.lock().unwrap().len(), 1);
+    assert_eq!(put.seen.len(), 1);
 }
 
 #[tokio::test]
 async fn arm_errors_keep_code_and_correlation_id() {
-    let (base, _) = scripted(vec![(
+    let (azure, _) = scripted_client(vec![(
         "403 Forbidden\r\nx-ms-correlation-request-id: corr-4\r\nx-ms-request-id: req-4",
         r#"{"error":{"code":"AuthorizationFailed","message":"The client does not have authorization"}}"#,
     )])
     .await;
-    let clock = RecordingClock::default();
-    let error = client(&base, &clock)
-        .get_resource_group("s", "g")
-        .await
-        .unwrap_err();
+    let error = azure.get_resource_group("s", "g").await.unwrap_err();
     let AzureError::Arm(arm) = error else {
         panic!("{error:?}")
     };
@@ -236,7 +258,7 @@ async fn arm_errors_keep_code_and_correlation_id() {
 
 #[tokio::test]
 async fn an_empty_202_is_followed_through_location_to_the_resource() {
-    let (base, seen) = scripted(vec![
+    let put = put_against(vec![
         (
             "202 Accepted\r\nlocation: {base}/results/1\r\nretry-after: 1\r\nx-ms-correlation-request-id: corr-5",
             "",
@@ -245,34 +267,29 @@ async fn an_empty_202_is_followed_through_location_to_the_resource() {
         ("200 OK", SUCCEEDED),
     ])
     .await;
-    let clock = RecordingClock::default();
-    let created = client(&base, &clock)
-        .put_event_subscription("s", "g", "t", "es", &body())
-        .await
-        .unwrap();
+    let created = put.result.unwrap();
     assert_eq!(
         created.properties.provisioning_state.as_deref(),
         Some("Succeeded")
     );
-    let seen = seen.lock().unwrap().clone();
+    let seen = put.seen;
     assert!(seen[1].starts_with("GET /results/1"), "{seen:?}");
     assert!(seen[2].starts_with("GET /results/1"), "{seen:?}");
     assert_eq!(
-        clock.0.lock().unwrap().clone(),
+        put.waits,
         vec![Duration::from_millis(25), Duration::from_secs(1)]
     );
 }
 
 #[tokio::test]
 async fn a_delete_accepted_with_202_returns_only_once_done() {
-    let (base, seen) = scripted(vec![
+    let (azure, seen) = scripted_client(vec![
         ("202 Accepted\r\nlocation: {base}/results/2", ""),
         ("202 Accepted\r\nlocation: {base}/results/2", ""),
         ("204 No Content", ""),
     ])
     .await;
-    let clock = RecordingClock::default();
-    client(&base, &clock)
+    azure
         .delete_event_subscription("s", "g", "t", "es")
         .await
         .unwrap();
@@ -288,7 +305,7 @@ async fn a_delete_accepted_with_202_returns_only_once_done() {
 
 #[tokio::test]
 async fn a_failure_behind_location_keeps_its_code() {
-    let (base, _) = scripted(vec![
+    let put = put_against(vec![
         ("202 Accepted\r\nlocation: {base}/results/3\r\nx-ms-correlation-request-id: corr-6", ""),
         (
             "400 Bad Request",
@@ -296,26 +313,14 @@ async fn a_failure_behind_location_keeps_its_code() {
         ),
     ])
     .await;
-    let clock = RecordingClock::default();
-    let error = client(&base, &clock)
-        .put_event_subscription("s", "g", "t", "es", &body())
-        .await
-        .unwrap_err();
-    let AzureError::OperationFailed {
-        code,
-        correlation_id,
-        ..
-    } = error
-    else {
-        panic!("{error:?}")
-    };
+    let (code, correlation_id) = operation_failure(put.result);
     assert_eq!(code, "Url validation");
     assert_eq!(correlation_id.as_deref(), Some("corr-6"));
 }
 
 #[tokio::test]
 async fn a_subscription_awaiting_its_webhook_ends_the_wait_at_once() {
-    let (base, seen) = scripted(vec![
+    let put = put_against(vec![
         ("201 Created\r\nazure-asyncoperation: {base}/op/7", CREATING),
         ("200 OK", r#"{"status":"AwaitingManualAction"}"#),
         (
@@ -324,23 +329,18 @@ async fn a_subscription_awaiting_its_webhook_ends_the_wait_at_once() {
         ),
     ])
     .await;
-    let clock = RecordingClock::default();
-    let waiting = client(&base, &clock)
-        .put_event_subscription("s", "g", "t", "es", &body())
-        .await
-        .unwrap();
-    assert!(waiting.is_awaiting_manual_action());
+    assert!(put.result.unwrap().is_awaiting_manual_action());
     assert_eq!(
-        clock.0.lock().unwrap().clone(),
+        put.waits,
         vec![Duration::from_millis(25)],
         "one look, no ten-minute wait"
     );
-    assert_eq!(seen.lock().unwrap().len(), 3);
+    assert_eq!(put.seen.len(), 3);
 }
 
 #[tokio::test]
 async fn without_an_operation_a_resource_awaiting_its_webhook_also_ends_the_wait() {
-    let (base, _) = scripted(vec![
+    let put = put_against(vec![
         ("201 Created", CREATING),
         (
             "200 OK",
@@ -348,17 +348,12 @@ async fn without_an_operation_a_resource_awaiting_its_webhook_also_ends_the_wait
         ),
     ])
     .await;
-    let clock = RecordingClock::default();
-    let waiting = client(&base, &clock)
-        .put_event_subscription("s", "g", "t", "es", &body())
-        .await
-        .unwrap();
-    assert!(waiting.is_awaiting_manual_action());
+    assert!(put.result.unwrap().is_awaiting_manual_action());
 }
 
 #[tokio::test]
 async fn one_unreadable_item_leaves_the_rest_of_the_page() {
-    let (base, _) = scripted(vec![(
+    let (azure, _) = scripted_client(vec![(
         "200 OK",
         r#"{"value":[
             {"id":"/x/partnerTopics/a","name":"a","properties":{"activationState":"Activated"}},
@@ -367,18 +362,14 @@ async fn one_unreadable_item_leaves_the_rest_of_the_page() {
         ]}"#,
     )])
     .await;
-    let clock = RecordingClock::default();
-    let topics = client(&base, &clock)
-        .list_partner_topics("s", "g")
-        .await
-        .unwrap();
+    let topics = azure.list_partner_topics("s", "g").await.unwrap();
     let names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, vec!["a", "c"]);
 }
 
 #[tokio::test]
 async fn a_lagging_not_registered_read_after_registering_is_waited_through() {
-    let (base, seen) = scripted(vec![
+    let (azure, seen) = scripted_client(vec![
         (
             "200 OK",
             r#"{"namespace":"Microsoft.EventGrid","registrationState":"NotRegistered"}"#,
@@ -393,24 +384,18 @@ async fn a_lagging_not_registered_read_after_registering_is_waited_through() {
         ),
     ])
     .await;
-    let clock = RecordingClock::default();
-    let provider = client(&base, &clock)
-        .wait_for_registration("s")
-        .await
-        .unwrap();
+    let provider = azure.wait_for_registration("s").await.unwrap();
     assert!(provider.is_registered());
     assert_eq!(seen.lock().unwrap().len(), 3);
 }
 
 #[tokio::test]
 async fn azure_s_time_is_read_from_the_date_header() {
-    let (base, _) = scripted(vec![(
+    let (azure, _) = scripted_client(vec![(
         "200 OK\r\ndate: Sun, 06 Nov 1994 08:49:37 GMT",
         r#"{"id":"/subscriptions/s/resourceGroups/g","name":"g","location":"westeurope"}"#,
     )])
     .await;
-    let clock = RecordingClock::default();
-    let azure = client(&base, &clock);
     assert!(azure.azure_now().is_none(), "unknown before any answer");
     azure.get_resource_group("s", "g").await.unwrap();
     let now = azure.azure_now().unwrap();
@@ -423,7 +408,7 @@ async fn azure_s_time_is_read_from_the_date_header() {
 
 #[tokio::test]
 async fn a_register_call_answered_with_an_empty_202_reads_the_provider() {
-    let (base, seen) = scripted(vec![
+    let (azure, seen) = scripted_client(vec![
         ("202 Accepted\r\nlocation: {base}/register-op", ""),
         (
             "200 OK",
@@ -431,11 +416,7 @@ async fn a_register_call_answered_with_an_empty_202_reads_the_provider() {
         ),
     ])
     .await;
-    let clock = RecordingClock::default();
-    let provider = client(&base, &clock)
-        .register_event_grid_provider("s")
-        .await
-        .unwrap();
+    let provider = azure.register_event_grid_provider("s").await.unwrap();
     assert!(provider.is_registering());
     let seen = seen.lock().unwrap().clone();
     assert!(

@@ -16,6 +16,7 @@ use azure_client::{
     PartnerConfigurationUpdateProperties, PollSchedule, service_principal_credential,
 };
 use cloud_http::{Clock, RetryPolicy, Secret, Transport};
+use cloud_sandbox::testing::auth0_token;
 use cloud_sandbox::{Faults, RunningSandbox, Sandbox, SandboxConfig};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -92,30 +93,10 @@ async fn world(config: SandboxConfig) -> World {
         )
         .await
         .unwrap();
-    let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!("{}/oauth/token", info.auth0_domain))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", info.auth0_client_id.as_str()),
-            ("client_secret", info.auth0_client_secret.as_str()),
-            (
-                "audience",
-                &format!(
-                    "https://{}/api/v2/",
-                    info.auth0_domain.trim_start_matches("http://")
-                ),
-            ),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let created = http
+    let token = auth0_token(&info, None).await;
+    let created = reqwest::Client::new()
         .post(format!("{}/api/v2/log-streams", info.auth0_domain))
-        .bearer_auth(token["access_token"].as_str().unwrap())
+        .bearer_auth(&token)
         .json(&json!({"name": "to-azure", "type": "eventgrid", "sink": {
             "azureSubscriptionId": sub, "azureRegion": "westeurope", "azureResourceGroup": RG}}))
         .send()

@@ -12,6 +12,7 @@ use axum::Router;
 use axum::http::{HeaderMap, Method as AxumMethod, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
+use cloud_sandbox::testing::{arm_token, auth0_token};
 use cloud_sandbox::{Sandbox, SandboxConfig, SimulationKind};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
@@ -141,43 +142,8 @@ async fn main() {
     .unwrap();
     let info = sandbox.info().clone();
     let client = Client::new();
-    let audience = format!(
-        "https://{}/api/v2/",
-        info.auth0_domain.trim_start_matches("http://")
-    );
-    let auth0: Value = client
-        .post(format!("{}/oauth/token", info.auth0_domain))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &info.auth0_client_id),
-            ("client_secret", &info.auth0_client_secret),
-            ("audience", &audience),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let auth0 = auth0["access_token"].as_str().unwrap().to_owned();
-    let azure: Value = client
-        .post(format!(
-            "{}/{}/oauth2/v2.0/token",
-            info.azure_authority, info.azure_tenant_id
-        ))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &info.azure_client_id),
-            ("client_secret", &info.azure_client_secret),
-            ("scope", "https://management.azure.com/.default"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let azure = azure["access_token"].as_str().unwrap().to_owned();
+    let auth0 = auth0_token(&info, None).await;
+    let azure = arm_token(&info).await;
 
     let sub = format!(
         "{}/subscriptions/{}",

@@ -17,7 +17,8 @@
 //! Public API: [`SandboxConfig`], [`Sandbox::start`], [`RunningSandbox`] ([`RunningSandbox::info`],
 //! [`RunningSandbox::handle`], [`RunningSandbox::shutdown`]), [`SandboxInfo`], [`SandboxHandle`]
 //! (clock, faults, simulations), [`cli`] (the command line shared with `auth0-eventgrid sandbox`) and
-//! [`testing`] (keys and certificates made at test time, for the other crates' tests).
+//! [`testing`] (keys and certificates made at test time, tokens and Resource Manager calls by hand, for the
+//! other crates' tests).
 
 // Handlers return `Result<_, Response>` so an early `?` answers the client; the large error variant is the
 // point, not an accident.

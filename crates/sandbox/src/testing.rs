@@ -1,5 +1,7 @@
-//! Keys and certificates made at test time, for the tests of every crate that signs in to the sandbox with a
-//! private key (Auth0) or a certificate (Microsoft identity), so nothing private is committed.
+//! Test support for every crate that talks to the sandbox: keys and certificates made at test time, for
+//! signing in with a private key (Auth0) or a certificate (Microsoft identity), so nothing private is
+//! committed; and the seeded applications' tokens and Resource Manager calls made by hand, as another tool
+//! would make them ([`arm_token`], [`Arm`], [`auth0_token`]).
 
 use openssl::asn1::Asn1Time;
 use openssl::bn::BigNum;
@@ -9,6 +11,112 @@ use openssl::pkey::{PKey, Private};
 use openssl::rsa::Rsa;
 use openssl::symm::Cipher;
 use openssl::x509::{X509, X509NameBuilder};
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::Value;
+
+use crate::SandboxInfo;
+
+/// The scope a service principal asks for to call Resource Manager.
+pub const ARM_SCOPE: &str = "https://management.azure.com/.default";
+
+/// A Resource Manager token for the seeded Contributor service principal (a `client_credentials` exchange
+/// with its secret at the seeded tenant). Panics unless the sandbox answers 200.
+pub async fn arm_token(info: &SandboxInfo) -> String {
+    arm_token_for(info, &info.azure_client_id, &info.azure_client_secret).await
+}
+
+/// A Resource Manager token for the service principal `client_id` with `client_secret` in the seeded
+/// tenant. Panics unless the sandbox answers 200.
+pub async fn arm_token_for(info: &SandboxInfo, client_id: &str, client_secret: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/{}/oauth2/v2.0/token",
+            info.azure_authority, info.azure_tenant_id
+        ))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+            ("scope", ARM_SCOPE),
+        ])
+        .send()
+        .await
+        .expect("the sandbox's token endpoint answers");
+    access_token(response).await
+}
+
+/// A Management API token for the seeded machine-to-machine application (a `client_credentials` exchange
+/// at the tenant's canonical domain for the audience `{auth0_domain}/api/v2/`), with only `scope` when
+/// given. Panics unless the sandbox answers 200.
+pub async fn auth0_token(info: &SandboxInfo, scope: Option<&str>) -> String {
+    let audience = format!("{}/api/v2/", info.auth0_domain);
+    let mut form = vec![
+        ("grant_type", "client_credentials"),
+        ("client_id", info.auth0_client_id.as_str()),
+        ("client_secret", info.auth0_client_secret.as_str()),
+        ("audience", audience.as_str()),
+    ];
+    form.extend(scope.map(|scope| ("scope", scope)));
+    let response = reqwest::Client::new()
+        .post(format!("{}/oauth/token", info.auth0_domain))
+        .form(&form)
+        .send()
+        .await
+        .expect("the sandbox's token endpoint answers");
+    access_token(response).await
+}
+
+async fn access_token(response: Response) -> String {
+    let status = response.status();
+    let body: Value = response.json().await.expect("a JSON token answer");
+    assert_eq!(status, 200, "token request: {body}");
+    body["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_owned()
+}
+
+/// Resource Manager called by hand as the seeded Contributor service principal, as the Azure portal or
+/// another tool would: one token, paths relative to `azure_management` (query included).
+#[derive(Clone, Debug)]
+pub struct Arm {
+    http: reqwest::Client,
+    management: String,
+    token: String,
+}
+
+impl Arm {
+    /// Signs in with [`arm_token`].
+    pub async fn sign_in(info: &SandboxInfo) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            management: info.azure_management.clone(),
+            token: arm_token(info).await,
+        }
+    }
+
+    /// The bearer token every request carries.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// A signed-in request to `{azure_management}{path}`, to add a body or headers to.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.management))
+            .bearer_auth(&self.token)
+    }
+
+    /// Sends a signed-in request to `{azure_management}{path}` with `body` as JSON when given. Panics only
+    /// if nothing answers; the status is the caller's to check.
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Response {
+        let mut request = self.request(method, path);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("Resource Manager answers")
+    }
+}
 
 /// An RSA key and a self-signed certificate for it, valid for 30 days from now, as
 /// `az ad sp create-for-rbac --create-cert` makes one.

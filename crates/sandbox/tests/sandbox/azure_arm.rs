@@ -189,10 +189,7 @@ async fn provider_registration_takes_a_while_and_gates_event_grid() {
         (409, Some("MissingSubscriptionRegistration"))
     );
 
-    let register = format!(
-        "{}/providers/Microsoft.EventGrid/register?{RM}",
-        env.sub_path()
-    );
+    let register = env.register_path();
     let (status, body) = json_of(env.arm(Method::POST, &register, &token, None).await).await;
     assert_eq!(status, 200);
     assert_eq!(body["registrationState"], "Registering");
@@ -287,10 +284,7 @@ async fn reader_gets_authorization_failed_on_writes_but_can_read() {
         .await;
     let (status, _) = env.subscriptions(&reader).await;
     assert_eq!(status, 200);
-    let register = format!(
-        "{}/providers/Microsoft.EventGrid/register?{RM}",
-        env.sub_path()
-    );
+    let register = env.register_path();
     let (status, body) = json_of(env.arm(Method::POST, &register, &reader, None).await).await;
     assert_eq!(
         (status.as_u16(), body["error"]["code"].as_str()),

@@ -85,25 +85,7 @@ impl Env {
     }
 
     pub async fn azure_token_for(&self, client_id: &str, secret: &str) -> String {
-        let response = self
-            .http
-            .post(format!(
-                "{}/{}/oauth2/v2.0/token",
-                self.info().azure_authority,
-                self.info().azure_tenant_id
-            ))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", client_id),
-                ("client_secret", secret),
-                ("scope", "https://management.azure.com/.default"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        let body: Value = response.json().await.unwrap();
-        body["access_token"].as_str().unwrap().to_owned()
+        cloud_sandbox::testing::arm_token_for(self.info(), client_id, secret).await
     }
 
     pub async fn azure_token(&self) -> String {
@@ -197,27 +179,49 @@ impl Env {
     }
 
     /// Registers Event Grid (zero delay in tests), creates `rg`, authorizes Auth0 there.
-    pub async fn prepare_azure(&self, token: &str, rg: &str) {
-        let r = self
-            .arm(
-                Method::POST,
-                &format!(
-                    "{}/providers/Microsoft.EventGrid/register?{RM}",
-                    self.sub_path()
-                ),
+    /// The Event Grid provider's register action in the seeded subscription.
+    pub fn register_path(&self) -> String {
+        format!(
+            "{}/providers/Microsoft.EventGrid/register?{RM}",
+            self.sub_path()
+        )
+    }
+
+    /// Registers the Event Grid provider in the seeded subscription; the answer is the caller's to check.
+    pub async fn register_event_grid(&self, token: &str) -> Response {
+        self.arm(Method::POST, &self.register_path(), token, None)
+            .await
+    }
+
+    /// Creates (or updates) the resource group `rg` in `location`; the answer is the caller's to check.
+    pub async fn create_group(&self, token: &str, rg: &str, location: &str) -> Response {
+        self.arm(
+            Method::PUT,
+            &format!("{}?{RM}", self.group_path(rg)),
+            token,
+            Some(json!({ "location": location })),
+        )
+        .await
+    }
+
+    /// The partner topics of the group `rg`: the status and the list.
+    pub async fn partner_topics(&self, token: &str, rg: &str) -> (StatusCode, Value) {
+        json_of(
+            self.arm(
+                Method::GET,
+                &format!("{}?{EG}", self.eg_path(rg, "partnerTopics")),
                 token,
                 None,
             )
-            .await;
+            .await,
+        )
+        .await
+    }
+
+    pub async fn prepare_azure(&self, token: &str, rg: &str) {
+        let r = self.register_event_grid(token).await;
         assert_eq!(r.status(), 200);
-        let r = self
-            .arm(
-                Method::PUT,
-                &format!("{}?{RM}", self.group_path(rg)),
-                token,
-                Some(json!({"location": "westeurope"})),
-            )
-            .await;
+        let r = self.create_group(token, rg, "westeurope").await;
         assert!(r.status().is_success());
         let r = self
             .arm(
@@ -326,10 +330,7 @@ impl Env {
             )
             .await;
         assert!(r.status() == 201 || r.status() == 200, "{}", r.status());
-        let operation = r.headers()["azure-asyncoperation"]
-            .to_str()
-            .unwrap()
-            .to_owned();
+        let operation = async_operation(&r);
         self.wait_operation(token, &operation).await
     }
 
@@ -380,6 +381,14 @@ where
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(Duration::from_millis(100));
     }
+}
+
+/// The `Azure-AsyncOperation` URL a long-running request answered with.
+pub fn async_operation(response: &Response) -> String {
+    response.headers()["azure-asyncoperation"]
+        .to_str()
+        .unwrap()
+        .to_owned()
 }
 
 pub async fn json_of(response: Response) -> (StatusCode, Value) {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{EG, RM, json_of, start, webhook};
+use crate::common::{EG, async_operation, json_of, start, webhook};
 
 const AUTH0_ID: &str = "804a11ca-ce9b-4158-8e94-3c8dc7a072ec";
 
@@ -15,18 +15,9 @@ const AUTH0_ID: &str = "804a11ca-ce9b-4158-8e94-3c8dc7a072ec";
 async fn partner_configuration_put_get_authorize_unauthorize() {
     let env = start().await;
     let token = env.azure_token().await;
-    let register = format!(
-        "{}/providers/Microsoft.EventGrid/register?{RM}",
-        env.sub_path()
-    );
+    let register = env.register_path();
     env.arm(Method::POST, &register, &token, None).await;
-    env.arm(
-        Method::PUT,
-        &format!("{}?{RM}", env.group_path("rg")),
-        &token,
-        Some(json!({"location": "eastus"})),
-    )
-    .await;
+    env.create_group(&token, "rg", "eastus").await;
     let config = format!(
         "{}?{EG}",
         env.eg_path("rg", "partnerConfigurations/default")
@@ -169,24 +160,9 @@ async fn stream_create_fails_cleanly_when_azure_refuses() {
     let azure = env.azure_token().await;
     let auth0 = env.auth0_token().await;
     assert_create_refused(&env, &auth0, "rg", "MissingSubscriptionRegistration").await;
-    env.arm(
-        Method::POST,
-        &format!(
-            "{}/providers/Microsoft.EventGrid/register?{RM}",
-            env.sub_path()
-        ),
-        &azure,
-        None,
-    )
-    .await;
+    env.register_event_grid(&azure).await;
     assert_create_refused(&env, &auth0, "rg", "ResourceGroupNotFound").await;
-    env.arm(
-        Method::PUT,
-        &format!("{}?{RM}", env.group_path("rg")),
-        &azure,
-        Some(json!({"location": "eastus"})),
-    )
-    .await;
+    env.create_group(&azure, "rg", "eastus").await;
     assert_create_refused(&env, &auth0, "rg", "PartnerNotAuthorized").await;
     let authorize = format!(
         "{}?{EG}",
@@ -217,16 +193,7 @@ async fn partner_topic_is_created_by_auth0_and_can_be_activated() {
     env.prepare_azure(&azure, "rg").await;
     let auth0 = env.auth0_token().await;
     let (stream, topic) = env.create_stream(&auth0, "rg", None).await;
-    let (status, list) = json_of(
-        env.arm(
-            Method::GET,
-            &format!("{}?{EG}", env.eg_path("rg", "partnerTopics")),
-            &azure,
-            None,
-        )
-        .await,
-    )
-    .await;
+    let (status, list) = env.partner_topics(&azure, "rg").await;
     assert_eq!(status, 200);
     let found = &list["value"][0];
     assert_eq!(found["name"], topic.as_str());
@@ -326,10 +293,7 @@ async fn partner_topic_is_created_by_auth0_and_can_be_activated() {
     );
     let deleted = env.arm(Method::DELETE, &one, &azure, None).await;
     assert_eq!(deleted.status(), 202, "deletes are long-running");
-    let operation = deleted.headers()["azure-asyncoperation"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let operation = async_operation(&deleted);
     assert_eq!(
         env.wait_operation(&azure, &operation).await["status"],
         "Succeeded"
@@ -438,10 +402,7 @@ async fn event_subscription_lifecycle_with_handshake() {
         .arm(Method::PUT, &path("to-hook"), &azure, Some(body))
         .await;
     assert_eq!(r.status(), 201);
-    let operation = r.headers()["azure-asyncoperation"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let operation = async_operation(&r);
     let (_, created) = json_of(r).await;
     assert_eq!(created["properties"]["provisioningState"], "Creating");
     let done = env.wait_operation(&azure, &operation).await;
@@ -529,10 +490,7 @@ async fn webhook_that_ignores_the_handshake_awaits_manual_action_then_fails() {
                 "eventDeliverySchema": "CloudEventSchemaV1_0"}})),
         )
         .await;
-    let operation = r.headers()["azure-asyncoperation"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let operation = async_operation(&r);
     let waiting = env.wait_operation(&azure, &operation).await;
     assert_eq!(
         waiting["status"], "AwaitingManualAction",
@@ -662,16 +620,7 @@ async fn the_stream_reports_its_partner_topic_only_after_some_reads() {
     assert_eq!(status, 200);
     let id = created["id"].as_str().unwrap();
     // The topic exists in Azure at once ...
-    let (_, topics) = json_of(
-        env.arm(
-            Method::GET,
-            &format!("{}?{EG}", env.eg_path("rg", "partnerTopics")),
-            &azure,
-            None,
-        )
-        .await,
-    )
-    .await;
+    let (_, topics) = env.partner_topics(&azure, "rg").await;
     assert_eq!(topics["value"].as_array().unwrap().len(), 1);
     // ... while the stream names it from the fourth read on (lists count as reads too).
     let mut seen = Vec::new();
@@ -752,16 +701,7 @@ async fn partner_topics_of_other_partners_can_be_seeded() {
         lookalike["properties"]["source"],
         seeded["properties"]["source"]
     );
-    let (_, list) = json_of(
-        env.arm(
-            Method::GET,
-            &format!("{}?{EG}", env.eg_path("rg", "partnerTopics")),
-            &azure,
-            None,
-        )
-        .await,
-    )
-    .await;
+    let (_, list) = env.partner_topics(&azure, "rg").await;
     assert_eq!(list["value"].as_array().unwrap().len(), 2);
     // Refusals: no such group, a name in use.
     for body in [

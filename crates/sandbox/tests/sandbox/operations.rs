@@ -9,7 +9,7 @@ use cloud_sandbox::{Faults, SandboxConfig};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{EG, RM, json_of, start_with, webhook};
+use crate::common::{EG, RM, async_operation, json_of, start_with, webhook};
 
 /// A sandbox with Auth0's activated partner topic in `rg`: (env, Azure token, topic name).
 async fn with_topic(config: SandboxConfig) -> (crate::common::Env, String, String) {
@@ -49,10 +49,7 @@ async fn a_delete_runs_until_its_location_says_done_and_the_name_waits_for_it() 
     let created = env
         .arm(Method::PUT, &path, &azure, Some(to_inbox(&env)))
         .await;
-    let operation = created.headers()["azure-asyncoperation"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let operation = async_operation(&created);
     assert_eq!(
         env.wait_operation(&azure, &operation).await["status"],
         "Succeeded"
@@ -160,10 +157,7 @@ async fn a_webhook_may_grant_the_handshake_later_through_its_callback() {
                 "eventDeliverySchema": "CloudEventSchemaV1_0"}})),
         )
         .await;
-    let operation = r.headers()["azure-asyncoperation"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let operation = async_operation(&r);
     assert_eq!(
         env.wait_operation(&azure, &operation).await["status"],
         "AwaitingManualAction"
@@ -287,10 +281,7 @@ async fn a_provider_read_may_lag_the_register_call() {
     .await;
     let azure = env.azure_token().await;
     let provider = format!("{}/providers/Microsoft.EventGrid?{RM}", env.sub_path());
-    let register = format!(
-        "{}/providers/Microsoft.EventGrid/register?{RM}",
-        env.sub_path()
-    );
+    let register = env.register_path();
     let (_, registered) = json_of(env.arm(Method::POST, &register, &azure, None).await).await;
     assert_eq!(registered["registrationState"], "Registering");
     let state = |body: Value| body["registrationState"].as_str().unwrap().to_owned();

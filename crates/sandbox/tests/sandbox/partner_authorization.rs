@@ -61,23 +61,8 @@ async fn arm_answers_are_dated_by_azure_s_clock() {
 async fn an_authorization_beyond_the_maximum_is_refused_until_a_patch_raises_it() {
     let env = start().await;
     let azure = env.azure_token().await;
-    env.arm(
-        Method::POST,
-        &format!(
-            "{}/providers/Microsoft.EventGrid/register?{RM}",
-            env.sub_path()
-        ),
-        &azure,
-        None,
-    )
-    .await;
-    env.arm(
-        Method::PUT,
-        &format!("{}?{RM}", env.group_path("rg")),
-        &azure,
-        Some(json!({"location": "westeurope"})),
-    )
-    .await;
+    env.register_event_grid(&azure).await;
+    env.create_group(&azure, "rg", "westeurope").await;
     let config = format!(
         "{}?{EG}",
         env.eg_path("rg", "partnerConfigurations/default")

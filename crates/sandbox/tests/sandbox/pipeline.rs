@@ -7,7 +7,7 @@ use cloud_sandbox::SimulationKind;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{EG, Env, json_of, poll, start, webhook};
+use crate::common::{EG, Env, async_operation, json_of, poll, start, webhook};
 
 /// Registered, authorized, a stream (with optional category filters) and an activated topic.
 async fn ready(env: &Env, filters: Option<Value>) -> (String, String) {
@@ -248,10 +248,7 @@ async fn other_destination_kinds_are_recorded() {
     let body = json!({"properties": {"eventDeliverySchema": "CloudEventSchemaV1_0", "destination": {"endpointType": "StorageQueue",
         "properties": {"resourceId": "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/q", "queueName": "logs"}}}});
     let r = env.arm(Method::PUT, &path, &azure, Some(body)).await;
-    let operation = r.headers()["azure-asyncoperation"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let operation = async_operation(&r);
     assert_eq!(
         env.wait_operation(&azure, &operation).await["status"],
         "Succeeded"
@@ -389,10 +386,7 @@ async fn batched_webhooks_receive_cloudevents_batches() {
     let body = json!({"properties": {"eventDeliverySchema": "CloudEventSchemaV1_0", "destination": {"endpointType": "WebHook",
         "properties": {"endpointUrl": hook.url, "maxEventsPerBatch": 10, "preferredBatchSizeInKilobytes": 1024}}}});
     let r = env.arm(Method::PUT, &path, &azure, Some(body)).await;
-    let operation = r.headers()["azure-asyncoperation"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let operation = async_operation(&r);
     assert_eq!(
         env.wait_operation(&azure, &operation).await["status"],
         "Succeeded"

@@ -5,33 +5,13 @@
 
 use std::time::Duration;
 
+use cloud_sandbox::testing::Arm;
 use cloud_sandbox::{Faults, SandboxConfig};
 use setup_engine::{Clock, ErrorCode, SetupEvent, StepId, StepState, Unobserved};
 
 use crate::common::{Recorder, World, start, start_with};
 
 const OTHER_PARTNER: &str = "5c9a8d6a-0c7e-4a4b-9f61-3f0a8b5fe8c1";
-
-async fn arm_token(world: &World) -> String {
-    let token: serde_json::Value = reqwest::Client::new()
-        .post(format!(
-            "{}/{}/oauth2/v2.0/token",
-            world.info.azure_authority, world.info.azure_tenant_id
-        ))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", world.info.azure_client_id.as_str()),
-            ("client_secret", world.info.azure_client_secret.as_str()),
-            ("scope", "https://management.azure.com/.default"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    token["access_token"].as_str().unwrap().to_owned()
-}
 
 /// A Resource Manager call as another tool would make it; `path` includes the query.
 async fn arm(
@@ -40,13 +20,10 @@ async fn arm(
     path: &str,
     body: Option<serde_json::Value>,
 ) -> serde_json::Value {
-    let mut request = reqwest::Client::new()
-        .request(method, format!("{}{path}", world.info.azure_management))
-        .bearer_auth(arm_token(world).await);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
+    let response = Arm::sign_in(&world.info)
+        .await
+        .send(method, path, body)
+        .await;
     assert!(
         response.status().is_success(),
         "{path}: {}",

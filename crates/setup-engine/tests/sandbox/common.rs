@@ -5,11 +5,12 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use cloud_sandbox::testing::Arm;
 use cloud_sandbox::{RunningSandbox, Sandbox, SandboxConfig, SandboxInfo};
 use setup_engine::{
     Auth0Credentials, AzureCloud, AzureSignIn, Clock, Connection, DestinationInput,
     DestinationKind, Engine, EngineOptions, PollSchedule, ProgressStore, RetryPolicy, Secret,
-    SetupEvent, SetupInputs, SetupObserver,
+    SetupEvent, SetupInputs, SetupObserver, SetupReport, StepId, Unobserved,
 };
 use time::OffsetDateTime;
 
@@ -67,6 +68,23 @@ pub async fn start_with(config: SandboxConfig) -> World {
 impl World {
     pub fn progress(&self) -> ProgressStore {
         ProgressStore::at(self.dir.path().join("progress.json"))
+    }
+
+    /// A fresh engine's run up to and including `step`; panics if the run fails.
+    pub async fn run_until(&self, inputs: &SetupInputs, step: StepId) -> SetupReport {
+        self.engine()
+            .run_until(inputs, &Unobserved, step)
+            .await
+            .unwrap()
+    }
+
+    /// Whether a fresh engine's whole run completes; panics if the run fails.
+    pub async fn run_completes(&self, inputs: &SetupInputs) -> bool {
+        self.engine()
+            .run(inputs, &Unobserved)
+            .await
+            .unwrap()
+            .complete
     }
 
     pub fn engine(&self) -> Engine {
@@ -175,34 +193,18 @@ impl World {
     /// Deletes a partner topic in the inputs' resource group behind the engine's back (as someone in the
     /// Azure portal would), waiting for the delete to finish.
     pub async fn delete_topic(&self, name: &str) {
-        let http = reqwest::Client::new();
-        let token: serde_json::Value = http
-            .post(format!(
-                "{}/{}/oauth2/v2.0/token",
-                self.info.azure_authority, self.info.azure_tenant_id
-            ))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", self.info.azure_client_id.as_str()),
-                ("client_secret", self.info.azure_client_secret.as_str()),
-                ("scope", "https://management.azure.com/.default"),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
         let inputs = self.inputs();
-        let answer = http
-            .delete(format!(
-                "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.EventGrid/partnerTopics/{name}?api-version=2025-02-15",
-                self.info.azure_management, inputs.subscription_id, inputs.resource_group
-            ))
-            .bearer_auth(token["access_token"].as_str().unwrap())
-            .send()
+        let answer = Arm::sign_in(&self.info)
             .await
-            .unwrap();
+            .send(
+                reqwest::Method::DELETE,
+                &format!(
+                    "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.EventGrid/partnerTopics/{name}?api-version=2025-02-15",
+                    inputs.subscription_id, inputs.resource_group
+                ),
+                None,
+            )
+            .await;
         assert!(answer.status().is_success(), "{:?}", answer.text().await);
         assert!(
             !self.topics().iter().any(|(n, _)| n == name),

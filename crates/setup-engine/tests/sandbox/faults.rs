@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use cloud_sandbox::testing::{Arm, auth0_token};
 use cloud_sandbox::{FaultKind, FaultRule, SandboxConfig};
 use setup_engine::{Auth0Credentials, Clock, ErrorCode, Secret, StepId, Unobserved};
 
@@ -77,14 +78,7 @@ async fn a_failed_create_is_not_blindly_repeated() {
         .await
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::Auth0RequestFailed, "{error:?}");
-    assert!(
-        world
-            .engine()
-            .run(&world.inputs(), &Unobserved)
-            .await
-            .unwrap()
-            .complete
-    );
+    assert!(world.run_completes(&world.inputs()).await);
 }
 
 #[tokio::test]
@@ -95,14 +89,7 @@ async fn slow_answers_only_slow_things_down() {
             .at_rate(0.25)
             .times(8),
     );
-    assert!(
-        world
-            .engine()
-            .run(&world.inputs(), &Unobserved)
-            .await
-            .unwrap()
-            .complete
-    );
+    assert!(world.run_completes(&world.inputs()).await);
 }
 
 #[tokio::test]
@@ -148,14 +135,7 @@ async fn a_failed_long_running_operation_shows_the_correlation_id_and_the_next_r
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::OperationFailed, "{error:?}");
     assert!(error.correlation_id.is_some(), "{error:?}");
-    assert!(
-        world
-            .engine()
-            .run(&world.inputs(), &Unobserved)
-            .await
-            .unwrap()
-            .complete
-    );
+    assert!(world.run_completes(&world.inputs()).await);
 }
 
 #[tokio::test]
@@ -184,25 +164,9 @@ async fn missing_azure_rights_name_the_role_and_write_nothing() {
 #[tokio::test]
 async fn a_missing_auth0_scope_is_named_before_any_write() {
     let world = start().await;
-    let token: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/oauth/token", world.info.auth0_domain))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", world.info.auth0_client_id.as_str()),
-            ("client_secret", world.info.auth0_client_secret.as_str()),
-            ("audience", &format!("{}/api/v2/", world.info.auth0_domain)),
-            ("scope", "read:log_streams"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = auth0_token(&world.info, Some("read:log_streams")).await;
     let engine = world.engine_with(
-        Auth0Credentials::ManagementToken(Secret::new(
-            token["access_token"].as_str().unwrap().to_owned(),
-        )),
+        Auth0Credentials::ManagementToken(Secret::new(token)),
         &world.info.azure_client_id,
         &world.info.azure_client_secret,
     );
@@ -219,11 +183,7 @@ async fn a_missing_auth0_scope_is_named_before_any_write() {
 async fn an_expired_partner_authorization_is_renewed() {
     let world = start().await;
     let inputs = world.inputs();
-    world
-        .engine()
-        .run_until(&inputs, &Unobserved, StepId::PrepareAzure)
-        .await
-        .unwrap();
+    world.run_until(&inputs, StepId::PrepareAzure).await;
     world
         .sandbox
         .handle()
@@ -234,14 +194,7 @@ async fn an_expired_partner_authorization_is_renewed() {
         "{:?}",
         plan.steps[0]
     );
-    assert!(
-        world
-            .engine()
-            .run(&inputs, &Unobserved)
-            .await
-            .unwrap()
-            .complete
-    );
+    assert!(world.run_completes(&inputs).await);
     assert!(
         world
             .requests()
@@ -255,11 +208,7 @@ async fn an_expired_partner_authorization_is_renewed() {
 async fn an_expired_topic_is_explained_with_the_way_out() {
     let world = start_with(SandboxConfig::for_tests()).await;
     let inputs = world.inputs();
-    world
-        .engine()
-        .run_until(&inputs, &Unobserved, StepId::CreateStream)
-        .await
-        .unwrap();
+    world.run_until(&inputs, StepId::CreateStream).await;
     // Auth0 reports the topic's name on a later read of the stream; from then on the expiry is shown.
     let mut status = world.engine().status(&inputs).await.unwrap();
     for _ in 0..3 {
@@ -363,35 +312,17 @@ async fn other_authorized_partners_are_kept() {
         .unwrap();
     // Someone authorizes another partner in the group, then Auth0's authorization runs out.
     let other = "11111111-0000-0000-0000-000000000000";
-    let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!(
-            "{}/{}/oauth2/v2.0/token",
-            world.info.azure_authority, world.info.azure_tenant_id
-        ))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", world.info.azure_client_id.as_str()),
-            ("client_secret", world.info.azure_client_secret.as_str()),
-            ("scope", "https://management.azure.com/.default"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let url = format!(
-        "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.EventGrid/partnerConfigurations/default/authorizePartner?api-version=2025-02-15",
-        world.info.azure_management, inputs.subscription_id, inputs.resource_group
+    let arm = Arm::sign_in(&world.info).await;
+    let path = format!(
+        "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.EventGrid/partnerConfigurations/default/authorizePartner?api-version=2025-02-15",
+        inputs.subscription_id, inputs.resource_group
     );
     // Within the configuration's maximum (the 7 days the setup asked for), as Azure requires.
     let until = (world.time.now() + Duration::from_secs(6 * 86_400))
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();
-    let answer = http
-        .post(url)
-        .bearer_auth(token["access_token"].as_str().unwrap())
+    let answer = arm
+        .request(reqwest::Method::POST, &path)
         .json(
             &serde_json::json!({"partnerRegistrationImmutableId": other, "partnerName": "Other",
                                   "authorizationExpirationTimeInUtc": until}),

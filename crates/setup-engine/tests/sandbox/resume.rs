@@ -1,6 +1,7 @@
 //! Runs stopped after each step (as by a kill between steps), or right after a write whose answer was lost,
 //! resume and end exactly like an uninterrupted run, never duplicating anything.
 
+use cloud_sandbox::testing::auth0_token;
 use setup_engine::{STEPS, Unobserved};
 
 use crate::common::{World, start};
@@ -103,23 +104,10 @@ async fn a_stream_created_by_a_run_that_died_before_saving_is_recognised() {
         .unwrap();
     // The dead run's POST reached Auth0; its answer (and the progress update) never came back.
     let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!("{}/oauth/token", world.info.auth0_domain))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", world.info.auth0_client_id.as_str()),
-            ("client_secret", world.info.auth0_client_secret.as_str()),
-            ("audience", &format!("{}/api/v2/", world.info.auth0_domain)),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = auth0_token(&world.info, None).await;
     let created = http
         .post(format!("{}/api/v2/log-streams", world.info.auth0_domain))
-        .bearer_auth(token["access_token"].as_str().unwrap())
+        .bearer_auth(&token)
         .json(&serde_json::json!({
             "name": inputs.stream_name, "type": "eventgrid",
             "sink": {"azureSubscriptionId": inputs.subscription_id, "azureRegion": inputs.region,

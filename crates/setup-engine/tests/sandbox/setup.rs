@@ -1,5 +1,6 @@
 //! A full setup, the second run, status and dry run, and input validation before any request.
 
+use cloud_sandbox::testing::auth0_token;
 use setup_engine::{DestinationKind, ErrorCode, StepId, StepState, Unobserved};
 
 use crate::common::{Recorder, start};
@@ -345,27 +346,14 @@ async fn a_paused_stream_is_resumed() {
     let inputs = world.inputs();
     let report = engine.run(&inputs, &Unobserved).await.unwrap();
     let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!("{}/oauth/token", world.info.auth0_domain))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", world.info.auth0_client_id.as_str()),
-            ("client_secret", world.info.auth0_client_secret.as_str()),
-            ("audience", &format!("{}/api/v2/", world.info.auth0_domain)),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = auth0_token(&world.info, None).await;
     let paused = http
         .patch(format!(
             "{}/api/v2/log-streams/{}",
             world.info.auth0_domain,
             report.stream_id.unwrap()
         ))
-        .bearer_auth(token["access_token"].as_str().unwrap())
+        .bearer_auth(&token)
         .json(&serde_json::json!({"status": "paused"}))
         .send()
         .await

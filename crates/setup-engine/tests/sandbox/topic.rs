@@ -85,11 +85,7 @@ async fn a_name_reported_only_on_a_later_read_is_waited_for() {
     let world =
         start_with(SandboxConfig::for_tests().with_partner_topic_name_hidden_reads(4)).await;
     let inputs = world.inputs();
-    world
-        .engine()
-        .run_until(&inputs, &Unobserved, StepId::CreateStream)
-        .await
-        .unwrap();
+    world.run_until(&inputs, StepId::CreateStream).await;
     // Before Auth0 names it, the one topic in the group is shown, not taken.
     let status = world.engine().status(&inputs).await.unwrap();
     let step = &status.steps[2];
@@ -100,11 +96,7 @@ async fn a_name_reported_only_on_a_later_read_is_waited_for() {
     );
     assert_eq!(step.expires_at, None, "nothing is confirmed yet: {step:?}");
     let waits_before = world.time.requested.lock().unwrap().len();
-    let report = world
-        .engine()
-        .run_until(&inputs, &Unobserved, StepId::ActivateTopic)
-        .await
-        .unwrap();
+    let report = world.run_until(&inputs, StepId::ActivateTopic).await;
     assert_eq!(report.steps[2].state, StepState::Done, "{report:#?}");
     assert!(stream_reads(&world) >= 3, "the stream was read again");
     let waits = world.time.requested.lock().unwrap()[waits_before..].to_vec();
@@ -118,25 +110,14 @@ async fn a_name_reported_only_on_a_later_read_is_waited_for() {
         "then backs off: {waits:?}"
     );
     assert_eq!(activations(&world), vec![report.partner_topic.unwrap()]);
-    assert!(
-        world
-            .engine()
-            .run(&inputs, &Unobserved)
-            .await
-            .unwrap()
-            .complete
-    );
+    assert!(world.run_completes(&inputs).await);
 }
 
 #[tokio::test]
 async fn another_partners_topic_that_looks_like_auth0s_is_never_activated() {
     let world = start().await;
     let inputs = world.inputs();
-    world
-        .engine()
-        .run_until(&inputs, &Unobserved, StepId::PrepareAzure)
-        .await
-        .unwrap();
+    world.run_until(&inputs, StepId::PrepareAzure).await;
     let foreign = seed(&world, "auth0-logs-lookalike", Some(OTHER_PARTNER));
     assert!(
         foreign["properties"]["source"]
@@ -145,11 +126,7 @@ async fn another_partners_topic_that_looks_like_auth0s_is_never_activated() {
             .starts_with(&format!("auth0.com/{}-", tenant(&world))),
         "same-looking source: {foreign}"
     );
-    world
-        .engine()
-        .run_until(&inputs, &Unobserved, StepId::CreateStream)
-        .await
-        .unwrap();
+    world.run_until(&inputs, StepId::CreateStream).await;
     // While Auth0 has not named its topic, the vetoed one is not even a candidate.
     let status = world.engine().status(&inputs).await.unwrap();
     assert!(
@@ -176,11 +153,7 @@ async fn a_reported_name_that_azure_lists_as_another_partners_topic_is_refused()
     let world =
         start_with(SandboxConfig::for_tests().with_partner_topic_name_hidden_reads(0)).await;
     let inputs = world.inputs();
-    let report = world
-        .engine()
-        .run_until(&inputs, &Unobserved, StepId::CreateStream)
-        .await
-        .unwrap();
+    let report = world.run_until(&inputs, StepId::CreateStream).await;
     let stream = report.stream_id.unwrap();
     let name = format!("auth0-logs-{}", stream.replace('_', "-"));
     // Someone replaced the topic with another partner's under the same name.
@@ -205,11 +178,7 @@ async fn several_candidates_without_a_name_are_reported_not_guessed() {
     let world =
         start_with(SandboxConfig::for_tests().with_partner_topic_name_hidden_reads(1_000)).await;
     let inputs = world.inputs();
-    world
-        .engine()
-        .run_until(&inputs, &Unobserved, StepId::PrepareAzure)
-        .await
-        .unwrap();
+    world.run_until(&inputs, StepId::PrepareAzure).await;
     seed(&world, "auth0-logs-other", None);
     let before = world.last_seq();
     let error = world.engine().run(&inputs, &Unobserved).await.unwrap_err();
@@ -286,11 +255,7 @@ async fn nothing_found_is_said_as_such() {
     let world =
         start_with(SandboxConfig::for_tests().with_partner_topic_name_hidden_reads(1_000)).await;
     let inputs = world.inputs();
-    let report = world
-        .engine()
-        .run_until(&inputs, &Unobserved, StepId::CreateStream)
-        .await
-        .unwrap();
+    let report = world.run_until(&inputs, StepId::CreateStream).await;
     let name = format!("auth0-logs-{}", report.stream_id.unwrap().replace('_', "-"));
     world.delete_topic(&name).await;
     let error = world.engine().run(&inputs, &Unobserved).await.unwrap_err();
@@ -333,14 +298,7 @@ async fn a_topic_gone_by_its_reported_name_gets_the_delete_and_recreate_advice()
 async fn step_one_knows_auth0s_topic_by_the_name_the_stream_reports() {
     let world = start().await;
     let inputs = world.inputs();
-    assert!(
-        world
-            .engine()
-            .run(&inputs, &Unobserved)
-            .await
-            .unwrap()
-            .complete
-    );
+    assert!(world.run_completes(&inputs).await);
     // The authorization runs out; the activated topic stays, so no new authorization is needed.
     world
         .sandbox
@@ -356,14 +314,7 @@ async fn step_one_knows_auth0s_topic_by_the_name_the_stream_reports() {
         plan.steps[0]
     );
     let before = world.last_seq();
-    assert!(
-        world
-            .engine()
-            .run(&inputs, &Unobserved)
-            .await
-            .unwrap()
-            .complete
-    );
+    assert!(world.run_completes(&inputs).await);
     assert_eq!(world.writes_since(before), Vec::<String>::new());
 }
 
@@ -371,14 +322,7 @@ async fn step_one_knows_auth0s_topic_by_the_name_the_stream_reports() {
 async fn a_stream_sending_to_another_group_blocks_step_three_without_advice_of_its_own() {
     let world = start().await;
     let mut inputs = world.inputs();
-    assert!(
-        world
-            .engine()
-            .run(&inputs, &Unobserved)
-            .await
-            .unwrap()
-            .complete
-    );
+    assert!(world.run_completes(&inputs).await);
     inputs.resource_group = "elsewhere".into();
     let status = world.engine().status(&inputs).await.unwrap();
     assert_eq!(status.steps[1].state, StepState::Attention, "{status:#?}");
@@ -398,11 +342,7 @@ async fn a_topic_still_listed_past_its_activation_deadline_is_tried_and_explaine
     )
     .await;
     let inputs = world.inputs();
-    let report = world
-        .engine()
-        .run_until(&inputs, &Unobserved, StepId::CreateStream)
-        .await
-        .unwrap();
+    let report = world.run_until(&inputs, StepId::CreateStream).await;
     let name = format!("auth0-logs-{}", report.stream_id.unwrap().replace('_', "-"));
     world.sandbox.handle().advance(8 * day);
     // Past its deadline, still listed: said so, and activation is still tried (Azure decides).

@@ -44,6 +44,51 @@ pub(super) fn same_topic(es: &EventSubscription, sub: &str, rg: &str, topic: &st
         && es.topic.eq_ignore_ascii_case(topic)
 }
 
+/// The event subscription `name` of the partner topic, if there is one.
+fn find_event_subscription<'w>(
+    world: &'w World,
+    sub: &str,
+    rg: &str,
+    topic: &str,
+    name: &str,
+) -> Option<&'w EventSubscription> {
+    world
+        .azure
+        .event_subscriptions
+        .iter()
+        .find(|e| same_topic(e, sub, rg, topic) && e.name.eq_ignore_ascii_case(name))
+}
+
+/// The scope an event subscription's role checks are made at.
+fn event_subscription_scope(sub: &str, rg: &str, topic: &str, name: &str) -> String {
+    format!(
+        "{}/providers/Microsoft.EventGrid/partnerTopics/{topic}/eventSubscriptions/{name}",
+        group_scope(sub, rg)
+    )
+}
+
+/// A POST action on an event subscription (`getFullUrl`, `getDeliveryAttributes`): the method and the
+/// caller's right to `Microsoft.EventGrid/eventSubscriptions/{action}/action` checked, the subscription
+/// found (404 otherwise), then `answer` for it.
+fn post_action(
+    ctx: &Ctx,
+    (sub, rg, topic, name): (&str, &str, &str, &str),
+    action: &str,
+    answer: impl FnOnce(&EventSubscription) -> Result<Response, Response>,
+) -> Result<Response, Response> {
+    if ctx.method != Method::POST {
+        return Ok(method_not_allowed(ctx));
+    }
+    ctx.require_write(
+        &format!("Microsoft.EventGrid/eventSubscriptions/{action}/action"),
+        &event_subscription_scope(sub, rg, topic, name),
+    )?;
+    let world = ctx.shared.world();
+    let es = find_event_subscription(&world, sub, rg, topic, name)
+        .ok_or_else(|| not_found("partnerTopics/eventSubscriptions", name, rg))?;
+    answer(es)
+}
+
 pub(super) fn event_subscription(
     ctx: &Ctx,
     sub: &str,
@@ -51,18 +96,11 @@ pub(super) fn event_subscription(
     topic: &str,
     name: &str,
 ) -> Result<Response, Response> {
-    let scope = format!(
-        "{}/providers/Microsoft.EventGrid/partnerTopics/{topic}/eventSubscriptions/{name}",
-        group_scope(sub, rg)
-    );
+    let scope = event_subscription_scope(sub, rg, topic, name);
     match ctx.method {
         Method::GET => {
             let world = ctx.shared.world();
-            world
-                .azure
-                .event_subscriptions
-                .iter()
-                .find(|e| same_topic(e, sub, rg, topic) && e.name.eq_ignore_ascii_case(name))
+            find_event_subscription(&world, sub, rg, topic, name)
                 .map(|e| json(StatusCode::OK, event_subscription_json(e)))
                 .ok_or_else(|| not_found("partnerTopics/eventSubscriptions", name, rg))
         }
@@ -432,32 +470,17 @@ pub(super) fn full_url(
     topic: &str,
     name: &str,
 ) -> Result<Response, Response> {
-    if ctx.method != Method::POST {
-        return Ok(method_not_allowed(ctx));
-    }
-    ctx.require_write(
-        "Microsoft.EventGrid/eventSubscriptions/getFullUrl/action",
-        &format!(
-            "{}/providers/Microsoft.EventGrid/partnerTopics/{topic}/eventSubscriptions/{name}",
-            group_scope(sub, rg)
-        ),
-    )?;
-    let world = ctx.shared.world();
-    let es = world
-        .azure
-        .event_subscriptions
-        .iter()
-        .find(|e| same_topic(e, sub, rg, topic) && e.name.eq_ignore_ascii_case(name))
-        .ok_or_else(|| not_found("partnerTopics/eventSubscriptions", name, rg))?;
-    if es.properties["destination"]["endpointType"] != "WebHook" {
-        return Err(bad_request(
-            "getFullUrl is only available for WebHook destinations.",
-        ));
-    }
-    Ok(json(
-        StatusCode::OK,
-        json!({"endpointUrl": es.properties["destination"]["properties"]["endpointUrl"]}),
-    ))
+    post_action(ctx, (sub, rg, topic, name), "getFullUrl", |es| {
+        if es.properties["destination"]["endpointType"] != "WebHook" {
+            return Err(bad_request(
+                "getFullUrl is only available for WebHook destinations.",
+            ));
+        }
+        Ok(json(
+            StatusCode::OK,
+            json!({"endpointUrl": es.properties["destination"]["properties"]["endpointUrl"]}),
+        ))
+    })
 }
 
 /// `getDeliveryAttributes` (POST): the delivery attribute mappings of the destination, static values
@@ -469,28 +492,13 @@ pub(super) fn delivery_attributes(
     topic: &str,
     name: &str,
 ) -> Result<Response, Response> {
-    if ctx.method != Method::POST {
-        return Ok(method_not_allowed(ctx));
-    }
-    ctx.require_write(
-        "Microsoft.EventGrid/eventSubscriptions/getDeliveryAttributes/action",
-        &format!(
-            "{}/providers/Microsoft.EventGrid/partnerTopics/{topic}/eventSubscriptions/{name}",
-            group_scope(sub, rg)
-        ),
-    )?;
-    let world = ctx.shared.world();
-    let es = world
-        .azure
-        .event_subscriptions
-        .iter()
-        .find(|e| same_topic(e, sub, rg, topic) && e.name.eq_ignore_ascii_case(name))
-        .ok_or_else(|| not_found("partnerTopics/eventSubscriptions", name, rg))?;
-    let value = es.properties["destination"]["properties"]["deliveryAttributeMappings"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    Ok(json(StatusCode::OK, json!({ "value": value })))
+    post_action(ctx, (sub, rg, topic, name), "getDeliveryAttributes", |es| {
+        let value = es.properties["destination"]["properties"]["deliveryAttributeMappings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        Ok(json(StatusCode::OK, json!({ "value": value })))
+    })
 }
 
 /// What the admin API's "made elsewhere" injection stores: an event subscription written by the portal
