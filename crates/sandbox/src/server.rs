@@ -2,7 +2,7 @@
 //! tenant's custom domain, identity platform, Resource Manager), mounts the admin surface under `/_sandbox/` on each, records every
 //! emulated-API request, injects faults, and runs the event pipeline and the state saver in the background.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -203,22 +203,20 @@ impl Sandbox {
     }
 }
 
-/// The listeners of the Auth0 tenant, the identity platform, Resource Manager and the tenant's custom domain
-/// (ports P to P+3 when a port P is asked for).
+/// The listeners of the Auth0 tenant, the identity platform, Resource Manager and the tenant's custom domain:
+/// ports P to P+3 when a port P is asked for; with 0, four consecutive free ports, so that a later start that
+/// asks for the same P (a restarted app keeping its world) gets every host back at its old address.
 async fn bind(
     config: &SandboxConfig,
 ) -> Result<(TcpListener, TcpListener, TcpListener, TcpListener), Error> {
-    let listen = |port: u16| {
-        let address = SocketAddr::new(config.listen_ip, port);
-        async move {
-            TcpListener::bind(address)
-                .await
-                .map_err(|source| Error::Listen {
-                    address: address.to_string(),
-                    source,
-                })
+    if config.port == 0 {
+        for _ in 0..64 {
+            if let Some(block) = free_block(config.listen_ip).await {
+                return Ok(block);
+            }
         }
-    };
+    }
+    let listen = |port: u16| listen(config.listen_ip, port);
     let next = |n: u16| {
         if config.port == 0 {
             0
@@ -231,6 +229,31 @@ async fn bind(
         listen(next(1)).await?,
         listen(next(2)).await?,
         listen(next(3)).await?,
+    ))
+}
+
+async fn listen(ip: IpAddr, port: u16) -> Result<TcpListener, Error> {
+    let address = SocketAddr::new(ip, port);
+    TcpListener::bind(address)
+        .await
+        .map_err(|source| Error::Listen {
+            address: address.to_string(),
+            source,
+        })
+}
+
+/// A free port chosen by the system and the three after it, if those are free too.
+async fn free_block(ip: IpAddr) -> Option<(TcpListener, TcpListener, TcpListener, TcpListener)> {
+    let first = listen(ip, 0).await.ok()?;
+    let port = first.local_addr().ok()?.port();
+    if port > u16::MAX - 3 {
+        return None;
+    }
+    Some((
+        first,
+        listen(ip, port + 1).await.ok()?,
+        listen(ip, port + 2).await.ok()?,
+        listen(ip, port + 3).await.ok()?,
     ))
 }
 

@@ -79,12 +79,23 @@ pub async fn start_sandbox(folder: &Path) -> Result<RunningSandbox, SetupError> 
             .collect();
         config
     };
-    let sandbox = match last_port {
-        Some(port) => match Sandbox::start(config(port)).await {
-            Ok(sandbox) => sandbox,
-            // Someone else took the port: a fresh address (earlier streams then name the old one).
-            Err(_) => Sandbox::start(config(0)).await.map_err(sandbox_error)?,
-        },
+    let mut restarted = None;
+    if let Some(port) = last_port {
+        // The app that used these ports last may still be letting go of them: ask again a few times.
+        for attempt in 0..5 {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            if let Ok(sandbox) = Sandbox::start(config(port)).await {
+                restarted = Some(sandbox);
+                break;
+            }
+        }
+    }
+    let sandbox = match restarted {
+        Some(sandbox) => sandbox,
+        // Never started here, or someone else took the ports: a fresh address (earlier streams then name the
+        // old one).
         None => Sandbox::start(config(0)).await.map_err(sandbox_error)?,
     };
     let port = sandbox

@@ -135,3 +135,28 @@ async fn the_guest_directory_is_kept_and_added_to_a_state_file_from_before_it() 
     env.sandbox.shutdown().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Any free port makes four consecutive ones, so a restart that asks for the first gets every host back at the
+/// address it had: a webhook saved against Resource Manager's port still points at it after a restart.
+#[tokio::test]
+async fn a_sandbox_on_any_port_takes_consecutive_ones_that_a_restart_gets_back() {
+    let port = |url: &str| url.rsplit(':').next().unwrap().parse::<u16>().unwrap();
+    let first = cloud_sandbox::Sandbox::start(SandboxConfig::for_tests())
+        .await
+        .unwrap();
+    let info = first.info().clone();
+    let base = port(&info.auth0_domain);
+    assert_eq!(port(&info.azure_authority), base + 1);
+    assert_eq!(port(&info.azure_management), base + 2);
+    assert_eq!(port(&info.auth0_custom_domain), base + 3);
+    first.shutdown().await;
+
+    let again = cloud_sandbox::Sandbox::start(
+        SandboxConfig::for_tests().with_listen(std::net::IpAddr::from([127, 0, 0, 1]), base),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.info().azure_management, info.azure_management);
+    assert_eq!(again.info().auth0_custom_domain, info.auth0_custom_domain);
+    again.shutdown().await;
+}
