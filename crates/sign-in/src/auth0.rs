@@ -417,6 +417,42 @@ impl Auth0SignIn {
         self.keychain.sign_out(&account.keychain_account).await?;
         Ok(())
     }
+
+    /// Removes every keychain entry `previous` wrote that `current`, the sign-in that replaced it, does not
+    /// use: all of them when the two are filed under different keychain accounts (another application, another
+    /// tenant, a pasted token instead of an application), otherwise those of the method no longer used (a
+    /// client secret after switching to a private key, a token no longer remembered). Called only once
+    /// `current` has signed in.
+    pub async fn remove_replaced(
+        &self,
+        previous: &Auth0Account,
+        current: &Auth0Account,
+    ) -> Result<(), SignInError> {
+        let kept = kept_keys(current);
+        if previous.keychain_account != current.keychain_account || kept.is_empty() {
+            return self.sign_out(previous).await;
+        }
+        for key in [
+            CLIENT_SECRET_KEY,
+            PRIVATE_KEY_PATH_KEY,
+            MANAGEMENT_TOKEN_KEY,
+        ] {
+            if !kept.contains(&key) {
+                self.keychain.delete(&current.keychain_account, key).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The keychain keys a signed-in `account` keeps its credential under.
+fn kept_keys(account: &Auth0Account) -> Vec<&'static str> {
+    match account.method {
+        Auth0Method::ClientSecret => vec![CLIENT_SECRET_KEY],
+        Auth0Method::PrivateKeyJwt => vec![PRIVATE_KEY_PATH_KEY],
+        Auth0Method::ManagementToken if account.remembered => vec![MANAGEMENT_TOKEN_KEY],
+        Auth0Method::ManagementToken => Vec::new(),
+    }
 }
 
 impl Auth0Session {

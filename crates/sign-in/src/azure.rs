@@ -836,4 +836,42 @@ impl AzureSession {
         }
         Ok(())
     }
+
+    /// Removes every keychain entry this session's identity wrote that `current`, the sign-in that replaced
+    /// it, does not use: all of them for another user, service principal or directory's entry, otherwise those
+    /// of the method no longer used (a client secret after switching to a certificate). Switching directory
+    /// keeps the same entry, so nothing is removed. Called only once `current` has signed in.
+    pub async fn remove_replaced(&self, current: &AzureAccount) -> Result<(), SignInError> {
+        let previous = &self.account;
+        if previous.method == AzureMethod::AzureCli {
+            return Ok(());
+        }
+        let kept = kept_keys(current);
+        if previous.keychain_account != current.keychain_account || kept.is_empty() {
+            return self.sign_out().await;
+        }
+        for key in [
+            CLIENT_SECRET_KEY,
+            CERTIFICATE_PATH_KEY,
+            CERTIFICATE_PASSWORD_KEY,
+            REFRESH_TOKEN_KEY,
+        ] {
+            if !kept.contains(&key) {
+                self.keychain.delete(&current.keychain_account, key).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The keychain keys a signed-in `account` keeps its credential under.
+fn kept_keys(account: &AzureAccount) -> Vec<&'static str> {
+    match account.method {
+        AzureMethod::ServicePrincipal => vec![CLIENT_SECRET_KEY],
+        AzureMethod::ServicePrincipalCertificate => {
+            vec![CERTIFICATE_PATH_KEY, CERTIFICATE_PASSWORD_KEY]
+        }
+        AzureMethod::Browser | AzureMethod::DeviceCode => vec![REFRESH_TOKEN_KEY],
+        AzureMethod::AzureCli => Vec::new(),
+    }
 }

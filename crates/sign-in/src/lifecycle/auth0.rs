@@ -76,8 +76,20 @@ impl CloudAccounts {
 
     async fn adopt_auth0(&self, session: Auth0Session) -> Result<Auth0AccountInfo, SetupError> {
         let account = session.account.clone();
-        self.inner().auth0 = Some(session);
+        let previous = self.inner().auth0.replace(session);
         self.remember().await?;
+        // Replace means remove: the previous sign-in's secrets go once this one has succeeded.
+        if let Some(previous) = previous
+            && let Err(error) = self
+                .auth0_sign_in()?
+                .remove_replaced(&previous.account, &account)
+                .await
+        {
+            tracing::warn!(
+                code = error.code(),
+                "could not remove the replaced Auth0 sign-in's keychain entries"
+            );
+        }
         tracing::info!(method = ?account.method, missing = account.missing_scopes.len(), "signed in to Auth0");
         Ok(auth0_info(&account))
     }

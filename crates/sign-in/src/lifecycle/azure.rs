@@ -77,8 +77,17 @@ impl CloudAccounts {
     /// Keeps `session` as this run's Azure sign-in and remembers who it is for the next start.
     async fn adopt_azure(&self, session: AzureSession) -> Result<AzureAccountInfo, SetupError> {
         let account = session.account().clone();
-        self.inner().azure = Some(session);
+        let previous = self.inner().azure.replace(session);
         self.remember().await?;
+        // Replace means remove: the previous sign-in's secrets go once this one has succeeded.
+        if let Some(previous) = previous
+            && let Err(error) = previous.remove_replaced(&account).await
+        {
+            tracing::warn!(
+                code = error.code(),
+                "could not remove the replaced Azure sign-in's keychain entries"
+            );
+        }
         tracing::info!(method = ?account.method, "signed in to Azure");
         Ok(azure_info(&account))
     }

@@ -7,5 +7,6 @@ mod common;
 mod credential;
 mod device;
 mod nothing_sensitive_on_disk;
+mod replace;
 mod service_principal;
 mod tenants;
