@@ -20,6 +20,7 @@ mod config;
 mod credential;
 mod custom_domain;
 mod error;
+mod key_file;
 mod lifecycle;
 mod loopback;
 mod oauth;
