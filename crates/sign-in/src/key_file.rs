@@ -15,14 +15,24 @@ use std::path::{Path, PathBuf};
 use crate::error::SignInError;
 
 /// The largest key or certificate file read (64 KiB).
-pub(crate) const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
+pub const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
 
-/// Reads a user-given key or certificate file for `field`, naming the field, the file and the broken rule
-/// for every refusal.
+/// Reads a user-given key or certificate file for `field` on a blocking thread; see [`read_key_file_blocking`].
 pub(crate) async fn read_key_file(
     field: &'static str,
     path: &Path,
 ) -> Result<Vec<u8>, SignInError> {
+    let owned: PathBuf = path.to_owned();
+    tokio::task::spawn_blocking(move || read_key_file_blocking(field, &owned))
+        .await
+        .map_err(|e| SignInError::Unexpected {
+            detail: e.to_string(),
+        })?
+}
+
+/// Reads a user-given key or certificate file for `field` (blocking: for the command line, or inside
+/// `spawn_blocking`), naming the field, the file and the broken rule for every refusal.
+pub fn read_key_file_blocking(field: &'static str, path: &Path) -> Result<Vec<u8>, SignInError> {
     #[cfg(windows)]
     if let Some(why) = network_path(&path.to_string_lossy()) {
         return Err(SignInError::invalid(
@@ -30,15 +40,9 @@ pub(crate) async fn read_key_file(
             format!("{}: {why}", path.display()),
         ));
     }
-    let owned: PathBuf = path.to_owned();
-    tokio::task::spawn_blocking(move || read_blocking(&owned))
-        .await
-        .map_err(|e| SignInError::Unexpected {
-            detail: e.to_string(),
-        })?
-        .map_err(|why| {
-            SignInError::invalid(field, format!("could not read {}: {why}", path.display()))
-        })
+    read_blocking(path).map_err(|why| {
+        SignInError::invalid(field, format!("could not read {}: {why}", path.display()))
+    })
 }
 
 /// Why the file cannot be used, or its bytes.
