@@ -310,9 +310,9 @@ fn certificate_sign_in(
         .filter(|p| !p.is_empty())
         .map(Secret::new);
     let field = "azure_certificate_path";
-    let bytes = std::fs::read(path).map_err(|e| {
-        let mut error =
-            SetupError::invalid(field, format!("could not read {}: {e}", path.display()));
+    // The one reader of key and certificate files: a regular file of at most 64 KiB, no network path.
+    let bytes = sign_in::read_key_file_blocking(field, path).map_err(|e| {
+        let mut error = SetupError::from(e);
         error.remedy = "Check the path given to --azure-client-certificate.".into();
         error
     })?;
@@ -467,5 +467,27 @@ mod tests {
         let auth0_only = |name: &str| name.starts_with("AUTH0_").then(|| "x".to_owned());
         let error = connection(&Settings::default(), &auth0_only).err().unwrap();
         assert!(error.message.contains("AZURE_TENANT_ID") && error.remedy.contains("--azure-cli"));
+    }
+
+    #[test]
+    fn a_certificate_that_is_not_a_small_regular_file_is_refused_before_reading() {
+        let folder = tempfile::tempdir().unwrap();
+        let large = folder.path().join("large.pem");
+        std::fs::write(&large, vec![b'a'; 65 * 1024]).unwrap();
+        let cloud = azure_cloud(&Settings::default()).unwrap();
+        let env = |name: &str| name.starts_with("AZURE_").then(|| "x".to_owned());
+        let mut cases = vec![
+            (large.as_path(), "larger than 64 KiB"),
+            (folder.path(), "a folder, not a regular file"),
+        ];
+        if cfg!(unix) {
+            cases.push((std::path::Path::new("/dev/zero"), "not a regular file"));
+        }
+        for (path, expected) in cases {
+            let error = certificate_sign_in(&cloud, path, &env).err().unwrap();
+            assert_eq!(error.field.as_deref(), Some("azure_certificate_path"));
+            assert!(error.message.contains(expected), "{expected}: {error:?}");
+            assert!(error.remedy.contains("--azure-client-certificate"));
+        }
     }
 }

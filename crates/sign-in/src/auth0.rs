@@ -473,9 +473,7 @@ async fn read_private_key(
     algorithm: AssertionAlgorithm,
 ) -> Result<EncodingKey, SignInError> {
     let field = "auth0_private_key_path";
-    let pem = tokio::fs::read(path).await.map_err(|e| {
-        SignInError::invalid(field, format!("could not read {}: {e}", path.display()))
-    })?;
+    let pem = crate::key_file::read_key_file(field, path).await?;
     let not_a_key = || {
         SignInError::invalid(
             field,
@@ -642,6 +640,35 @@ mod tests {
             wrong.to_string().contains("not an RSA private key"),
             "{wrong}"
         );
+    }
+
+    #[tokio::test]
+    async fn key_files_that_are_not_small_regular_files_are_refused_before_parsing() {
+        let folder = tempfile::tempdir().unwrap();
+        let large = folder.path().join("large.pem");
+        std::fs::write(&large, vec![b'a'; 65 * 1024]).unwrap();
+        let mut cases = vec![
+            (folder.path(), "a folder, not a regular file"),
+            (large.as_path(), "larger than 64 KiB"),
+        ];
+        if cfg!(unix) {
+            cases.push((Path::new("/dev/zero"), "not a regular file"));
+        }
+        for (path, expected) in cases {
+            let error = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                read_private_key(path, AssertionAlgorithm::RS256),
+            )
+            .await
+            .expect("refused at once, never read")
+            .err()
+            .unwrap();
+            assert_eq!(
+                error.problem().field.as_deref(),
+                Some("auth0_private_key_path")
+            );
+            assert!(error.to_string().contains(expected), "{expected}: {error}");
+        }
     }
 
     #[test]

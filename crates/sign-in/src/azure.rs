@@ -441,19 +441,13 @@ fn service_principal_ids<'a>(
     Ok((tenant_id, client_id))
 }
 
-/// Reads a certificate file, naming `azure_certificate_path` and the file for every problem.
+/// Reads a certificate file (a regular file of at most 64 KiB, see `key_file`), naming
+/// `azure_certificate_path` and the file for every problem.
 async fn read_certificate(
     path: &Path,
     password: Option<&Secret>,
 ) -> Result<Arc<ClientCertificate>, SignInError> {
-    let bytes = tokio::fs::read(path).await.map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "there is no such file".to_owned(),
-            std::io::ErrorKind::PermissionDenied => "it cannot be read (permission denied)".into(),
-            _ => format!("it cannot be read: {e}"),
-        };
-        SignInError::invalid(CERTIFICATE_FIELD, format!("{}: {why}", path.display()))
-    })?;
+    let bytes = crate::key_file::read_key_file(CERTIFICATE_FIELD, path).await?;
     let password = password.cloned();
     let certificate = tokio::task::spawn_blocking(move || {
         ClientCertificate::from_bytes(&bytes, password.as_ref())

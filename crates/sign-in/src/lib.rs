@@ -20,6 +20,7 @@ mod config;
 mod credential;
 mod custom_domain;
 mod error;
+mod key_file;
 mod lifecycle;
 mod loopback;
 mod oauth;
@@ -39,6 +40,7 @@ pub use config::{AzureSignInConfig, BUILD_CLIENT_ID};
 pub use credential::{REFRESH_TOKEN_KEY, RefreshTokenCredential};
 pub use custom_domain::{CANONICAL_DOMAIN_FIELD, canonical_domain};
 pub use error::{SignInError, SignInProblem};
+pub use key_file::{MAX_KEY_FILE_BYTES, read_key_file_blocking};
 pub use lifecycle::{
     APP_IDENTIFIER, Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest,
     Auth0SignInRequest, Auth0TokenRequest, AzureAccountInfo, AzureAccountMethod,

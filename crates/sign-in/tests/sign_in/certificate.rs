@@ -116,7 +116,18 @@ async fn wrong_certificates_and_missing_passwords_are_refused_and_nothing_is_sto
     let cert_only = write(&dir, "cert.pem", uploaded.certificate_pem().as_bytes());
     let garbage = write(&dir, "notes.txt", b"not a certificate");
     let missing = dir.path().join("absent.pem");
+    let large = write(&dir, "large.pem", &vec![b'a'; 65 * 1024]);
+    let folder = dir.path().to_path_buf();
+    let device = std::path::PathBuf::from("/dev/zero");
     for (path, password, expected) in [
+        (&large, None, "larger than 64 KiB"),
+        (&folder, None, "a folder, not a regular file"),
+        (&device, None, "not a regular file"),
+    ]
+    .into_iter()
+    // `/dev/zero` is a device on Unix only.
+    .filter(|(path, ..)| cfg!(unix) || *path != &device)
+    .chain([
         (&encrypted, None, "protected by a password"),
         (&encrypted, Some("wrong"), "password does not open it"),
         (&pfx, None, "protected by a password"),
@@ -124,7 +135,7 @@ async fn wrong_certificates_and_missing_passwords_are_refused_and_nothing_is_sto
         (&cert_only, None, "no private key"),
         (&garbage, None, "neither PEM"),
         (&missing, None, "no such file"),
-    ] {
+    ]) {
         let error = sign_in_with(&azure, &info, path, password)
             .await
             .unwrap_err();
