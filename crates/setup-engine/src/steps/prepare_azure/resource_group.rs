@@ -22,8 +22,10 @@ pub(super) fn to_do(group: Option<&ResourceGroup>, inputs: &SetupInputs) -> Opti
         None if inputs.create_resource_group => {
             Some(format!("Create resource group {rg} in {}", inputs.region))
         }
+        // Both front ends show this plan: how to allow it is said by each (the window's choice, the CLI's flag)
+        // in the error a run would give.
         None => Some(format!(
-            "Resource group {rg} does not exist: create it, or allow the setup to (--create-resource-group)"
+            "Resource group {rg} does not exist: create it in the Azure portal, or let the setup create it"
         )),
     }
 }
@@ -67,4 +69,20 @@ pub(super) async fn ensure_resource_group(
         .azure
         .create_resource_group(&inputs.subscription_id, rg, &inputs.region)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plan_for_a_missing_group_names_no_command_line_flag() {
+        let inputs = SetupInputs {
+            resource_group: "auth0-events".into(),
+            ..SetupInputs::default()
+        };
+        let action = to_do(None, &inputs).unwrap();
+        assert!(action.contains("auth0-events"), "{action}");
+        assert!(!action.contains("--"), "{action}");
+    }
 }
