@@ -223,9 +223,14 @@ async fn send_and_follow(
     let delivered_before = counts.read(ArrivalStage::Delivered).await;
 
     let started = clock.now();
-    let attempted_at = fail_exchange(auth0.base_url(), auth0.audience(), &client_id)
-        .await?
-        .unwrap_or_else(|| clock.now());
+    let attempted_at = fail_exchange(
+        auth0.transport().client(),
+        auth0.base_url(),
+        auth0.audience(),
+        &client_id,
+    )
+    .await?
+    .unwrap_or_else(|| clock.now());
     let query = recorded_query(&client_id, Some(attempted_at - SEARCH_MARGIN));
     // Whether the search shows an entry that was not there before the attempt.
     let recorded_now = async || -> Result<bool, SetupError> {
@@ -409,8 +414,10 @@ impl Counts<'_> {
 
 /// The client-credentials request with the wrong secret. Auth0 refuses it (401) and logs `feccft`; any
 /// other answer means the request did not reach the token endpoint as meant. Answers when Auth0 refused it
-/// by Auth0's clock (its `Date` header), when it says.
+/// by Auth0's clock (its `Date` header), when it says. Sent with the Auth0 client's own HTTP client, which
+/// follows no redirect and keeps the transport's timeouts, like every other request to the tenant.
 async fn fail_exchange(
+    http: &reqwest::Client,
     base: &reqwest::Url,
     audience: &str,
     client_id: &str,
@@ -422,9 +429,8 @@ async fn fail_exchange(
             "Check the Auth0 domain in step 2.",
         )
     })?;
-    let response = reqwest::Client::new()
+    let response = http
         .post(url)
-        .timeout(Duration::from_secs(30))
         .form(&[
             ("grant_type", "client_credentials"),
             ("client_id", client_id),
