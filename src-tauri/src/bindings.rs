@@ -7,6 +7,7 @@ use ts_rs::{Config, TS};
 use crate::choices::ResourceGroupChoice;
 use crate::commands::{AppInfo, SubscriptionChoice};
 use crate::draft::{Draft, Screen};
+use setup_store::{CheckSince, CreatedResources, SavedSetup, SetupAccounts};
 use sign_in::{
     Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest, Auth0SignInRequest,
     Auth0TokenRequest, AzureAccountInfo, AzureAccountMethod, AzureCertificateRequest,
@@ -48,6 +49,10 @@ pub fn typescript_bindings() -> String {
         TenantChoice::decl(&cfg),
         AzureTenants::decl(&cfg),
         SettingsOverview::decl(&cfg),
+        SetupAccounts::decl(&cfg),
+        CreatedResources::decl(&cfg),
+        CheckSince::decl(&cfg),
+        SavedSetup::decl(&cfg),
     ]);
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run `make bindings`.\n",

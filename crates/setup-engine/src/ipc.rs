@@ -7,6 +7,10 @@ use crate::azure_cloud::AzureCloudKind;
 use crate::catalog::{Catalog, EventGroup, EventGroupId, Region};
 use crate::engine::{ProviderRegistration, SetupEvent, SetupReport};
 use crate::error::{ErrorCode, SetupError};
+use crate::health::{
+    ChartPoint, Check, CheckId, CheckState, Delivery, DeliveryCounts, Fix, FixId, HealthLink,
+    HealthReport,
+};
 use crate::inputs::{
     DeadLetterInput, DeliveryRetryInput, DestinationInput, DestinationKind, PiiInput, SetupInputs,
 };
@@ -42,6 +46,16 @@ pub fn typescript_declarations(cfg: &Config) -> Vec<String> {
         ArrivalStage::decl(cfg),
         ArrivalState::decl(cfg),
         EndpointCheck::decl(cfg),
+        CheckState::decl(cfg),
+        CheckId::decl(cfg),
+        FixId::decl(cfg),
+        Fix::decl(cfg),
+        HealthLink::decl(cfg),
+        Check::decl(cfg),
+        DeliveryCounts::decl(cfg),
+        ChartPoint::decl(cfg),
+        Delivery::decl(cfg),
+        HealthReport::decl(cfg),
     ]
 }
 

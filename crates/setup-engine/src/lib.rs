@@ -8,6 +8,7 @@ mod document;
 mod engine;
 mod error;
 mod events;
+mod health;
 mod inputs;
 mod ipc;
 mod progress;
@@ -23,6 +24,10 @@ pub use engine::{
     SetupObserver, SetupReport, Unobserved, require_complete,
 };
 pub use error::{ErrorCode, FrontEnd, FrontEndRemedy, SetupError};
+pub use health::{
+    ChartPoint, Check, CheckId, CheckState, Delivery, DeliveryCounts, Fix, FixId, HealthLink,
+    HealthReport,
+};
 pub use inputs::{
     DeadLetterInput, DeliveryRetryInput, DestinationInput, DestinationKind, PiiInput, SetupInputs,
     default_authorization_days,

@@ -219,6 +219,107 @@ allowedOrigin: string | null,
  */
 accepted: boolean, };
 
+export type CheckState = "green" | "amber" | "unknown" | "red";
+
+export type CheckId = "auth0_sign_in" | "log_stream" | "provider" | "partner_authorization" | "partner_topic" | "event_subscription" | "delivery" | "test_event";
+
+export type FixId = "resume_stream" | "register_provider" | "renew_authorization" | "activate_topic" | "recreate_stream" | "recreate_subscription";
+
+export type Fix = { id: FixId, 
+/**
+ * The button's label: "Resume the stream".
+ */
+label: string, 
+/**
+ * Each write it makes, in order, in plain words ("Set the log stream \"X\" to active").
+ */
+actions: Array<string>, 
+/**
+ * What to check first, when pressing it blindly would only fail again (a suspended stream: the
+ * destination that refused deliveries).
+ */
+check_first: string | null, };
+
+export type HealthLink = { label: string, url: string, };
+
+export type Check = { id: CheckId, 
+/**
+ * What is checked, as a heading: "The log stream".
+ */
+title: string, state: CheckState, 
+/**
+ * One plain sentence on what was found (or why it could not be checked).
+ */
+sentence: string, 
+/**
+ * When it was read (RFC 3339).
+ */
+read_at: string, 
+/**
+ * Offered when not green and a fix exists.
+ */
+fix: Fix | null, link: HealthLink | null, };
+
+export type DeliveryCounts = { 
+/**
+ * PublishSuccessCount: events Auth0 published to the topic.
+ */
+published: number, 
+/**
+ * MatchedEventCount: events that matched the subscription's filters.
+ */
+matched: number, 
+/**
+ * DeliverySuccessCount.
+ */
+delivered: number, 
+/**
+ * DeliveryAttemptFailCount.
+ */
+failed: number, 
+/**
+ * DroppedEventCount.
+ */
+dropped: number, 
+/**
+ * DeadLetteredCount.
+ */
+dead_lettered: number, };
+
+export type ChartPoint = { 
+/**
+ * The hour's start (RFC 3339).
+ */
+at: string, delivered: number, failed: number, };
+
+export type Delivery = { last_hour: DeliveryCounts, last_day: DeliveryCounts, 
+/**
+ * The start of the last minute in which an event was delivered, within the last 24 hours (RFC 3339).
+ */
+last_delivered_at: string | null, 
+/**
+ * 24 points, oldest first: delivered and failed per hour.
+ */
+chart: Array<ChartPoint>, };
+
+export type HealthReport = { 
+/**
+ * The worst state of the checks.
+ */
+overall: CheckState, 
+/**
+ * When the checks started (RFC 3339).
+ */
+checked_at: string, checks: Array<Check>, 
+/**
+ * The delivery counts, when the topic could be read.
+ */
+delivery: Delivery | null, 
+/**
+ * What was found on the way (the ids a saved setup remembers).
+ */
+stream_id: string | null, partner_topic: string | null, };
+
 export type Mode = "sandbox" | "cloud";
 
 export type SessionInfo = { mode: Mode, 
@@ -363,3 +464,68 @@ defaultAzureClientId: string | null,
  * The one command an administrator runs to register the app in Microsoft Entra ID.
  */
 registrationCommand: string, keychain: KeychainStatus, signedIn: SignedIn, };
+
+export type SetupAccounts = { 
+/**
+ * The built-in sandbox, or the person's own clouds.
+ */
+mode: Mode, 
+/**
+ * The Auth0 tenant's domain the Management API is reached at.
+ */
+auth0Domain: string, 
+/**
+ * The Auth0 application (client id) signed in with; empty for a pasted Management API token.
+ */
+auth0Identity: string, 
+/**
+ * The Management API audience, when the domain is a custom one.
+ */
+auth0Audience: string | null, azureTenantId: string, 
+/**
+ * The Azure identity signed in with (a service principal's client id, or a person's name).
+ */
+azureIdentity: string, azureCloud: AzureCloudKind, 
+/**
+ * Entra ID and Resource Manager addresses of a custom cloud (the sandbox); `None` for the named clouds.
+ */
+azureAuthorityUrl: string | null, azureManagementUrl: string | null, };
+
+export type CreatedResources = { 
+/**
+ * Steps finished and verified, in order.
+ */
+completed: Array<StepId>, streamId: string | null, partnerTopic: string | null, 
+/**
+ * The setup created the resource group (teardown may remove it when empty).
+ */
+resourceGroupCreated: boolean, };
+
+export type CheckSince = { id: CheckId, state: CheckState, 
+/**
+ * RFC 3339: the first check that found it in this state, after one that did not.
+ */
+since: string, };
+
+export type SavedSetup = { id: number, 
+/**
+ * Unique among saved setups; the person may rename it.
+ */
+name: string, 
+/**
+ * What the setup asks for. A webhook URL's query (it often holds a key) is not here: it is in the
+ * keychain, and `webhook_key_in_keychain` says so.
+ */
+inputs: SetupInputs, webhookKeyInKeychain: boolean, accounts: SetupAccounts, created: CreatedResources, 
+/**
+ * RFC 3339.
+ */
+createdAt: string, updatedAt: string, 
+/**
+ * The last health check, if any.
+ */
+lastReport: HealthReport | null, 
+/**
+ * Per check of the last report, since when it has been in its state.
+ */
+since: Array<CheckSince>, };

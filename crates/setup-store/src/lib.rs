@@ -1,0 +1,7 @@
+//! The saved setups: every setup the window or the command line ran (finished or not), which accounts it uses
+//! (who, never a secret: those stay in the keychain), what it created, and its health history, in one SQLite
+//! file both front ends read and write at the same time.
+
+mod model;
+
+pub use model::{CheckSince, CreatedResources, SavedSetup, SetupAccounts};
