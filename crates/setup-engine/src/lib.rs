@@ -26,7 +26,7 @@ pub use engine::{
 pub use error::{ErrorCode, FrontEnd, FrontEndRemedy, SetupError};
 pub use health::{
     ChartPoint, Check, CheckId, CheckState, Delivery, DeliveryCounts, Fix, FixId, HealthLink,
-    HealthReport,
+    HealthOptions, HealthReport, KnownResources,
 };
 pub use inputs::{
     DeadLetterInput, DeliveryRetryInput, DestinationInput, DestinationKind, PiiInput, SetupInputs,

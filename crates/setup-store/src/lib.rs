@@ -3,5 +3,7 @@
 //! file both front ends read and write at the same time.
 
 mod model;
+mod store;
 
 pub use model::{CheckSince, CreatedResources, SavedSetup, SetupAccounts};
+pub use store::{HealthChange, NewSetup, Opened, Saved, SetupStore};

@@ -4,8 +4,12 @@
 //! time it was read and, when not green, the one fix that repairs only that part. The window's home and the
 //! command line's `verify` and `fix` show these; neither decides anything itself.
 
+mod check;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+pub use check::{HealthOptions, KnownResources};
 
 /// How a check (or a whole setup) stands. Ordered from best to worst, so the worst of several is `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
