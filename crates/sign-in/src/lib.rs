@@ -45,9 +45,10 @@ pub use lifecycle::{
     APP_IDENTIFIER, Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest,
     Auth0SignInRequest, Auth0TokenRequest, AzureAccountInfo, AzureAccountMethod,
     AzureCertificateRequest, AzureServicePrincipalRequest, AzureSignInMethod, AzureSignInPrompt,
-    AzureTenants, ChooseFile, CloudAccounts, CloudName, FileChoice, KeyAlgorithm, KeyFileKind,
-    KeychainStatus, LinkTarget, OpenUrl, Settings, SettingsOverview, SignInSetup, SignedIn,
-    SignedInConnection, TenantChoice, app_folder,
+    AzureTenants, CHECK_INTERVAL_RANGE, ChooseFile, CloudAccounts, CloudName,
+    DEFAULT_CHECK_INTERVAL_MINUTES, FileChoice, KeyAlgorithm, KeyFileKind, KeychainStatus,
+    LinkTarget, OpenUrl, Settings, SettingsOverview, SignInSetup, SignedIn, SignedInConnection,
+    TenantChoice, app_folder,
 };
 pub use loopback::{BrowserCallback, CallbackPage, CallbackReply, LoopbackListener, SignInCancel};
 pub use presets::{

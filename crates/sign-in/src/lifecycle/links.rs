@@ -41,6 +41,11 @@ impl CloudAccounts {
                 .pending_url
                 .clone()
                 .ok_or_else(|| unavailable("sign-in link")),
+            LinkTarget::SetupCheck { .. } => Err(SetupError::new(
+                ErrorCode::InvalidInput,
+                "A saved setup's check links to its page from the app's home.",
+                "Open it from the setup's checks.",
+            )),
         }
     }
 

@@ -4,7 +4,7 @@
 use azure_client::AzureEndpoints;
 use setup_engine::SetupError;
 
-use super::types::{Settings, SettingsOverview};
+use super::types::{CHECK_INTERVAL_RANGE, Settings, SettingsOverview};
 use super::{CloudAccounts, folder_error};
 use crate::AzureSignInConfig;
 
@@ -41,7 +41,23 @@ impl CloudAccounts {
                     )
                 })?;
         }
-        let settings = Settings { azure_client_id };
+        if let Some(minutes) = settings.check_interval_minutes
+            && minutes != 0
+            && !CHECK_INTERVAL_RANGE.contains(&minutes)
+        {
+            return Err(SetupError::invalid(
+                "check_interval_minutes",
+                format!(
+                    "must be 0 (never) or from {} to {} minutes",
+                    CHECK_INTERVAL_RANGE.start(),
+                    CHECK_INTERVAL_RANGE.end()
+                ),
+            ));
+        }
+        let settings = Settings {
+            azure_client_id,
+            check_interval_minutes: settings.check_interval_minutes,
+        };
         let text = serde_json::to_string_pretty(&settings).unwrap_or_default();
         if let Some(parent) = self.settings_file.parent() {
             tokio::fs::create_dir_all(parent)
@@ -71,5 +87,78 @@ impl CloudAccounts {
             keychain: self.keychain_status(),
             signed_in,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use keychain::{Keychain, MemoryEntries, Persistence};
+    use setup_engine::AzureCloud;
+
+    use super::*;
+    use crate::SignInSetup;
+
+    fn accounts_in(folder: &std::path::Path) -> CloudAccounts {
+        let keychain =
+            Keychain::with_store(Arc::new(MemoryEntries::default()), Persistence::Keychain);
+        CloudAccounts::in_folder(
+            SignInSetup::without_window(keychain, AzureCloud::Public),
+            folder,
+        )
+    }
+
+    fn every(minutes: Option<u32>) -> Settings {
+        Settings {
+            azure_client_id: None,
+            check_interval_minutes: minutes,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_check_interval_is_never_or_five_minutes_to_a_day() {
+        let folder = tempfile::tempdir().unwrap();
+        let accounts = accounts_in(folder.path());
+        for allowed in [None, Some(0), Some(5), Some(60), Some(1440)] {
+            let saved = accounts.save_settings(every(allowed)).await.unwrap();
+            assert_eq!(saved.check_interval_minutes, allowed);
+        }
+        for refused in [1, 4, 1441, u32::MAX] {
+            let error = accounts
+                .save_settings(every(Some(refused)))
+                .await
+                .unwrap_err();
+            assert_eq!(
+                error.field.as_deref(),
+                Some("check_interval_minutes"),
+                "{refused}"
+            );
+            assert!(error.message.contains("1440"), "{}", error.message);
+        }
+        // The last accepted value stays, on disk too.
+        let again = accounts_in(folder.path());
+        assert_eq!(again.settings().await.unwrap(), every(Some(1440)));
+    }
+
+    #[test]
+    fn the_interval_defaults_to_fifteen_minutes_and_zero_is_never() {
+        use std::time::Duration;
+        assert_eq!(
+            every(None).check_interval(),
+            Some(Duration::from_secs(15 * 60))
+        );
+        assert_eq!(every(Some(0)).check_interval(), None);
+        assert_eq!(
+            every(Some(5)).check_interval(),
+            Some(Duration::from_secs(300))
+        );
+    }
+
+    /// Settings written before the interval existed still read, with the default interval.
+    #[test]
+    fn settings_without_an_interval_read_as_the_default() {
+        let settings: Settings = serde_json::from_str(r#"{"azureClientId": null}"#).unwrap();
+        assert_eq!(settings, every(None));
     }
 }

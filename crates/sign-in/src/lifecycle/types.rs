@@ -209,12 +209,37 @@ pub struct KeychainStatus {
     pub remedy: Option<String>,
 }
 
-/// What the app remembers between runs that is not a secret: the Azure app registration's client id.
+/// What the app remembers between runs that is not a secret: the Azure app registration's client id and how
+/// often the window checks the saved setups.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// Empty or absent: the build's default, if it has one.
     pub azure_client_id: Option<String>,
+    /// Minutes between the window's checks of every saved setup: absent for the default
+    /// ([`DEFAULT_CHECK_INTERVAL_MINUTES`]), 0 for never, else 5 to 1440 (a day).
+    #[serde(default)]
+    pub check_interval_minutes: Option<u32>,
+}
+
+/// How often the window checks the saved setups when the settings do not say.
+pub const DEFAULT_CHECK_INTERVAL_MINUTES: u32 = 15;
+
+/// The intervals the settings accept besides 0 (never): not more often than every 5 minutes (each round reads
+/// every setup from both clouds), not less often than daily.
+pub const CHECK_INTERVAL_RANGE: std::ops::RangeInclusive<u32> = 5..=1440;
+
+impl Settings {
+    /// How often the window checks the saved setups; `None` when it never does.
+    pub fn check_interval(&self) -> Option<std::time::Duration> {
+        match self
+            .check_interval_minutes
+            .unwrap_or(DEFAULT_CHECK_INTERVAL_MINUTES)
+        {
+            0 => None,
+            minutes => Some(std::time::Duration::from_secs(u64::from(minutes) * 60)),
+        }
+    }
 }
 
 /// A page the app opens in the system browser. The window names the page; Rust builds the address, so the
@@ -230,6 +255,13 @@ pub enum LinkTarget {
     AzurePortal,
     /// The pending browser sign-in's link, again.
     AzureSignIn,
+    /// The page a saved setup's check links to (Auth0's Health tab has no API), from its last report. The
+    /// desktop app resolves it from its saved setups; the sign-ins alone cannot.
+    SetupCheck {
+        #[ts(type = "number")]
+        setup_id: i64,
+        check: setup_engine::CheckId,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
