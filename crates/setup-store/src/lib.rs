@@ -4,6 +4,8 @@
 
 mod model;
 mod store;
+mod webhook_key;
 
 pub use model::{CheckSince, CreatedResources, SavedSetup, SetupAccounts};
-pub use store::{HealthChange, NewSetup, Opened, Saved, SetupStore};
+pub use store::{HEALTH_HISTORY, HealthChange, NewSetup, Opened, STORE_VERSION, Saved, SetupStore};
+pub use webhook_key::WebhookKeys;
