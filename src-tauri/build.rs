@@ -45,5 +45,12 @@ fn app_commands() -> &'static [&'static str] {
         "catalog",
         "default_inputs",
         "list_resource_groups",
+        "list_setups",
+        "check_setup",
+        "check_all_setups",
+        "apply_fix",
+        "rename_setup",
+        "forget_setup",
+        "health_alerts",
     ]
 }

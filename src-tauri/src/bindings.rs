@@ -7,6 +7,7 @@ use ts_rs::{Config, TS};
 use crate::choices::ResourceGroupChoice;
 use crate::commands::{AppInfo, SubscriptionChoice};
 use crate::draft::{Draft, Screen};
+use crate::setups::{HealthAlert, SetupList};
 use setup_store::{CheckSince, CreatedResources, SavedSetup, SetupAccounts};
 use sign_in::{
     Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest, Auth0SignInRequest,
@@ -53,6 +54,8 @@ pub fn typescript_bindings() -> String {
         CreatedResources::decl(&cfg),
         CheckSince::decl(&cfg),
         SavedSetup::decl(&cfg),
+        SetupList::decl(&cfg),
+        HealthAlert::decl(&cfg),
     ]);
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run `make bindings`.\n",

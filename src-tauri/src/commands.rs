@@ -51,22 +51,17 @@ pub fn app_info<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> AppInfo {
     AppInfo::from_package_info(app.package_info())
 }
 
-/// Starts the built-in sandbox in this process (or reuses the running one) and signs in with its seeded
-/// application and service principal.
+/// Starts the built-in sandbox in this process (or reuses the running one, also when only checks of saved
+/// setups started it) and signs in with its seeded application and service principal.
 #[tauri::command]
 pub async fn start_sandbox(state: State<'_, AppState>) -> Result<SessionInfo, SetupError> {
     if let Some(session) = state.session().as_ref().filter(|s| s.sandbox.is_some()) {
         return Ok(session.info.clone());
     }
-    let sandbox = sign_in::start_sandbox(&state.folder).await?;
-    let (engine, azure, info) = sign_in::sandbox_session(&sandbox, &state.folder)?;
+    let session = state.sandbox_session().await?;
+    let info = session.info.clone();
     tracing::info!(auth0 = %info.auth0_domain, "signed in to the built-in sandbox");
-    *state.session() = Some(Session {
-        engine: Arc::new(engine),
-        azure,
-        info: info.clone(),
-        sandbox: Some(sandbox),
-    });
+    *state.session() = Some(session);
     Ok(info)
 }
 
@@ -239,7 +234,12 @@ pub async fn choose_key_file(
 /// browser opened (the window shows the link either way where it has one).
 #[tauri::command]
 pub async fn open_link(state: State<'_, AppState>, target: LinkTarget) -> Result<bool, SetupError> {
-    let url = state.accounts.link(&target)?;
+    let url = match target {
+        LinkTarget::SetupCheck { setup_id, check } => {
+            crate::setups::check_link(&state, setup_id, check).await?
+        }
+        target => state.accounts.link(&target)?,
+    };
     Ok((state.accounts.setup.open_url)(&url))
 }
 
@@ -248,13 +248,16 @@ pub async fn load_settings(state: State<'_, AppState>) -> Result<Settings, Setup
     state.accounts.settings().await
 }
 
-/// Checks and saves the settings (the Azure app registration's client id) in the app's folder.
+/// Checks and saves the settings (the Azure app registration's client id, how often saved setups are
+/// checked) in the app's folder; the schedule follows a new interval at once.
 #[tauri::command]
 pub async fn save_settings(
     state: State<'_, AppState>,
     settings: Settings,
 ) -> Result<Settings, SetupError> {
-    state.accounts.save_settings(settings).await
+    let saved = state.accounts.save_settings(settings).await?;
+    state.schedule_changed.notify_waiters();
+    Ok(saved)
 }
 
 /// Who was signed in when the app last ran, restored from the keychain (once per run), with the session
@@ -296,10 +299,8 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<(), SetupError> {
     if let Some(run) = state.run().take() {
         run.abort();
     }
-    let session = state.session().take();
-    if let Some(sandbox) = session.and_then(|s| s.sandbox) {
-        sandbox.shutdown().await;
-    }
+    state.session().take();
+    state.stop_sandbox().await;
     state.accounts.sign_out().await
 }
 
@@ -331,7 +332,8 @@ pub async fn detect(
 }
 
 /// Runs the steps up to and including `step`, streaming progress to `on_event`. Finished steps are only
-/// checked again, so running step 3 after steps 1 and 2 writes nothing for them.
+/// checked again, so running step 3 after steps 1 and 2 writes nothing for them. The setup is then saved
+/// (the same one updated by later steps), so the home lists it.
 #[tauri::command]
 pub async fn run_step(
     state: State<'_, AppState>,
@@ -339,7 +341,22 @@ pub async fn run_step(
     step: StepId,
     on_event: Channel<SetupEvent>,
 ) -> Result<SetupReport, SetupError> {
-    let engine = signed_in_engine(&state)?;
+    let report = run_steps(&state, inputs.clone(), step, on_event).await?;
+    // The steps ran: a store that cannot be written is logged (the home says what is wrong with it), not a
+    // failed step.
+    if let Err(error) = crate::setups::save_wizard_setup(&state, &inputs, &report).await {
+        tracing::warn!(error = %error.message, "the setup could not be saved");
+    }
+    Ok(report)
+}
+
+async fn run_steps(
+    state: &AppState,
+    inputs: SetupInputs,
+    step: StepId,
+    on_event: Channel<SetupEvent>,
+) -> Result<SetupReport, SetupError> {
+    let engine = signed_in_engine(state)?;
     let task = tokio::spawn(async move {
         let observer = ChannelObserver(on_event);
         engine.run_until(&inputs, &observer, step).await
@@ -384,10 +401,7 @@ pub async fn send_test_event(
     let (engine, sandbox) = {
         let session = state.session();
         let session = session.as_ref().ok_or_else(not_signed_in)?;
-        (
-            session.engine.clone(),
-            session.sandbox.as_ref().map(|sandbox| sandbox.handle()),
-        )
+        (session.engine.clone(), session.sandbox.clone())
     };
     if let Some(handle) = sandbox {
         return Ok(sandbox_test_event(handle).await);

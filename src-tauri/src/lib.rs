@@ -6,6 +6,8 @@ mod choices;
 mod commands;
 mod draft;
 mod file_dialog;
+mod schedule;
+mod setups;
 mod state;
 
 use std::path::PathBuf;
@@ -17,6 +19,8 @@ pub use bindings::typescript_bindings;
 pub use choices::ResourceGroupChoice;
 pub use commands::{AppInfo, SubscriptionChoice};
 pub use draft::{Draft, Screen};
+pub use schedule::{SETUPS_CHANGED, check_round};
+pub use setups::{HealthAlert, SetupList};
 pub use sign_in::{
     Auth0AccountInfo, AzureAccountInfo, AzureSignInMethod, AzureSignInPrompt, ChooseFile,
     FileChoice, KeychainStatus, SignInSetup,
@@ -42,6 +46,7 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         setup.azure_cloud = presets.azure_cloud;
         setup.azure_client_id = presets.azure_client_id;
         app.manage(app_state(folder, setup));
+        schedule::start(app.handle());
         Ok(())
     })
 }
@@ -66,7 +71,12 @@ pub fn build_app_with<R: tauri::Runtime>(
     folder: PathBuf,
     setup: SignInSetup,
 ) -> tauri::Builder<R> {
-    with_commands(builder).manage(app_state(folder, setup))
+    with_commands(builder)
+        .manage(app_state(folder, setup))
+        .setup(|app| {
+            schedule::start(app.handle());
+            Ok(())
+        })
 }
 
 fn app_state(folder: PathBuf, setup: SignInSetup) -> AppState {
@@ -75,10 +85,12 @@ fn app_state(folder: PathBuf, setup: SignInSetup) -> AppState {
 }
 
 fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    // The opener and the file dialog are used from Rust only: the window is granted none of their commands.
+    // The opener, the file dialog and notifications are used from Rust only: the window is granted none of
+    // their commands.
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::start_sandbox,
@@ -115,6 +127,13 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             choices::catalog,
             choices::default_inputs,
             choices::list_resource_groups,
+            setups::list_setups,
+            setups::check_setup,
+            setups::check_all_setups,
+            setups::apply_fix,
+            setups::rename_setup,
+            setups::forget_setup,
+            setups::health_alerts,
         ])
 }
 

@@ -216,8 +216,8 @@ pub struct KeychainStatus {
 pub struct Settings {
     /// Empty or absent: the build's default, if it has one.
     pub azure_client_id: Option<String>,
-    /// Minutes between the window's checks of every saved setup: absent for the default
-    /// ([`DEFAULT_CHECK_INTERVAL_MINUTES`]), 0 for never, else 5 to 1440 (a day).
+    /// Minutes between the window's checks of every saved setup: absent for the default (every 15), 0 for
+    /// never, else 5 to 1440 (a day).
     #[serde(default)]
     pub check_interval_minutes: Option<u32>,
 }

@@ -409,9 +409,14 @@ export type Settings = {
 /**
  * Empty or absent: the build's default, if it has one.
  */
-azureClientId: string | null, };
+azureClientId: string | null, 
+/**
+ * Minutes between the window's checks of every saved setup: absent for the default (every 15), 0 for
+ * never, else 5 to 1440 (a day).
+ */
+checkIntervalMinutes: number | null, };
 
-export type LinkTarget = { "kind": "auth0_applications", domain: string, } | { "kind": "auth0_dashboard" } | { "kind": "azure_portal" } | { "kind": "azure_sign_in" };
+export type LinkTarget = { "kind": "auth0_applications", domain: string, } | { "kind": "auth0_dashboard" } | { "kind": "azure_portal" } | { "kind": "azure_sign_in" } | { "kind": "setup_check", setup_id: number, check: CheckId, };
 
 export type AzureAccountMethod = "browser" | "device_code" | "service_principal" | "certificate" | "azure_cli";
 
@@ -529,3 +534,11 @@ lastReport: HealthReport | null,
  * Per check of the last report, since when it has been in its state.
  */
 since: Array<CheckSince>, };
+
+export type SetupList = { setups: Array<SavedSetup>, notice: string | null, };
+
+export type HealthAlert = { setupId: number, setupName: string, check: CheckId, checkTitle: string, 
+/**
+ * When the check that found it red was read (RFC 3339).
+ */
+at: string, };
