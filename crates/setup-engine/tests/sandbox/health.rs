@@ -14,8 +14,8 @@ use cloud_sandbox::{FaultKind, FaultRule, SimulationKind};
 use reqwest::Method;
 use serde_json::json;
 use setup_engine::{
-    Auth0Credentials, CheckId, CheckState, Engine, FixId, HealthOptions, HealthReport,
-    KnownResources, Secret, SetupInputs, Unobserved,
+    ArrivalWait, Auth0Credentials, CheckId, CheckState, Engine, FixId, HealthOptions, HealthReport,
+    KnownResources, PollSchedule, Secret, SetupInputs, Unobserved,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -665,4 +665,48 @@ async fn nothing_delivered_while_auth0_logs_activity_is_red_with_the_likely_caus
     handle.clear_faults();
     fixture.login().await;
     assert_all_green(&fixture.check().await);
+}
+
+/// Polls in milliseconds of the (virtual) clock: the sandbox answers at once.
+fn quick_test_event() -> ArrivalWait {
+    ArrivalWait {
+        schedule: PollSchedule {
+            first: Duration::from_millis(10),
+            ceiling: Duration::from_millis(100),
+            deadline: Duration::from_secs(30),
+        },
+        recorded: Duration::from_secs(5),
+        metrics: Duration::from_secs(5),
+    }
+}
+
+#[tokio::test]
+async fn the_test_event_is_a_check_only_when_asked_for() {
+    let fixture = Fixture::new().await;
+    let options = HealthOptions {
+        test_event: Some(quick_test_event()),
+    };
+    let report = fixture
+        .world
+        .engine()
+        .check_health(&fixture.inputs, &fixture.known, &options)
+        .await
+        .unwrap();
+    let check = report.check(CheckId::TestEvent).expect("asked for");
+    // The setup streams logins only, so the failed exchange is recorded by Auth0 and left out by the filters.
+    assert_eq!(check.state, CheckState::Green, "{}", check.sentence);
+    assert_all_green(&report);
+    assert!(fixture.check().await.check(CheckId::TestEvent).is_none());
+
+    // With the topic gone the setup is not complete: the test event could not be sent, and says why.
+    fixture.world.delete_topic(fixture.topic()).await;
+    let report = fixture
+        .world
+        .engine()
+        .check_health(&fixture.inputs, &fixture.known, &options)
+        .await
+        .unwrap();
+    let check = report.check(CheckId::TestEvent).unwrap();
+    assert_eq!(check.state, CheckState::Unknown, "{}", check.sentence);
+    assert!(check.sentence.contains("four steps"), "{}", check.sentence);
 }
