@@ -42,8 +42,12 @@ pub(super) async fn read(
         azure.list_verified_partners(),
     );
     let configuration = match configuration {
-        // Event Grid answers this until the provider is registered: there is no configuration to read.
-        Err(e) if e.arm_code() == Some("MissingSubscriptionRegistration") => Ok(None),
+        // Event Grid answers this until the provider is registered: whether Auth0 is authorized is not known.
+        Err(e) if e.arm_code() == Some("MissingSubscriptionRegistration") => Err(
+            "Microsoft.EventGrid is not registered on the subscription, so Azure does not show the partner \
+             configuration"
+                .to_owned(),
+        ),
         other => other.map_err(|e| SetupError::from(e).message),
     };
     AzureReads {

@@ -23,6 +23,7 @@ use tokio::net::TcpListener;
 use crate::common::{World, start};
 
 const EVENT_GRID_API: &str = "api-version=2025-02-15";
+const SECRET_QUERY: &str = "s3cret-webhook-key";
 
 /// What the test webhook does.
 #[derive(Clone, Copy)]
@@ -75,7 +76,8 @@ impl Webhook {
             }
         });
         Self {
-            url: format!("http://{address}/events"),
+            // The query stands for a key: no sentence may show it.
+            url: format!("http://{address}/events?code={SECRET_QUERY}"),
             mode,
         }
     }
@@ -145,10 +147,12 @@ impl Fixture {
 
     /// A fresh engine each time (as a scheduled check would be), so tokens follow the sandbox clock.
     async fn check_with(&self, engine: &Engine) -> HealthReport {
-        engine
+        let report = engine
             .check_health(&self.inputs, &self.known, &HealthOptions::default())
             .await
-            .expect("a check after valid inputs never fails")
+            .expect("a check after valid inputs never fails");
+        assert_no_secret(&report);
+        report
     }
 
     async fn check(&self) -> HealthReport {
@@ -167,9 +171,24 @@ impl Fixture {
             .expect("the fix applies")
     }
 
+    /// Resource Manager, as the portal would call it.
+    async fn arm(&self, method: Method, path: &str) {
+        let answer = Arm::sign_in(&self.world.info)
+            .await
+            .send(method, path, None)
+            .await;
+        assert!(answer.status().is_success(), "{:?}", answer.text().await);
+    }
+
     fn advance(&self, by: Duration) {
         self.world.sandbox.handle().advance(by);
     }
+}
+
+/// The webhook's query (a key, often) appears nowhere in a report.
+fn assert_no_secret(report: &HealthReport) {
+    let text = serde_json::to_string(report).unwrap();
+    assert!(!text.contains(SECRET_QUERY), "{text}");
 }
 
 fn states(report: &HealthReport) -> BTreeMap<CheckId, CheckState> {
@@ -709,4 +728,71 @@ async fn the_test_event_is_a_check_only_when_asked_for() {
     let check = report.check(CheckId::TestEvent).unwrap();
     assert_eq!(check.state, CheckState::Unknown, "{}", check.sentence);
     assert!(check.sentence.contains("four steps"), "{}", check.sentence);
+}
+
+#[tokio::test]
+async fn an_unregistered_provider_is_red_and_registering_it_is_green() {
+    let fixture = Fixture::new().await;
+    fixture
+        .arm(
+            Method::POST,
+            &format!(
+                "/subscriptions/{}/providers/Microsoft.EventGrid/unregister?api-version=2025-04-01",
+                fixture.inputs.subscription_id
+            ),
+        )
+        .await;
+    let unregistered = fixture.check().await;
+    assert_eq!(state_of(&unregistered, CheckId::Provider), CheckState::Red);
+    // Event Grid shows nothing until it is registered: the Azure checks could not be read, and say so.
+    let authorization = unregistered.check(CheckId::PartnerAuthorization).unwrap();
+    assert_eq!(authorization.state, CheckState::Unknown);
+    assert!(
+        authorization.sentence.contains("not registered"),
+        "{}",
+        authorization.sentence
+    );
+    assert_eq!(
+        state_of(&unregistered, CheckId::Auth0SignIn),
+        CheckState::Green
+    );
+    assert_eq!(
+        state_of(&unregistered, CheckId::LogStream),
+        CheckState::Green
+    );
+
+    let fixed = fixture
+        .fix(&unregistered, CheckId::Provider, FixId::RegisterProvider)
+        .await;
+    assert_all_green(&fixed);
+}
+
+#[tokio::test]
+async fn a_deleted_stream_is_red_and_the_sentence_says_to_run_the_setup_again() {
+    let fixture = Fixture::new().await;
+    let before = fixture.check().await;
+    let token = auth0_token(&fixture.world.info, None).await;
+    let answer = reqwest::Client::new()
+        .delete(format!(
+            "{}/api/v2/log-streams/{}",
+            fixture.world.info.auth0_domain,
+            fixture.stream_id()
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success());
+
+    let missing = fixture.check().await;
+    let check = missing.check(CheckId::LogStream).unwrap();
+    assert_eq!(check.state, CheckState::Red);
+    assert!(
+        check.sentence.contains("run the setup again"),
+        "{}",
+        check.sentence
+    );
+    assert!(check.fix.is_none());
+    // Auth0 leaves the topic in Azure: it is still read by the name the setup remembers.
+    assert_others_kept(&before, &missing, &[CheckId::LogStream]);
 }
