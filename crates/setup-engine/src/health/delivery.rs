@@ -13,6 +13,8 @@
 //!      it has some; the engine's own sign-ins left out). Activity there is red, with the likely cause (the
 //!      stream not active, the topic not activated, else Auth0 failing to publish, which only the stream's
 //!      Health tab shows); none is green, saying there was nothing to deliver; a search that fails is unknown.
+//!      Without log codes every entry counts (Auth0's search cannot select a stream's categories), so a stream
+//!      filtered by category may be said to have had activity it does not carry.
 //! 4. Some failed attempts, drops or dead letters in 24 hours (with deliveries): amber.
 //! 5. Otherwise green, with how many were delivered and when the last one was.
 

@@ -14,7 +14,7 @@ use crate::inputs::SetupInputs;
 use crate::steps::activate_topic::{self, Found, reported_name};
 use crate::steps::prepare_azure::authorize_partner::{auth0_partner_id, authorize_partner};
 use crate::steps::prepare_azure::register_provider::register_provider;
-use crate::steps::{Context, Facts, StepId, create_stream, subscribe};
+use crate::steps::{Context, Facts, StepId, StepState, create_stream, subscribe};
 
 impl Engine {
     /// Applies `fix`; answers what the setup's resources are afterwards (a re-created stream is a new one).
@@ -109,7 +109,15 @@ impl Engine {
     ) -> Result<KnownResources, SetupError> {
         let inputs = ctx.inputs;
         let mut facts = Facts::default();
-        create_stream::detect(ctx, &mut facts).await?;
+        let found = create_stream::detect(ctx, &mut facts).await?;
+        // A stream of that name sending elsewhere is not the setup's: it is never deleted.
+        if found.status.state == StepState::Attention {
+            return Err(SetupError::new(
+                ErrorCode::StreamSinkMismatch,
+                found.status.summary,
+                "Nothing was deleted. Resolve the stream in the Auth0 dashboard (Monitoring > Streams) first.",
+            ));
+        }
         if let Some(stream) = &facts.stream {
             let name = reported_name(stream).or_else(|| known.partner_topic.clone());
             let partner_id = auth0_partner_id(self.azure().list_verified_partners().await.ok());
