@@ -173,7 +173,9 @@ async fn act<R: Runtime>(
     let store = state.setups.store()?;
     let setup = saved(&store, id).await?;
     let report = match checker(&state, &setup.accounts).await? {
-        Checker::SignIn(account) => needs_sign_in(&account),
+        Checker::SignIn(account) => {
+            HealthReport::needs_sign_in(&account, time::OffsetDateTime::now_utc())
+        }
         Checker::Ready(engine) => {
             let inputs = state.setups.webhook_keys.restore(&setup).await?;
             let known = KnownResources {
@@ -254,42 +256,6 @@ fn account_to_sign_in(setup: &SetupAccounts, signed_in: Option<&SessionInfo>) ->
         return Some(azure());
     }
     None
-}
-
-/// TEMPORARY until the engine's `HealthReport::needs_sign_in` lands: every check `unknown`, saying whom to
-/// sign in as.
-fn needs_sign_in(account: &str) -> HealthReport {
-    let at = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
-    let checks: Vec<setup_engine::Check> = [
-        (CheckId::Auth0SignIn, "The Auth0 sign-in"),
-        (CheckId::LogStream, "The log stream"),
-        (CheckId::Provider, "The Event Grid provider"),
-        (CheckId::PartnerAuthorization, "The partner authorization"),
-        (CheckId::PartnerTopic, "The partner topic"),
-        (CheckId::EventSubscription, "The event subscription"),
-        (CheckId::Delivery, "Delivery"),
-    ]
-    .into_iter()
-    .map(|(id, title)| setup_engine::Check {
-        id,
-        title: title.to_owned(),
-        state: setup_engine::CheckState::Unknown,
-        sentence: format!("Sign in to {account} to check it"),
-        read_at: at.clone(),
-        fix: None,
-        link: None,
-    })
-    .collect();
-    HealthReport {
-        overall: HealthReport::overall_of(&checks),
-        checked_at: at,
-        checks,
-        delivery: None,
-        stream_id: None,
-        partner_topic: None,
-    }
 }
 
 /// Records the report, raises an alert for each check that turned red, and answers the setup as saved now.
