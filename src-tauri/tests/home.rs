@@ -237,6 +237,19 @@ fn the_wizards_setup_is_saved_checked_broken_and_fixed() {
     assert_eq!(check_state(&fixed, "log_stream"), "green", "{fixed}");
     assert_eq!(fixed["lastReport"]["overall"], "green", "{fixed}");
 
+    // On demand, the test event is one more check.
+    let with_event = ok(&window, "check_setup", json!({"id": id, "testEvent": true}));
+    assert_eq!(check_state(&with_event, "test_event"), "green", "{with_event}");
+    assert!(
+        check_state(&fixed, "log_stream") == "green"
+            && fixed["lastReport"]["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["id"] != "test_event"),
+        "only when asked for: {fixed}"
+    );
+
     let all = ok(&window, "check_all_setups", json!({}));
     assert_eq!(names(&all), ["Azure Event Grid"]);
     assert_eq!(all[0]["lastReport"]["overall"], "green", "{all}");
