@@ -99,6 +99,9 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     topic_wait: PollSchedule,
     progress: ProgressStore,
+    /// One Management API client per tenant domain, kept so its token is reused: a health check every
+    /// 15 minutes must not ask Auth0 for a new machine-to-machine token each time (Auth0 counts and caps them).
+    auth0_clients: std::sync::Mutex<std::collections::HashMap<String, Auth0Client>>,
 }
 
 impl Engine {
@@ -126,6 +129,7 @@ impl Engine {
             clock: options.clock,
             topic_wait: options.topic_wait,
             progress: options.progress,
+            auth0_clients: Default::default(),
         })
     }
 
@@ -281,13 +285,21 @@ impl Engine {
 
     /// The Management API client for `inputs.auth0_domain`, signed in as the engine is (the Done screen reads
     /// logs with it).
+    /// One client per domain for the engine's life, sharing its token between runs and checks.
     pub fn auth0_client(&self, inputs: &SetupInputs) -> Result<Auth0Client, SetupError> {
-        Ok(Auth0Client::new(
+        let domain = inputs.auth0_domain.trim().to_ascii_lowercase();
+        let mut clients = self.auth0_clients.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(client) = clients.get(&domain) {
+            return Ok(client.clone());
+        }
+        let client = Auth0Client::new(
             &inputs.auth0_domain,
             self.auth0_audience.clone(),
             self.auth0_credentials.clone(),
             self.transport.clone(),
-        )?)
+        )?;
+        clients.insert(domain, client.clone());
+        Ok(client)
     }
 
     pub(crate) fn context<'a>(

@@ -796,3 +796,29 @@ async fn a_deleted_stream_is_red_and_the_sentence_says_to_run_the_setup_again() 
     // Auth0 leaves the topic in Azure: it is still read by the name the setup remembers.
     assert_others_kept(&before, &missing, &[CheckId::LogStream]);
 }
+
+/// Checking every 15 minutes must not cost a machine-to-machine token each time (Auth0 counts and caps them):
+/// one engine asks for one token and reuses it across its runs and checks.
+#[tokio::test]
+async fn repeated_checks_reuse_the_engines_auth0_token() {
+    let world = start().await;
+    let engine = world.engine();
+    let inputs = world.inputs();
+    assert!(engine.run(&inputs, &Unobserved).await.unwrap().complete);
+    for _ in 0..3 {
+        engine
+            .check_health(
+                &inputs,
+                &KnownResources::default(),
+                &HealthOptions::default(),
+            )
+            .await
+            .unwrap();
+    }
+    let tokens = world
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/oauth/token")
+        .count();
+    assert_eq!(tokens, 1, "one token for the run and three checks");
+}
