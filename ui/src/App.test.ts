@@ -10,7 +10,7 @@ describe('App', () => {
     clearMocks();
     const inputs = { ...DEFAULT_INPUTS, stream_name: 'Typed before quitting', auth0_domain: '127.0.0.1:1' };
     const backend = new FakeBackend({ draft: { mode: 'sandbox', screen: 'create_stream', inputs }, done: ['prepare_azure'] });
-    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>));
+    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
     render(App);
     expect(await screen.findByRole('heading', { level: 1, name: 'Step 2 – Create the Auth0 stream' })).toBeInTheDocument();
     expect(screen.getByLabelText('Stream name')).toHaveValue('Typed before quitting');
@@ -28,7 +28,7 @@ describe('App', () => {
     mockIPC(async (cmd, args) => {
       if (cmd === 'load_draft') await held;
       return backend.handle(cmd, args as Record<string, unknown>);
-    });
+    }, { shouldMockEvents: true });
     render(App);
     await Promise.resolve();
     expect(screen.queryByRole('heading', { level: 1 })).toBeNull();
@@ -44,7 +44,7 @@ describe('App', () => {
     mockIPC((cmd, args) => {
       if (cmd === 'default_inputs') throw new Error('the bridge is broken');
       return backend.handle(cmd, args as Record<string, unknown>);
-    });
+    }, { shouldMockEvents: true });
     render(App);
     expect(await screen.findByRole('alert')).toHaveTextContent('the bridge is broken');
     expect(screen.queryByTestId('resuming')).toBeNull();
@@ -53,7 +53,7 @@ describe('App', () => {
   it('starts on the welcome page without a draft', async () => {
     clearMocks();
     const backend = new FakeBackend();
-    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>));
+    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
     render(App);
     expect(await screen.findByRole('button', { name: /Try it with the built-in sandbox/ })).toBeInTheDocument();
     expect(screen.queryByRole('navigation')).toBeNull();

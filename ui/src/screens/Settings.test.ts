@@ -93,7 +93,7 @@ describe('Settings in the app', () => {
   it('opens from the header on any screen, and Escape returns there with focus on the Settings button', async () => {
     clearMocks();
     const backend = new FakeBackend();
-    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>));
+    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
     render(App);
     const user = userEvent.setup();
     const open = await screen.findByRole('button', { name: 'Settings' });
