@@ -76,7 +76,7 @@ const SENTENCES: Record<CheckId, Record<CheckState, string>> = {
   delivery: {
     green: '212 events delivered in the last 24 hours, none failed.',
     amber: 'Nothing delivered in the last hour while Auth0 logged activity.',
-    red: '38 deliveries failed in the last hour: the destination answers 503.',
+    red: 'Deliveries are failing: the destination answers 503 Service Unavailable.',
     unknown: "Azure Monitor's counts could not be read.",
   },
   test_event: {

@@ -27,7 +27,6 @@ export const en = {
     readAt: (at: string) => `read at ${at}`,
   },
   chart: {
-    label: 'Deliveries over the last 24 hours',
     summary: (delivered: number, failed: number) =>
       `Last 24 hours: ${delivered} delivered, ${failed} failed.`,
     worstHour: (at: string, failed: number) => `Most failures in the hour from ${at} (${failed}).`,
