@@ -80,6 +80,12 @@ describe("A setup's page", () => {
     const { backend, user } = await page({ setups: THREE_SETUPS_ONE_RED }, 3);
     await user.click(screen.getByTestId('fix-renew_authorization'));
     expect(screen.getByRole('dialog')).toHaveTextContent('Authorize Auth0 in the resource group auth0-events for 7 more days');
+    // Tab stays in the dialog: Do it, Cancel, Do it again.
+    expect(document.activeElement).toBe(screen.getByTestId('confirm-fix'));
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Cancel' }));
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByTestId('confirm-fix'));
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(backend.fixRequests).toEqual([]);
