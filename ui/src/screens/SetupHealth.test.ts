@@ -118,6 +118,7 @@ describe("A setup's page", () => {
     await user.click(screen.getByRole('button', { name: 'Rename' }));
     const field = screen.getByLabelText('Name of this setup');
     expect(field).toHaveValue('Staging');
+    expect(document.activeElement).toBe(field);
     await user.clear(field);
     await user.type(field, 'Production');
     await user.click(screen.getByRole('button', { name: 'Save name' }));
@@ -143,6 +144,15 @@ describe("A setup's page", () => {
     await user.click(screen.getByTestId('confirm-forget'));
     await expect.poll(() => onBack.mock.calls.length).toBe(1);
     expect(backend.setups.map((s) => s.name)).toEqual(['Production', 'Staging']);
+  });
+
+  it('goes back to the home when a scheduled round no longer has the setup (forgotten elsewhere)', async () => {
+    const { backend, setups, onBack } = await page({ setups: THREE_SETUPS_ONE_RED }, 3);
+    const stop = await setups.listen();
+    backend.setups = backend.setups.filter((s) => s.id !== 3);
+    await backend.scheduledRound();
+    await expect.poll(() => onBack.mock.calls.length).toBe(1);
+    stop();
   });
 
   it('says a setup never checked has no report yet, and goes back to the home', async () => {

@@ -55,6 +55,8 @@ describe('the health home in Chromium', () => {
     ]);
     const staging = page.locator('[data-testid="setup-card"][data-setup-name="Staging"]');
     expect(await staging.textContent()).toContain('Not working');
+    // Each card's button is named after its setup (Chromium's accessible name, not only the text).
+    expect(await page.getByRole('button', { name: 'Open Staging', exact: true }).count()).toBe(1);
     expect(await staging.getByTestId('delivery-chart').textContent()).toMatch(/Most failures in the hour from \d\d:\d\d/);
     await bothThemes(page, 'home-three-one-red');
     await backend(page, (b) => b.breakSetup(1, { partner_topic: 'red' }));
@@ -108,5 +110,35 @@ describe('the health home in Chromium', () => {
     await page.getByTestId('check-now').click();
     await expect.poll(() => page.getByTestId('check-event_subscription').getAttribute('data-state')).toBe('amber');
     expect(await page.getByTestId('setup-status').textContent()).toMatch(/^Checked at \d\d:\d\d: Needs attention\.$/);
+  });
+
+  it('is usable by keyboard alone: open a setup, fix it, back home', async () => {
+    const { page } = await openApp(harness(), { scenario: { setups: THREE_SETUPS_ONE_RED } });
+    await expectHeading(page, 'Your setups');
+    const focusedName = () =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null;
+        return (element?.getAttribute('aria-label') ?? element?.textContent ?? '').replace(/\s+/g, ' ').trim();
+      });
+    const tabTo = async (name: string) => {
+      for (let i = 0; i < 60; i++) {
+        if ((await focusedName()) === name) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`no focusable "${name}"; last: ${await focusedName()}`);
+    };
+    await tabTo('Open Staging');
+    await page.keyboard.press('Enter');
+    await expectHeading(page, 'Staging');
+    await tabTo('Resume the stream');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focusedName()).toBe('Do it');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('check-log_stream').getAttribute('data-state')).toBe('green');
+    // Focus stays at the check that was fixed.
+    await expect.poll(() => focusedName()).toBe('The log stream');
+    await tabTo('← Back to your setups'); // the arrow is hidden from screen readers, not from textContent
+    await page.keyboard.press('Enter');
+    await expectHeading(page, 'Your setups');
   });
 });
