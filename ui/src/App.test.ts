@@ -114,6 +114,18 @@ describe('App with saved setups', () => {
     await screen.findByRole('heading', { level: 1, name: 'Step 4 – Choose where events go' });
     await user.click(screen.getByRole('button', { name: 'Subscribe' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Done: your Auth0 logs flow to Azure' })).toBeInTheDocument();
+    // Settings over Done, and back: what the check found is kept, not asked again.
+    await user.click(screen.getByRole('button', { name: /Settings/ }));
+    await screen.findByRole('heading', { level: 1, name: 'Settings' });
+    await user.keyboard('{Escape}');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Done: your Auth0 logs flow to Azure' })).toBeInTheDocument();
+    expect(backend.checkRequests).toHaveLength(1);
+    // Back to step 4 and on again: Done checks anew.
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    await screen.findByRole('heading', { level: 1, name: 'Step 4 – Choose where events go' });
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Done: your Auth0 logs flow to Azure' })).toBeInTheDocument();
+    await expect.poll(() => backend.checkRequests.length).toBe(2);
     await user.click(screen.getByTestId('go-home'));
     expect(await screen.findByRole('heading', { level: 1, name: 'Your setups' })).toBeInTheDocument();
     await expect.poll(() => screen.getAllByTestId('setup-card').map((c) => [c.dataset.setupName, c.dataset.state])).toEqual([

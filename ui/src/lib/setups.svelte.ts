@@ -17,6 +17,14 @@ export type SetupsActivity =
 
 const IDLE: SetupsActivity = { kind: 'idle' };
 
+/** What the health check of the wizard's setup (on Done) found so far. */
+export type WizardSetupHealth =
+  | { kind: 'checking' }
+  | { kind: 'checked'; setup: SavedSetup }
+  /** No saved setup has the wizard's tenant, stream, subscription and resource group. */
+  | { kind: 'unsaved' }
+  | { kind: 'failed'; error: SetupError };
+
 export class Setups {
   list = $state<SavedSetup[]>([]);
   /** The store's notice (damaged and moved aside), kept until dismissed: later listings do not repeat it. */
@@ -25,6 +33,9 @@ export class Setups {
   activity = $state.raw<SetupsActivity>(IDLE);
   /** What the last action ran into, with the action's kind so a screen shows it where it belongs. */
   error = $state<{ on: SetupsActivity['kind']; error: SetupError } | null>(null);
+  /** Done's check of the wizard's setup: kept while the wizard stays on Done (Settings over it, and back, does
+   * not check again), cleared when it leaves (see `forgetWizardHealth`). */
+  wizardHealth = $state<WizardSetupHealth | null>(null);
   #noticeShown = false;
 
   get busy(): boolean {
@@ -124,6 +135,30 @@ export class Setups {
       gone = true;
     });
     return gone;
+  }
+
+  /** Checks the saved setup the wizard's inputs describe (Rust saved it after each step). */
+  async checkWizardSetup(inputs: SetupInputs): Promise<void> {
+    this.wizardHealth = { kind: 'checking' };
+    try {
+      await this.load();
+    } catch (error) {
+      this.wizardHealth = { kind: 'failed', error: asSetupError(error) };
+      return;
+    }
+    const saved = this.matching(inputs);
+    if (!saved) {
+      this.wizardHealth = { kind: 'unsaved' };
+      return;
+    }
+    const checked = await this.check(saved.id, false);
+    this.wizardHealth = checked?.lastReport
+      ? { kind: 'checked', setup: checked }
+      : { kind: 'failed', error: this.error?.error ?? asSetupError('the check answered no report') };
+  }
+
+  forgetWizardHealth(): void {
+    this.wizardHealth = null;
   }
 
   #replace(setup: SavedSetup): SavedSetup {

@@ -85,6 +85,16 @@ describe('Done', () => {
       expect(goHome).toHaveBeenCalledOnce();
     });
 
+    it('checks once per visit: shown again (Settings over it, and back), it keeps what was found', async () => {
+      const { wizard, backend, setups } = await finished({ partner_topic: 'amber' });
+      const first = render(Done, { wizard, setups, onHome });
+      await screen.findByRole('heading', { level: 1, name: 'Done, but something needs attention' });
+      first.unmount();
+      render(Done, { wizard, setups, onHome });
+      expect(screen.getByRole('heading', { level: 1, name: 'Done, but something needs attention' })).toBeInTheDocument();
+      expect(backend.checkRequests).toHaveLength(1);
+    });
+
     it('shows why when the check could not run', async () => {
       const made = await signedInWizard({ checkFailsOnce: true });
       await made.wizard.run('subscribe');
