@@ -123,7 +123,16 @@ pub fn created(
 /// Saves the setup a `setup` run worked on (its webhook key to the keychain), saying where on stderr. A
 /// failure to save is said, not fatal: the clouds were set up either way.
 pub async fn save_setup(store: &StoreArgs, name: Option<String>, setup: NewSetup) {
-    let saved = open_store(store).and_then(|store| store.save(setup));
+    let key = setup_key(&setup.inputs);
+    let mut had_key = false;
+    let saved = open_store(store).and_then(|store| {
+        // A key kept for an earlier URL of this setup is removed when the URL has none now.
+        had_key = store
+            .list()?
+            .iter()
+            .any(|s| setup_key(&s.inputs) == key && s.webhook_key_in_keychain);
+        store.save(setup)
+    });
     let saved = match saved {
         Ok(saved) => saved,
         Err(error) => {
@@ -134,7 +143,7 @@ pub async fn save_setup(store: &StoreArgs, name: Option<String>, setup: NewSetup
             return;
         }
     };
-    if saved.webhook_query.is_some() || saved.setup.webhook_key_in_keychain {
+    if saved.webhook_query.is_some() || had_key {
         let keys = WebhookKeys::new(keychain::Keychain::open_system().await);
         if let Err(error) = keys
             .keep(saved.setup.id, saved.webhook_query.as_ref())

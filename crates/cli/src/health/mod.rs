@@ -99,12 +99,10 @@ pub async fn verify(request: VerifyRequest) -> u8 {
     if let Some(path) = &request.prometheus {
         let checked: Vec<prometheus::Checked<'_>> = results
             .iter()
-            .filter_map(|r| {
-                r.report.as_ref().map(|report| prometheus::Checked {
-                    setup: &r.name,
-                    tenant: &r.tenant,
-                    report,
-                })
+            .map(|r| prometheus::Checked {
+                setup: &r.name,
+                tenant: &r.tenant,
+                report: r.report.as_ref(),
             })
             .collect();
         if let Err(e) = prometheus::write(path, &prometheus::render(&checked)) {

@@ -9,11 +9,12 @@ use setup_engine::{CheckState, DeliveryCounts, HealthReport};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-/// One checked setup, as the metrics label it.
+/// One setup, as the metrics label it; `report` is `None` when it could not be checked at all (it then counts
+/// as could not check).
 pub struct Checked<'a> {
     pub setup: &'a str,
     pub tenant: &'a str,
-    pub report: &'a HealthReport,
+    pub report: Option<&'a HealthReport>,
 }
 
 /// The state as a number that orders like the states: 0 green, 1 amber, 2 unknown, 3 red.
@@ -65,7 +66,7 @@ pub fn render(setups: &[Checked<'_>]) -> String {
                     "auth0_eventgrid_setup_state{{setup=\"{}\",tenant=\"{}\"}} {}",
                     escape(s.setup),
                     escape(s.tenant),
-                    value(s.report.overall)
+                    value(s.report.map_or(CheckState::Unknown, |r| r.overall))
                 );
             }
         },
@@ -74,8 +75,8 @@ pub fn render(setups: &[Checked<'_>]) -> String {
         "auth0_eventgrid_check_state",
         "State of one check: 0 green, 1 amber, 2 unknown (could not check), 3 red.",
         &mut |out| {
-            for s in setups {
-                for check in &s.report.checks {
+            for (s, report) in setups.iter().filter_map(|s| Some((s, s.report?))) {
+                for check in &report.checks {
                     let _ = writeln!(
                         out,
                         "auth0_eventgrid_check_state{{setup=\"{}\",check=\"{}\"}} {}",
@@ -91,8 +92,8 @@ pub fn render(setups: &[Checked<'_>]) -> String {
         "auth0_eventgrid_checked_timestamp_seconds",
         "When the setup was checked (Unix time).",
         &mut |out| {
-            for s in setups {
-                if let Some(at) = seconds(&s.report.checked_at) {
+            for (s, report) in setups.iter().filter_map(|s| Some((s, s.report?))) {
+                if let Some(at) = seconds(&report.checked_at) {
                     let _ = writeln!(
                         out,
                         "auth0_eventgrid_checked_timestamp_seconds{{setup=\"{}\"}} {at}",
@@ -107,8 +108,8 @@ pub fn render(setups: &[Checked<'_>]) -> String {
         "Event Grid's counts for the partner topic over the window (Azure Monitor, summed): published, \
          matched, delivered, failed, dropped, dead_lettered.",
         &mut |out| {
-            for s in setups {
-                let Some(delivery) = &s.report.delivery else {
+            for (s, report) in setups.iter().filter_map(|s| Some((s, s.report?))) {
+                let Some(delivery) = &report.delivery else {
                     continue;
                 };
                 for (window, counts) in [("1h", &delivery.last_hour), ("24h", &delivery.last_day)] {
@@ -127,9 +128,8 @@ pub fn render(setups: &[Checked<'_>]) -> String {
         "auth0_eventgrid_last_delivered_timestamp_seconds",
         "Start of the last minute in which an event was delivered, within the last 24 hours (Unix time).",
         &mut |out| {
-            for s in setups {
-                let at = s
-                    .report
+            for (s, report) in setups.iter().filter_map(|s| Some((s, s.report?))) {
+                let at = report
                     .delivery
                     .as_ref()
                     .and_then(|d| d.last_delivered_at.as_deref())
@@ -208,11 +208,22 @@ mod tests {
             stream_id: None,
             partner_topic: None,
         };
-        let text = render(&[Checked {
-            setup: "prod \"eu\"",
-            tenant: "acme.eu.auth0.com",
-            report: &report,
-        }]);
+        let text = render(&[
+            Checked {
+                setup: "prod \"eu\"",
+                tenant: "acme.eu.auth0.com",
+                report: Some(&report),
+            },
+            Checked {
+                setup: "stage",
+                tenant: "acme.eu.auth0.com",
+                report: None,
+            },
+        ]);
+        assert!(text.contains(
+            "auth0_eventgrid_setup_state{setup=\"stage\",tenant=\"acme.eu.auth0.com\"} 2\n"
+        ));
+        assert!(!text.contains("check=\"log_stream\"} 0"));
         assert!(text.contains(
             "auth0_eventgrid_check_state{setup=\"prod \\\"eu\\\"\",check=\"log_stream\"} 3\n"
         ));
