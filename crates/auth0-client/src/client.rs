@@ -12,6 +12,7 @@ use url::Url;
 
 use crate::error::Auth0Error;
 use crate::model::{LogEntry, LogStream, LogStreamStatus, LogStreamUpdate, NewEventGridStream};
+use crate::pacing::{Pacer, pacer_for};
 use crate::token::{
     CachedToken, TokenErrorResponse, TokenResponse, granted_scopes, jwt_expiry, scope_from_message,
 };
@@ -49,6 +50,8 @@ pub struct Auth0Client {
     credentials: Auth0Credentials,
     transport: Transport,
     token: Arc<Mutex<Option<CachedToken>>>,
+    /// The tenant's Management API pacing, shared with every other client of the tenant in the process.
+    pacer: Arc<Pacer>,
 }
 
 #[derive(Deserialize)]
@@ -70,7 +73,13 @@ impl Auth0Client {
     ) -> Result<Self, Auth0Error> {
         let base = parse_endpoint("auth0_domain", domain)?;
         let audience = audience.unwrap_or_else(|| format!("{base}api/v2/"));
+        let pacer = pacer_for(&format!(
+            "{}:{}",
+            base.host_str().unwrap_or_default(),
+            base.port_or_known_default().unwrap_or_default()
+        ));
         Ok(Self {
+            pacer,
             base,
             audience,
             credentials,
@@ -251,7 +260,9 @@ impl Auth0Client {
                     None => request,
                 }
             };
+            self.pacer.wait_turn(self.transport.clock().as_ref()).await;
             let response = self.transport.send(&make, idempotency).await?;
+            self.pacer.observe(response.headers());
             if response.status() == StatusCode::UNAUTHORIZED && !renewed && self.can_renew() {
                 renewed = true;
                 continue;

@@ -5,6 +5,7 @@
 mod client;
 mod error;
 mod model;
+mod pacing;
 mod token;
 
 pub use client::{Auth0Client, Auth0Credentials, REQUIRED_SCOPES};

@@ -147,3 +147,57 @@ async fn log_entries_written_elsewhere_read_and_an_unreadable_one_costs_only_its
         "{dated:?}"
     );
 }
+
+/// Clients of one tenant share its rate limit: once the tenant says nothing remains, they wait for the reset
+/// instead of being answered 429. Twelve reads at once from three clients, on a tenant allowing five a second.
+#[tokio::test]
+async fn clients_of_one_tenant_wait_for_the_rate_limit_instead_of_being_refused() {
+    let config = SandboxConfig {
+        rate_limit: Some(cloud_sandbox::RateLimit {
+            limit: 5,
+            window: std::time::Duration::from_secs(1),
+        }),
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let info = sandbox.info().clone();
+    let clients: Vec<_> = (0..3)
+        .map(|_| client(&info, &info.auth0_client_secret))
+        .collect();
+    // One answer first, so the tenant has said where the limit stands (a cold start cannot know).
+    clients[0].list_log_streams().await.unwrap();
+    let reads = clients
+        .iter()
+        .flat_map(|c| {
+            (0..4).map(move |_| {
+                let c = c.clone();
+                async move { c.list_log_streams().await }
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter();
+    for result in futures_join_all(reads).await {
+        result.unwrap();
+    }
+    let refused: Vec<_> = sandbox
+        .handle()
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v2/log-streams" && r.status == 429)
+        .collect();
+    assert!(refused.is_empty(), "answered 429: {refused:?}");
+}
+
+/// `join_all` without a dependency for it: spawn each future and await them in order.
+async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for handle in handles {
+        out.push(handle.await.unwrap());
+    }
+    out
+}
