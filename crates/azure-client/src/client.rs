@@ -536,6 +536,19 @@ impl AzureClient {
         .await
     }
 
+    /// Totals of `metric_names` over `timespan` (an ISO 8601 duration back from Azure's now, such as `PT1H`, or
+    /// `start/end` in RFC 3339) per `interval` (`PT1M`, `PT1H`), every series summed into one.
+    pub async fn get_metrics_over(
+        &self,
+        resource_id: &str,
+        metric_names: &[&str],
+        timespan: &str,
+        interval: &str,
+    ) -> Result<Metrics, AzureError> {
+        self.metrics_over(resource_id, metric_names, (timespan, interval), None)
+            .await
+    }
+
     async fn metrics(
         &self,
         resource_id: &str,

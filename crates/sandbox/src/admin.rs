@@ -59,6 +59,15 @@ pub fn router() -> Router<Arc<Shared>> {
             get(validate_webhook).post(validate_webhook),
         )
         .route("/_sandbox/azure/partner-topics", post(seed_partner_topic))
+        .route(
+            "/_sandbox/azure/event-subscriptions/fail",
+            post(fail_event_subscription),
+        )
+        .route(
+            "/_sandbox/auth0/log-streams/{id}/suspend",
+            post(suspend_stream),
+        )
+        .route("/_sandbox/auth0/log-streams/{id}/pause", post(pause_stream))
         .route("/_sandbox/clock", get(clock))
         .route("/_sandbox/clock/advance", post(advance_clock))
         .route("/_sandbox/wait-idle", post(wait_idle))
@@ -361,6 +370,90 @@ async fn seed_partner_topic(State(shared): State<Arc<Shared>>, body: Bytes) -> R
     }
 }
 
+/// Auth0 suspends a stream itself after days of failed deliveries; no API sets `suspended` (a PATCH is
+/// refused), so this is how a test or a person causes it at once. The stream's Health tab would list the
+/// failures: one delivery error is recorded.
+async fn suspend_stream(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    set_stream_status(&shared, &id, "suspended")
+}
+
+/// The same as Auth0's `PATCH /api/v2/log-streams/{id}` `{"status": "paused"}`, for the admin page's button
+/// (which holds no Management API token).
+async fn pause_stream(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    set_stream_status(&shared, &id, "paused")
+}
+
+fn set_stream_status(shared: &Shared, id: &str, status: &str) -> Response {
+    let now = shared.clock.now_ms();
+    let mut world = shared.world();
+    let Some(stream) = world.auth0.streams.iter_mut().find(|s| s.id == id) else {
+        return (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"error": format!("no log stream with id {id}")})),
+        )
+            .into_response();
+    };
+    stream.status = status.to_owned();
+    if status == "suspended" {
+        stream.failing_since_ms.get_or_insert(now);
+        stream.delivery_errors.push(json!({
+            "date": rfc3339_ms(now),
+            "message": "suspended through the sandbox's admin surface",
+        }));
+    }
+    let answer = crate::auth0::log_streams::stream_json(stream);
+    drop(world);
+    shared.mark_dirty();
+    axum::Json(answer).into_response()
+}
+
+#[derive(Deserialize)]
+struct FailedEventSubscription {
+    /// Defaults to the seeded subscription.
+    #[serde(default)]
+    subscription_id: Option<String>,
+    resource_group: String,
+    partner_topic: String,
+    name: String,
+}
+
+/// An event subscription whose provisioning ended `Failed` (a state Event Grid documents, which no request
+/// sets on an existing subscription): it stops receiving events until it is saved again.
+async fn fail_event_subscription(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let request: FailedEventSubscription = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return bad(&format!(
+                "expected {{\"resource_group\", \"partner_topic\", \"name\", \"subscription_id\"?}}: {e}"
+            ));
+        }
+    };
+    let mut world = shared.world();
+    let found = world.azure.event_subscriptions.iter_mut().find(|e| {
+        request
+            .subscription_id
+            .as_deref()
+            .is_none_or(|s| e.subscription_id.eq_ignore_ascii_case(s))
+            && e.resource_group
+                .eq_ignore_ascii_case(&request.resource_group)
+            && e.topic.eq_ignore_ascii_case(&request.partner_topic)
+            && e.name.eq_ignore_ascii_case(&request.name)
+    });
+    let Some(subscription) = found else {
+        return (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"error": format!("no event subscription {} on {}", request.name, request.partner_topic)})),
+        )
+            .into_response();
+    };
+    subscription.provisioning_state = "Failed".into();
+    subscription.validation = None;
+    let answer = json!({"name": subscription.name, "provisioningState": "Failed"});
+    drop(world);
+    shared.mark_dirty();
+    axum::Json(answer).into_response()
+}
+
 #[derive(Deserialize)]
 struct ValidationQuery {
     #[serde(default)]
@@ -565,6 +658,55 @@ fn table(title: &str, headers: &[&str], rows: Vec<Vec<String>>) -> String {
     )
 }
 
+/// The streams, each with buttons that pause or suspend it (a POST to the admin route, then the page again).
+fn stream_table(streams: &[crate::state::LogStream], text: impl Fn(&Value) -> String) -> String {
+    let rows: String = streams
+        .iter()
+        .map(|s| {
+            let cells: String = [
+                s.id.clone(),
+                s.name.clone(),
+                s.stream_type.clone(),
+                s.status.clone(),
+                text(&s.sink["azurePartnerTopic"]),
+            ]
+            .iter()
+            .map(|c| format!("<td>{}</td>", html_escape(c)))
+            .collect();
+            let id = html_escape(&s.id);
+            let name = html_escape(&s.name);
+            let button = |action: &str, label: &str| {
+                format!(
+                    r#"<button type="button" data-post="/_sandbox/auth0/log-streams/{id}/{action}" aria-label="{label} the stream {name}">{label}</button> "#
+                )
+            };
+            format!(
+                "<tr>{cells}<td>{}{}</td></tr>",
+                button("pause", "Pause"),
+                button("suspend", "Suspend")
+            )
+        })
+        .collect();
+    let head: String = ["id", "name", "type", "status", "partner topic", "actions"]
+        .iter()
+        .map(|h| format!("<th>{h}</th>"))
+        .collect();
+    format!(
+        "<section><h2>Auth0 log streams</h2><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>"
+    )
+}
+
+/// Posts `{}` to a button's `data-post` route, then shows the page again (or the refusal).
+const PAGE_SCRIPT: &str = r#"<script>
+document.addEventListener('click', async (event) => {
+  const button = event.target.closest('button[data-post]');
+  if (!button) return;
+  button.disabled = true;
+  const answer = await fetch(button.dataset.post, {method: 'POST', headers: {'content-type': 'application/json'}, body: '{}'});
+  if (answer.ok) { location.reload(); } else { button.disabled = false; alert(await answer.text()); }
+});
+</script>"#;
+
 async fn page(State(shared): State<Arc<Shared>>) -> Html<String> {
     let world = shared.world();
     let text = |v: &Value| {
@@ -572,24 +714,7 @@ async fn page(State(shared): State<Arc<Shared>>) -> Html<String> {
             .map(str::to_owned)
             .unwrap_or_else(|| v.to_string())
     };
-    let streams = table(
-        "Auth0 log streams",
-        &["id", "name", "type", "status", "partner topic"],
-        world
-            .auth0
-            .streams
-            .iter()
-            .map(|s| {
-                vec![
-                    s.id.clone(),
-                    s.name.clone(),
-                    s.stream_type.clone(),
-                    s.status.clone(),
-                    text(&s.sink["azurePartnerTopic"]),
-                ]
-            })
-            .collect(),
-    );
+    let streams = stream_table(&world.auth0.streams, text);
     let home = world.home_directory();
     let directories = table(
         "Azure directories",
@@ -745,7 +870,8 @@ async fn page(State(shared): State<Arc<Shared>>) -> Html<String> {
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cloud sandbox</title>
 <style>body{{font-family:system-ui,sans-serif;margin:1.5rem;color-scheme:light dark}}table{{border-collapse:collapse;margin-bottom:1rem}}td,th{{border:1px solid #8884;padding:.2rem .5rem;text-align:left;font-size:.9rem}}</style></head>
 <body><h1>Cloud sandbox</h1><p>Sandbox time {now}. {logs} tenant log entries. JSON: <a href="/_sandbox/state">state</a>, <a href="/_sandbox/requests">requests</a>, <a href="/_sandbox/events">events</a>.</p>
-{streams}{directories}{groups}{topics}{subscriptions}{events}{inboxes}{requests}</body></html>"#,
+{streams}{directories}{groups}{topics}{subscriptions}{events}{inboxes}{requests}{script}</body></html>"#,
         now = rfc3339_ms(shared.clock.now_ms()),
+        script = PAGE_SCRIPT,
     ))
 }

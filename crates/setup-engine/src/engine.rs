@@ -149,6 +149,14 @@ impl Engine {
         &self.azure
     }
 
+    /// The Auth0 application the engine signs in as (None for a pasted token).
+    pub(crate) fn auth0_client_id(&self) -> Option<&str> {
+        match &self.auth0_credentials {
+            Auth0Credentials::ClientCredentials { client_id, .. } => Some(client_id),
+            Auth0Credentials::ManagementToken(_) => None,
+        }
+    }
+
     /// The clock the engine waits and tells time with.
     pub(crate) fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
@@ -282,7 +290,7 @@ impl Engine {
         )?)
     }
 
-    fn context<'a>(
+    pub(crate) fn context<'a>(
         &'a self,
         auth0: &'a Auth0Client,
         inputs: &'a SetupInputs,

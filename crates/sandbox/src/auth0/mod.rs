@@ -4,7 +4,7 @@
 //! token's issuer is the domain it was requested at and the Management API accepts it only there.
 
 mod identity;
-mod log_streams;
+pub(crate) mod log_streams;
 mod logs;
 pub mod schema;
 mod token;

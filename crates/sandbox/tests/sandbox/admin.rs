@@ -208,3 +208,82 @@ async fn rate_limiting_can_be_switched_while_running() {
     assert_eq!(after.status(), 200);
     assert!(!after.headers().contains_key("x-ratelimit-limit"));
 }
+
+#[tokio::test]
+async fn a_stream_can_be_paused_from_the_page_and_suspended_as_auth0_would() {
+    let env = start().await;
+    let token = env.auth0_token().await;
+    let body =
+        json!({"name": "h", "type": "http", "sink": {"httpEndpoint": "https://example.test/logs"}});
+    let (_, created) = json_of(
+        env.auth0(Method::POST, "/log-streams", &token, Some(body))
+            .await,
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let admin = env.info().admin_url.clone();
+    let page = env
+        .http
+        .get(format!("{admin}/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(
+            r#"data-post="/_sandbox/auth0/log-streams/{id}/pause""#
+        )),
+        "a Pause button per stream"
+    );
+    assert!(page.contains(">Pause</button>") && page.contains(">Suspend</button>"));
+    let status = async |env: &crate::common::Env| {
+        json_of(
+            env.auth0(Method::GET, &format!("/log-streams/{id}"), &token, None)
+                .await,
+        )
+        .await
+        .1["status"]
+            .clone()
+    };
+
+    let paused = env
+        .admin_post(&format!("/auth0/log-streams/{id}/pause"), json!({}))
+        .await;
+    assert_eq!(paused.status(), 200);
+    assert_eq!(status(&env).await, "paused");
+
+    let suspended = env
+        .admin_post(&format!("/auth0/log-streams/{id}/suspend"), json!({}))
+        .await;
+    assert_eq!(suspended.status(), 200);
+    assert_eq!(status(&env).await, "suspended");
+    // Resumed the way Auth0 documents it.
+    let resumed = env
+        .auth0(
+            Method::PATCH,
+            &format!("/log-streams/{id}"),
+            &token,
+            Some(json!({"status": "active"})),
+        )
+        .await;
+    assert_eq!(resumed.status(), 200);
+    assert_eq!(status(&env).await, "active");
+
+    let unknown = env
+        .admin_post("/auth0/log-streams/no-such-stream/suspend", json!({}))
+        .await;
+    assert_eq!(unknown.status(), 404);
+    let no_subscription = env
+        .admin_post(
+            "/azure/event-subscriptions/fail",
+            json!({"resource_group": "rg", "partner_topic": "t", "name": "s"}),
+        )
+        .await;
+    assert_eq!(no_subscription.status(), 404);
+    let malformed = env
+        .admin_post("/azure/event-subscriptions/fail", json!({"name": "s"}))
+        .await;
+    assert_eq!(malformed.status(), 400);
+}

@@ -4,12 +4,21 @@
 //! time it was read and, when not green, the one fix that repairs only that part. The window's home and the
 //! command line's `verify` and `fix` show these; neither decides anything itself.
 
+mod auth0;
+mod azure;
 mod check;
+mod delivery;
+mod fixes;
+mod stream;
+mod subscription;
+mod topic;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use check::{HealthOptions, KnownResources};
+
+use crate::steps::rfc3339;
 
 /// How a check (or a whole setup) stands. Ordered from best to worst, so the worst of several is `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
@@ -46,6 +55,33 @@ pub enum CheckId {
     Delivery,
     /// The test event, on demand only.
     TestEvent,
+}
+
+impl CheckId {
+    /// The checks a report holds, in order (the test event only when asked for).
+    pub const READ: [CheckId; 7] = [
+        CheckId::Auth0SignIn,
+        CheckId::LogStream,
+        CheckId::Provider,
+        CheckId::PartnerAuthorization,
+        CheckId::PartnerTopic,
+        CheckId::EventSubscription,
+        CheckId::Delivery,
+    ];
+
+    /// What is checked, as a heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Auth0SignIn => "Auth0 sign-in",
+            Self::LogStream => "The log stream",
+            Self::Provider => "The Event Grid provider",
+            Self::PartnerAuthorization => "Auth0's partner authorization",
+            Self::PartnerTopic => "The partner topic",
+            Self::EventSubscription => "The event subscription",
+            Self::Delivery => "Delivery",
+            Self::TestEvent => "The test event",
+        }
+    }
 }
 
 /// The repairs a check can offer. Each does only what is needed, and is described before it runs.
@@ -174,11 +210,99 @@ impl HealthReport {
     pub fn check(&self, id: CheckId) -> Option<&Check> {
         self.checks.iter().find(|c| c.id == id)
     }
+
+    /// The report of a setup whose account is signed out: every check could not be read, and says so.
+    pub fn needs_sign_in(account: &str, at: time::OffsetDateTime) -> HealthReport {
+        let at = rfc3339(at);
+        let checks: Vec<Check> = CheckId::READ
+            .into_iter()
+            .map(|id| {
+                Check::new(
+                    id,
+                    CheckState::Unknown,
+                    format!("Sign in to {account} to check it"),
+                    &at,
+                )
+            })
+            .collect();
+        HealthReport {
+            overall: HealthReport::overall_of(&checks),
+            checked_at: at,
+            checks,
+            delivery: None,
+            stream_id: None,
+            partner_topic: None,
+        }
+    }
+}
+
+impl Check {
+    pub(crate) fn new(
+        id: CheckId,
+        state: CheckState,
+        sentence: impl Into<String>,
+        read_at: &str,
+    ) -> Self {
+        Self {
+            id,
+            title: id.title().to_owned(),
+            state,
+            sentence: sentence.into(),
+            read_at: read_at.to_owned(),
+            fix: None,
+            link: None,
+        }
+    }
+
+    /// Could not be read: `why` is the cloud's own words.
+    pub(crate) fn unknown(id: CheckId, why: impl std::fmt::Display, read_at: &str) -> Self {
+        Self::new(
+            id,
+            CheckState::Unknown,
+            format!("Could not check: {why}"),
+            read_at,
+        )
+    }
+
+    pub(crate) fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    pub(crate) fn with_link(mut self, link: Option<HealthLink>) -> Self {
+        self.link = link;
+        self
+    }
+}
+
+impl Fix {
+    pub(crate) fn new(id: FixId, label: &str, actions: Vec<String>) -> Self {
+        Self {
+            id,
+            label: label.to_owned(),
+            actions,
+            check_first: None,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signed_out_setup_is_unknown_on_every_check_and_names_the_account() {
+        let at = time::macros::datetime!(2026-12-04 10:42 UTC);
+        let report = HealthReport::needs_sign_in("ops@contoso.com", at);
+        assert_eq!(report.overall, CheckState::Unknown);
+        assert_eq!(report.checks.len(), CheckId::READ.len());
+        for check in &report.checks {
+            assert_eq!(check.state, CheckState::Unknown);
+            assert_eq!(check.sentence, "Sign in to ops@contoso.com to check it");
+            assert!(check.fix.is_none());
+        }
+        assert_eq!(report.checked_at, "2026-12-04T10:42:00Z");
+    }
 
     #[test]
     fn the_worst_state_wins_and_unknown_is_worse_than_amber() {

@@ -6,6 +6,7 @@
 mod azure_behaviour;
 mod common;
 mod faults;
+mod health;
 mod partial;
 mod resume;
 mod setup;

@@ -30,7 +30,7 @@ const AZURE_CLOCK_MARGIN: Duration = Duration::from_secs(300);
 
 /// Auth0's partner registration id: confirmed through the verified-partner list when it can be read, the
 /// published id otherwise (the list is a confirmation, not a requirement).
-pub(super) fn auth0_partner_id(verified_partners: Option<Vec<VerifiedPartner>>) -> String {
+pub(crate) fn auth0_partner_id(verified_partners: Option<Vec<VerifiedPartner>>) -> String {
     verified_partners
         .and_then(|list| {
             list.into_iter().find(|p| {
@@ -127,7 +127,7 @@ impl AuthorizationFound {
 }
 
 /// What `authorize_partner` obtained.
-pub(super) struct Authorized {
+pub(crate) struct Authorized {
     /// The expiry Azure lists for Auth0.
     pub until: OffsetDateTime,
     /// The group's previous maximum, when it had to be raised.
@@ -136,7 +136,7 @@ pub(super) struct Authorized {
 
 /// Authorizes Auth0 in the group (adding or renewing its entry, every other partner kept), raising the
 /// configuration's maximum first when it allows fewer days than asked for, or creating the configuration.
-pub(super) async fn authorize_partner(
+pub(crate) async fn authorize_partner(
     ctx: &Context<'_>,
     partner_id: &str,
     configuration: Option<PartnerConfiguration>,
@@ -216,7 +216,7 @@ pub(super) async fn authorize_partner(
     Ok(Authorized { until, raised_from })
 }
 
-fn auth0_entry<'a>(
+pub(crate) fn auth0_entry<'a>(
     configuration: &'a PartnerConfiguration,
     partner_id: &str,
 ) -> Option<&'a AuthorizedPartner> {

@@ -33,7 +33,7 @@ pub(super) fn to_do(provider: &Provider, subscription: &str) -> Option<String> {
 }
 
 /// Registers the provider (unless Azure is already registering it) and waits until it is registered.
-pub(super) async fn register_provider(
+pub(crate) async fn register_provider(
     ctx: &Context<'_>,
     subscription: &str,
     mut provider: Provider,
