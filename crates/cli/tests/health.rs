@@ -82,6 +82,8 @@ fn target(info: &SandboxInfo, group: &str) -> Vec<String> {
         group,
         "--webhook-url",
         &format!("{}/_sandbox/inbox/{group}", info.azure_management),
+        "--log-codes",
+        "s",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -101,6 +103,22 @@ async fn set_up(info: &SandboxInfo, dir: &Path, store: &Path, group: &str, name:
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let setup = run(connected(info, dir, &args)).await;
     assert_eq!(setup.code, 0, "{}\n{}", setup.stdout, setup.stderr);
+}
+
+/// One successful login (`s`, which the setups deliver), followed until the sandbox's pipeline is idle, so
+/// delivery reads settled counts. (The setups deliver only `s`: each run's own token request is logged too,
+/// and would be in flight while the check reads the counts.)
+async fn settle(sandbox: &cloud_sandbox::RunningSandbox) {
+    sandbox
+        .handle()
+        .simulate(cloud_sandbox::SimulationKind::Login, 1);
+    assert!(
+        sandbox
+            .handle()
+            .wait_for_pipeline_idle(std::time::Duration::from_secs(30))
+            .await,
+        "the sandbox's pipeline settles"
+    );
 }
 
 fn store_args(store: &Path) -> [&str; 2] {
@@ -288,6 +306,7 @@ async fn verify_a_saved_setup_turns_red_when_paused_and_fix_turns_it_green() {
     let store = dir.path().join("setups.db");
     let metrics = dir.path().join("auth0.prom");
     set_up(&info, dir.path(), &store, "prod-logs", Some("prod")).await;
+    settle(&sandbox).await;
 
     // From the setup flags, with no store involved in finding it.
     let target = target(&info, "prod-logs");
@@ -437,6 +456,8 @@ async fn verify_all_checks_each_setup_with_its_own_accounts() {
     let store = dir.path().join("setups.db");
     set_up(&one, dir.path(), &store, "first-logs", Some("first")).await;
     set_up(&two, dir.path(), &store, "second-logs", Some("second")).await;
+    settle(&first).await;
+    settle(&second).await;
 
     // Signed in to the first sandbox only: the second setup is not checked with its credentials.
     let second_before = second.handle().requests().len();

@@ -282,38 +282,9 @@ async fn record(store: &SetupStore, id: i64, report: &HealthReport) -> Vec<Check
     }
 }
 
-/// Every check `unknown`, saying whom to sign in to. (The engine's `HealthReport::needs_sign_in`, once it
-/// lands, replaces this.)
+/// Every check `unknown`, saying whom to sign in to (the engine's words, the window's too).
 fn needs_sign_in(account: &str) -> HealthReport {
-    let at = show::now();
-    let checks: Vec<Check> = [
-        (CheckId::Auth0SignIn, "Auth0 sign-in"),
-        (CheckId::LogStream, "The log stream"),
-        (CheckId::Provider, "The Event Grid provider"),
-        (CheckId::PartnerAuthorization, "The partner authorization"),
-        (CheckId::PartnerTopic, "The partner topic"),
-        (CheckId::EventSubscription, "The event subscription"),
-        (CheckId::Delivery, "Delivery"),
-    ]
-    .into_iter()
-    .map(|(id, title)| Check {
-        id,
-        title: title.into(),
-        state: CheckState::Unknown,
-        sentence: format!("Sign in to {account} to check it."),
-        read_at: at.clone(),
-        fix: None,
-        link: None,
-    })
-    .collect();
-    HealthReport {
-        overall: CheckState::Unknown,
-        checked_at: at,
-        checks,
-        delivery: None,
-        stream_id: None,
-        partner_topic: None,
-    }
+    HealthReport::needs_sign_in(account, time::OffsetDateTime::now_utc())
 }
 
 /// Progress, on a terminal only: cron mail and monitoring logs get nothing but the result.

@@ -5,8 +5,6 @@ use std::io::Write;
 
 use setup_engine::{Check, CheckState, Fix, HealthReport, SetupError};
 use setup_store::{CheckSince, SavedSetup};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 /// One setup's result.
 pub struct Checked {
@@ -19,12 +17,6 @@ pub struct Checked {
     pub since: Vec<CheckSince>,
     /// Why it could not be checked at all (bad input, a store or keychain failure).
     pub error: Option<SetupError>,
-}
-
-pub fn now() -> String {
-    OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_default()
 }
 
 pub fn state_word(state: CheckState) -> &'static str {
