@@ -513,3 +513,72 @@ async fn verify_all_checks_each_setup_with_its_own_accounts() {
         text.stdout
     );
 }
+
+/// A run that stops half way saves the steps that finished; the webhook URL's query (a key) is nowhere in the
+/// store's files.
+#[tokio::test]
+async fn a_setup_that_stops_half_way_is_saved_with_what_finished_and_no_webhook_key() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("setups.db");
+    let mut args: Vec<String> = [
+        "setup",
+        "--name",
+        "half",
+        "--store",
+        store.to_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(target(&info, "half-logs"));
+    // Nothing listens on port 9: step 4's handshake with the webhook fails after steps 1 to 3.
+    let url = args.iter().position(|a| a == "--webhook-url").unwrap() + 1;
+    args[url] = "http://127.0.0.1:9/hook?code=secret-key-123".into();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let setup = run(connected(&info, dir.path(), &args)).await;
+    assert_eq!(setup.code, 1, "{}\n{}", setup.stdout, setup.stderr);
+    assert!(
+        setup.stderr.contains("Saved as \u{201c}half\u{201d}"),
+        "{}",
+        setup.stderr
+    );
+
+    let saved = setup_store::SetupStore::open(&store)
+        .unwrap()
+        .store
+        .find("half")
+        .unwrap()
+        .expect("saved");
+    assert_eq!(
+        saved.created.completed,
+        [
+            setup_engine::StepId::PrepareAzure,
+            setup_engine::StepId::CreateStream,
+            setup_engine::StepId::ActivateTopic
+        ]
+    );
+    assert!(saved.created.stream_id.is_some());
+    assert_eq!(saved.accounts.auth0_identity, info.auth0_client_id);
+    assert_eq!(saved.accounts.azure_identity, info.azure_client_id);
+    assert_eq!(saved.accounts.azure_tenant_id, info.azure_tenant_id);
+    assert_eq!(
+        saved.accounts.azure_management_url.as_deref(),
+        Some(info.azure_management.as_str())
+    );
+    assert!(saved.webhook_key_in_keychain);
+    assert_eq!(
+        saved.inputs.destination.webhook_url.as_deref(),
+        Some("http://127.0.0.1:9/hook")
+    );
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("secret-key-123"),
+            "the key reached {}",
+            path.display()
+        );
+    }
+}
