@@ -435,6 +435,19 @@ async fn verify_a_saved_setup_turns_red_when_paused_and_fix_turns_it_green() {
         check(&fixed.json()["setups"][0], "log_stream")["state"],
         "green"
     );
+    // The test event joins the checks when asked for.
+    let with_event = run(bare(
+        &info,
+        &[
+            &["verify", "--setup", "prod", "--send-test-event", "--json"][..],
+            &store_args(&store),
+        ]
+        .concat(),
+    ))
+    .await;
+    let with_event_json = with_event.json();
+    let test_event = check(&with_event_json["setups"][0], "test_event");
+    assert!(test_event["state"].is_string(), "{test_event}");
     let after = run(bare(
         &info,
         &[
