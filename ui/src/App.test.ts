@@ -2,7 +2,9 @@ import { render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { describe, expect, it } from 'vitest';
 import App from './App.svelte';
-import { FakeBackend } from '../tests/fake-backend';
+import userEvent from '@testing-library/user-event';
+import { FakeBackend, type Scenario } from '../tests/fake-backend';
+import { ONE_SETUP, THREE_SETUPS_ONE_RED } from '../tests/setups-fixture';
 import { DEFAULT_INPUTS } from '../tests/default-inputs';
 
 describe('App', () => {
@@ -10,7 +12,7 @@ describe('App', () => {
     clearMocks();
     const inputs = { ...DEFAULT_INPUTS, stream_name: 'Typed before quitting', auth0_domain: '127.0.0.1:1' };
     const backend = new FakeBackend({ draft: { mode: 'sandbox', screen: 'create_stream', inputs }, done: ['prepare_azure'] });
-    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>));
+    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
     render(App);
     expect(await screen.findByRole('heading', { level: 1, name: 'Step 2 – Create the Auth0 stream' })).toBeInTheDocument();
     expect(screen.getByLabelText('Stream name')).toHaveValue('Typed before quitting');
@@ -28,7 +30,7 @@ describe('App', () => {
     mockIPC(async (cmd, args) => {
       if (cmd === 'load_draft') await held;
       return backend.handle(cmd, args as Record<string, unknown>);
-    });
+    }, { shouldMockEvents: true });
     render(App);
     await Promise.resolve();
     expect(screen.queryByRole('heading', { level: 1 })).toBeNull();
@@ -44,7 +46,7 @@ describe('App', () => {
     mockIPC((cmd, args) => {
       if (cmd === 'default_inputs') throw new Error('the bridge is broken');
       return backend.handle(cmd, args as Record<string, unknown>);
-    });
+    }, { shouldMockEvents: true });
     render(App);
     expect(await screen.findByRole('alert')).toHaveTextContent('the bridge is broken');
     expect(screen.queryByTestId('resuming')).toBeNull();
@@ -53,11 +55,103 @@ describe('App', () => {
   it('starts on the welcome page without a draft', async () => {
     clearMocks();
     const backend = new FakeBackend();
-    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>));
+    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
     render(App);
     expect(await screen.findByRole('button', { name: /Try it with the built-in sandbox/ })).toBeInTheDocument();
     expect(screen.queryByRole('navigation')).toBeNull();
     expect(backend.calls).toContain('default_inputs');
+  });
+});
+
+describe('App with saved setups', () => {
+  function app(scenario: Scenario) {
+    clearMocks();
+    const backend = new FakeBackend(scenario);
+    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
+    render(App);
+    return { backend, user: userEvent.setup() };
+  }
+
+  it('opens on the home, with focus on its heading, and a setup opens its page and back', async () => {
+    const { user } = app({ setups: THREE_SETUPS_ONE_RED });
+    const heading = await screen.findByRole('heading', { level: 1, name: 'Your setups' });
+    await expect.poll(() => document.activeElement).toBe(heading);
+    expect(screen.queryByRole('navigation')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Open Staging' }));
+    const page = await screen.findByRole('heading', { level: 1, name: 'Staging' });
+    await expect.poll(() => document.activeElement).toBe(page);
+    await user.click(screen.getByTestId('go-home'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Your setups' })).toBeInTheDocument();
+  });
+
+  it('opens on the home also when the last draft finished the wizard', async () => {
+    const inputs = { ...DEFAULT_INPUTS, auth0_domain: '127.0.0.1:1' };
+    const { backend } = app({ setups: ONE_SETUP, draft: { mode: 'sandbox', screen: 'done', inputs }, done: ['prepare_azure'] });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Your setups' })).toBeInTheDocument();
+    expect(backend.calls).not.toContain('start_sandbox');
+  });
+
+  it('resumes a draft in the middle of the wizard, with a way to the home', async () => {
+    const inputs = { ...DEFAULT_INPUTS, auth0_domain: '127.0.0.1:1' };
+    const { user } = app({ setups: ONE_SETUP, draft: { mode: 'sandbox', screen: 'create_stream', inputs }, done: ['prepare_azure'] });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Step 2 – Create the Auth0 stream' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Your setups' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Your setups' })).toBeInTheDocument();
+    // Adding a setup returns to where the wizard was.
+    await user.click(screen.getByTestId('add-setup'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Step 2 – Create the Auth0 stream' })).toBeInTheDocument();
+  });
+
+  it('starts the wizard from the home, and its Done leads back with the new setup on it', async () => {
+    const { user, backend } = app({ setups: ONE_SETUP });
+    await user.click(await screen.findByTestId('add-setup'));
+    await user.click(await screen.findByRole('button', { name: /Try it with the built-in sandbox/ }));
+    await user.click(await screen.findByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { level: 1, name: 'Step 1 – Prepare Azure' });
+    await user.type(screen.getByLabelText('Azure subscription ID'), '11111111-2222-3333-4444-555555555555');
+    backend.done = new Set(['prepare_azure', 'create_stream', 'activate_topic']);
+    await user.click(screen.getByRole('button', { name: 'Prepare Azure' }));
+    await screen.findByRole('heading', { level: 1, name: 'Step 4 – Choose where events go' });
+    await user.click(screen.getByRole('button', { name: 'Subscribe' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Done: your Auth0 logs flow to Azure' })).toBeInTheDocument();
+    // Settings over Done, and back: what the check found is kept, not asked again.
+    await user.click(screen.getByRole('button', { name: /Settings/ }));
+    await screen.findByRole('heading', { level: 1, name: 'Settings' });
+    await user.keyboard('{Escape}');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Done: your Auth0 logs flow to Azure' })).toBeInTheDocument();
+    expect(backend.checkRequests).toHaveLength(1);
+    // Back to step 4 and on again: Done checks anew.
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    await screen.findByRole('heading', { level: 1, name: 'Step 4 – Choose where events go' });
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Done: your Auth0 logs flow to Azure' })).toBeInTheDocument();
+    await expect.poll(() => backend.checkRequests.length).toBe(2);
+    await user.click(screen.getByTestId('go-home'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Your setups' })).toBeInTheDocument();
+    await expect.poll(() => screen.getAllByTestId('setup-card').map((c) => [c.dataset.setupName, c.dataset.state])).toEqual([
+      ['Production', 'green'],
+      ['Azure Event Grid', 'green'],
+    ]);
+    // The finished draft is gone: a restart opens on the home.
+    expect(backend.draft?.screen ?? 'welcome').toBe('welcome');
+    // The next setup starts afresh, on the welcome page.
+    await user.click(screen.getByTestId('add-setup'));
+    expect(await screen.findByRole('button', { name: /Try it with the built-in sandbox/ })).toBeInTheDocument();
+  });
+
+  it('refreshes the home after a scheduled round of checks', async () => {
+    const { backend } = app({ setups: ONE_SETUP });
+    await screen.findByRole('heading', { level: 1, name: 'Your setups' });
+    backend.breakSetup(1, { log_stream: 'amber' });
+    // Rounds until the window listens (it starts to once the home is shown); no check is asked by the window.
+    await expect
+      .poll(async () => {
+        await backend.scheduledRound();
+        return screen.getByTestId('setup-card').dataset.state;
+      })
+      .toBe('amber');
+    expect(backend.calls).not.toContain('check_setup');
+    expect(backend.calls).not.toContain('check_all_setups');
   });
 });
 

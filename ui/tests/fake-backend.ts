@@ -1,6 +1,10 @@
 // A stand-in for the Rust side behind Tauri's IPC mock, shared by the component tests (jsdom) and the browser
 // tests (Chromium): it keeps the session, the draft and which steps are done, streams progress through the
 // run_step channel as Rust does, and fails where a scenario says so. Shapes come from the generated bindings.
+// Saved setups live in memory: checked from the conditions of their pretend clouds (setups-fixture.ts), fixed,
+// renamed and forgotten as the app's commands do, and a scheduled round emits `setups-changed`.
+import { emit } from '@tauri-apps/api/event';
+import type { CheckId, FixId, HealthAlert, Settings } from '../src/lib/ipc';
 import type {
   Catalog,
   ResourceGroupChoice,
@@ -16,9 +20,12 @@ import type {
   StepId,
   StepStatus,
   TestEventResult,
+  SavedSetup,
+  HealthReport,
 } from '../src/lib/ipc/bindings';
 import { isCustomDomain } from '../src/lib/auth0-domain';
 import { DEFAULT_INPUTS } from './default-inputs';
+import { CHECK_IDS, fixFor, healthReport, SANDBOX_ACCOUNTS, savedSetup, sinceAfter, type CheckStates, type SetupSpec } from './setups-fixture';
 
 export type Scenario = {
   appInfo?: 'ok' | 'fail';
@@ -60,6 +67,12 @@ export type Scenario = {
   azureCloud?: SessionInfo['azureCloud'];
   /** In cloud mode, Auth0's log search does not show the test event within its limit. */
   testEventUnrecorded?: boolean;
+  /** The saved setups the store holds when the app starts (see setups-fixture.ts). */
+  setups?: SetupSpec[];
+  /** The store was damaged and moved aside: list_setups says so the first time. */
+  storeNotice?: string;
+  /** check_setup and check_all_setups reject once. */
+  checkFailsOnce?: boolean;
 };
 
 /** The directories a person signed in to Azure belongs to (a service principal or the CLI sees its own). */
@@ -167,7 +180,18 @@ export class FakeBackend {
   certificateRequests: Record<string, string | null>[] = [];
   /** Pages opened in the system browser, by name. */
   opened: string[] = [];
-  settings: { azureClientId: string | null } = { azureClientId: null };
+  settings: Settings = { azureClientId: null, checkIntervalMinutes: null };
+  /** The saved setups, as the store holds them. */
+  setups: SavedSetup[];
+  /** Each setup's pretend clouds: the state every check would find now (green unless said). */
+  conditions = new Map<number, CheckStates>();
+  /** Notifications raised since the app started, newest first. */
+  alerts: HealthAlert[] = [];
+  /** Every check_setup request, as the window sent it. */
+  checkRequests: { id: number; testEvent: boolean }[] = [];
+  /** Every apply_fix request. */
+  fixRequests: { id: number; fix: FixId }[] = [];
+  #noticeGiven = false;
 
   approveAzureSignIn(): void {
     this.#azureWaiting?.(true);
@@ -195,6 +219,84 @@ export class FakeBackend {
   constructor(readonly scenario: Scenario = {}) {
     this.draft = scenario.draft ?? null;
     this.done = new Set(scenario.done ?? []);
+    this.setups = (scenario.setups ?? []).map((spec) => savedSetup(spec));
+    for (const spec of scenario.setups ?? []) this.conditions.set(spec.id, { ...(spec.states ?? {}) });
+  }
+
+  /** Something changes in a setup's clouds (a stream paused, a topic deleted): the next check finds it. */
+  breakSetup(id: number, states: CheckStates): void {
+    this.conditions.set(id, { ...this.conditions.get(id), ...states });
+  }
+
+  /** A scheduled round of checks, as the app runs one: every setup checked, then `setups-changed` emitted. */
+  async scheduledRound(): Promise<void> {
+    for (const setup of this.setups) this.#check(setup, false);
+    await emit('setups-changed', this.setups);
+  }
+
+  #setup(id: number): SavedSetup {
+    const setup = this.setups.find((s) => s.id === id);
+    if (!setup) throw setupError('invalid_input', `id: no saved setup has the id ${id}`, 'Correct id and try again.', 'id');
+    return setup;
+  }
+
+  #check(setup: SavedSetup, testEvent: boolean): SavedSetup {
+    return this.#record(setup, healthReport(this.conditions.get(setup.id) ?? {}, new Date(), testEvent));
+  }
+
+  /** Records a report as the store does: since when each check is in its state, an alert for each turned red. */
+  #record(setup: SavedSetup, report: HealthReport): SavedSetup {
+    for (const check of report.checks) {
+      const before = setup.lastReport?.checks.find((c) => c.id === check.id)?.state;
+      if (check.state === 'red' && before !== 'red') {
+        this.alerts.unshift({ setupId: setup.id, setupName: setup.name, check: check.id, checkTitle: check.title, at: report.checked_at });
+      }
+    }
+    setup.since = sinceAfter(report, setup.since);
+    setup.lastReport = report;
+    setup.updatedAt = report.checked_at;
+    return structuredClone(setup);
+  }
+
+  /** As Rust does after each successful run_step: the wizard's setup saved (name = stream name), or updated. */
+  #saveWizardSetup(inputs: SetupInputs): void {
+    const same = this.setups.find(
+      (s) =>
+        s.inputs.auth0_domain === inputs.auth0_domain &&
+        s.inputs.stream_name === inputs.stream_name &&
+        s.inputs.subscription_id === inputs.subscription_id &&
+        s.inputs.resource_group === inputs.resource_group,
+    );
+    const created = { completed: STEPS.filter((s) => this.done.has(s)), streamId: null, partnerTopic: null, resourceGroupCreated: inputs.create_resource_group };
+    if (same) {
+      same.inputs = structuredClone(inputs);
+      same.created = created;
+      return;
+    }
+    const id = Math.max(0, ...this.setups.map((s) => s.id)) + 1;
+    const session = this.session ?? SANDBOX_SESSION;
+    const now = new Date().toISOString();
+    this.setups.push({
+      id,
+      name: this.setups.some((s) => s.name === inputs.stream_name) ? `${inputs.stream_name} (${id})` : inputs.stream_name,
+      inputs: structuredClone(inputs),
+      webhookKeyInKeychain: false,
+      accounts: {
+        ...SANDBOX_ACCOUNTS,
+        mode: session.mode,
+        auth0Domain: session.auth0Domain,
+        auth0Identity: session.auth0Identity,
+        azureTenantId: session.azureTenantId,
+        azureIdentity: session.azureIdentity,
+        azureCloud: session.azureCloud,
+      },
+      created,
+      createdAt: now,
+      updatedAt: now,
+      lastReport: null,
+      since: [],
+    });
+    this.conditions.set(id, {});
   }
 
   report(upTo: StepId = 'subscribe'): SetupReport {
@@ -242,7 +344,13 @@ export class FakeBackend {
       case 'current_session':
         return this.session;
       case 'open_link': {
-        const target = args.target as { kind: string; domain?: string };
+        const target = args.target as { kind: string; domain?: string; setup_id?: number; check?: CheckId };
+        if (target.kind === 'setup_check') {
+          const check = this.#setup(target.setup_id ?? -1).lastReport?.checks.find((c) => c.id === target.check);
+          if (!check?.link) throw setupError('invalid_input', `check: ${target.check} has no link`, 'Check the setup again.', 'check');
+          this.opened.push(`setup_check:${target.setup_id}:${target.check}`);
+          return true;
+        }
         if (target.kind === 'auth0_applications' && !target.domain?.endsWith('.auth0.com')) {
           throw setupError('invalid_input', 'auth0_domain: must be your tenant\'s Auth0 domain, such as acme.eu.auth0.com', 'Correct auth0_domain and try again.', 'auth0_domain');
         }
@@ -252,12 +360,21 @@ export class FakeBackend {
       case 'load_settings':
         return this.settings;
       case 'save_settings': {
-        const settings = args.settings as { azureClientId: string | null };
+        const settings = args.settings as Settings;
         const id = settings.azureClientId?.trim() || null;
         if (id && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
           throw setupError('invalid_input', 'azure_client_id: must be an application (client) ID', 'Correct azure_client_id and try again.', 'azure_client_id');
         }
-        this.settings = { azureClientId: id };
+        const minutes = settings.checkIntervalMinutes ?? null;
+        if (minutes !== null && minutes !== 0 && (minutes < 5 || minutes > 1440)) {
+          throw setupError(
+            'invalid_input',
+            'check_interval_minutes: must be 0 (never) or 5 to 1440',
+            'Correct check_interval_minutes and try again.',
+            'check_interval_minutes',
+          );
+        }
+        this.settings = { azureClientId: id, checkIntervalMinutes: minutes };
         if (id) this.scenario.noAzureClientId = false;
         return this.settings;
       }
@@ -419,8 +536,11 @@ export class FakeBackend {
       case 'detect':
         this.#requireSession();
         return this.report();
-      case 'run_step':
-        return this.#runStep(args.step as StepId, args.onEvent as ChannelLike);
+      case 'run_step': {
+        const report = await this.#runStep(args.step as StepId, args.onEvent as ChannelLike);
+        this.#saveWizardSetup(args.inputs as SetupInputs);
+        return report;
+      }
       case 'cancel_run': {
         const release = this.#release;
         this.#release = null;
@@ -473,6 +593,48 @@ export class FakeBackend {
         };
         return result;
       }
+      case 'list_setups': {
+        const notice = this.#noticeGiven ? null : (this.scenario.storeNotice ?? null);
+        this.#noticeGiven = true;
+        return { setups: structuredClone(this.setups), notice };
+      }
+      case 'check_setup': {
+        const request = { id: Number(args.id), testEvent: Boolean(args.testEvent) };
+        this.checkRequests.push(request);
+        const setup = this.#setup(request.id);
+        this.#failCheckOnce();
+        return this.#check(setup, request.testEvent);
+      }
+      case 'check_all_setups':
+        this.#failCheckOnce();
+        return this.setups.map((setup) => this.#check(setup, false));
+      case 'apply_fix': {
+        const request = { id: Number(args.id), fix: args.fix as FixId };
+        this.fixRequests.push(request);
+        const setup = this.#setup(request.id);
+        const conditions = this.conditions.get(setup.id) ?? {};
+        const fixed = CHECK_IDS.find((id) => fixFor(id, conditions[id] ?? 'green')?.id === request.fix);
+        if (!fixed) throw setupError('invalid_input', `fix: ${request.fix} is not offered by this setup's checks`, 'Check the setup again.', 'fix');
+        this.conditions.set(setup.id, { ...conditions, [fixed]: 'green' });
+        return this.#check(setup, false);
+      }
+      case 'rename_setup': {
+        const setup = this.#setup(Number(args.id));
+        const name = String(args.name ?? '').trim();
+        if (!name) throw setupError('invalid_input', 'name: must not be empty', 'Correct name and try again.', 'name');
+        if (this.setups.some((s) => s.name === name && s.id !== setup.id)) {
+          throw setupError('invalid_input', `name: a setup named "${name}" already exists`, 'Correct name and try again.', 'name');
+        }
+        setup.name = name;
+        return structuredClone(setup);
+      }
+      case 'forget_setup': {
+        const setup = this.#setup(Number(args.id));
+        this.setups = this.setups.filter((s) => s !== setup);
+        return true;
+      }
+      case 'health_alerts':
+        return structuredClone(this.alerts);
       default:
         throw new Error(`command not mocked: ${cmd}`);
     }
@@ -515,6 +677,12 @@ export class FakeBackend {
     };
     this.#cloudSession();
     return this.auth0Account;
+  }
+
+  #failCheckOnce(): void {
+    if (this.scenario.checkFailsOnce && this.#once('check')) {
+      throw setupError('network_unreachable', 'The sandbox did not answer: connection refused', 'Try again in a moment.');
+    }
   }
 
   #once(key: string): boolean {

@@ -1,5 +1,5 @@
-//! The command line's shape: `setup`, `status`, `test-event`, `check-endpoint` and `sandbox`, and the settings
-//! `setup`, `status` and `test-event` share.
+//! The command line's shape: `setup`, `status`, `test-event`, `check-endpoint`, `sandbox`, and over the saved
+//! setups `setups`, `verify` and `fix`; and the settings `setup`, `status`, `test-event` and `verify` share.
 
 use std::path::PathBuf;
 
@@ -27,6 +27,67 @@ pub enum Command {
         /// Print the plan and write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// The name the setup is saved under (the window's home shows it) [default: the stream's name].
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// List the saved setups (the window's and the command line's), their last state and when it was checked.
+    Setups {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Check that setups still work: one from the setup flags or --config, a saved one (--setup NAME), or every
+    /// saved one (--all). Exit 0 when every check is green or amber, 1 when one is red or could not be checked,
+    /// 2 for bad input. Only the result goes to stdout.
+    Verify {
+        /// The saved setup of this name (ignoring case).
+        #[arg(long, value_name = "NAME", conflicts_with = "all")]
+        setup: Option<String>,
+        /// Every saved setup, concurrently.
+        #[arg(long)]
+        all: bool,
+        /// Also send the test event and follow it (a sign-in attempt with a wrong secret, as `test-event`).
+        #[arg(long)]
+        send_test_event: bool,
+        /// Also write each check's state and the delivery counts to FILE in Prometheus' text format (atomically,
+        /// for node_exporter's textfile collector: name it *.prom).
+        #[arg(long, value_name = "FILE")]
+        prometheus: Option<PathBuf>,
+        #[command(flatten)]
+        settings: Settings,
+        #[command(flatten)]
+        limits: StageLimits,
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Apply the fixes a saved setup's checks offer, saying what each will do first.
+    Fix {
+        /// The saved setup (its name, ignoring case).
+        #[arg(long, value_name = "NAME")]
+        setup: String,
+        /// Only this check's fix (log_stream, provider, partner_authorization, partner_topic,
+        /// event_subscription, ...).
+        #[arg(long, value_name = "ID", value_parser = parse_check_id)]
+        check: Option<setup_engine::CheckId>,
+        /// Apply without asking (needed when not on a terminal).
+        #[arg(long)]
+        yes: bool,
+        /// Credentials from the environment may use this certificate, as for `setup`.
+        #[arg(long, value_name = "PATH")]
+        azure_client_certificate: Option<PathBuf>,
+        /// Where progress is kept [default: the platform's data folder].
+        #[arg(long, value_name = "FILE")]
+        progress_file: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
         #[command(flatten)]
         output: Output,
     },
@@ -58,6 +119,23 @@ pub enum Command {
     },
     /// Start the local cloud sandbox (same output as `cloud-sandbox`).
     Sandbox(cloud_sandbox::cli::Args),
+}
+
+/// Where the saved setups are.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StoreArgs {
+    /// The saved setups' file [default: $AUTH0_EVENTGRID_STORE, else setups.db in the desktop app's folder].
+    #[arg(long = "store", value_name = "FILE")]
+    pub path: Option<PathBuf>,
+}
+
+/// A check's id as the JSON and the window name it (`log_stream`).
+fn parse_check_id(text: &str) -> Result<setup_engine::CheckId, String> {
+    serde_json::from_value(serde_json::Value::String(text.trim().to_owned())).map_err(|_| {
+        "not a check: use auth0_sign_in, log_stream, provider, partner_authorization, partner_topic, \
+         event_subscription, delivery or test_event"
+            .to_owned()
+    })
 }
 
 #[derive(Debug, Clone, Copy, clap::Args)]

@@ -1,10 +1,13 @@
-//! `auth0-eventgrid`: the setup engine on the command line. `setup` runs the four steps, `status` reports
-//! them, `test-event` and `check-endpoint` check that the setup works, `sandbox` starts the local cloud. Exit
-//! codes: 0 done, 1 a step failed or is incomplete (or a check did not pass), 2 bad usage or input.
+//! `auth0-eventgrid`: the setup engine on the command line. `setup` runs the four steps (and saves the setup),
+//! `status` reports them, `test-event` and `check-endpoint` check that the setup works, `setups`, `verify`
+//! and `fix` list, check and repair the saved setups, `sandbox` starts the local cloud. Exit codes: 0 done,
+//! 1 a step failed or is incomplete (or a check did not pass), 2 bad usage or input.
 
 mod args;
+mod health;
 mod output;
 mod remembered;
+mod saved;
 mod settings;
 mod verify;
 
@@ -39,8 +42,52 @@ async fn main() -> ExitCode {
         Command::Setup {
             settings,
             dry_run,
+            name,
+            store,
             output,
-        } => setup(settings, dry_run, output.json).await,
+        } => setup(settings, dry_run, name, store, output.json).await,
+        Command::Setups { store, output } => health::setups(&store, output.json),
+        Command::Verify {
+            setup,
+            all,
+            send_test_event,
+            prometheus,
+            settings,
+            limits,
+            store,
+            output,
+        } => {
+            let target = match (setup, all) {
+                (Some(name), _) => health::Target::Named(name),
+                (None, true) => health::Target::All,
+                (None, false) => health::Target::Flags(Box::new(settings.clone())),
+            };
+            let request = health::VerifyRequest {
+                target,
+                settings,
+                test_event: send_test_event.then_some(limits),
+                prometheus,
+                store,
+                json: output.json,
+            };
+            health::verify(request).await
+        }
+        Command::Fix {
+            setup,
+            check,
+            yes,
+            azure_client_certificate,
+            progress_file,
+            store,
+            output,
+        } => {
+            let settings = Settings {
+                azure_client_certificate,
+                progress_file,
+                ..Settings::default()
+            };
+            health::fix(&setup, check, yes, settings, &store, output.json).await
+        }
         Command::Status { settings, output } => status(settings, output.json).await,
         Command::TestEvent {
             settings,
@@ -71,34 +118,56 @@ fn fail(error: SetupError, json: bool) -> u8 {
     exit_code(&error)
 }
 
+/// What a command works with: the engine, the setup's inputs, who it signs in as, and its progress file.
+struct Prepared {
+    engine: Engine,
+    inputs: setup_engine::SetupInputs,
+    accounts: setup_store::SetupAccounts,
+    progress: ProgressStore,
+}
+
 /// What a command needs: credentials from the environment, or else the sign-ins the desktop app remembered. For `setup`, a cloud Auth0 cannot deliver to (Azure Government, China) is refused
 /// first, before anything is created; `status` may still look.
-async fn prepare(
-    settings: Settings,
-    for_setup: bool,
-) -> Result<(Engine, setup_engine::SetupInputs), SetupError> {
+async fn prepare(settings: Settings, for_setup: bool) -> Result<Prepared, SetupError> {
     let settings = settings::merge(settings)?;
     let inputs = settings::inputs(&settings)?;
     let env = |name: &str| std::env::var(name).ok();
-    let connection = match remembered::connection(&settings, &env).await? {
-        Some(connection) => connection,
-        None => settings::connection(&settings, &env)?,
+    let (connection, who) = match remembered::connection(&settings, &env).await? {
+        Some(remembered) => remembered,
+        None => (
+            settings::connection(&settings, &env)?,
+            saved::Identities::from_env(&env),
+        ),
     };
     if for_setup {
         setup_engine::check_auth0_delivers(&connection.azure_cloud)?;
     }
-    let progress = match &settings.progress_file {
-        Some(path) => ProgressStore::at(path),
-        None => ProgressStore::default_location()?,
-    };
-    let engine = Engine::connect(connection, EngineOptions::new(progress))?;
+    let accounts = saved::accounts(&inputs, &connection, &who);
+    let progress = saved::progress_store(settings.progress_file.clone())?;
+    let engine = Engine::connect(connection, EngineOptions::new(progress.clone()))?;
     // Validate here too, so bad input exits 2 even on paths that would not reach the engine's own check.
     setup_engine::validate(&inputs, engine.validation_context())?;
-    Ok((engine, inputs))
+    Ok(Prepared {
+        engine,
+        inputs,
+        accounts,
+        progress,
+    })
 }
 
-async fn setup(settings: Settings, dry_run: bool, json: bool) -> u8 {
-    let (engine, inputs) = match prepare(settings, true).await {
+async fn setup(
+    settings: Settings,
+    dry_run: bool,
+    name: Option<String>,
+    store: args::StoreArgs,
+    json: bool,
+) -> u8 {
+    let Prepared {
+        engine,
+        inputs,
+        accounts,
+        progress: progress_store,
+    } = match prepare(settings, true).await {
         Ok(ready) => ready,
         Err(error) => return fail(error, json),
     };
@@ -114,6 +183,15 @@ async fn setup(settings: Settings, dry_run: bool, json: bool) -> u8 {
     let progress = output::Progress::new();
     let outcome = engine.run(&inputs, &progress).await;
     drop(progress);
+    // What finished is saved, also when the run stopped half way, so the window's home shows it.
+    let created = saved::created(&inputs, outcome.as_ref().ok(), &progress_store);
+    let setup = setup_store::NewSetup {
+        name: name.clone(),
+        inputs: inputs.clone(),
+        accounts,
+        created,
+    };
+    saved::save_setup(&store, name, setup).await;
     match outcome {
         Ok(report) => {
             output::print_report(
@@ -128,7 +206,7 @@ async fn setup(settings: Settings, dry_run: bool, json: bool) -> u8 {
 }
 
 async fn status(settings: Settings, json: bool) -> u8 {
-    let (engine, inputs) = match prepare(settings, false).await {
+    let Prepared { engine, inputs, .. } = match prepare(settings, false).await {
         Ok(ready) => ready,
         Err(error) => return fail(error, json),
     };

@@ -6,6 +6,7 @@ use setup_engine::{Connection, SetupError};
 use sign_in::{AccountFile, CloudAccounts, SignInSetup, SignedInConnection};
 
 use crate::args::Settings;
+use crate::saved::Identities;
 use crate::settings::{self, Env};
 
 /// The environment variables that sign in on the command line: any of them set means the environment is used.
@@ -20,13 +21,42 @@ const CREDENTIAL_VARIABLES: [&str; 6] = [
 
 /// The remembered sign-ins as a connection, when nothing in the environment or the flags signs in and the
 /// app remembered both clouds; `None` otherwise (the caller then names what to set).
-pub async fn connection(s: &Settings, env: Env<'_>) -> Result<Option<Connection>, SetupError> {
+pub async fn connection(
+    s: &Settings,
+    env: Env<'_>,
+) -> Result<Option<(Connection, Identities)>, SetupError> {
     let from_environment = CREDENTIAL_VARIABLES
         .iter()
         .any(|name| env(name).is_some_and(|v| !v.trim().is_empty()));
     if from_environment || s.azure_cli || s.azure_client_certificate.is_some() {
         return Ok(None);
     }
+    let Some(signed_in) = signed_in(settings::azure_cloud(s)?, env).await? else {
+        return Ok(None);
+    };
+    eprintln!("{}", using(&signed_in));
+    let who = identities(&signed_in);
+    let mut connection = signed_in.connection;
+    connection.auth0_audience = s.auth0_audience.clone();
+    Ok(Some((connection, who)))
+}
+
+/// Who the remembered sign-ins are.
+pub fn identities(signed_in: &SignedInConnection) -> Identities {
+    Identities {
+        auth0_domain: Some(signed_in.auth0_domain.clone()),
+        auth0_identity: signed_in.auth0_identity.clone(),
+        azure_tenant_id: signed_in.azure_tenant_id.clone(),
+        azure_identity: signed_in.azure_identity.clone(),
+    }
+}
+
+/// The window's remembered sign-ins in `azure_cloud`, restored from the keychain, when it remembered both
+/// clouds.
+pub async fn signed_in(
+    azure_cloud: setup_engine::AzureCloud,
+    env: Env<'_>,
+) -> Result<Option<SignedInConnection>, SetupError> {
     let Some(folder) = sign_in::app_folder() else {
         return Ok(None);
     };
@@ -36,20 +66,12 @@ pub async fn connection(s: &Settings, env: Env<'_>) -> Result<Option<Connection>
     if !remembered.is_ok_and(|accounts| accounts.azure.is_some() && accounts.auth0.is_some()) {
         return Ok(None);
     }
-    let mut setup = SignInSetup::without_window(
-        keychain::Keychain::open_system().await,
-        settings::azure_cloud(s)?,
-    );
+    let mut setup =
+        SignInSetup::without_window(keychain::Keychain::open_system().await, azure_cloud);
     setup.azure_client_id = sign_in::client_id_preset(env);
     let accounts = CloudAccounts::in_folder(setup, &folder);
     accounts.restore().await;
-    let Some(signed_in) = accounts.connection()? else {
-        return Ok(None);
-    };
-    eprintln!("{}", using(&signed_in));
-    let mut connection = signed_in.connection;
-    connection.auth0_audience = s.auth0_audience.clone();
-    Ok(Some(connection))
+    accounts.connection()
 }
 
 /// Which accounts are used, in one line.

@@ -5,6 +5,7 @@ import * as ipc from './ipc';
 import type {
   AppInfo,
   Catalog,
+  Draft,
   Mode,
   Screen,
   SessionInfo,
@@ -112,7 +113,6 @@ export class Wizard {
   testStages = $state<StageReport[]>([]);
   /** The user stopped watching the test event. */
   testStopped = $state(false);
-  notice = $state<string | null>(null);
   subscriptions = $state<SubscriptionChoice[]>([]);
   endpointCheck = $state<EndpointCheck | null>(null);
   /** The engine's regions and event groups (see loadCatalog). */
@@ -137,11 +137,17 @@ export class Wizard {
     this.inputs = $state(structuredClone(defaults));
   }
 
-  /** The window's wizard: the engine's defaults asked for, then the saved draft resumed. */
-  static async start(info: Promise<AppInfo>): Promise<Wizard> {
+  /** The window's wizard: the engine's defaults asked for, then the saved draft resumed (unless `resume` is
+   * false: the app opens on the home, and the wizard waits at the welcome page). */
+  static async start(info: Promise<AppInfo>, resume = true): Promise<Wizard> {
     const wizard = new Wizard(info, await ipc.defaultInputs());
-    await wizard.resume();
+    if (resume) await wizard.resume();
     return wizard;
+  }
+
+  /** Whether a draft is in the middle of the wizard (signed in or further, and not finished): it resumes there. */
+  static inTheMiddle(draft: Draft | null): boolean {
+    return !!draft && draft.screen !== 'welcome' && draft.screen !== 'done';
   }
 
   /** Something is under way: the screens' actions wait for it. */
@@ -289,7 +295,6 @@ export class Wizard {
     if (!this.canVisit(screen)) return;
     this.screen = screen;
     this.error = null;
-    this.notice = null;
     await this.save();
   }
 
@@ -375,14 +380,6 @@ export class Wizard {
     const url = this.inputs.destination.webhook_url ?? '';
     await this.#attempt({ kind: 'testing_endpoint' }, async () => {
       this.endpointCheck = await ipc.testEndpoint(url);
-    });
-  }
-
-  async recheck(): Promise<void> {
-    this.notice = null;
-    await this.#attempt({ kind: 'checking' }, async () => {
-      this.report = await ipc.detect($state.snapshot(this.inputs));
-      this.notice = t.done.rechecked;
     });
   }
 

@@ -1,15 +1,17 @@
 import { cleanup, render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import Done from './Done.svelte';
 import { signedInWizard } from '../../tests/component-wizard';
+import { THREE_SETUPS_ONE_RED, type CheckStates } from '../../tests/setups-fixture';
 
 const all = ['prepare_azure', 'create_stream', 'activate_topic', 'subscribe'] as const;
+const onHome = vi.fn();
 
 describe('Done', () => {
   it('summarises what exists now', async () => {
-    const { wizard } = await signedInWizard({ done: [...all] });
-    render(Done, { wizard });
+    const { wizard, setups } = await signedInWizard({ done: [...all] });
+    render(Done, { wizard, setups, onHome });
     const summary = screen.getByTestId('summary');
     expect(summary).toHaveTextContent('Auth0 log stream lst_0000000000001');
     expect(summary).toHaveTextContent('Azure partner topic auth0-logs-1');
@@ -17,25 +19,95 @@ describe('Done', () => {
   });
 
   it('sends a test event and shows it arriving', async () => {
-    const { wizard } = await signedInWizard({ done: [...all] });
-    render(Done, { wizard });
+    const { wizard, setups } = await signedInWizard({ done: [...all] });
+    render(Done, { wizard, setups, onHome });
     await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
     await expect.poll(() => screen.getByTestId('test-event').textContent).toContain('the receiver now holds 1 event(s); the newest is com.auth0.log');
   });
 
-  it('checks every step again on request', async () => {
-    const { wizard, backend } = await signedInWizard({ done: [...all] });
-    render(Done, { wizard });
-    const before = backend.calls.filter((c) => c === 'detect').length;
-    await userEvent.setup().click(screen.getByRole('button', { name: 'Check every step again' }));
-    expect(await screen.findByText('Every step was checked again.')).toBeInTheDocument();
-    expect(backend.calls.filter((c) => c === 'detect').length).toBe(before + 1);
+  describe('titled from what the checks of the saved setup found', () => {
+    /** The four steps run through the wizard (so the setup is saved, as Rust does), then `states` in its clouds. */
+    async function finished(states: CheckStates = {}) {
+      const made = await signedInWizard();
+      await made.wizard.run('subscribe');
+      expect(made.backend.setups.map((s) => s.name)).toEqual(['Azure Event Grid']);
+      made.backend.breakSetup(made.backend.setups[0]!.id, states);
+      return made;
+    }
+
+    const cases: [string, CheckStates, string][] = [
+      ['green', {}, 'Done: your Auth0 logs flow to Azure'],
+      ['amber', { partner_authorization: 'amber' }, 'Done, but something needs attention'],
+      ['red', { log_stream: 'red' }, 'Set up, but it is not working yet'],
+      ['unknown', { delivery: 'unknown' }, 'Set up, but it could not be checked'],
+    ];
+    for (const [overall, states, title] of cases) {
+      it(`${overall}: "${title}"`, async () => {
+        const { wizard, backend, setups } = await finished(states);
+        render(Done, { wizard, setups, onHome });
+        expect(await screen.findByRole('heading', { level: 1, name: title })).toBeInTheDocument();
+        expect(backend.checkRequests).toEqual([{ id: backend.setups[0]!.id, testEvent: false }]);
+        expect(screen.getByTestId('done-health')).toHaveAttribute('data-verdict', overall);
+        for (const [check, state] of Object.entries(states)) {
+          expect(screen.getByTestId(`check-${check}`)).toHaveAttribute('data-state', state);
+        }
+      });
+    }
+
+    it('says so, and checks nothing, when no saved setup is the wizard\'s', async () => {
+      const { wizard, backend, setups } = await signedInWizard({ done: [...all] });
+      render(Done, { wizard, setups, onHome });
+      expect(await screen.findByRole('heading', { level: 1, name: 'Done: every step is in place' })).toBeInTheDocument();
+      expect(screen.getByText(/It is not among your saved setups/)).toBeInTheDocument();
+      expect(backend.checkRequests).toEqual([]);
+    });
+
+    it('finds the wizard\'s setup among others by its tenant, stream, subscription and resource group', async () => {
+      const made = await signedInWizard({ setups: THREE_SETUPS_ONE_RED });
+      await made.wizard.run('subscribe');
+      const mine = made.backend.setups.find((s) => s.name === 'Azure Event Grid')!;
+      render(Done, { wizard: made.wizard, setups: made.setups, onHome });
+      expect(await screen.findByRole('heading', { level: 1, name: 'Done: your Auth0 logs flow to Azure' })).toBeInTheDocument();
+      expect(made.backend.checkRequests).toEqual([{ id: mine.id, testEvent: false }]);
+    });
+
+    it('checks again on request, and leads to the home', async () => {
+      const { wizard, backend, setups } = await finished({ log_stream: 'red' });
+      const goHome = vi.fn();
+      render(Done, { wizard, setups, onHome: goHome });
+      const user = userEvent.setup();
+      await screen.findByRole('heading', { level: 1, name: 'Set up, but it is not working yet' });
+      backend.breakSetup(backend.setups[0]!.id, { log_stream: 'green' });
+      await user.click(screen.getByRole('button', { name: 'Check again' }));
+      expect(await screen.findByRole('heading', { level: 1, name: 'Done: your Auth0 logs flow to Azure' })).toBeInTheDocument();
+      expect(backend.checkRequests).toHaveLength(2);
+      await user.click(screen.getByTestId('go-home'));
+      expect(goHome).toHaveBeenCalledOnce();
+    });
+
+    it('checks once per visit: shown again (Settings over it, and back), it keeps what was found', async () => {
+      const { wizard, backend, setups } = await finished({ partner_topic: 'amber' });
+      const first = render(Done, { wizard, setups, onHome });
+      await screen.findByRole('heading', { level: 1, name: 'Done, but something needs attention' });
+      first.unmount();
+      render(Done, { wizard, setups, onHome });
+      expect(screen.getByRole('heading', { level: 1, name: 'Done, but something needs attention' })).toBeInTheDocument();
+      expect(backend.checkRequests).toHaveLength(1);
+    });
+
+    it('shows why when the check could not run', async () => {
+      const made = await signedInWizard({ checkFailsOnce: true });
+      await made.wizard.run('subscribe');
+      render(Done, { wizard: made.wizard, setups: made.setups, onHome });
+      expect(await screen.findByRole('heading', { level: 1, name: 'Set up, but it could not be checked' })).toBeInTheDocument();
+      expect(screen.getByTestId('done-check-error')).toHaveTextContent('connection refused');
+    });
   });
 
   it('in cloud mode opens the Auth0 Dashboard and the Azure Portal in the system browser', async () => {
-    const { wizard, backend } = await signedInWizard({ done: [...all] });
+    const { wizard, backend, setups } = await signedInWizard({ done: [...all] });
     wizard.mode = 'cloud';
-    render(Done, { wizard });
+    render(Done, { wizard, setups, onHome });
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Auth0 Dashboard' }));
     await user.click(screen.getByRole('button', { name: 'Azure Portal' }));
@@ -52,8 +124,8 @@ describe('Done', () => {
     }
 
     it('says in plain words what the test does, then shows each stage done', async () => {
-      const { wizard } = await cloudWizard();
-      render(Done, { wizard });
+      const { wizard, setups } = await cloudWizard();
+      render(Done, { wizard, setups, onHome });
       expect(screen.getByText(/a sign-in attempt with a wrong password for the app itself/)).toBeInTheDocument();
       expect(screen.getByText(/no user is affected/)).toBeInTheDocument();
       await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
@@ -67,9 +139,9 @@ describe('Done', () => {
     });
 
     it('sends the wizard inputs, so a stream without failed exchanges shows Event Grid as not expected', async () => {
-      const { wizard } = await cloudWizard();
+      const { wizard, setups } = await cloudWizard();
       wizard.inputs.event_categories = ['auth.login.success'];
-      render(Done, { wizard });
+      render(Done, { wizard, setups, onHome });
       await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
       const stages = await screen.findByTestId('test-stages');
       await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('filtered');
@@ -78,8 +150,8 @@ describe('Done', () => {
     });
 
     it('explains a stage not seen within its limit', async () => {
-      const { wizard } = await cloudWizard({ testEventUnseen: true });
-      render(Done, { wizard });
+      const { wizard, setups } = await cloudWizard({ testEventUnseen: true });
+      render(Done, { wizard, setups, onHome });
       await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
       const stages = await screen.findByTestId('test-stages');
       await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('not_seen');
@@ -88,8 +160,8 @@ describe('Done', () => {
     });
 
     it('says what an entry Auth0\'s search did not show can mean, and that Event Grid receiving it proves it was logged', async () => {
-      const { wizard } = await cloudWizard({ testEventUnrecorded: true, testEventUnseen: true });
-      render(Done, { wizard });
+      const { wizard, setups } = await cloudWizard({ testEventUnrecorded: true, testEventUnseen: true });
+      render(Done, { wizard, setups, onHome });
       const user = userEvent.setup();
       await user.click(screen.getByRole('button', { name: 'Send a test event' }));
       const stages = await screen.findByTestId('test-stages');
@@ -103,7 +175,7 @@ describe('Done', () => {
 
       cleanup();
       const received = await cloudWizard({ testEventUnrecorded: true });
-      render(Done, { wizard: received.wizard });
+      render(Done, { wizard: received.wizard, setups: received.setups, onHome });
       await user.click(screen.getByRole('button', { name: 'Send a test event' }));
       const again = await screen.findByTestId('test-stages');
       await expect.poll(() => again.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('done');
@@ -111,8 +183,8 @@ describe('Done', () => {
     });
 
     it('shows waiting stages with their limit and stops watching on request', async () => {
-      const { wizard } = await cloudWizard({ testEventHold: true });
-      render(Done, { wizard });
+      const { wizard, setups } = await cloudWizard({ testEventHold: true });
+      render(Done, { wizard, setups, onHome });
       const user = userEvent.setup();
       await user.click(screen.getByRole('button', { name: 'Send a test event' }));
       const stages = await screen.findByTestId('test-stages');
@@ -126,8 +198,8 @@ describe('Done', () => {
     });
 
     it('refuses before the four steps are done, saying so', async () => {
-      const { wizard } = await cloudWizard({ done: [] });
-      render(Done, { wizard });
+      const { wizard, setups } = await cloudWizard({ done: [] });
+      render(Done, { wizard, setups, onHome });
       await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
       await expect.poll(() => wizard.error?.message).toContain('needs all four steps done');
     });

@@ -89,11 +89,79 @@ describe('Settings', () => {
   });
 });
 
+describe('Settings: the schedule of the health checks', () => {
+  it('saves every N minutes, 0 for never, and empty for the default', async () => {
+    const { backend, user } = await settingsScreen();
+    const field = screen.getByLabelText('Check setups every (minutes)');
+    expect(field).toHaveValue('');
+    expect(field).toHaveAccessibleDescription(/0 means never; otherwise 5 to 1440 minutes/);
+    await user.type(field, '30');
+    await user.click(screen.getByRole('button', { name: 'Save schedule' }));
+    expect(await screen.findByText('Saved: setups are checked every 30 minutes.')).toBeInTheDocument();
+    expect(backend.settings.checkIntervalMinutes).toBe(30);
+
+    await user.clear(field);
+    await user.type(field, '0');
+    await user.click(screen.getByRole('button', { name: 'Save schedule' }));
+    expect(await screen.findByText('Saved: setups are not checked on a schedule.')).toBeInTheDocument();
+    expect(backend.settings.checkIntervalMinutes).toBe(0);
+
+    await user.clear(field);
+    await user.click(screen.getByRole('button', { name: 'Save schedule' }));
+    expect(await screen.findByText('Saved: setups are checked every 15 minutes.')).toBeInTheDocument();
+    expect(backend.settings.checkIntervalMinutes).toBeNull();
+  });
+
+  it('refuses what is not 0 or 5 to 1440 on the field, naming it, and sends nothing', async () => {
+    const { backend, user } = await settingsScreen();
+    const field = screen.getByLabelText('Check setups every (minutes)');
+    for (const typed of ['3', '1441', 'soon', '-5', '7.5']) {
+      await user.clear(field);
+      await user.type(field, typed);
+      await user.click(screen.getByRole('button', { name: 'Save schedule' }));
+      expect(await screen.findByTestId('interval-error')).toHaveTextContent(
+        'Check setups every: type 0 (never) or a number of minutes from 5 to 1440.',
+      );
+      expect(field).toHaveAttribute('aria-invalid', 'true');
+      expect(field).toHaveAccessibleDescription(/Check setups every: type 0/);
+    }
+    expect(backend.calls).not.toContain('save_settings');
+    await user.clear(field);
+    await user.type(field, '5');
+    await user.click(screen.getByRole('button', { name: 'Save schedule' }));
+    expect(await screen.findByText('Saved: setups are checked every 5 minutes.')).toBeInTheDocument();
+    expect(screen.queryByTestId('interval-error')).toBeNull();
+    expect(field).toHaveAttribute('aria-invalid', 'false');
+  });
+
+  it('shows the saved schedule, and keeps it when the client id is saved', async () => {
+    const { backend, user } = await settingsScreen({}, async ({ backend }) => {
+      backend.settings = { azureClientId: null, checkIntervalMinutes: 60 };
+    });
+    expect(screen.getByLabelText('Check setups every (minutes)')).toHaveValue('60');
+    await user.type(screen.getByLabelText('Application (client) ID of the app registration'), '5d3c1a2b-7e4f-4a10-9b8c-0123456789ab');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved. Start the Azure sign-in again to use it.');
+    expect(backend.settings).toEqual({ azureClientId: '5d3c1a2b-7e4f-4a10-9b8c-0123456789ab', checkIntervalMinutes: 60 });
+  });
+
+  it('shows on the field what Rust refused', async () => {
+    const { user } = await settingsScreen();
+    clearMocks();
+    mockIPC(() => {
+      throw { code: 'invalid_input', message: 'check_interval_minutes: must be 0 (never) or 5 to 1440', remedy: 'Correct check_interval_minutes and try again.', field: 'check_interval_minutes', correlation_id: null };
+    });
+    await user.type(screen.getByLabelText('Check setups every (minutes)'), '20');
+    await user.click(screen.getByRole('button', { name: 'Save schedule' }));
+    expect(await screen.findByTestId('interval-error')).toHaveTextContent('check_interval_minutes: must be 0 (never) or 5 to 1440');
+  });
+});
+
 describe('Settings in the app', () => {
   it('opens from the header on any screen, and Escape returns there with focus on the Settings button', async () => {
     clearMocks();
     const backend = new FakeBackend();
-    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>));
+    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
     render(App);
     const user = userEvent.setup();
     const open = await screen.findByRole('button', { name: 'Settings' });

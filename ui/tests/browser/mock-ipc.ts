@@ -8,4 +8,4 @@ const backend = new FakeBackend(scenario);
 (window as unknown as { __FAKE_BACKEND__: FakeBackend }).__FAKE_BACKEND__ = backend;
 
 mockWindows('main');
-mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>));
+mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });

@@ -23,7 +23,7 @@ use crate::{DONE, INCOMPLETE, fail, prepare};
 const SPIN: Duration = Duration::from_millis(120);
 
 pub async fn test_event(settings: Settings, limits: StageLimits, json: bool) -> u8 {
-    let (engine, inputs) = match prepare(settings, false).await {
+    let crate::Prepared { engine, inputs, .. } = match prepare(settings, false).await {
         Ok(ready) => ready,
         Err(error) => return fail(error, json),
     };

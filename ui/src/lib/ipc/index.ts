@@ -1,7 +1,11 @@
 // The front end's only door to Rust: one typed function per command. Types come from bindings.ts, which is
 // generated from the Rust types (never edit it by hand). Every command rejects with a `SetupError`.
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  CheckId,
+  FixId,
+  SavedSetup,
   AppInfo,
   Catalog,
   ResourceGroupChoice,
@@ -14,13 +18,13 @@ import type {
   AzureTenants,
   CloudName,
   KeyFileKind,
-  SettingsOverview,
   AzureAccountInfo,
   AzureSignInMethod,
   AzureSignInPrompt,
   KeychainStatus,
-  LinkTarget,
-  Settings,
+  LinkTarget as GeneratedLinkTarget,
+  Settings as GeneratedSettings,
+  SettingsOverview as GeneratedSettingsOverview,
   SignedIn,
   Draft,
   EndpointCheck,
@@ -35,6 +39,35 @@ import type {
 } from './bindings';
 
 export type * from './bindings';
+
+// Until the bindings have it: the types of issue #12's commands (design12.md), declared here as Rust will
+// generate them, so each is swapped for the generated one by deleting it here.
+
+/** Until the bindings have it: `list_setups`' answer. */
+export type SetupList = {
+  setups: Array<SavedSetup>;
+  /** The store was damaged and moved aside: say so once. */
+  notice: string | null;
+};
+
+/** Until the bindings have it: a notification raised since the app started (a check of a setup turned red). */
+export type HealthAlert = { setupId: number; setupName: string; check: CheckId; checkTitle: string; at: string };
+
+/** Until the bindings have it: `Settings` with the schedule of the health checks. */
+export type Settings = GeneratedSettings & {
+  /** Minutes between two checks of every setup while the window is open: null = the default 15; 0 = never;
+   * otherwise 5 to 1440. */
+  checkIntervalMinutes: number | null;
+};
+
+/** Until the bindings have it: the overview carries the settings with the schedule. */
+export type SettingsOverview = Omit<GeneratedSettingsOverview, 'settings'> & { settings: Settings };
+
+/** Until the bindings have it: `open_link` also opens a saved setup's check's link. */
+export type LinkTarget = GeneratedLinkTarget | { kind: 'setup_check'; setup_id: number; check: CheckId };
+
+/** The event the app emits after each scheduled round of checks, with every setup. */
+export const SETUPS_CHANGED = 'setups-changed';
 
 /** The product name and versions, as the Rust side knows them. */
 export function appInfo(): Promise<AppInfo> {
@@ -204,4 +237,43 @@ export function listResourceGroups(subscriptionId: string): Promise<ResourceGrou
 /** Event Grid's webhook handshake (OPTIONS), performed by Rust: the webview never reaches the network. */
 export function testEndpoint(url: string): Promise<EndpointCheck> {
   return invoke<EndpointCheck>('test_endpoint', { url });
+}
+
+/** The saved setups, and once a notice that the store was damaged and moved aside. */
+export function listSetups(): Promise<SetupList> {
+  return invoke<SetupList>('list_setups');
+}
+
+/** Checks one saved setup now (with the test event when asked); the answer carries the report and since when. */
+export function checkSetup(id: number, testEvent: boolean): Promise<SavedSetup> {
+  return invoke<SavedSetup>('check_setup', { id, testEvent });
+}
+
+/** Checks every saved setup now, concurrently. */
+export function checkAllSetups(): Promise<SavedSetup[]> {
+  return invoke<SavedSetup[]>('check_all_setups');
+}
+
+/** Applies one fix a check offers, then checks the setup again. */
+export function applyFix(id: number, fix: FixId): Promise<SavedSetup> {
+  return invoke<SavedSetup>('apply_fix', { id, fix });
+}
+
+export function renameSetup(id: number, name: string): Promise<SavedSetup> {
+  return invoke<SavedSetup>('rename_setup', { id, name });
+}
+
+/** Forgets a saved setup; nothing in Auth0 or Azure is deleted. */
+export function forgetSetup(id: number): Promise<boolean> {
+  return invoke<boolean>('forget_setup', { id });
+}
+
+/** The notifications raised since the app started, newest first. */
+export function healthAlerts(): Promise<HealthAlert[]> {
+  return invoke<HealthAlert[]>('health_alerts');
+}
+
+/** Calls `onChange` with every setup after each scheduled round of checks; answers the way to stop. */
+export function onSetupsChanged(onChange: (setups: SavedSetup[]) => void): Promise<UnlistenFn> {
+  return listen<SavedSetup[]>(SETUPS_CHANGED, (event) => onChange(event.payload));
 }
