@@ -239,7 +239,11 @@ fn the_wizards_setup_is_saved_checked_broken_and_fixed() {
 
     // On demand, the test event is one more check.
     let with_event = ok(&window, "check_setup", json!({"id": id, "testEvent": true}));
-    assert_eq!(check_state(&with_event, "test_event"), "green", "{with_event}");
+    assert_eq!(
+        check_state(&with_event, "test_event"),
+        "green",
+        "{with_event}"
+    );
     assert!(
         check_state(&fixed, "log_stream") == "green"
             && fixed["lastReport"]["checks"]
@@ -440,7 +444,7 @@ fn cli_binary() -> PathBuf {
     let cli = dir.join(format!("auth0-eventgrid{}", std::env::consts::EXE_SUFFIX));
     assert!(
         cli.exists(),
-        "{} is missing: build it first (cargo build -p auth0-eventgrid-cli)",
+        "{} is missing: build it first (cargo build -p auth0-eventgrid)",
         cli.display()
     );
     cli
@@ -460,12 +464,16 @@ fn cli(info: &cloud_sandbox::SandboxInfo, args: &[&str]) -> std::process::Comman
     command
 }
 
-/// Runs to the end (`output` waits for the child: none outlives the test).
-fn finish(mut command: std::process::Command) -> String {
+/// Runs to the end (`output` waits for the child: none outlives the test) and expects success.
+fn finish(command: std::process::Command) -> String {
+    finish_with(&[0], command)
+}
+
+fn finish_with(codes: &[i32], mut command: std::process::Command) -> String {
     let out = command.output().expect("the command line runs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
-        out.status.success(),
+        out.status.code().is_some_and(|code| codes.contains(&code)),
         "{:?}\n{stdout}\n{}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
@@ -484,7 +492,8 @@ fn the_window_and_the_command_line_writing_the_store_at_once_lose_nothing() {
     let elsewhere = save_cloud_setup(&store, "Elsewhere");
     const CLI_SETUPS: usize = 3;
 
-    // The command line sets up three streams of its own in the same sandbox, saving each in the app's store.
+    // The command line sets up three streams of its own in the same sandbox, saving each in the app's store,
+    // and checks each.
     let command_line = {
         let (info, store, work) = (info.clone(), store.clone(), folder.path().join("cli"));
         std::thread::spawn(move || {
@@ -524,6 +533,21 @@ fn the_window_and_the_command_line_writing_the_store_at_once_lose_nothing() {
                         &hook,
                     ],
                 ));
+                // And records a check of it, as cron would (exit 1 is a red check, still recorded).
+                finish_with(
+                    &[0, 1],
+                    cli(
+                        &info,
+                        &[
+                            "verify",
+                            "--setup",
+                            &format!("cli {n}"),
+                            "--json",
+                            "--store",
+                            store.to_str().unwrap(),
+                        ],
+                    ),
+                );
             }
         })
     };
@@ -575,6 +599,28 @@ fn the_window_and_the_command_line_writing_the_store_at_once_lose_nothing() {
     assert_eq!(
         elsewhere["lastReport"]["checkedAt"], last_check,
         "the window's last check is the one kept"
+    );
+    for n in 0..CLI_SETUPS {
+        let setup = ok(&window, "list_setups", json!({}))["setups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == format!("cli {n}"))
+            .cloned()
+            .unwrap();
+        assert!(
+            setup["lastReport"]["overall"].is_string(),
+            "the command line's check of cli {n} is kept: {setup}"
+        );
+        assert_eq!(
+            setup["created"]["completed"].as_array().unwrap().len(),
+            4,
+            "{setup}"
+        );
+    }
+    eprintln!(
+        "the window saved {} setups while the command line ran",
+        saved_by_the_window.len()
     );
 
     // The command line reads the same store and finds every setup.
