@@ -18,7 +18,7 @@ use tauri_plugin_notification::NotificationExt;
 use ts_rs::TS;
 
 use crate::commands::not_signed_in;
-use crate::state::AppState;
+use crate::state::{AppState, CloudChecks};
 
 /// The saved setups, and what the person must hear about the store once (a damaged file was moved aside).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -222,13 +222,32 @@ async fn checker(state: &AppState, accounts: &SetupAccounts) -> Result<Checker, 
         return Ok(Checker::Ready(engine));
     }
     state.accounts.restore().await;
-    let Some((engine, _, info)) = sign_in::cloud_session(&state.accounts, &state.folder)? else {
-        return Ok(Checker::SignIn(
-            account_to_sign_in(accounts, None).unwrap_or_default(),
-        ));
+    let generation = state.accounts.sign_in_generation();
+    let cached = state
+        .cloud_checks()
+        .as_ref()
+        .filter(|cached| cached.generation == generation)
+        .map(|cached| (cached.engine.clone(), cached.info.clone()));
+    let (engine, info) = match cached {
+        Some(cached) => cached,
+        None => {
+            let Some((engine, _, info)) = sign_in::cloud_session(&state.accounts, &state.folder)?
+            else {
+                return Ok(Checker::SignIn(
+                    account_to_sign_in(accounts, None).unwrap_or_default(),
+                ));
+            };
+            let engine = Arc::new(engine);
+            *state.cloud_checks() = Some(CloudChecks {
+                generation,
+                engine: engine.clone(),
+                info: info.clone(),
+            });
+            (engine, info)
+        }
     };
     Ok(match account_to_sign_in(accounts, Some(&info)) {
-        None => Checker::Ready(Arc::new(engine)),
+        None => Checker::Ready(engine),
         Some(account) => Checker::SignIn(account),
     })
 }

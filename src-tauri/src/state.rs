@@ -49,6 +49,15 @@ impl SandboxSession {
     }
 }
 
+/// The engine that checks cloud setups when the wizard's session is not a cloud one (the sandbox's, or none yet),
+/// built from the remembered sign-ins and kept while they stay the same, so repeated checks reuse its tokens.
+pub struct CloudChecks {
+    /// `CloudAccounts::sign_in_generation` when it was built.
+    pub generation: u64,
+    pub engine: Arc<Engine>,
+    pub info: SessionInfo,
+}
+
 /// The saved setups as the app opened them: the store (or why it could not be opened), what to tell the person
 /// about it once, the keychain entries of their webhook queries, and the alerts raised since the app started.
 pub struct SavedSetups {
@@ -111,6 +120,7 @@ pub struct AppState {
     session: Mutex<Option<Session>>,
     run: Mutex<Option<AbortHandle>>,
     sandbox: tokio::sync::Mutex<Option<SandboxSession>>,
+    cloud_checks: Mutex<Option<CloudChecks>>,
 }
 
 impl AppState {
@@ -125,6 +135,7 @@ impl AppState {
             session: Mutex::new(None),
             run: Mutex::new(None),
             sandbox: tokio::sync::Mutex::new(None),
+            cloud_checks: Mutex::new(None),
         }
     }
 
@@ -135,6 +146,10 @@ impl AppState {
 
     pub fn run(&self) -> MutexGuard<'_, Option<AbortHandle>> {
         lock(&self.run)
+    }
+
+    pub fn cloud_checks(&self) -> MutexGuard<'_, Option<CloudChecks>> {
+        lock(&self.cloud_checks)
     }
 
     /// The built-in sandbox's session, started (with the world and ports it had last time) when it is not

@@ -259,6 +259,50 @@ fn the_wizards_setup_is_saved_checked_broken_and_fixed() {
     assert_eq!(all[0]["lastReport"]["overall"], "green", "{all}");
 }
 
+/// The home of a restarted app: its sandbox setup is checked without the wizard's session, the sandbox started
+/// for it with the world and address the setup was made in.
+#[test]
+fn a_restarted_app_checks_its_sandbox_setup_in_the_sandbox_it_was_made_in() {
+    let folder = tempfile::tempdir().unwrap();
+    let made_at = {
+        let (_app, window) = app_in(folder.path());
+        let session = ok(&window, "start_sandbox", json!({}));
+        let inputs = sandbox_inputs(&session, "Azure Event Grid", "auth0-events");
+        for step in [
+            "prepare_azure",
+            "create_stream",
+            "activate_topic",
+            "subscribe",
+        ] {
+            run_step(&window, &inputs, step);
+        }
+        // Signing out stops the sandbox; its world stays in the app's folder.
+        ok(&window, "sign_out", json!({}));
+        session["auth0Domain"].clone()
+    };
+    let (app, window) = app_in(folder.path());
+    assert_eq!(ok(&window, "current_session", json!({})), Value::Null);
+    let setups = ok(&window, "list_setups", json!({}))["setups"].clone();
+    assert_eq!(setups[0]["accounts"]["auth0Domain"], made_at);
+    let checked = ok(
+        &window,
+        "check_setup",
+        json!({"id": setups[0]["id"], "testEvent": false}),
+    );
+    assert_eq!(checked["lastReport"]["overall"], "green", "{checked}");
+    let sandbox = tauri::async_runtime::block_on(app.state::<app_lib::AppState>().sandbox_info())
+        .expect("the check started the sandbox");
+    assert_eq!(json!(sandbox.auth0_domain), made_at);
+    assert_eq!(
+        ok(&window, "current_session", json!({})),
+        Value::Null,
+        "a check signs the wizard in to nothing"
+    );
+    // The wizard's sandbox session is the one the check started, not a second sandbox.
+    let session = ok(&window, "start_sandbox", json!({}));
+    assert_eq!(session["auth0Domain"], made_at);
+}
+
 #[test]
 fn setups_are_renamed_and_forgotten_and_bad_names_refused() {
     let folder = tempfile::tempdir().unwrap();

@@ -76,7 +76,7 @@ impl CloudAccounts {
 
     async fn adopt_auth0(&self, session: Auth0Session) -> Result<Auth0AccountInfo, SetupError> {
         let account = session.account.clone();
-        let previous = self.inner().auth0.replace(session);
+        let previous = self.inner().set_auth0(Some(session));
         self.remember().await?;
         // Replace means remove: the previous sign-in's secrets go once this one has succeeded.
         if let Some(previous) = previous

@@ -77,7 +77,7 @@ impl CloudAccounts {
     /// Keeps `session` as this run's Azure sign-in and remembers who it is for the next start.
     async fn adopt_azure(&self, session: AzureSession) -> Result<AzureAccountInfo, SetupError> {
         let account = session.account().clone();
-        let previous = self.inner().azure.replace(session);
+        let previous = self.inner().set_azure(Some(session));
         self.remember().await?;
         // Replace means remove: the previous sign-in's secrets go once this one has succeeded.
         if let Some(previous) = previous

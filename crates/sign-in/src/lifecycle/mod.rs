@@ -112,6 +112,20 @@ struct Inner {
     cancel: Option<SignInCancel>,
     azure: Option<AzureSession>,
     auth0: Option<Auth0Session>,
+    /// Counts every change of the signed-in sessions, so an engine built from them knows when it is stale.
+    changes: u64,
+}
+
+impl Inner {
+    fn set_azure(&mut self, session: Option<AzureSession>) -> Option<AzureSession> {
+        self.changes += 1;
+        std::mem::replace(&mut self.azure, session)
+    }
+
+    fn set_auth0(&mut self, session: Option<Auth0Session>) -> Option<Auth0Session> {
+        self.changes += 1;
+        std::mem::replace(&mut self.auth0, session)
+    }
 }
 
 /// The desktop app's identifier, which names its folder (and files its keychain items).
@@ -146,6 +160,12 @@ impl CloudAccounts {
 
     fn inner(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Changes whenever a cloud is signed in, restored, replaced or signed out: an engine built from
+    /// [`connection`](Self::connection) while it had another value holds credentials that may be gone.
+    pub fn sign_in_generation(&self) -> u64 {
+        self.inner().changes
     }
 
     pub fn keychain_status(&self) -> KeychainStatus {

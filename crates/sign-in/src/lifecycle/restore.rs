@@ -18,7 +18,7 @@ impl CloudAccounts {
             && let Ok(azure) = self.azure_sign_in().await
             && let Ok(Some(session)) = azure.restore(account).await
         {
-            self.inner().azure = Some(session);
+            self.inner().set_azure(Some(session));
         }
         if let Some(account) = &saved.auth0
             && let Ok(transport) = transport()
@@ -26,7 +26,7 @@ impl CloudAccounts {
                 .restore(account)
                 .await
         {
-            self.inner().auth0 = Some(session);
+            self.inner().set_auth0(Some(session));
         }
         self.signed_in()
     }

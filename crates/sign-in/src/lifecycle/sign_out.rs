@@ -12,7 +12,7 @@ impl CloudAccounts {
         self.cancel_azure();
         let (azure, auth0) = {
             let mut inner = self.inner();
-            (inner.azure.take(), inner.auth0.take())
+            (inner.set_azure(None), inner.set_auth0(None))
         };
         if let Some(azure) = azure {
             azure.sign_out().await?;
@@ -30,13 +30,13 @@ impl CloudAccounts {
         match cloud {
             CloudName::Azure => {
                 self.cancel_azure();
-                let azure = self.inner().azure.take();
+                let azure = self.inner().set_azure(None);
                 if let Some(azure) = azure {
                     azure.sign_out().await?;
                 }
             }
             CloudName::Auth0 => {
-                let auth0 = self.inner().auth0.take();
+                let auth0 = self.inner().set_auth0(None);
                 if let Some(auth0) = auth0 {
                     self.auth0_sign_in()?.sign_out(&auth0.account).await?;
                 }
