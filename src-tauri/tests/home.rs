@@ -675,3 +675,24 @@ fn the_window_and_the_command_line_writing_the_store_at_once_lose_nothing() {
     let from_cli: Value = serde_json::from_str(text.trim()).expect("one JSON document");
     assert_eq!(names(&from_cli["setups"]).len(), listed.len(), "{from_cli}");
 }
+
+/// A store that is not one (damaged, or some other file) is moved aside: the home says so once, and starts
+/// empty.
+#[test]
+fn a_damaged_store_is_moved_aside_and_said_once() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("setups.db"), b"not a database at all").unwrap();
+    let (_app, window) = app_in(folder.path());
+    let first = ok(&window, "list_setups", json!({}));
+    assert_eq!(first["setups"], json!([]), "{first}");
+    let notice = first["notice"].as_str().expect("a notice");
+    assert!(notice.contains("moved"), "{notice}");
+    let again = ok(&window, "list_setups", json!({}));
+    assert_eq!(again["notice"], Value::Null, "said once: {again}");
+    let kept_aside = std::fs::read_dir(folder.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_file())
+        .any(|path| std::fs::read(path).unwrap() == b"not a database at all");
+    assert!(kept_aside, "the damaged file is kept, untouched");
+}
