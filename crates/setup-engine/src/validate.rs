@@ -929,11 +929,8 @@ mod tests {
                 })
             }),
         ];
-        assert!(
-            cases.len() >= 40,
-            "the table must keep at least 40 cases, has {}",
-            cases.len()
-        );
+        // Pinned: a case removed by mistake fails here; one added changes the number on purpose.
+        assert_eq!(cases.len(), 61, "the table's cases");
         for (field, rule, mutate) in cases {
             let mut inputs = good();
             mutate(&mut inputs);
