@@ -6,6 +6,9 @@
 
 use std::time::Duration;
 
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::setups;
@@ -56,28 +59,30 @@ async fn run<R: Runtime>(app: AppHandle<R>) {
 
 /// How long after the app starts the first round is due: when the setup checked longest ago is due again.
 fn first_wait(state: &AppState, interval: Duration) -> Duration {
-    let Ok(store) = state.setups.store() else {
+    let Ok(all) = state.setups.store().and_then(|store| store.list()) else {
         return interval;
     };
-    let Ok(all) = store.list() else {
-        return interval;
-    };
-    let now = time::OffsetDateTime::now_utc();
-    all.iter()
-        .map(|setup| {
-            let checked = setup.last_report.as_ref().and_then(|r| {
-                time::OffsetDateTime::parse(
-                    &r.checked_at,
-                    &time::format_description::well_known::Rfc3339,
-                )
-                .ok()
-            });
-            match checked {
-                None => Duration::ZERO,
-                Some(at) => {
-                    let age = Duration::try_from(now - at).unwrap_or(Duration::ZERO);
-                    interval.saturating_sub(age)
-                }
+    let last_checks = all.iter().map(|setup| {
+        setup
+            .last_report
+            .as_ref()
+            .and_then(|r| OffsetDateTime::parse(&r.checked_at, &Rfc3339).ok())
+    });
+    due_in(last_checks, OffsetDateTime::now_utc(), interval)
+}
+
+/// The wait until the first of these setups is due, given when each was last checked (`None`: never, so now).
+/// No setup: a whole interval.
+fn due_in(
+    last_checks: impl Iterator<Item = Option<OffsetDateTime>>,
+    now: OffsetDateTime,
+    interval: Duration,
+) -> Duration {
+    last_checks
+        .map(|checked| match checked {
+            None => Duration::ZERO,
+            Some(at) => {
+                interval.saturating_sub(Duration::try_from(now - at).unwrap_or(Duration::ZERO))
             }
         })
         .min()
@@ -95,5 +100,40 @@ pub async fn check_round<R: Runtime>(app: &AppHandle<R>) {
         Err(error) => {
             tracing::warn!(error = %error.message, "the scheduled check of the saved setups did not run")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_round_comes_when_the_setup_checked_longest_ago_is_due() {
+        let now = time::macros::datetime!(2026-12-04 10:00 UTC);
+        let fifteen = Duration::from_secs(15 * 60);
+        let ago = |minutes: i64| Some(now - time::Duration::minutes(minutes));
+        assert_eq!(
+            due_in([].into_iter(), now, fifteen),
+            fifteen,
+            "nothing saved"
+        );
+        assert_eq!(
+            due_in([ago(5)].into_iter(), now, fifteen),
+            Duration::from_secs(600)
+        );
+        assert_eq!(
+            due_in([ago(5), ago(12)].into_iter(), now, fifteen),
+            Duration::from_secs(180)
+        );
+        assert_eq!(
+            due_in([ago(5), ago(60)].into_iter(), now, fifteen),
+            Duration::ZERO,
+            "overdue: now"
+        );
+        assert_eq!(
+            due_in([ago(5), None].into_iter(), now, fifteen),
+            Duration::ZERO,
+            "never checked: now"
+        );
     }
 }
