@@ -4,14 +4,12 @@
 //!
 //! Run: `cargo bench -p setup-engine --bench full_setup` (optionally `-- 20` for the number of runs).
 
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
 
 use cloud_sandbox::{Sandbox, SandboxConfig};
-use setup_engine::{
-    Auth0Credentials, AzureCloud, AzureSignIn, Connection, DestinationInput, DestinationKind,
-    Engine, EngineOptions, ProgressStore, Secret, SetupInputs, SystemClock, Unobserved,
-};
+use setup_engine::{DestinationInput, DestinationKind, SetupInputs, Unobserved};
 
 struct Sample {
     wall: Duration,
@@ -27,28 +25,7 @@ async fn one_run() -> Sample {
         .expect("sandbox");
     let info = sandbox.info().clone();
     let dir = tempfile::tempdir().unwrap();
-    let mut options = EngineOptions::new(ProgressStore::at(dir.path().join("progress.json")));
-    options.clock = Arc::new(SystemClock);
-    let engine = Engine::connect(
-        Connection {
-            auth0: Auth0Credentials::ClientCredentials {
-                client_id: info.auth0_client_id.clone(),
-                client_secret: Secret::new(info.auth0_client_secret.clone()),
-            },
-            auth0_audience: None,
-            azure_cloud: AzureCloud::Custom {
-                authority: info.azure_authority.clone(),
-                management: info.azure_management.clone(),
-            },
-            azure: AzureSignIn::ServicePrincipal {
-                tenant_id: info.azure_tenant_id.clone(),
-                client_id: info.azure_client_id.clone(),
-                client_secret: Secret::new(info.azure_client_secret.clone()),
-            },
-        },
-        options,
-    )
-    .expect("engine");
+    let engine = common::sandbox_engine(&info, dir.path());
     let inputs = SetupInputs {
         auth0_domain: info.auth0_domain.clone(),
         stream_name: "Azure Event Grid".into(),

@@ -8,14 +8,15 @@
 //!
 //! Run: `cargo bench -p setup-engine --bench health_check` (optionally `-- 5` for the rounds per figure).
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cloud_sandbox::{FaultKind, FaultRule, RateLimit, RunningSandbox, Sandbox, SandboxConfig};
 use setup_engine::{
-    Auth0Credentials, AzureCloud, AzureSignIn, CheckState, Connection, DestinationInput,
-    DestinationKind, Engine, EngineOptions, HealthOptions, KnownResources, ProgressStore, Secret,
-    SetupInputs, SystemClock, Unobserved,
+    CheckState, DestinationInput, DestinationKind, Engine, HealthOptions, KnownResources,
+    SetupInputs, Unobserved,
 };
 
 const SETUPS_PER_TENANT: usize = 10;
@@ -65,28 +66,7 @@ async fn tenant(count: usize) -> Tenant {
     .expect("sandbox");
     let info = sandbox.info().clone();
     let dir = tempfile::tempdir().unwrap();
-    let mut options = EngineOptions::new(ProgressStore::at(dir.path().join("progress.json")));
-    options.clock = Arc::new(SystemClock);
-    let engine = Engine::connect(
-        Connection {
-            auth0: Auth0Credentials::ClientCredentials {
-                client_id: info.auth0_client_id.clone(),
-                client_secret: Secret::new(info.auth0_client_secret.clone()),
-            },
-            auth0_audience: None,
-            azure_cloud: AzureCloud::Custom {
-                authority: info.azure_authority.clone(),
-                management: info.azure_management.clone(),
-            },
-            azure: AzureSignIn::ServicePrincipal {
-                tenant_id: info.azure_tenant_id.clone(),
-                client_id: info.azure_client_id.clone(),
-                client_secret: Secret::new(info.azure_client_secret.clone()),
-            },
-        },
-        options,
-    )
-    .expect("engine");
+    let engine = common::sandbox_engine(&info, dir.path());
     let setups: Vec<SetupInputs> = (0..count).map(|i| inputs(&info, i)).collect();
     for setup in &setups {
         let report = engine.run(setup, &Unobserved).await.expect("setup runs");
