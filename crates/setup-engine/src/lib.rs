@@ -13,6 +13,7 @@ mod inputs;
 mod ipc;
 mod progress;
 mod steps;
+mod teardown;
 mod validate;
 mod verify;
 
@@ -35,6 +36,9 @@ pub use inputs::{
 pub use ipc::typescript_declarations;
 pub use progress::{PROGRESS_VERSION, ProgressFile, ProgressStore, SetupProgress, setup_key};
 pub use steps::{STEPS, StepId, StepState, StepStatus};
+pub use teardown::{
+    KeptResource, TeardownItem, TeardownKind, TeardownPlan, TeardownReport, TeardownScope,
+};
 pub use validate::{
     ValidationContext, guid, validate, validate_all, validate_all_through, validate_step,
     validate_through,
