@@ -317,6 +317,8 @@ pub async fn save_draft(state: State<'_, AppState>, draft: Draft) -> Result<(), 
 /// Starts over: the draft is removed (what exists in the clouds is untouched).
 #[tauri::command]
 pub async fn clear_draft(state: State<'_, AppState>) -> Result<(), SetupError> {
+    // The next wizard is another setup.
+    *state.wizard_setup() = None;
     draft::clear(&state.folder)
 }
 

@@ -1,7 +1,10 @@
 //! While the window is open, every saved setup is checked again on the schedule the settings give (every 15
 //! minutes unless changed, never when 0), in a background task that never blocks the window. After each round
 //! the window hears `setups-changed` with every setup, so an open home refreshes without polling; a check that
-//! turned red has raised its notification on the way.
+//! turned red has raised its notification on the way. The first round runs as soon as the app starts when a
+//! setup is due, so the home shows how things stand now.
+
+use std::time::Duration;
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -18,6 +21,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
 }
 
 async fn run<R: Runtime>(app: AppHandle<R>) {
+    let mut first = true;
     loop {
         let state = app.state::<AppState>();
         // Before reading the settings, so a change saved meanwhile is not missed.
@@ -34,12 +38,50 @@ async fn run<R: Runtime>(app: AppHandle<R>) {
             changed.await;
             continue;
         };
+        // The first round comes as soon as a setup is due (never checked, or last checked longer ago than the
+        // interval), so a person opening the app sees today's state, not the one of when it was last open.
+        let wait = if first {
+            first = false;
+            first_wait(&state, interval)
+        } else {
+            interval
+        };
         tokio::select! {
-            () = tokio::time::sleep(interval) => check_round(&app).await,
+            () = tokio::time::sleep(wait) => check_round(&app).await,
             // A new interval counts from when it was saved.
             () = changed => {}
         }
     }
+}
+
+/// How long after the app starts the first round is due: when the setup checked longest ago is due again.
+fn first_wait(state: &AppState, interval: Duration) -> Duration {
+    let Ok(store) = state.setups.store() else {
+        return interval;
+    };
+    let Ok(all) = store.list() else {
+        return interval;
+    };
+    let now = time::OffsetDateTime::now_utc();
+    all.iter()
+        .map(|setup| {
+            let checked = setup.last_report.as_ref().and_then(|r| {
+                time::OffsetDateTime::parse(
+                    &r.checked_at,
+                    &time::format_description::well_known::Rfc3339,
+                )
+                .ok()
+            });
+            match checked {
+                None => Duration::ZERO,
+                Some(at) => {
+                    let age = Duration::try_from(now - at).unwrap_or(Duration::ZERO);
+                    interval.saturating_sub(age)
+                }
+            }
+        })
+        .min()
+        .unwrap_or(interval)
 }
 
 /// One round: every saved setup checked at once, then the window told.

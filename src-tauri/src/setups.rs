@@ -383,9 +383,12 @@ pub async fn save_wizard_setup(
             partner_topic: report.partner_topic.clone(),
             resource_group_created: false,
         },
+        // The wizard's earlier save of this setup, followed even when the stream was renamed before creating it.
+        replaces: *state.wizard_setup(),
     };
     let store = state.setups.store()?;
     let saved = blocking(move || store.save(setup)).await?;
+    *state.wizard_setup() = Some(saved.setup.id);
     state
         .setups
         .webhook_keys

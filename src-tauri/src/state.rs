@@ -118,6 +118,8 @@ pub struct AppState {
     /// Woken when the settings change, so the schedule picks up a new interval at once.
     pub schedule_changed: Notify,
     session: Mutex<Option<Session>>,
+    /// The saved setup the wizard's draft was last saved as, until the draft is cleared.
+    wizard_setup: Mutex<Option<i64>>,
     run: Mutex<Option<AbortHandle>>,
     sandbox: tokio::sync::Mutex<Option<SandboxSession>>,
     cloud_checks: Mutex<Option<CloudChecks>>,
@@ -133,6 +135,7 @@ impl AppState {
             setups,
             schedule_changed: Notify::new(),
             session: Mutex::new(None),
+            wizard_setup: Mutex::new(None),
             run: Mutex::new(None),
             sandbox: tokio::sync::Mutex::new(None),
             cloud_checks: Mutex::new(None),
@@ -140,6 +143,10 @@ impl AppState {
     }
 
     /// A poisoned lock only means another command panicked; the data is still usable.
+    pub fn wizard_setup(&self) -> MutexGuard<'_, Option<i64>> {
+        self.wizard_setup.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn session(&self) -> MutexGuard<'_, Option<Session>> {
         lock(&self.session)
     }

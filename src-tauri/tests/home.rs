@@ -303,6 +303,27 @@ fn a_restarted_app_checks_its_sandbox_setup_in_the_sandbox_it_was_made_in() {
     assert_eq!(session["auth0Domain"], made_at);
 }
 
+/// Step 1 saves the setup under the default stream name; a person who names the stream in step 2 still has one
+/// setup, now named after their stream, not a half one left behind under the old name.
+#[test]
+fn a_stream_named_after_step_1_keeps_one_setup() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let session = ok(&window, "start_sandbox", json!({}));
+    run_step(
+        &window,
+        &sandbox_inputs(&session, "Azure Event Grid", "auth0-events"),
+        "prepare_azure",
+    );
+    run_step(
+        &window,
+        &sandbox_inputs(&session, "Security logs", "auth0-events"),
+        "create_stream",
+    );
+    let setups = ok(&window, "list_setups", json!({}))["setups"].clone();
+    assert_eq!(names(&setups), ["Security logs"]);
+}
+
 #[test]
 fn setups_are_renamed_and_forgotten_and_bad_names_refused() {
     let folder = tempfile::tempdir().unwrap();
@@ -313,6 +334,8 @@ fn setups_are_renamed_and_forgotten_and_bad_names_refused() {
         &sandbox_inputs(&session, "First", "auth0-events"),
         "prepare_azure",
     );
+    // Home, then "Add a setup": the next wizard is another setup.
+    ok(&window, "clear_draft", json!({}));
     run_step(
         &window,
         &sandbox_inputs(&session, "Second", "auth0-events"),
@@ -387,6 +410,7 @@ fn save_cloud_setup(store: &Path, name: &str) -> i64 {
                 azure_management_url: None,
             },
             created: CreatedResources::default(),
+            replaces: None,
         })
         .unwrap();
     saved.setup.id
@@ -607,6 +631,8 @@ fn the_window_and_the_command_line_writing_the_store_at_once_lose_nothing() {
             "prepare_azure",
         );
         saved_by_the_window.push(name);
+        // Each is a setup of its own, as when the person goes home and adds another.
+        ok(&window, "clear_draft", json!({}));
         let checked = ok(
             &window,
             "check_setup",

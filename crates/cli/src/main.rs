@@ -190,6 +190,7 @@ async fn setup(
         inputs: inputs.clone(),
         accounts,
         created,
+        replaces: None,
     };
     saved::save_setup(&store, name, setup).await;
     match outcome {

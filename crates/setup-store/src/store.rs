@@ -71,6 +71,10 @@ pub struct NewSetup {
     pub inputs: SetupInputs,
     pub accounts: SetupAccounts,
     pub created: CreatedResources,
+    /// The setup this one was saved as earlier (by the same wizard), to update even when its tenant, stream,
+    /// subscription or resource group changed since — as long as no stream was created for it yet, so a person
+    /// renaming the stream in step 2 does not leave a half setup named after the old one.
+    pub replaces: Option<i64>,
 }
 
 /// What `save` did: the saved setup, and the webhook URL's query it kept out of the store, for the caller to
@@ -197,6 +201,10 @@ impl SetupStore {
                     |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)),
                 )
                 .optional()?;
+            let existing = match (existing, setup.replaces) {
+                (None, Some(earlier)) => replaceable(tx, earlier, &key)?,
+                (existing, _) => existing,
+            };
             let inputs_json = to_json(&inputs)?;
             let accounts_json = to_json(&setup.accounts)?;
             let has_key = webhook_query.is_some();
@@ -204,13 +212,17 @@ impl SetupStore {
                 Some((id, name, created)) => {
                     let name = match &wanted {
                         Some(wanted) => unique_name(tx, wanted, Some(id))?,
+                        // A name that was only the old stream's name follows the stream.
+                        None if named_after_its_stream(tx, id, &name)? => {
+                            unique_name(tx, &default_name(&inputs), Some(id))?
+                        }
                         None => name,
                     };
                     let created = merge_created(from_json(&created)?, setup.created.clone());
                     tx.execute(
                         "UPDATE setups SET name = ?2, inputs = ?3, webhook_key_in_keychain = ?4, accounts = ?5, \
-                         created = ?6, updated_at = ?7 WHERE id = ?1",
-                        params![id, name, inputs_json, has_key, accounts_json, to_json(&created)?, now],
+                         created = ?6, updated_at = ?7, setup_key = ?8 WHERE id = ?1",
+                        params![id, name, inputs_json, has_key, accounts_json, to_json(&created)?, now, key],
                     )?;
                     Ok(id)
                 }
@@ -629,6 +641,49 @@ fn read_since(connection: &Connection, id: i64) -> rusqlite::Result<Vec<CheckSin
 }
 
 /// The stream's name, or a placeholder while it has none.
+/// The setup `earlier` (id, name, created), when a save of another key may take it over: it exists, and no
+/// stream was created for it yet.
+fn replaceable(
+    tx: &Transaction<'_>,
+    earlier: i64,
+    key: &str,
+) -> rusqlite::Result<Option<(i64, String, String)>> {
+    let found = tx
+        .query_row(
+            "SELECT id, name, created FROM setups WHERE id = ?1 AND setup_key != ?2",
+            params![earlier, key],
+            |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    Ok(found.filter(|(_, _, created)| {
+        serde_json::from_str::<CreatedResources>(created).is_ok_and(|c| c.stream_id.is_none())
+    }))
+}
+
+/// Whether setup `id`'s name is its stream's name as saved (maybe made unique with " (2)"), not one the person
+/// gave it.
+fn named_after_its_stream(tx: &Transaction<'_>, id: i64, name: &str) -> rusqlite::Result<bool> {
+    let inputs: String = tx.query_row("SELECT inputs FROM setups WHERE id = ?1", [id], |row| {
+        row.get(0)
+    })?;
+    let Ok(inputs) = serde_json::from_str::<SetupInputs>(&inputs) else {
+        return Ok(false);
+    };
+    let base = default_name(&inputs);
+    Ok(name == base
+        || name
+            .strip_prefix(&base)
+            .and_then(|rest| rest.strip_prefix(" ("))
+            .and_then(|rest| rest.strip_suffix(')'))
+            .is_some_and(|n| n.parse::<u32>().is_ok()))
+}
+
 fn default_name(inputs: &SetupInputs) -> String {
     let name = inputs.stream_name.trim();
     if name.is_empty() {
@@ -785,7 +840,51 @@ pub(crate) mod tests {
             inputs: inputs(stream),
             accounts: accounts(),
             created: CreatedResources::default(),
+            replaces: None,
         }
+    }
+
+    #[test]
+    fn a_stream_renamed_before_it_was_created_updates_the_wizards_setup_instead_of_adding_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SetupStore::open(dir.path().join("setups.db"))
+            .unwrap()
+            .store;
+        let first = store
+            .save(new_setup("Azure Event Grid", None))
+            .unwrap()
+            .setup;
+        assert_eq!(first.name, "Azure Event Grid");
+        let renamed = store
+            .save(NewSetup {
+                replaces: Some(first.id),
+                ..new_setup("Security logs", None)
+            })
+            .unwrap()
+            .setup;
+        assert_eq!(renamed.id, first.id, "the same setup, updated");
+        assert_eq!(
+            renamed.name, "Security logs",
+            "a name that was the stream's follows it"
+        );
+        assert_eq!(renamed.inputs.stream_name, "Security logs");
+        assert_eq!(store.list().unwrap().len(), 1);
+
+        // A name the person chose stays; and once a stream exists, another stream is another setup.
+        store.rename(first.id, "Production").unwrap();
+        let mut created = new_setup("Security logs", None);
+        created.created.stream_id = Some("lst_1".into());
+        store.save(created).unwrap();
+        let moved = store
+            .save(NewSetup {
+                replaces: Some(first.id),
+                ..new_setup("Other stream", None)
+            })
+            .unwrap()
+            .setup;
+        assert_ne!(moved.id, first.id);
+        assert_eq!(store.get(first.id).unwrap().unwrap().name, "Production");
+        assert_eq!(store.list().unwrap().len(), 2);
     }
 
     fn report(at: &str, states: &[(CheckId, CheckState)]) -> HealthReport {

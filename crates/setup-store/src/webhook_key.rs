@@ -98,6 +98,7 @@ mod tests {
                 inputs: inputs.clone(),
                 accounts: crate::store::tests::accounts(),
                 created: CreatedResources::default(),
+                replaces: None,
             })
             .unwrap();
         keys.keep(saved.setup.id, saved.webhook_query.as_ref())
@@ -151,6 +152,7 @@ mod tests {
                 inputs,
                 accounts: crate::store::tests::accounts(),
                 created: CreatedResources::default(),
+                replaces: None,
             })
             .unwrap()
             .setup;

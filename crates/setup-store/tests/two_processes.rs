@@ -37,6 +37,7 @@ fn setup(stream: &str) -> NewSetup {
         },
         accounts: accounts(),
         created: CreatedResources::default(),
+        replaces: None,
     }
 }
 
