@@ -19,7 +19,10 @@ mod verify;
 
 pub use azure_cloud::{AzureCloudKind, check_auth0_delivers};
 pub use catalog::{Catalog, EventGroup, EventGroupId, Region, auth0_region, catalog};
-pub use document::{SETUP_DOCUMENT_VERSION, SetupDocument, default_inputs};
+pub use document::{
+    MIGRATIONS, Migration, SETUP_DOCUMENT_SCHEMA_URL, SETUP_DOCUMENT_VERSION, SetupDocument,
+    default_inputs,
+};
 pub use engine::{
     AzureSignIn, Connection, Engine, EngineOptions, ProviderRegistration, SetupEvent,
     SetupObserver, SetupReport, Unobserved, require_complete,
