@@ -3,9 +3,18 @@
 //! `az` command lines. Each names where it came from and says when a webhook URL's key was left out. And the
 //! other way: a document to import is read with a size cap and every rule named before anything is sent.
 
+mod import;
+mod json;
+mod secrets;
+mod shell;
+mod terraform;
+mod text;
+
 use serde::{Deserialize, Serialize};
 use setup_engine::{SetupDocument, SetupError, SetupInputs};
 use ts_rs::TS;
+
+pub use import::MAX_IMPORT_BYTES;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -29,6 +38,8 @@ pub struct ExportOrigin {
 pub struct ExportSource<'a> {
     /// The saved setup's name.
     pub name: &'a str,
+    /// The setup's inputs. A webhook URL may carry its query (as `WebhookKeys::restore` gives it): the export
+    /// leaves it out either way and says so.
     pub inputs: &'a SetupInputs,
 }
 
@@ -43,21 +54,52 @@ pub struct Exported {
     pub webhook_key_left_out: bool,
 }
 
-/// The export of `source` in `format`.
+/// The export of `source` in `format`. The webhook URL's query (and fragment) never reaches the text.
 pub fn export(source: &ExportSource<'_>, format: ExportFormat, origin: &ExportOrigin) -> Exported {
-    let _ = (source, format, origin);
-    todo!("issue 13: the exports")
+    export_saved(source, false, format, origin)
+}
+
+/// As `export`, for a saved setup whose inputs come from the store (never holding the webhook URL's query)
+/// while its key is in the keychain (`SavedSetup::webhook_key_in_keychain`): the export says the key was left
+/// out without the keychain being read.
+pub fn export_saved(
+    source: &ExportSource<'_>,
+    webhook_key_in_keychain: bool,
+    format: ExportFormat,
+    origin: &ExportOrigin,
+) -> Exported {
+    let (inputs, query_cut) = text::without_webhook_query(source.inputs);
+    let webhook_key_left_out =
+        query_cut || (webhook_key_in_keychain && inputs.destination.webhook_url.is_some());
+    let setup = text::Prepared {
+        name: source.name,
+        inputs: &inputs,
+        origin,
+        webhook_key_left_out,
+    };
+    let (text, extension) = match format {
+        ExportFormat::Json => (json::document(&setup), "setup.json"),
+        ExportFormat::Terraform => (terraform::main_tf(&setup), "tf"),
+        ExportFormat::Shell => (shell::script(&setup), "sh"),
+    };
+    Exported {
+        format,
+        file_name: format!("{}.{extension}", text::slug(source.name)),
+        text,
+        webhook_key_left_out,
+    }
 }
 
 /// The JSON Schema of the setup document, generated from the Rust types (committed as
 /// `schemas/setup-document.schema.json`).
 pub fn setup_document_schema() -> serde_json::Value {
-    todo!("issue 13: the schema")
+    json::schema()
 }
 
 /// Reads a document to import: refused with the field and the rule when too large, not JSON, of another
-/// version, with unknown fields or carrying a secret; an older version is migrated.
+/// version, with unknown fields or carrying a secret; an older version is migrated. Its inputs are then checked
+/// as the wizard checks what is typed (`setup_engine::validate_all`, the first failure), with a loopback
+/// `http://` webhook allowed (the sandbox's): the window checks again against the connection it runs with.
 pub fn read_import(bytes: &[u8]) -> Result<SetupDocument, SetupError> {
-    let _ = bytes;
-    todo!("issue 13: import")
+    import::read(bytes)
 }
