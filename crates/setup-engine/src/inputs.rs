@@ -6,7 +6,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// The schema refuses unknown keys (`deny_unknown_fields` for schemars only), as `SetupDocument::from_value`
+/// does; serde still takes them silently where the inputs travel inside the app (the store, IPC).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SetupInputs {
     /// The Auth0 tenant's domain (`acme.eu.auth0.com` or a custom domain).
     pub auth0_domain: String,
@@ -96,6 +99,7 @@ impl DestinationKind {
 
 /// The default is a webhook whose address is still to be given.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DestinationInput {
     pub kind: DestinationKind,
     #[serde(default)]
@@ -115,6 +119,7 @@ pub struct DestinationInput {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DeliveryRetryInput {
     #[schemars(range(min = 1, max = 30))]
     pub max_delivery_attempts: u32,
@@ -132,6 +137,7 @@ impl Default for DeliveryRetryInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DeadLetterInput {
     /// Resource id of the storage account that receives undeliverable events.
     pub storage_account_id: String,
@@ -139,6 +145,7 @@ pub struct DeadLetterInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct PiiInput {
     /// first_name, last_name, username, email, phone, address.
     pub log_fields: Vec<String>,

@@ -1,1 +1,25 @@
-fn main() {}
+//! Writes the shell export of each sample setup (tests/samples) into the folder given as the first argument,
+//! for `make lint` to run shellcheck over: `cargo run -p setup-export --example sample-scripts -- DIR`.
+
+#[path = "../tests/samples/mod.rs"]
+mod samples;
+
+use setup_export::{ExportFormat, ExportSource, export};
+
+fn main() {
+    let Some(dir) = std::env::args_os().nth(1) else {
+        eprintln!("usage: sample-scripts DIR");
+        std::process::exit(2);
+    };
+    let dir = std::path::PathBuf::from(dir);
+    for (name, inputs) in samples::setups() {
+        let source = ExportSource {
+            name,
+            inputs: &inputs,
+        };
+        let exported = export(&source, ExportFormat::Shell, &samples::origin());
+        let path = dir.join(&exported.file_name);
+        std::fs::write(&path, exported.text).expect("the folder is writable");
+        println!("{}", path.display());
+    }
+}

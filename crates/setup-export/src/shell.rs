@@ -85,7 +85,7 @@ fn settings(out: &mut String, setup: &Prepared<'_>) {
         match setup.webhook_base() {
             Some(base) if !setup.webhook_key_left_out => overridable(out, "WEBHOOK_URL", base),
             _ => out.push_str(
-                ": \"${WEBHOOK_URL:?set WEBHOOK_URL to the webhook's whole URL, key included (the export left the key out)}\"\n",
+                ": \"${WEBHOOK_URL:?set WEBHOOK_URL to the whole webhook URL, key included (the export left the key out)}\"\n",
             ),
         }
     } else {
