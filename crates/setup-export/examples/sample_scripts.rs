@@ -1,5 +1,6 @@
-//! Writes the shell export of each sample setup (tests/samples) into the folder given as the first argument,
-//! for `make lint` to run shellcheck over: `cargo run -p setup-export --example sample-scripts -- DIR`.
+//! Writes every export of each sample setup (tests/samples) into the folder given as the first argument, for
+//! `make lint` to run shellcheck over the `.sh` files (and for a person to read the others):
+//! `cargo run -p setup-export --example sample-scripts -- DIR`.
 
 #[path = "../tests/samples/mod.rs"]
 mod samples;
@@ -17,9 +18,15 @@ fn main() {
             name,
             inputs: &inputs,
         };
-        let exported = export(&source, ExportFormat::Shell, &samples::origin());
-        let path = dir.join(&exported.file_name);
-        std::fs::write(&path, exported.text).expect("the folder is writable");
-        println!("{}", path.display());
+        for format in [
+            ExportFormat::Json,
+            ExportFormat::Terraform,
+            ExportFormat::Shell,
+        ] {
+            let exported = export(&source, format, &samples::origin());
+            let path = dir.join(&exported.file_name);
+            std::fs::write(&path, exported.text).expect("the folder is writable");
+            println!("{}", path.display());
+        }
     }
 }

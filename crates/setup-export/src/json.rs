@@ -14,8 +14,8 @@ pub(crate) fn document(setup: &Prepared<'_>) -> String {
         "give the whole URL when you set this up (the window's webhook field, or `setup --webhook-url`).",
     ));
     document.notes.push(
-        "Per environment: change the subscription, resource group and Auth0 domain for another one; \
-         credentials are never part of this file."
+        "Per environment: for another one, change the Auth0 domain, the subscription, the resource group and \
+         the destination's resource ids; credentials are never part of this file."
             .to_owned(),
     );
     let mut text = document.to_json();
