@@ -9,7 +9,7 @@ UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.jso
 # A window needs a display: use the real one when there is one, else a virtual one.
 HEADLESS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),,xvfb-run -a --server-args="-screen 0 1280x900x24")
 
-.PHONY: help deps run test lint test-rust test-keychain test-ui test-browser test-e2e test-binaries screenshots app ui sandbox bindings clean
+.PHONY: help deps run test lint lint-shell schema test-rust test-keychain test-ui test-browser test-e2e test-binaries screenshots app ui sandbox bindings clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -33,10 +33,18 @@ ui: ui/dist/index.html ## Build the front end
 app: ui ## Build the desktop app (debug, front end embedded)
 	cargo build -p auth0-eventgrid-setup
 
-lint: ui ## cargo fmt, clippy and the front end's type check
+lint: ui lint-shell ## cargo fmt, clippy, the front end's type check and shellcheck of the shell exports
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cd ui && npm run --silent check
+
+# The shell export of each sample setup (crates/setup-export/tests/samples), written to a temporary folder and
+# checked by shellcheck (Debian's package, which `make deps` installs). Missing shellcheck fails the lint.
+lint-shell: ## shellcheck the shell exports of the sample setups
+	@command -v shellcheck >/dev/null || { echo "shellcheck is not installed: run make deps" >&2; exit 1; }
+	dir="$$(mktemp -d)"; trap 'rm -rf "$$dir"' EXIT; \
+	cargo run --quiet --locked -p setup-export --example sample-scripts -- "$$dir" >/dev/null; \
+	shellcheck --shell=bash --severity=style "$$dir"/*.sh
 
 # Every test layer builds with the workspace's one feature set (the one `cargo test --workspace` resolves), so
 # no layer recompiles what an earlier one built: `-p keychain` or `cargo build -p <app>` alone would resolve other
@@ -88,6 +96,9 @@ screenshots: deps ui test-binaries ## Refresh docs/screenshots/ from the end-to-
 
 sandbox: ## Build the sandbox binary (the cloud-mode end-to-end tests run against it)
 	cargo build -p cloud-sandbox
+
+schema: ## Regenerate schemas/setup-document.schema.json from the Rust types
+	UPDATE_SCHEMA=1 cargo test -p setup-export --test exports the_committed_schema
 
 bindings: ## Regenerate the TypeScript types of IPC from the Rust types
 	UPDATE_BINDINGS=1 cargo test -p auth0-eventgrid-setup --lib bindings

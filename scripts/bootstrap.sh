@@ -14,6 +14,7 @@ packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev   # Tauri on Linux
   xvfb xauth webkit2gtk-driver                                                   # the real window, headless
   dbus dbus-x11 gnome-keyring                                                    # a Secret Service for keychain tests
+  shellcheck                                                                     # make lint: the shell exports
 )
 # Debian ships Chromium as `chromium`; Ubuntu as `chromium-browser`.
 if apt-cache show chromium >/dev/null 2>&1 || dpkg -s chromium >/dev/null 2>&1; then

@@ -1,5 +1,5 @@
 //! The command line's shape: `setup`, `status`, `test-event`, `check-endpoint`, `sandbox`, and over the saved
-//! setups `setups`, `verify` and `fix`; and the settings `setup`, `status`, `test-event` and `verify` share.
+//! setups `setups`, `verify`, `fix` and `export`; and the settings `setup`, `status`, `test-event` and `verify` share.
 
 use std::path::PathBuf;
 
@@ -90,6 +90,20 @@ pub enum Command {
         store: StoreArgs,
         #[command(flatten)]
         output: Output,
+    },
+    /// Write a saved setup as a JSON setup document, Terraform or a shell script (stdout, or -o FILE). Nothing
+    /// secret is written: a webhook URL's key is left out, and the export says so.
+    Export {
+        /// The saved setup (its name, ignoring case).
+        #[arg(long, value_name = "NAME")]
+        setup: String,
+        #[arg(long, value_enum)]
+        format: crate::export::Format,
+        /// Write to FILE (atomically, readable by you only) instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
     },
     /// Show what exists and in which state, per step. Read only.
     Status {

@@ -1,9 +1,11 @@
 //! `auth0-eventgrid`: the setup engine on the command line. `setup` runs the four steps (and saves the setup),
 //! `status` reports them, `test-event` and `check-endpoint` check that the setup works, `setups`, `verify`
-//! and `fix` list, check and repair the saved setups, `sandbox` starts the local cloud. Exit codes: 0 done,
-//! 1 a step failed or is incomplete (or a check did not pass), 2 bad usage or input.
+//! and `fix` list, check and repair the saved setups, `export` writes one as JSON, Terraform or a script,
+//! `sandbox` starts the local cloud. Exit codes: 0 done, 1 a step failed or is incomplete (or a check did not
+//! pass), 2 bad usage or input.
 
 mod args;
+mod export;
 mod health;
 mod output;
 mod remembered;
@@ -88,6 +90,12 @@ async fn main() -> ExitCode {
             };
             health::fix(&setup, check, yes, settings, &store, output.json).await
         }
+        Command::Export {
+            setup,
+            format,
+            output,
+            store,
+        } => export::export(&setup, format, output.as_deref(), &store),
         Command::Status { settings, output } => status(settings, output.json).await,
         Command::TestEvent {
             settings,

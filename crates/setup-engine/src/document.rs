@@ -1,7 +1,10 @@
 //! One setup as a file: `{"version": 1, "inputs": {...}}`, what the CLI's `--config` reads, the window's draft
 //! keeps and an export writes. It holds what the user asked for and nothing else: no secret (`SetupInputs` has
 //! none), no connection option (which Azure cloud, which sign-in), so one document works from either front end.
+//! An export adds `$schema` (for editors) and `notes` (JSON has no comments); both are read and set aside.
+//! A document of an older version is brought to the current one by `MIGRATIONS`, one function per version.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -12,12 +15,41 @@ use crate::inputs::SetupInputs;
 /// new shape; a field added to the inputs with a default needs no new version.
 pub const SETUP_DOCUMENT_VERSION: u32 = 1;
 
-/// Nothing but the version and the inputs: a key beside them (`azure_cloud`, a secret) is refused rather than
-/// silently ignored, so nobody believes a document chose their cloud or carried a credential.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Where the document's JSON Schema is published: the committed `schemas/setup-document.schema.json` on the
+/// repository's main branch, raw, so an editor given the `$schema` of an export fetches it and checks the file
+/// as it is typed (a relative name would only work beside a checkout).
+pub const SETUP_DOCUMENT_SCHEMA_URL: &str = "https://raw.githubusercontent.com/auth0-eventgrid-setup/auth0-eventgrid-setup/main/schemas/setup-document.schema.json";
+
+/// Brings a document of version `n` (its JSON, `version` included) to version `n + 1`: the entry at index
+/// `n - 1`. Each returns the document with its `version` raised.
+pub type Migration = fn(Value) -> Result<Value, SetupError>;
+
+/// One migration per older version: empty while 1 is the only version. When version 2 arrives, the function
+/// that turns a version-1 document into a version-2 one goes here.
+pub const MIGRATIONS: &[Migration] = &[];
+
+// Every version below the current one has its migration.
+const _: () = assert!(MIGRATIONS.len() == SETUP_DOCUMENT_VERSION as usize - 1);
+
+/// Nothing but the version and the inputs (and an export's `$schema` and `notes`): a key beside them
+/// (`azure_cloud`, a secret) is refused rather than silently ignored, so nobody believes a document chose their
+/// cloud or carried a credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "Auth0 Event Grid Setup: setup document",
+    description = "One setup of Auth0 Event Grid Setup (an Auth0 log stream to Azure Event Grid): what `auth0-eventgrid setup --config`, `verify --config` and the desktop app's import read. It never holds a credential."
+)]
 pub struct SetupDocument {
+    /// The JSON Schema this document follows (for editors); any value is accepted and set aside.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The document's version: 1.
+    #[schemars(range(min = 1, max = 1))]
     pub version: u32,
+    /// Notes for the reader (where the export came from, what was left out). Set aside when read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     pub inputs: SetupInputs,
 }
 
@@ -25,7 +57,9 @@ impl SetupDocument {
     /// The current version around `inputs`.
     pub fn new(inputs: SetupInputs) -> Self {
         Self {
+            schema: None,
             version: SETUP_DOCUMENT_VERSION,
+            notes: Vec::new(),
             inputs,
         }
     }
@@ -38,12 +72,29 @@ impl SetupDocument {
         Self::from_value(value)
     }
 
-    /// As `read`, from JSON already parsed.
+    /// As `read`, from JSON already parsed. An older version is migrated first. A field the document may not
+    /// hold, or one of the wrong type, is named by its path (`inputs.destination.kind`).
     pub fn from_value(value: Value) -> Result<Self, SetupError> {
-        check_version(value.get("version"))?;
-        serde_json::from_value(value).map_err(|e| {
-            SetupError::invalid("setup document", format!("is not a valid setup: {e}"))
-        })
+        let version = check_version(value.get("version"))?;
+        let value = migrate(value, version, MIGRATIONS)?;
+        let document: Self = serde_path_to_error::deserialize(&value).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." {
+                "setup document".to_owned()
+            } else {
+                path
+            };
+            SetupError::invalid(&field, format!("is not valid: {}", e.inner()))
+        })?;
+        // The input types take unknown keys silently elsewhere (the store, IPC); a document may not hold one.
+        let known = serde_json::to_value(&document.inputs).expect("inputs always serialize");
+        if let Some(path) = unknown_key(&value["inputs"], &known, "inputs") {
+            return Err(SetupError::invalid(
+                &path,
+                "is an unknown field: a setup document holds only the setup's inputs (see its JSON Schema)",
+            ));
+        }
+        Ok(document)
     }
 
     pub fn to_json(&self) -> String {
@@ -51,7 +102,31 @@ impl SetupDocument {
     }
 }
 
-fn check_version(version: Option<&Value>) -> Result<(), SetupError> {
+/// The path of the first key of `given` that `known` (the same inputs, written back: every field present)
+/// does not have.
+fn unknown_key(given: &Value, known: &Value, path: &str) -> Option<String> {
+    let (Value::Object(given), Value::Object(known)) = (given, known) else {
+        return None;
+    };
+    given.iter().find_map(|(key, value)| {
+        let inner = format!("{path}.{key}");
+        match known.get(key) {
+            None => Some(inner),
+            Some(known) => unknown_key(value, known, &inner),
+        }
+    })
+}
+
+/// `value` (of `version`) brought to the newest version `migrations` know, one step at a time.
+fn migrate(mut value: Value, version: u32, migrations: &[Migration]) -> Result<Value, SetupError> {
+    for migration in migrations.iter().skip(version as usize - 1) {
+        value = migration(value)?;
+    }
+    Ok(value)
+}
+
+/// The document's version when this build reads it.
+fn check_version(version: Option<&Value>) -> Result<u32, SetupError> {
     let Some(version) = version else {
         return Err(SetupError::invalid(
             "version",
@@ -61,7 +136,7 @@ fn check_version(version: Option<&Value>) -> Result<(), SetupError> {
         ));
     };
     match version.as_u64() {
-        Some(v) if (1..=u64::from(SETUP_DOCUMENT_VERSION)).contains(&v) => Ok(()),
+        Some(v) if (1..=u64::from(SETUP_DOCUMENT_VERSION)).contains(&v) => Ok(v as u32),
         Some(v) if v > u64::from(SETUP_DOCUMENT_VERSION) => {
             let mut error = SetupError::invalid(
                 "version",
@@ -139,12 +214,67 @@ mod tests {
         assert_eq!(keys, ["inputs", "version"]);
         value["auth0_client_secret"] = "not here".into();
         let error = SetupDocument::read(&value.to_string()).unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("setup document"));
-        assert!(
-            error.message.contains("auth0_client_secret"),
-            "{}",
-            error.message
+        assert_eq!(error.field.as_deref(), Some("auth0_client_secret"));
+        assert!(error.message.contains("unknown field"), "{}", error.message);
+    }
+
+    #[test]
+    fn an_export_s_schema_and_notes_are_read_and_other_keys_refused_by_path() {
+        let mut value = serde_json::to_value(SetupDocument::new(sample())).unwrap();
+        value["$schema"] = SETUP_DOCUMENT_SCHEMA_URL.into();
+        value["notes"] = serde_json::json!(["Exported by a test."]);
+        let document = SetupDocument::read(&value.to_string()).unwrap();
+        assert_eq!(document.inputs, sample());
+        assert_eq!(document.notes, ["Exported by a test."]);
+
+        value["inputs"]["destination"]["colour"] = "blue".into();
+        let error = SetupDocument::read(&value.to_string()).unwrap_err();
+        assert_eq!(
+            error.field.as_deref(),
+            Some("inputs.destination.colour"),
+            "{error:?}"
         );
+        assert!(error.message.contains("unknown field"), "{}", error.message);
+    }
+
+    #[test]
+    fn a_field_of_the_wrong_type_is_named_by_its_path() {
+        let mut value = serde_json::to_value(SetupDocument::new(sample())).unwrap();
+        value["inputs"]["retry"]["max_delivery_attempts"] = "thirty".into();
+        let error = SetupDocument::read(&value.to_string()).unwrap_err();
+        assert_eq!(
+            error.field.as_deref(),
+            Some("inputs.retry.max_delivery_attempts")
+        );
+    }
+
+    /// The hook an older version goes through: each migration runs once, in order, from the document's
+    /// version on (the real table is empty while 1 is the only version).
+    #[test]
+    fn an_older_version_runs_through_each_later_migration_in_order() {
+        fn one_to_two(mut v: Value) -> Result<Value, SetupError> {
+            v["steps"] = serde_json::json!(["1->2"]);
+            v["version"] = 2.into();
+            Ok(v)
+        }
+        fn two_to_three(mut v: Value) -> Result<Value, SetupError> {
+            v["steps"].as_array_mut().unwrap().push("2->3".into());
+            v["version"] = 3.into();
+            Ok(v)
+        }
+        let table: &[Migration] = &[one_to_two, two_to_three];
+        let from_one = migrate(serde_json::json!({"version": 1}), 1, table).unwrap();
+        assert_eq!(
+            from_one,
+            serde_json::json!({"version": 3, "steps": ["1->2", "2->3"]})
+        );
+        let from_two = migrate(serde_json::json!({"version": 2, "steps": []}), 2, table).unwrap();
+        assert_eq!(
+            from_two,
+            serde_json::json!({"version": 3, "steps": ["2->3"]})
+        );
+        let current = migrate(serde_json::json!({"version": 3}), 3, table).unwrap();
+        assert_eq!(current, serde_json::json!({"version": 3}));
     }
 
     /// The defaults the window's form starts from (the wizard asks for them); changing one changes what a new

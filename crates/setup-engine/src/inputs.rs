@@ -1,10 +1,15 @@
 //! What the user asks for: one flat, serializable record that the wizard's form, the CLI flags and a
-//! `--config` file all fill in. It holds no secret (credentials travel separately).
+//! `--config` file all fill in. It holds no secret (credentials travel separately). The JSON Schema of the
+//! setup document is derived from these types (`JsonSchema`), so their doc comments are its descriptions.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// The schema refuses unknown keys (`deny_unknown_fields` for schemars only), as `SetupDocument::from_value`
+/// does; serde still takes them silently where the inputs travel inside the app (the store, IPC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SetupInputs {
     /// The Auth0 tenant's domain (`acme.eu.auth0.com` or a custom domain).
     pub auth0_domain: String,
@@ -17,6 +22,7 @@ pub struct SetupInputs {
     pub create_resource_group: bool,
     /// How long Auth0 stays authorized to create a partner topic in the group, 1 to 365 days.
     #[serde(default = "default_authorization_days")]
+    #[schemars(range(min = 1, max = 365))]
     pub authorization_days: u32,
     /// Auth0 event categories to stream; empty means every event.
     #[serde(default)]
@@ -65,7 +71,7 @@ impl Default for SetupInputs {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DestinationKind {
     #[default]
@@ -92,7 +98,8 @@ impl DestinationKind {
 }
 
 /// The default is a webhook whose address is still to be given.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DestinationInput {
     pub kind: DestinationKind,
     #[serde(default)]
@@ -104,14 +111,19 @@ pub struct DestinationInput {
     #[serde(default)]
     pub queue_name: Option<String>,
     #[serde(default)]
+    #[schemars(range(min = 1, max = 5000))]
     pub max_events_per_batch: Option<u32>,
     #[serde(default)]
+    #[schemars(range(min = 1, max = 1024))]
     pub preferred_batch_size_in_kilobytes: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DeliveryRetryInput {
+    #[schemars(range(min = 1, max = 30))]
     pub max_delivery_attempts: u32,
+    #[schemars(range(min = 1, max = 1440))]
     pub event_time_to_live_in_minutes: u32,
 }
 
@@ -124,14 +136,16 @@ impl Default for DeliveryRetryInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DeadLetterInput {
     /// Resource id of the storage account that receives undeliverable events.
     pub storage_account_id: String,
     pub container_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct PiiInput {
     /// first_name, last_name, username, email, phone, address.
     pub log_fields: Vec<String>,

@@ -16,6 +16,7 @@ use crate::inputs::{
 };
 use crate::progress::SetupProgress;
 use crate::steps::{StepId, StepState, StepStatus};
+use crate::teardown::{KeptResource, TeardownItem, TeardownKind, TeardownPlan, TeardownReport};
 use crate::verify::{ArrivalStage, ArrivalState, EndpointCheck, StageReport, TestEventResult};
 
 /// `type X = ...` declarations (without `export`) for every IPC type of the engine.
@@ -56,6 +57,11 @@ pub fn typescript_declarations(cfg: &Config) -> Vec<String> {
         ChartPoint::decl(cfg),
         Delivery::decl(cfg),
         HealthReport::decl(cfg),
+        TeardownKind::decl(cfg),
+        TeardownItem::decl(cfg),
+        KeptResource::decl(cfg),
+        TeardownPlan::decl(cfg),
+        TeardownReport::decl(cfg),
     ]
 }
 

@@ -13,12 +13,16 @@ mod inputs;
 mod ipc;
 mod progress;
 mod steps;
+mod teardown;
 mod validate;
 mod verify;
 
 pub use azure_cloud::{AzureCloudKind, check_auth0_delivers};
 pub use catalog::{Catalog, EventGroup, EventGroupId, Region, auth0_region, catalog};
-pub use document::{SETUP_DOCUMENT_VERSION, SetupDocument, default_inputs};
+pub use document::{
+    MIGRATIONS, Migration, SETUP_DOCUMENT_SCHEMA_URL, SETUP_DOCUMENT_VERSION, SetupDocument,
+    default_inputs,
+};
 pub use engine::{
     AzureSignIn, Connection, Engine, EngineOptions, ProviderRegistration, SetupEvent,
     SetupObserver, SetupReport, Unobserved, require_complete,
@@ -35,6 +39,9 @@ pub use inputs::{
 pub use ipc::typescript_declarations;
 pub use progress::{PROGRESS_VERSION, ProgressFile, ProgressStore, SetupProgress, setup_key};
 pub use steps::{STEPS, StepId, StepState, StepStatus};
+pub use teardown::{
+    KeptResource, TeardownItem, TeardownKind, TeardownPlan, TeardownReport, TeardownScope,
+};
 pub use validate::{
     ValidationContext, guid, validate, validate_all, validate_all_through, validate_step,
     validate_through,
