@@ -1,6 +1,6 @@
 //! `auth0-eventgrid`: the setup engine on the command line. `setup` runs the four steps (and saves the setup),
 //! `status` reports them, `test-event` and `check-endpoint` check that the setup works, `setups`, `verify`
-//! and `fix` list, check and repair the saved setups, `sandbox` starts the local cloud. Exit codes: 0 done,
+//! and `fix` list, check and repair the saved setups, `teardown` removes one, `sandbox` starts the local cloud. Exit codes: 0 done,
 //! 1 a step failed or is incomplete (or a check did not pass), 2 bad usage or input.
 
 mod args;
@@ -9,6 +9,7 @@ mod output;
 mod remembered;
 mod saved;
 mod settings;
+mod teardown;
 mod verify;
 
 use std::process::ExitCode;
@@ -87,6 +88,21 @@ async fn main() -> ExitCode {
                 ..Settings::default()
             };
             health::fix(&setup, check, yes, settings, &store, output.json).await
+        }
+        Command::Teardown {
+            setup,
+            yes,
+            azure_client_certificate,
+            progress_file,
+            store,
+            output,
+        } => {
+            let settings = Settings {
+                azure_client_certificate,
+                progress_file,
+                ..Settings::default()
+            };
+            teardown::run(&setup, yes, settings, &store, output.json).await
         }
         Command::Status { settings, output } => status(settings, output.json).await,
         Command::TestEvent {
