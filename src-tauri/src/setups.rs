@@ -381,7 +381,10 @@ pub async fn save_wizard_setup(
                 .collect(),
             stream_id: report.stream_id.clone(),
             partner_topic: report.partner_topic.clone(),
-            resource_group_created: false,
+            resource_group_created: report
+                .last_run
+                .as_ref()
+                .is_some_and(|run| run.resource_group_created),
         },
         // The wizard's earlier save of this setup, followed even when the stream was renamed before creating it.
         replaces: *state.wizard_setup(),

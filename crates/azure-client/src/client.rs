@@ -228,6 +228,35 @@ impl AzureClient {
         decode(response, "resource group").await
     }
 
+    /// Deletes the group and everything in it (`ResourceGroups_Delete`, long-running: a 202 is followed
+    /// through its `Location` until the group is gone). Absent already is success.
+    pub async fn delete_resource_group(
+        &self,
+        subscription: &str,
+        group: &str,
+    ) -> Result<(), AzureError> {
+        let path = format!("subscriptions/{subscription}/resourcegroups/{group}");
+        let url = self.versioned(&path, RESOURCES)?;
+        match self
+            .long_running(Method::DELETE, url, None, "resource group delete")
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(AzureError::Arm(e)) if e.status == 404 => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What the group holds (`Resources_ListByResourceGroup`), all pages.
+    pub async fn list_group_resources(
+        &self,
+        subscription: &str,
+        group: &str,
+    ) -> Result<Vec<GroupResource>, AzureError> {
+        let path = format!("subscriptions/{subscription}/resourceGroups/{group}/resources");
+        self.list(&path, RESOURCES).await
+    }
+
     // ---- partner authorization ------------------------------------------------------------------------
 
     fn partner_configuration_path(subscription: &str, group: &str) -> String {
@@ -308,6 +337,31 @@ impl AzureClient {
         decode(response, "partner configuration").await
     }
 
+    /// Removes one partner from the configuration (`PartnerConfigurations_UnauthorizePartner`), keeping the
+    /// others; the configuration as it then is.
+    pub async fn unauthorize_partner(
+        &self,
+        subscription: &str,
+        group: &str,
+        partner: &AuthorizedPartner,
+    ) -> Result<PartnerConfiguration, AzureError> {
+        let path = format!(
+            "{}/unauthorizePartner",
+            Self::partner_configuration_path(subscription, group)
+        );
+        let body = to_json(partner)?;
+        let response = self
+            .send(
+                Method::POST,
+                &path,
+                EVENT_GRID,
+                Some(body),
+                Idempotency::Idempotent,
+            )
+            .await?;
+        decode(response, "partner configuration").await
+    }
+
     pub async fn list_verified_partners(&self) -> Result<Vec<VerifiedPartner>, AzureError> {
         self.list("providers/Microsoft.EventGrid/verifiedPartners", EVENT_GRID)
             .await
@@ -361,6 +415,26 @@ impl AzureClient {
             )
             .await?;
         decode(response, "partner topic").await
+    }
+
+    /// Deletes the topic and its event subscriptions (`PartnerTopics_Delete`, long-running) and returns once
+    /// it is gone. Absent already is success.
+    pub async fn delete_partner_topic(
+        &self,
+        subscription: &str,
+        group: &str,
+        topic: &str,
+    ) -> Result<(), AzureError> {
+        let path = format!("{}/{topic}", Self::partner_topics_path(subscription, group));
+        let url = self.versioned(&path, EVENT_GRID)?;
+        match self
+            .long_running(Method::DELETE, url, None, "partner topic delete")
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(AzureError::Arm(e)) if e.status == 404 => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     // ---- event subscriptions ----------------------------------------------------------------------------

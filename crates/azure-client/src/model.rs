@@ -4,6 +4,8 @@
 //! default when absent, and an advanced filter with an operator or operand shape this client does not use
 //! still decodes.
 
+use std::collections::BTreeMap;
+
 use cloud_http::Secret;
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
@@ -79,6 +81,20 @@ pub struct ResourceGroup {
     pub id: String,
     pub name: String,
     pub location: String,
+    /// Absent when the group has none.
+    #[serde(default)]
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+/// One entry of `Resources_ListByResourceGroup` (`GenericResourceExpanded`): what is in a group.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GroupResource {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// `Microsoft.EventGrid/partnerTopics`, …
+    #[serde(rename = "type", default)]
+    pub kind: String,
 }
 
 /// One entry of `partnerAuthorization.authorizedPartnersList`.
@@ -175,6 +191,9 @@ pub struct PartnerTopic {
     pub id: String,
     pub name: String,
     pub location: Option<String>,
+    /// Absent when the topic has none (Auth0 creates it without).
+    #[serde(default)]
+    pub tags: Option<BTreeMap<String, String>>,
     #[serde(default)]
     pub properties: PartnerTopicProperties,
 }

@@ -105,6 +105,27 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Remove what a saved setup created, in reverse order, after showing the plan (what is removed, what is
+    /// kept and why) and asking; then forget the setup. Exit 0 done, 1 a delete failed (run it again to
+    /// resume), 2 bad input or no --yes without a terminal.
+    Teardown {
+        /// The saved setup (its name, ignoring case).
+        #[arg(long, value_name = "NAME")]
+        setup: String,
+        /// Remove without asking (needed when not on a terminal).
+        #[arg(long)]
+        yes: bool,
+        /// Credentials from the environment may use this certificate, as for `setup`.
+        #[arg(long, value_name = "PATH")]
+        azure_client_certificate: Option<PathBuf>,
+        /// Where progress is kept [default: the platform's data folder].
+        #[arg(long, value_name = "FILE")]
+        progress_file: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Show what exists and in which state, per step. Read only.
     Status {
         #[command(flatten)]

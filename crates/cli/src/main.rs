@@ -1,8 +1,8 @@
 //! `auth0-eventgrid`: the setup engine on the command line. `setup` runs the four steps (and saves the setup),
 //! `status` reports them, `test-event` and `check-endpoint` check that the setup works, `setups`, `verify`
 //! and `fix` list, check and repair the saved setups, `export` writes one as JSON, Terraform or a script,
-//! `sandbox` starts the local cloud. Exit codes: 0 done, 1 a step failed or is incomplete (or a check did not
-//! pass), 2 bad usage or input.
+//! `teardown` removes one, `sandbox` starts the local cloud. Exit codes: 0 done, 1 a step failed or is incomplete
+//! (or a check did not pass), 2 bad usage or input.
 
 mod args;
 mod export;
@@ -11,6 +11,7 @@ mod output;
 mod remembered;
 mod saved;
 mod settings;
+mod teardown;
 mod verify;
 
 use std::process::ExitCode;
@@ -96,6 +97,21 @@ async fn main() -> ExitCode {
             output,
             store,
         } => export::export(&setup, format, output.as_deref(), &store),
+        Command::Teardown {
+            setup,
+            yes,
+            azure_client_certificate,
+            progress_file,
+            store,
+            output,
+        } => {
+            let settings = Settings {
+                azure_client_certificate,
+                progress_file,
+                ..Settings::default()
+            };
+            teardown::run(&setup, yes, settings, &store, output.json).await
+        }
         Command::Status { settings, output } => status(settings, output.json).await,
         Command::TestEvent {
             settings,

@@ -106,7 +106,10 @@ pub fn created(
                 .collect(),
             stream_id: report.stream_id.clone(),
             partner_topic: report.partner_topic.clone(),
-            resource_group_created: false,
+            resource_group_created: report
+                .last_run
+                .as_ref()
+                .is_some_and(|run| run.resource_group_created),
         };
     }
     match progress.get(&setup_key(inputs)) {
@@ -114,7 +117,7 @@ pub fn created(
             completed: progress.completed,
             stream_id: progress.stream_id,
             partner_topic: progress.partner_topic,
-            resource_group_created: false,
+            resource_group_created: progress.resource_group_created,
         },
         _ => CreatedResources::default(),
     }

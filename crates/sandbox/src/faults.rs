@@ -46,6 +46,13 @@ pub struct FaultRule {
     /// Stop after firing this many times (`None` = forever).
     #[serde(default)]
     pub times: Option<u32>,
+    /// Let this many matching requests through untouched first (the fault hits the next ones: "the third
+    /// DELETE fails").
+    #[serde(default)]
+    pub after: u32,
+    /// Matching requests let through because of `after` so far.
+    #[serde(default)]
+    pub passed: u32,
     /// Matching requests seen so far (drives `rate` deterministically).
     #[serde(default)]
     pub seen: u64,
@@ -79,6 +86,8 @@ impl FaultRule {
             path_contains: None,
             rate: 1.0,
             times: None,
+            after: 0,
+            passed: 0,
             seen: 0,
             fired: 0,
         }
@@ -109,6 +118,12 @@ impl FaultRule {
         self
     }
 
+    /// Lets the first `n` matching requests through; the fault applies from the next one on.
+    pub fn after(mut self, n: u32) -> Self {
+        self.after = n;
+        self
+    }
+
     fn matches(&self, cloud: &str, method: &str, path: &str) -> bool {
         if self.cloud.as_deref().is_some_and(|c| c != cloud) {
             return false;
@@ -132,6 +147,10 @@ impl FaultRule {
     /// request fires when floor(n*r) moves, so 0.5 fires on every second request.
     fn fires(&mut self) -> bool {
         if self.times.is_some_and(|t| self.fired >= t) {
+            return false;
+        }
+        if self.passed < self.after {
+            self.passed += 1;
             return false;
         }
         self.seen += 1;
@@ -194,6 +213,23 @@ mod tests {
             .map(|_| !faults.decide("auth0", "GET", "/x").is_empty())
             .collect();
         assert_eq!(fired, vec![false, true, false, true]);
+    }
+
+    #[test]
+    fn after_lets_the_first_matching_requests_through() {
+        let mut faults = Faults {
+            rules: vec![
+                FaultRule::new(FaultKind::ServerError { status: 500 })
+                    .on_method("DELETE")
+                    .after(2),
+            ],
+            ..Faults::default()
+        };
+        let fired: Vec<bool> = ["DELETE", "GET", "DELETE", "DELETE", "DELETE"]
+            .into_iter()
+            .map(|m| !faults.decide("management", m, "/x").is_empty())
+            .collect();
+        assert_eq!(fired, vec![false, false, false, true, true]);
     }
 
     #[test]

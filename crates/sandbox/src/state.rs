@@ -263,6 +263,8 @@ pub struct PartnerTopic {
     /// The Auth0 stream it was created for (empty for topics seeded through the admin API).
     pub stream_id: String,
     pub description: String,
+    /// Set by `PATCH` (`PartnerTopicUpdateParameters.tags`); null when none.
+    pub tags: Value,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

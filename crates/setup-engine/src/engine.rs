@@ -255,6 +255,7 @@ impl Engine {
                 .as_ref()
                 .map(|t| t.name.clone())
                 .or(progress.partner_topic);
+            progress.resource_group_created |= facts.resource_group_created;
             progress.updated_at = rfc3339(self.clock.now());
             match outcome {
                 Ok(status) => {

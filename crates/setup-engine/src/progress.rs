@@ -32,6 +32,10 @@ pub struct SetupProgress {
     pub completed: Vec<StepId>,
     pub stream_id: Option<String>,
     pub partner_topic: Option<String>,
+    /// A run of this setup created the resource group (step 1 found none and made it). Only then may a
+    /// teardown remove the group, and only when it is empty. Kept once set: a later run finds the group.
+    #[serde(default)]
+    pub resource_group_created: bool,
     /// RFC 3339.
     pub updated_at: String,
 }
@@ -107,6 +111,15 @@ impl ProgressStore {
 
     pub fn get(&self, key: &str) -> Result<Option<SetupProgress>, SetupError> {
         Ok(self.load()?.setups.remove(key))
+    }
+
+    /// Drops one setup's record (after a teardown), atomically; absent already is fine.
+    pub fn remove(&self, key: &str) -> Result<(), SetupError> {
+        let mut file = self.load()?;
+        if file.setups.remove(key).is_none() {
+            return Ok(());
+        }
+        self.write(&file)
     }
 
     /// Replaces one setup's record, atomically: a kill leaves either the old file or the new one.

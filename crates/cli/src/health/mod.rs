@@ -231,13 +231,13 @@ async fn check_saved(
     checked
 }
 
-enum Ready {
+pub(crate) enum Ready {
     Engine(Box<(Engine, SetupInputs)>),
     SignIn(String),
 }
 
 /// The engine for a saved setup's accounts, and its inputs with the webhook's key back from the keychain.
-async fn engine_for(setup: &SavedSetup, flags: &Settings) -> Result<Ready, SetupError> {
+pub(crate) async fn engine_for(setup: &SavedSetup, flags: &Settings) -> Result<Ready, SetupError> {
     let env = |name: &str| std::env::var(name).ok();
     let connection = match credentials::for_setup(&setup.accounts, flags, &env).await? {
         Credentials::Ready(connection) => *connection,
@@ -255,7 +255,7 @@ async fn engine_for(setup: &SavedSetup, flags: &Settings) -> Result<Ready, Setup
     Ok(Ready::Engine(Box::new((engine, inputs))))
 }
 
-fn known_of(setup: &SavedSetup) -> KnownResources {
+pub(crate) fn known_of(setup: &SavedSetup) -> KnownResources {
     KnownResources {
         stream_id: setup.created.stream_id.clone(),
         partner_topic: setup.created.partner_topic.clone(),

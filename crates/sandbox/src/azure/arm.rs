@@ -268,8 +268,10 @@ fn subscription_scoped(ctx: &Ctx, rest: &[&str]) -> Result<Response, Response> {
         ["providers", _, action @ ("register" | "unregister")] => {
             resources::register(ctx, &sub, ctx.seg(3), action == &"register")
         }
+        ["operationresults", _] => resources::operation_result(ctx, ctx.seg(3)),
         ["resourcegroups"] => resources::list_groups(ctx, &sub),
         ["resourcegroups", _] => resources::group(ctx, &sub, ctx.seg(3)),
+        ["resourcegroups", _, "resources"] => resources::group_resources(ctx, &sub, ctx.seg(3)),
         [
             "resourcegroups",
             _,

@@ -1,5 +1,6 @@
 //! Tenants, subscriptions, resource providers (register: `Registering` for a configurable while, then
-//! `Registered`) and resource groups (GET, HEAD, PUT 201/200, DELETE, list).
+//! `Registered`) and resource groups (GET, HEAD, PUT 201/200, list, the resources in one, and DELETE, which
+//! is long-running: 202 with a `Location` to poll, as `ResourceGroups_Delete` answers).
 
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -332,41 +333,133 @@ pub fn group(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
             }
         }
         Method::PUT => put_group(ctx, sub, rg),
-        Method::DELETE => {
-            ctx.require_write(
-                "Microsoft.Resources/subscriptions/resourceGroups/delete",
-                &super::request::group_scope(sub, rg),
-            )?;
-            let mut world = ctx.shared.world();
-            let subscription = world.subscription_mut(sub).expect("checked by the router");
-            let before = subscription.resource_groups.len();
-            subscription
-                .resource_groups
-                .retain(|g| !g.name.eq_ignore_ascii_case(rg));
-            if subscription.resource_groups.len() == before {
-                return Ok(StatusCode::NO_CONTENT.into_response());
-            }
-            let topics: Vec<String> = world
-                .azure
-                .partner_topics
-                .iter()
-                .filter(|t| {
-                    t.subscription_id.eq_ignore_ascii_case(sub)
-                        && t.resource_group.eq_ignore_ascii_case(rg)
-                })
-                .map(|t| t.name.clone())
-                .collect();
-            for topic in topics {
-                world.remove_partner_topic(sub, rg, &topic);
-            }
-            world.azure.partner_configurations.retain(|c| {
-                !(c.subscription_id.eq_ignore_ascii_case(sub)
-                    && c.resource_group.eq_ignore_ascii_case(rg))
-            });
-            Ok(StatusCode::OK.into_response())
-        }
+        Method::DELETE => delete_group(ctx, sub, rg),
         _ => Ok(method_not_allowed(ctx)),
     }
+}
+
+/// `ResourceGroups_Delete`: the group and everything in it. Long-running (200 or 202 with `Location`):
+/// the sandbox deletes at once and answers 202 with a `Location` whose operation is already done, so a
+/// client follows it as it must for Azure; 404 `ResourceGroupNotFound` when there is no such group.
+fn delete_group(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
+    ctx.require_write(
+        "Microsoft.Resources/subscriptions/resourceGroups/delete",
+        &super::request::group_scope(sub, rg),
+    )?;
+    let now = ctx.shared.clock.now_ms();
+    let mut world = ctx.shared.world();
+    let subscription = world.subscription_mut(sub).expect("checked by the router");
+    let before = subscription.resource_groups.len();
+    subscription
+        .resource_groups
+        .retain(|g| !g.name.eq_ignore_ascii_case(rg));
+    if subscription.resource_groups.len() == before {
+        return Err(group_not_found(rg));
+    }
+    let topics: Vec<String> = world
+        .azure
+        .partner_topics
+        .iter()
+        .filter(|t| {
+            t.subscription_id.eq_ignore_ascii_case(sub) && t.resource_group.eq_ignore_ascii_case(rg)
+        })
+        .map(|t| t.name.clone())
+        .collect();
+    for topic in topics {
+        world.remove_partner_topic(sub, rg, &topic);
+    }
+    world.azure.partner_configurations.retain(|c| {
+        !(c.subscription_id.eq_ignore_ascii_case(sub) && c.resource_group.eq_ignore_ascii_case(rg))
+    });
+    let id = crate::tokens::random_guid();
+    world.azure.operations.insert(
+        id.clone(),
+        crate::state::Operation {
+            id: id.clone(),
+            location: String::new(),
+            status: "Succeeded".into(),
+            error: None,
+            start_ms: now,
+            end_ms: Some(now),
+            kind: "delete".into(),
+            resource_id: super::request::group_scope(sub, rg),
+        },
+    );
+    drop(world);
+    let version = ctx
+        .query
+        .get("api-version")
+        .map(String::as_str)
+        .unwrap_or(RESOURCES_API[0]);
+    let mut response = StatusCode::ACCEPTED.into_response();
+    let url = format!(
+        "{}/subscriptions/{sub}/operationresults/{id}?api-version={version}",
+        ctx.shared.urls.management
+    );
+    if let Ok(value) = url.parse() {
+        response.headers_mut().insert("location", value);
+    }
+    response
+        .headers_mut()
+        .insert("retry-after", axum::http::HeaderValue::from_static("1"));
+    Ok(response)
+}
+
+/// What a group deletion's `Location` answers: 202 while it runs, then 200 (no body) once the group is gone.
+pub fn operation_result(ctx: &Ctx, id: &str) -> Result<Response, Response> {
+    ctx.api_version(RESOURCES_API, "operationresults")?;
+    let world = ctx.shared.world();
+    match world.azure.operations.get(id).map(|op| op.status.clone()) {
+        None => Err(arm_error(
+            StatusCode::NOT_FOUND,
+            "ResourceNotFound",
+            &format!("The operation '{id}' was not found."),
+        )),
+        Some(status) if status == "InProgress" => Ok(StatusCode::ACCEPTED.into_response()),
+        Some(_) => Ok(StatusCode::OK.into_response()),
+    }
+}
+
+/// `Resources_ListByResourceGroup`: the group's resources (`id`, `name`, `type`, `location`): its partner
+/// topics and its partner configuration (event subscriptions are extension resources, not listed). 404
+/// `ResourceGroupNotFound` for a missing group.
+pub fn group_resources(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
+    ctx.api_version(RESOURCES_API, "resources")?;
+    if ctx.method != Method::GET {
+        return Ok(method_not_allowed(ctx));
+    }
+    let world = ctx.shared.world();
+    if world.resource_group(sub, rg).is_none() {
+        return Err(group_not_found(rg));
+    }
+    let in_group = |s: &str, g: &str| s.eq_ignore_ascii_case(sub) && g.eq_ignore_ascii_case(rg);
+    let mut value: Vec<Value> = world
+        .azure
+        .partner_topics
+        .iter()
+        .filter(|t| in_group(&t.subscription_id, &t.resource_group))
+        .map(|t| {
+            json!({"id": t.arm_id(), "name": t.name, "type": "Microsoft.EventGrid/partnerTopics",
+                   "location": t.location})
+        })
+        .collect();
+    value.extend(
+        world
+            .azure
+            .partner_configurations
+            .iter()
+            .filter(|c| in_group(&c.subscription_id, &c.resource_group))
+            .map(|c| {
+                json!({
+                    "id": format!("{}/providers/Microsoft.EventGrid/partnerConfigurations/default",
+                        super::request::group_scope(&c.subscription_id, &c.resource_group)),
+                    "name": "default", "type": "Microsoft.EventGrid/partnerConfigurations",
+                    "location": "global",
+                })
+            }),
+    );
+    drop(world);
+    Ok(super::request::paged(ctx, value))
 }
 
 fn put_group(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {

@@ -80,6 +80,8 @@ pub(crate) struct Facts {
     pub partner_id: Option<String>,
     pub stream: Option<LogStream>,
     pub topic: Option<PartnerTopic>,
+    /// Step 1 created the resource group in this run.
+    pub resource_group_created: bool,
 }
 
 /// A moment as people read it in a summary: `3 Dec 2026, 10:16 UTC`.

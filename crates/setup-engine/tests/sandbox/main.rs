@@ -11,6 +11,7 @@ mod partial;
 mod resume;
 mod setup;
 mod sovereign;
+mod teardown;
 mod test_event;
 mod topic;
 mod verify_endpoint;

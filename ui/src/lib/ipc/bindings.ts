@@ -125,6 +125,11 @@ export type SetupProgress = { auth0_domain: string, stream_name: string, subscri
  */
 completed: Array<StepId>, stream_id: string | null, partner_topic: string | null, 
 /**
+ * A run of this setup created the resource group (step 1 found none and made it). Only then may a
+ * teardown remove the group, and only when it is empty. Kept once set: a later run finds the group.
+ */
+resource_group_created: boolean, 
+/**
  * RFC 3339.
  */
 updated_at: string, };
@@ -319,6 +324,32 @@ delivery: Delivery | null,
  * What was found on the way (the ids a saved setup remembers).
  */
 stream_id: string | null, partner_topic: string | null, };
+
+export type TeardownKind = "event_subscription" | "log_stream" | "partner_topic" | "partner_authorization" | "resource_group";
+
+export type TeardownItem = { kind: TeardownKind, 
+/**
+ * Its name as the portals show it.
+ */
+name: string, 
+/**
+ * Its id (an Azure resource id, an Auth0 stream id).
+ */
+id: string, 
+/**
+ * What the teardown will do, in plain words ("Delete the event subscription auth0-logs").
+ */
+action: string, };
+
+export type KeptResource = { kind: TeardownKind, name: string, reason: string, };
+
+export type TeardownPlan = { 
+/**
+ * In the order they are removed.
+ */
+remove: Array<TeardownItem>, keep: Array<KeptResource>, };
+
+export type TeardownReport = { removed: Array<TeardownItem>, kept: Array<KeptResource>, };
 
 export type Mode = "sandbox" | "cloud";
 

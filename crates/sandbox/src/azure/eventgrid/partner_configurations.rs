@@ -147,6 +147,21 @@ pub(super) fn parse_partner(
     })
 }
 
+/// The partner a body names: its registration id (lowercase), else its name.
+fn partner_key(entry: &Value) -> Result<(String, String), Response> {
+    let id = entry["partnerRegistrationImmutableId"]
+        .as_str()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let name = entry["partnerName"].as_str().unwrap_or("").to_owned();
+    if id.is_empty() && name.is_empty() {
+        return Err(bad_request(
+            "Either partnerRegistrationImmutableId or partnerName must be specified for an authorized partner.",
+        ));
+    }
+    Ok((id, name))
+}
+
 pub(super) fn configuration(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
     let scope = format!(
         "{}/providers/Microsoft.EventGrid/partnerConfigurations/default",
@@ -303,13 +318,24 @@ pub(super) fn change_authorization(
             });
     }
     let config = find_configuration(&mut world, sub, rg).expect("just ensured");
+    if !authorize {
+        // `PartnerConfigurations_UnauthorizePartner` names the partner "either by partner registration
+        // immutable Id or by partner name"; its own example sends an expiry in the past, so none is checked.
+        let (id, name) = partner_key(&body)?;
+        config.authorized.retain(|p| {
+            let same_id = !id.is_empty()
+                && p.partner_registration_immutable_id
+                    .eq_ignore_ascii_case(&id);
+            let same_name = id.is_empty() && p.partner_name.eq_ignore_ascii_case(&name);
+            !(same_id || same_name)
+        });
+        return Ok(json(StatusCode::OK, configuration_json(config)));
+    }
     let partner = parse_partner(&body, now, config.default_maximum_expiration_days)?;
     config.authorized.retain(|p| {
         !p.partner_registration_immutable_id
             .eq_ignore_ascii_case(&partner.partner_registration_immutable_id)
     });
-    if authorize {
-        config.authorized.push(partner);
-    }
+    config.authorized.push(partner);
     Ok(json(StatusCode::OK, configuration_json(config)))
 }

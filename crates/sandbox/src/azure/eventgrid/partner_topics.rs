@@ -105,6 +105,7 @@ pub fn seed_partner_topic(
         description: seed
             .description
             .unwrap_or_else(|| format!("Auth0 log stream of tenant {tenant}")),
+        tags: Value::Null,
     };
     world.azure.partner_topics.push(topic.clone());
     Ok(topic)
@@ -188,6 +189,25 @@ pub(super) fn topic(ctx: &Ctx, sub: &str, rg: &str, name: &str) -> Result<Respon
                 Some(location) => accepted_delete(ctx, sub, &location),
                 None => StatusCode::NO_CONTENT.into_response(),
             })
+        }
+        // `PartnerTopics_Update`: `PartnerTopicUpdateParameters` carries `tags` (and `identity`, not emulated).
+        Method::PATCH => {
+            ctx.require_write(
+                "Microsoft.EventGrid/partnerTopics/write",
+                &format!(
+                    "{}/providers/Microsoft.EventGrid/partnerTopics/{name}",
+                    group_scope(sub, rg)
+                ),
+            )?;
+            let body = ctx.json_body()?;
+            let mut world = ctx.shared.world();
+            let Some(topic) = find_topic(&mut world, sub, rg, name) else {
+                return Err(not_found("partnerTopics", name, rg));
+            };
+            if let Some(tags) = body.get("tags") {
+                topic.tags = tags.clone();
+            }
+            Ok(json(StatusCode::OK, topic_json(topic)))
         }
         Method::PUT => Err(bad_request(
             "Partner topics are created by the partner (Auth0 creates one for each Event Grid log stream); they cannot be created here.",
@@ -311,6 +331,7 @@ pub fn create_partner_topic_for_stream(
                 .as_millis() as i64,
         stream_id: stream.id.clone(),
         description: format!("Auth0 log stream '{}' of tenant {tenant}", stream.name),
+        tags: Value::Null,
     });
     Ok(name)
 }

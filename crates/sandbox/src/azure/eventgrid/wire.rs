@@ -59,6 +59,9 @@ pub(super) fn topic_json(topic: &PartnerTopic) -> Value {
     if let Some(id) = &topic.partner_registration_immutable_id {
         body["properties"]["partnerRegistrationImmutableId"] = json!(id);
     }
+    if !topic.tags.is_null() {
+        body["tags"] = topic.tags.clone();
+    }
     body
 }
 

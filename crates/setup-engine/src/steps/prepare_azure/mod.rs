@@ -94,7 +94,7 @@ pub(crate) async fn detect(ctx: &Context<'_>, facts: &mut Facts) -> Result<Detec
 
 pub(crate) async fn apply(
     ctx: &Context<'_>,
-    facts: &Facts,
+    facts: &mut Facts,
     found: Detection,
 ) -> Result<StepStatus, SetupError> {
     let inputs = ctx.inputs;
@@ -112,7 +112,10 @@ pub(crate) async fn apply(
             configuration = ctx.azure.get_partner_configuration(sub, rg).await?;
         }
     }
+    let missing = found.group.is_none();
     let group = ensure_resource_group(ctx, found.group).await?;
+    // Said before anything else can fail, so a teardown knows the group is the setup's own.
+    facts.resource_group_created |= missing;
     let partner_id = facts
         .partner_id
         .clone()
