@@ -320,6 +320,32 @@ delivery: Delivery | null,
  */
 stream_id: string | null, partner_topic: string | null, };
 
+export type TeardownKind = "event_subscription" | "log_stream" | "partner_topic" | "partner_authorization" | "resource_group";
+
+export type TeardownItem = { kind: TeardownKind, 
+/**
+ * Its name as the portals show it.
+ */
+name: string, 
+/**
+ * Its id (an Azure resource id, an Auth0 stream id).
+ */
+id: string, 
+/**
+ * What the teardown will do, in plain words ("Delete the event subscription auth0-logs").
+ */
+action: string, };
+
+export type KeptResource = { kind: TeardownKind, name: string, reason: string, };
+
+export type TeardownPlan = { 
+/**
+ * In the order they are removed.
+ */
+remove: Array<TeardownItem>, keep: Array<KeptResource>, };
+
+export type TeardownReport = { removed: Array<TeardownItem>, kept: Array<KeptResource>, };
+
 export type Mode = "sandbox" | "cloud";
 
 export type SessionInfo = { mode: Mode, 
@@ -542,3 +568,15 @@ export type HealthAlert = { setupId: number, setupName: string, check: CheckId, 
  * When the check that found it red was read (RFC 3339).
  */
 at: string, };
+
+export type ExportFormat = "json" | "terraform" | "shell";
+
+export type Exported = { format: ExportFormat, 
+/**
+ * A file name to offer in the save dialog ("security-logs.setup.json", "security-logs.tf", ".sh").
+ */
+file_name: string, text: string, 
+/**
+ * A webhook URL's query (its key) was left out; the export says so too.
+ */
+webhook_key_left_out: boolean, };
