@@ -290,9 +290,9 @@ fn an_exported_setup_is_imported_at_the_step_that_needs_something() {
     let draft = ok(&running.window, "import_setup", json!({}));
     assert_eq!(draft["screen"], "prepare_azure", "{draft}");
 
-    // A file with a field no setup has is refused, naming it; the draft stays as it was.
+    // A file with a field no setup document has is refused, naming it; the draft stays as it was.
     let mut unknown = document.clone();
-    unknown["inputs"]["azure_cloud"] = json!("public");
+    unknown["azure_cloud"] = json!("public");
     std::fs::write(&file, unknown.to_string()).unwrap();
     let refused = call(&running.window, "import_setup", json!({})).unwrap_err();
     assert_eq!(refused["code"], "invalid_input", "{refused}");
