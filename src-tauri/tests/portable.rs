@@ -277,7 +277,7 @@ fn an_exported_setup_is_imported_at_the_step_that_needs_something() {
 
     // Signed in where it was exported: a new stream name needs step 2 (step 1's resources exist) ...
     let mut renamed = document.clone();
-    renamed["inputs"]["stream_name"] = json!("Imported logs, again");
+    renamed["inputs"]["stream_name"] = json!("Imported logs again");
     std::fs::write(&file, renamed.to_string()).unwrap();
     *running.desk.open.lock().unwrap() = Some(file.clone());
     let draft = ok(&running.window, "import_setup", json!({}));
