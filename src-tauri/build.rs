@@ -52,5 +52,11 @@ fn app_commands() -> &'static [&'static str] {
         "rename_setup",
         "forget_setup",
         "health_alerts",
+        "export_setup",
+        "save_export",
+        "copy_export",
+        "import_setup",
+        "plan_teardown",
+        "teardown_setup",
     ]
 }

@@ -8,6 +8,7 @@ use crate::choices::ResourceGroupChoice;
 use crate::commands::{AppInfo, SubscriptionChoice};
 use crate::draft::{Draft, Screen};
 use crate::setups::{HealthAlert, SetupList};
+use setup_export::{ExportFormat, Exported};
 use setup_store::{CheckSince, CreatedResources, SavedSetup, SetupAccounts};
 use sign_in::{
     Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest, Auth0SignInRequest,
@@ -56,6 +57,8 @@ pub fn typescript_bindings() -> String {
         SavedSetup::decl(&cfg),
         SetupList::decl(&cfg),
         HealthAlert::decl(&cfg),
+        ExportFormat::decl(&cfg),
+        Exported::decl(&cfg),
     ]);
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run `make bindings`.\n",

@@ -4,11 +4,15 @@
 mod bindings;
 mod choices;
 mod commands;
+mod desktop;
 mod draft;
+mod export;
 mod file_dialog;
+mod import;
 mod schedule;
 mod setups;
 mod state;
+mod teardown;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,6 +22,7 @@ use tauri::Manager;
 pub use bindings::typescript_bindings;
 pub use choices::ResourceGroupChoice;
 pub use commands::{AppInfo, SubscriptionChoice};
+pub use desktop::{CopyText, Desktop, SaveChoice, SaveFile};
 pub use draft::{Draft, Screen};
 pub use schedule::{SETUPS_CHANGED, check_round};
 pub use setups::{HealthAlert, SetupList};
@@ -45,7 +50,8 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         })?;
         setup.azure_cloud = presets.azure_cloud;
         setup.azure_client_id = presets.azure_client_id;
-        app.manage(app_state(folder, setup));
+        let desktop = Desktop::system(app.handle().clone());
+        app.manage(app_state(folder, setup, desktop));
         schedule::start(app.handle());
         Ok(())
     })
@@ -71,25 +77,36 @@ pub fn build_app_with<R: tauri::Runtime>(
     folder: PathBuf,
     setup: SignInSetup,
 ) -> tauri::Builder<R> {
+    build_app_with_desktop(builder, folder, setup, Desktop::none())
+}
+
+/// As `build_app_with`, with the save dialog and the clipboard chosen by the caller (tests of the exports).
+pub fn build_app_with_desktop<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    folder: PathBuf,
+    setup: SignInSetup,
+    desktop: Desktop,
+) -> tauri::Builder<R> {
     with_commands(builder)
-        .manage(app_state(folder, setup))
+        .manage(app_state(folder, setup, desktop))
         .setup(|app| {
             schedule::start(app.handle());
             Ok(())
         })
 }
 
-fn app_state(folder: PathBuf, setup: SignInSetup) -> AppState {
+fn app_state(folder: PathBuf, setup: SignInSetup, desktop: Desktop) -> AppState {
     let accounts = sign_in::CloudAccounts::in_folder(setup, &folder);
-    AppState::new(folder, accounts)
+    AppState::new(folder, accounts, desktop)
 }
 
 fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    // The opener, the file dialog and notifications are used from Rust only: the window is granted none of
-    // their commands.
+    // The opener, the file dialogs, the clipboard and notifications are used from Rust only: the window is
+    // granted none of their commands.
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -134,6 +151,12 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             setups::rename_setup,
             setups::forget_setup,
             setups::health_alerts,
+            export::export_setup,
+            export::save_export,
+            export::copy_export,
+            import::import_setup,
+            teardown::plan_teardown,
+            teardown::teardown_setup,
         ])
 }
 

@@ -200,14 +200,17 @@ async fn act<R: Runtime>(
 }
 
 /// Who checks a setup: an engine signed in as its accounts, or the account to sign in to first.
-enum Checker {
+pub(crate) enum Checker {
     Ready(Arc<Engine>),
     SignIn(String),
 }
 
 /// A sandbox setup is checked by the built-in sandbox (started when it is not running); a cloud setup by the
 /// wizard's cloud session, or else the window's remembered sign-ins, when they are the setup's accounts.
-async fn checker(state: &AppState, accounts: &SetupAccounts) -> Result<Checker, SetupError> {
+pub(crate) async fn checker(
+    state: &AppState,
+    accounts: &SetupAccounts,
+) -> Result<Checker, SetupError> {
     if accounts.mode == Mode::Sandbox {
         return Ok(Checker::Ready(state.sandbox_session().await?.engine));
     }
@@ -400,7 +403,7 @@ pub async fn save_wizard_setup(
     Ok(saved.setup)
 }
 
-async fn saved(store: &SetupStore, id: i64) -> Result<SavedSetup, SetupError> {
+pub(crate) async fn saved(store: &SetupStore, id: i64) -> Result<SavedSetup, SetupError> {
     let store = store.clone();
     blocking(move || store.get(id))
         .await?
@@ -416,7 +419,7 @@ fn missing(id: i64) -> SetupError {
 }
 
 /// The store is SQLite: each call may wait for the other front end's write, off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, SetupError> + Send + 'static,
 ) -> Result<T, SetupError> {
     tokio::task::spawn_blocking(work).await.map_err(|error| {

@@ -12,6 +12,7 @@ use setup_store::{SetupStore, WebhookKeys};
 use tokio::sync::Notify;
 use tokio::task::AbortHandle;
 
+use crate::desktop::Desktop;
 use crate::setups::HealthAlert;
 use sign_in::CloudAccounts;
 use sign_in::SessionInfo;
@@ -115,6 +116,8 @@ pub struct AppState {
     /// Sign-ins to the user's own clouds, one at a time, before they become a session.
     pub accounts: CloudAccounts,
     pub setups: SavedSetups,
+    /// The save dialog and the clipboard the exports use.
+    pub desktop: Desktop,
     /// Woken when the settings change, so the schedule picks up a new interval at once.
     pub schedule_changed: Notify,
     session: Mutex<Option<Session>>,
@@ -126,13 +129,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(folder: PathBuf, accounts: CloudAccounts) -> Self {
+    pub fn new(folder: PathBuf, accounts: CloudAccounts, desktop: Desktop) -> Self {
         let webhook_keys = WebhookKeys::new(accounts.setup.keychain.clone());
         let setups = SavedSetups::open(&store_path(&folder), webhook_keys);
         Self {
             folder,
             accounts,
             setups,
+            desktop,
             schedule_changed: Notify::new(),
             session: Mutex::new(None),
             wizard_setup: Mutex::new(None),

@@ -81,8 +81,9 @@ export function person(session) {
   };
 }
 
-/** Saves the window as `{name}-{theme}.png` under the screenshots folder. */
-export async function shoot(session, name, theme) {
+/** Saves the window as `{name}-{theme}.png` under the screenshots folder: from the screen's top, or with the
+ * element `at` (a CSS selector) scrolled into view. */
+export async function shoot(session, name, theme, { at } = {}) {
   // Images decode asynchronously (the logo is an SVG data URL): a picture taken before then shows a gap.
   await session.waitFor(async () => {
     const decoded = await session.execute(
@@ -92,7 +93,8 @@ export async function shoot(session, name, theme) {
   });
   // Each picture shows a screen from its top, where a person starts reading.
   // WebKit's snapshot can show a frame from before the last scroll or render: let the page paint first.
-  await session.execute('document.scrollingElement.scrollTop = 0; window.scrollTo(0, 0);');
+  if (at) await session.execute(`document.querySelector(${JSON.stringify(at)}).scrollIntoView({ block: 'start' });`);
+  else await session.execute('document.scrollingElement.scrollTop = 0; window.scrollTo(0, 0);');
   await new Promise((resolve) => setTimeout(resolve, 500));
   mkdirSync(screenshots, { recursive: true });
   writeFileSync(join(screenshots, `${name}-${theme}.png`), await session.screenshot());

@@ -22,6 +22,10 @@ import type {
   TestEventResult,
   SavedSetup,
   HealthReport,
+  ExportFormat,
+  Exported,
+  TeardownPlan,
+  TeardownReport,
 } from '../src/lib/ipc/bindings';
 import { isCustomDomain } from '../src/lib/auth0-domain';
 import { DEFAULT_INPUTS } from './default-inputs';
@@ -73,7 +77,77 @@ export type Scenario = {
   storeNotice?: string;
   /** check_setup and check_all_setups reject once. */
   checkFailsOnce?: boolean;
+  /** What the open dialog of import_setup picks: nothing (closed, the default), a good file (its draft as Rust
+   * makes it), or a file Rust refuses (the error it answers). */
+  importFile?: { draft: Draft } | { error: SetupError };
+  /** The save dialog of save_export is closed without choosing. */
+  saveDialogClosed?: boolean;
+  /** copy_export rejects: there is no clipboard. */
+  clipboardFails?: boolean;
+  /** plan_teardown answers this plan (default: the setup's four resources, its resource group kept). */
+  teardownPlan?: TeardownPlan;
+  /** plan_teardown rejects once. */
+  teardownPlanFailsOnce?: boolean;
+  /** teardown_setup rejects once (then a Retry removes everything). */
+  teardownFailsOnce?: boolean;
 };
+
+/** Where the fake save dialog "saves". */
+export const SAVE_FOLDER = '/home/ada/Documents';
+
+/** The plan the fake answers for a setup unless the scenario gives one: what the engine would list. */
+export function teardownPlanFor(setup: SavedSetup): TeardownPlan {
+  const group = `/subscriptions/${setup.inputs.subscription_id}/resourceGroups/${setup.inputs.resource_group}`;
+  const topic = setup.created.partnerTopic ?? 'auth0-logs-topic';
+  return {
+    remove: [
+      {
+        kind: 'event_subscription',
+        name: setup.inputs.event_subscription_name,
+        id: `${group}/providers/Microsoft.EventGrid/partnerTopics/${topic}/eventSubscriptions/${setup.inputs.event_subscription_name}`,
+        action: `Delete the event subscription ${setup.inputs.event_subscription_name}`,
+      },
+      {
+        kind: 'log_stream',
+        name: setup.inputs.stream_name,
+        id: setup.created.streamId ?? 'lst_0000000000000001',
+        action: `Delete the Auth0 log stream ${setup.inputs.stream_name}`,
+      },
+      {
+        kind: 'partner_topic',
+        name: topic,
+        id: `${group}/providers/Microsoft.EventGrid/partnerTopics/${topic}`,
+        action: `Delete the partner topic ${topic} if it remains`,
+      },
+      {
+        kind: 'partner_authorization',
+        name: 'Auth0',
+        id: `${group}/providers/Microsoft.EventGrid/partnerConfigurations/default`,
+        action: "Remove Auth0 from the resource group's partner configuration",
+      },
+    ],
+    keep: [
+      {
+        kind: 'resource_group',
+        name: setup.inputs.resource_group,
+        reason: 'The setup did not create it.',
+      },
+    ],
+  };
+}
+
+const EXTENSIONS: Record<ExportFormat, string> = { json: 'setup.json', terraform: 'tf', shell: 'sh' };
+
+/** An export as setup-export writes it, enough for the window: a file name, text, and the key's warning. */
+export function exportedFor(setup: SavedSetup, format: ExportFormat): Exported {
+  const slug = setup.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const leftOut = setup.webhookKeyInKeychain;
+  const text =
+    format === 'json'
+      ? JSON.stringify({ $schema: 'https://example.invalid/setup-document.schema.json', version: 1, inputs: setup.inputs }, null, 2)
+      : `# ${setup.name}, exported by Auth0 Event Grid Setup 0.1.0${leftOut ? '\n# The webhook URL key was left out.' : ''}\n`;
+  return { format, file_name: `${slug}.${EXTENSIONS[format]}`, text, webhook_key_left_out: leftOut };
+}
 
 /** The directories a person signed in to Azure belongs to (a service principal or the CLI sees its own). */
 export const TENANTS = [
@@ -192,6 +266,13 @@ export class FakeBackend {
   /** Every apply_fix request. */
   fixRequests: { id: number; fix: FixId }[] = [];
   #noticeGiven = false;
+  /** Every export the window asked for: how, and of which setup. */
+  exports: { id: number; format: ExportFormat; to: 'file' | 'clipboard' | 'reply' }[] = [];
+  /** What the fake clipboard holds. */
+  clipboard: string | null = null;
+  /** Every teardown_setup request with the plan the window confirmed. */
+  teardowns: { id: number; plan: TeardownPlan }[] = [];
+  importCalls = 0;
 
   approveAzureSignIn(): void {
     this.#azureWaiting?.(true);
@@ -635,6 +716,57 @@ export class FakeBackend {
       }
       case 'health_alerts':
         return structuredClone(this.alerts);
+      case 'export_setup': {
+        const format = args.format as ExportFormat;
+        this.exports.push({ id: Number(args.id), format, to: 'reply' });
+        return exportedFor(this.#setup(Number(args.id)), format);
+      }
+      case 'save_export': {
+        const format = args.format as ExportFormat;
+        const exported = exportedFor(this.#setup(Number(args.id)), format);
+        if (this.scenario.saveDialogClosed) return null;
+        this.exports.push({ id: Number(args.id), format, to: 'file' });
+        return `${SAVE_FOLDER}/${exported.file_name}`;
+      }
+      case 'copy_export': {
+        const format = args.format as ExportFormat;
+        const exported = exportedFor(this.#setup(Number(args.id)), format);
+        if (this.scenario.clipboardFails) {
+          throw setupError('operation_failed', 'The export could not be put on the clipboard: there is no clipboard here', 'Use “Save as…” instead.');
+        }
+        this.exports.push({ id: Number(args.id), format, to: 'clipboard' });
+        this.clipboard = exported.text;
+        return exported;
+      }
+      case 'import_setup': {
+        this.importCalls += 1;
+        const file = this.scenario.importFile;
+        if (!file) return null;
+        if ('error' in file) throw structuredClone(file.error);
+        this.draft = structuredClone(file.draft);
+        return structuredClone(file.draft);
+      }
+      case 'plan_teardown': {
+        const setup = this.#setup(Number(args.id));
+        if (this.scenario.teardownPlanFailsOnce && !this.#failed.has('plan_teardown')) {
+          this.#failed.add('plan_teardown');
+          throw setupError('azure_request_failed', 'Azure did not answer while the partner topic was read.', 'Try again in a minute.');
+        }
+        return structuredClone(this.scenario.teardownPlan ?? teardownPlanFor(setup));
+      }
+      case 'teardown_setup': {
+        const id = Number(args.id);
+        const plan = args.plan as TeardownPlan;
+        this.#setup(id);
+        this.teardowns.push({ id, plan: structuredClone(plan) });
+        if (this.scenario.teardownFailsOnce && !this.#failed.has('teardown_setup')) {
+          this.#failed.add('teardown_setup');
+          throw setupError('operation_failed', 'Azure could not delete the partner topic: the operation failed.', 'Try again: what was deleted stays deleted.');
+        }
+        this.setups = this.setups.filter((s) => s.id !== id);
+        const report: TeardownReport = { removed: plan.remove, kept: plan.keep };
+        return structuredClone(report);
+      }
       default:
         throw new Error(`command not mocked: ${cmd}`);
     }

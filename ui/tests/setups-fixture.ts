@@ -234,6 +234,8 @@ export type SetupSpec = {
   checkedMinutesAgo?: number;
   /** Minutes before now each non-green check turned to its state (default: at the last check). */
   sinceMinutesAgo?: number;
+  /** Its webhook URL had a query (a key), kept in the keychain. */
+  webhookKey?: boolean;
 };
 
 /** A saved setup as the store answers it, checked `checkedMinutesAgo` minutes before `now`. */
@@ -250,7 +252,7 @@ export function savedSetup(spec: SetupSpec, now: Date = new Date()): SavedSetup 
     id: spec.id,
     name: spec.name,
     inputs: { ...structuredClone(DEFAULT_INPUTS), auth0_domain: auth0Domain, subscription_id: subscriptionId, stream_name: spec.name },
-    webhookKeyInKeychain: false,
+    webhookKeyInKeychain: spec.webhookKey ?? false,
     accounts: { ...SANDBOX_ACCOUNTS, mode: 'cloud', auth0Domain, azureCloud: 'public', azureAuthorityUrl: null, azureManagementUrl: null },
     created: { completed: ['prepare_azure', 'create_stream', 'activate_topic', 'subscribe'], streamId: 'lst_0000000000001', partnerTopic: 'auth0-logs-1', resourceGroupCreated: true },
     createdAt: new Date(now.getTime() - 7 * 86_400_000).toISOString(),

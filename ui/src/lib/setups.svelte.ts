@@ -2,7 +2,7 @@
 // started, and what is being done to them (a tagged value the screens branch on). It talks to Rust only through
 // lib/ipc and follows the app's scheduled checks through the `setups-changed` event.
 import * as ipc from './ipc';
-import type { FixId, HealthAlert, SavedSetup, SetupError, SetupInputs } from './ipc';
+import type { ExportFormat, Exported, FixId, HealthAlert, SavedSetup, SetupError, SetupInputs, TeardownPlan, TeardownReport } from './ipc';
 import { asSetupError } from './wizard.svelte';
 
 /** What is being done to the setups: one value, never the words shown for it. */
@@ -13,7 +13,10 @@ export type SetupsActivity =
   | { kind: 'checking'; id: number; testEvent: boolean }
   | { kind: 'fixing'; id: number; fix: FixId }
   | { kind: 'renaming'; id: number }
-  | { kind: 'forgetting'; id: number };
+  | { kind: 'forgetting'; id: number }
+  | { kind: 'exporting'; id: number; format: ExportFormat; to: 'file' | 'clipboard' }
+  | { kind: 'planning_teardown'; id: number }
+  | { kind: 'tearing_down'; id: number };
 
 const IDLE: SetupsActivity = { kind: 'idle' };
 
@@ -135,6 +138,43 @@ export class Setups {
       gone = true;
     });
     return gone;
+  }
+
+  /** Saves an export through the save dialog; answers the path written, or null (closed, or see `error`). */
+  async saveExport(id: number, format: ExportFormat): Promise<string | null> {
+    let path: string | null = null;
+    await this.#attempt({ kind: 'exporting', id, format, to: 'file' }, async () => {
+      path = await ipc.saveExport(id, format);
+    });
+    return path;
+  }
+
+  /** Copies an export to the clipboard; answers it, or null when it could not be copied (see `error`). */
+  async copyExport(id: number, format: ExportFormat): Promise<Exported | null> {
+    let copied: Exported | null = null;
+    await this.#attempt({ kind: 'exporting', id, format, to: 'clipboard' }, async () => {
+      copied = await ipc.copyExport(id, format);
+    });
+    return copied;
+  }
+
+  /** What removing a setup would delete and keep; null when it could not be read (see `error`). */
+  async planTeardown(id: number): Promise<TeardownPlan | null> {
+    let plan: TeardownPlan | null = null;
+    await this.#attempt({ kind: 'planning_teardown', id }, async () => {
+      plan = await ipc.planTeardown(id);
+    });
+    return plan;
+  }
+
+  /** Removes what the confirmed plan lists; null when it stopped (see `error`). The list is read again after,
+   * so a setup torn down completely is gone from it once the person leaves its result. */
+  async teardown(id: number, plan: TeardownPlan): Promise<TeardownReport | null> {
+    let report: TeardownReport | null = null;
+    await this.#attempt({ kind: 'tearing_down', id }, async () => {
+      report = await ipc.teardownSetup(id, plan);
+    });
+    return report;
   }
 
   /** Checks the saved setup the wizard's inputs describe (Rust saved it after each step). */

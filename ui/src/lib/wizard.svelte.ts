@@ -36,6 +36,10 @@ export function asSetupError(error: unknown): SetupError {
   };
 }
 
+function sameDomain(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
 function describe(event: SetupEvent): string {
   switch (event.event) {
     case 'step_started':
@@ -66,7 +70,9 @@ export type Activity =
   | { kind: 'sending_test_event' }
   /** The own clouds' test event, followed stage by stage until it arrives or the user stops watching. */
   | { kind: 'watching' }
-  | { kind: 'testing_endpoint' };
+  | { kind: 'testing_endpoint' }
+  /** A setup file is being chosen and read. */
+  | { kind: 'importing' };
 
 export const IDLE: Activity = { kind: 'idle' };
 
@@ -89,8 +95,14 @@ export function activityLabel(activity: Activity): string {
       return t.done.watching;
     case 'testing_endpoint':
       return t.subscribe.testing;
+    case 'importing':
+      return t.imports.importing;
   }
 }
+
+/** A setup imported into the wizard: the tenant and subscription its document names, and whether the person
+ * chose to set it up in the signed-in tenant instead (never done for them). */
+export type ImportedSetup = { auth0Domain: string; subscriptionId: string; tenantChosen: boolean };
 
 /** A run waiting for a resource provider's registration: which provider, what Azure said, and since when (ms). */
 export type RegistrationWait = { provider: string; state: string; since: number };
@@ -120,6 +132,10 @@ export class Wizard {
   /** Set while the running step waits for a resource provider's registration. */
   registrationWait = $state<RegistrationWait | null>(null);
   #catalogLoading: Promise<void> | null = null;
+  /** The setup imported into the wizard, until it starts over. */
+  imported = $state<ImportedSetup | null>(null);
+  /** Why the last import was refused (a bad file), shown beside "Import a setup…". */
+  importError = $state<SetupError | null>(null);
   /** The Settings screen is shown over the current screen. */
   settingsOpen = $state(false);
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -282,8 +298,70 @@ export class Wizard {
     await this.refreshSession();
   }
 
+  /**
+   * Imports a setup file (the open dialog runs in Rust) as a new setup: the wizard opens on the screen Rust
+   * chose, the first that still needs something. A bad file is kept in `importError` with its field. Answers
+   * whether the wizard now holds the imported setup.
+   */
+  async importSetup(): Promise<boolean> {
+    this.importError = null;
+    this.activity = { kind: 'importing' };
+    let draft: Draft | null = null;
+    try {
+      draft = await ipc.importSetup();
+    } catch (error) {
+      this.importError = asSetupError(error);
+    } finally {
+      this.activity = IDLE;
+    }
+    if (!draft) return false;
+    this.mode = draft.mode;
+    this.inputs = draft.inputs;
+    this.screen = draft.screen;
+    this.report = null;
+    this.failed = null;
+    this.error = null;
+    this.imported = { auth0Domain: draft.inputs.auth0_domain, subscriptionId: draft.inputs.subscription_id, tenantChosen: false };
+    const session = await ipc.currentSession().catch(() => null);
+    // The session is taken as it is: its tenant does not replace the document's (see `tenantUndecided`).
+    this.session = session?.mode === draft.mode ? session : null;
+    if (this.session && draft.screen !== 'sign_in') {
+      await this.#attempt({ kind: 'checking' }, async () => {
+        this.report = await ipc.detect($state.snapshot(this.inputs));
+      });
+    }
+    await this.save();
+    return true;
+  }
+
+  /** The imported setup names another tenant than the signed-in one, and the person has not chosen yet. */
+  get tenantUndecided(): boolean {
+    const imported = this.imported;
+    if (!imported || imported.tenantChosen || !this.session) return false;
+    return !sameDomain(this.session.auth0Domain, imported.auth0Domain);
+  }
+
+  /** The person chose to set the imported setup up in the tenant they are signed in to. */
+  async useSignedInTenant(): Promise<void> {
+    if (!this.imported || !this.session) return;
+    this.imported = { ...this.imported, tenantChosen: true };
+    this.inputs.auth0_domain = this.session.auth0Domain;
+    this.error = null;
+    await this.save();
+  }
+
   /** Leaves the sign-in screen: checks what exists, then goes to the first unfinished step. */
   async continueFromSignIn(): Promise<void> {
+    if (this.tenantUndecided && this.session && this.imported) {
+      this.error = {
+        code: 'invalid_input',
+        message: t.imports.tenantUndecided(this.imported.auth0Domain, this.session.auth0Domain),
+        remedy: t.imports.otherTenant(this.imported.auth0Domain, this.session.auth0Domain),
+        field: 'auth0_domain',
+        correlation_id: null,
+      };
+      return;
+    }
     await this.#attempt({ kind: 'checking' }, async () => {
       this.report = await ipc.detect(this.inputs);
       this.screen = this.firstUnfinished();
@@ -389,6 +467,7 @@ export class Wizard {
     this.report = null;
     this.failed = null;
     this.error = null;
+    this.imported = null;
     this.screen = 'welcome';
   }
 
@@ -423,7 +502,8 @@ export class Wizard {
 
   #adopt(session: SessionInfo): void {
     this.session = session;
-    this.inputs.auth0_domain = session.auth0Domain;
+    // An imported setup keeps its tenant until the person chooses (see `useSignedInTenant`).
+    if (!this.tenantUndecided) this.inputs.auth0_domain = session.auth0Domain;
     if (session.subscriptionId && !this.inputs.subscription_id) this.inputs.subscription_id = session.subscriptionId;
     if (session.sandboxInboxUrl) {
       this.inputs.destination.kind = 'webhook';

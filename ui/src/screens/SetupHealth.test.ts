@@ -21,7 +21,8 @@ describe("A setup's page", () => {
     const { backend } = await page({ setups: THREE_SETUPS_ONE_RED }, 2);
     expect(screen.getByRole('heading', { level: 1, name: 'Staging' })).toBeInTheDocument();
     expect(screen.getByTestId('setup-health')).toHaveAttribute('data-state', 'red');
-    expect(screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent)).toEqual([
+    const checks = screen.getByRole('region', { name: 'The checks' });
+    expect(within(checks).getAllByRole('heading', { level: 3 }).map((h) => h.textContent)).toEqual([
       'Auth0 sign-in',
       'The log stream',
       'Event Grid in the subscription',

@@ -42,6 +42,26 @@ export async function stopHarness(harness: Harness | undefined): Promise<void> {
 /** Where the browser tests save their screenshots. */
 export const screenshots = 'test-results/browser';
 
+const repoRoot = resolve(uiRoot, '..');
+/** Where screenshots are published too (`make screenshots`: docs/screenshots), relative to the repository. */
+const published = process.env.SCREENSHOTS_DIR ? resolve(repoRoot, process.env.SCREENSHOTS_DIR) : null;
+
+/** In both colour schemes: no serious axe violation, and a screenshot (published too when asked): the whole
+ * page, or only what the window shows (`fullPage: false`, for a modal dialog over the page). */
+export async function bothThemes(page: Page, name: string, { fullPage = true } = {}) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    expect(await seriousViolations(page), `${name}-${colorScheme}`).toEqual([]);
+    await page.screenshot({ path: `${screenshots}/${name}-${colorScheme}.png`, fullPage });
+    if (published) {
+      mkdirSync(published, { recursive: true });
+      await page.screenshot({ path: join(published, `${name}-${colorScheme}.png`), fullPage });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+
 /** Starts the harness before a test file's tests and stops it after them; call the answer for the harness. */
 export function useHarness(): () => Harness {
   let harness: Harness | undefined;

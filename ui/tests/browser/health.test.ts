@@ -2,32 +2,13 @@
 // backend: one setup, three with one failing, a setup's checks, and a fix said first then applied. Every page
 // is scanned with axe in both colour schemes; with SCREENSHOTS_DIR set (relative to the repository, as for the
 // real-window tests: `make screenshots` sets docs/screenshots) each is also saved there as NAME-THEME.png.
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ONE_SETUP, THREE_SETUPS_ONE_RED } from '../setups-fixture';
-import { backend, expectHeading, openApp, screenshots, useHarness } from './harness';
+import { backend, bothThemes, expectHeading, openApp, useHarness } from './harness';
 import { seriousViolations } from './axe';
 
 const harness = useHarness();
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const published = process.env.SCREENSHOTS_DIR ? resolve(repoRoot, process.env.SCREENSHOTS_DIR) : null;
-
-/** In both colour schemes: no serious axe violation, and a screenshot (published too when asked). */
-async function bothThemes(page: Page, name: string) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    expect(await seriousViolations(page), `${name}-${colorScheme}`).toEqual([]);
-    await page.screenshot({ path: `${screenshots}/${name}-${colorScheme}.png`, fullPage: true });
-    if (published) {
-      mkdirSync(published, { recursive: true });
-      await page.screenshot({ path: join(published, `${name}-${colorScheme}.png`), fullPage: true });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 const cards = (page: Page) =>
   page.getByTestId('setup-card').evaluateAll((all) => all.map((c) => [c.getAttribute('data-setup-name'), c.getAttribute('data-state')]));

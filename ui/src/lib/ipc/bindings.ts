@@ -573,3 +573,15 @@ export type HealthAlert = { setupId: number, setupName: string, check: CheckId, 
  * When the check that found it red was read (RFC 3339).
  */
 at: string, };
+
+export type ExportFormat = "json" | "terraform" | "shell";
+
+export type Exported = { format: ExportFormat, 
+/**
+ * A file name to offer in the save dialog ("security-logs.setup.json", "security-logs.tf", ".sh").
+ */
+file_name: string, text: string, 
+/**
+ * A webhook URL's query (its key) was left out; the export says so too.
+ */
+webhook_key_left_out: boolean, };

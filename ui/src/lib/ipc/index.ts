@@ -36,6 +36,10 @@ import type {
   StepId,
   SubscriptionChoice,
   TestEventResult,
+  ExportFormat,
+  Exported,
+  TeardownPlan,
+  TeardownReport,
 } from './bindings';
 
 export type * from './bindings';
@@ -276,4 +280,36 @@ export function healthAlerts(): Promise<HealthAlert[]> {
 /** Calls `onChange` with every setup after each scheduled round of checks; answers the way to stop. */
 export function onSetupsChanged(onChange: (setups: SavedSetup[]) => void): Promise<UnlistenFn> {
   return listen<SavedSetup[]>(SETUPS_CHANGED, (event) => onChange(event.payload));
+}
+
+/** A saved setup exported in `format` (no secret in it; `webhook_key_left_out` says when a key was left out). */
+export function exportSetup(id: number, format: ExportFormat): Promise<Exported> {
+  return invoke<Exported>('export_setup', { id, format });
+}
+
+/** Asks where to save the export (the save dialog runs in Rust) and writes it; the path written, or null when
+ * the dialog was closed. */
+export function saveExport(id: number, format: ExportFormat): Promise<string | null> {
+  return invoke<string | null>('save_export', { id, format });
+}
+
+/** Puts the export on the system clipboard (from Rust: WebKitGTK's clipboard API cannot be relied on). */
+export function copyExport(id: number, format: ExportFormat): Promise<Exported> {
+  return invoke<Exported>('copy_export', { id, format });
+}
+
+/** Asks for a setup document (the open dialog runs in Rust) and makes it the wizard's draft; null when the
+ * dialog was closed. A bad file rejects with the field and the rule. */
+export function importSetup(): Promise<Draft | null> {
+  return invoke<Draft | null>('import_setup');
+}
+
+/** What removing a saved setup would delete (names, in order) and keep (and why). Read only. */
+export function planTeardown(id: number): Promise<TeardownPlan> {
+  return invoke<TeardownPlan>('plan_teardown', { id });
+}
+
+/** Removes what the confirmed plan lists; after a complete teardown the setup is forgotten. */
+export function teardownSetup(id: number, plan: TeardownPlan): Promise<TeardownReport> {
+  return invoke<TeardownReport>('teardown_setup', { id, plan });
 }
