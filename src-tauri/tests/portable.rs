@@ -332,6 +332,9 @@ fn a_wizard_setup_is_torn_down_and_forgotten() {
         .collect();
     assert!(names.contains(&"auth0-portable-logs"), "{plan}");
     assert!(names.contains(&"Torn down logs"), "{plan}");
+    // The wizard's run created the group (`create_resource_group`), so the group goes last.
+    assert_eq!(kinds.last(), Some(&"resource_group"), "{plan}");
+    assert!(names.contains(&"auth0-portable"), "{plan}");
     // Reading the plan deleted nothing: the setup still checks green.
     let checked = ok(
         &running.window,
