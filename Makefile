@@ -9,7 +9,9 @@ UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.jso
 # A window needs a display: use the real one when there is one, else a virtual one.
 HEADLESS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),,xvfb-run -a --server-args="-screen 0 1280x900x24")
 
-.PHONY: help deps run test lint lint-shell schema test-rust test-keychain test-ui test-browser test-e2e test-binaries screenshots app ui sandbox bindings clean
+FUZZ_CASES ?= 20000
+
+.PHONY: help deps run test fuzz lint lint-shell schema test-rust test-keychain test-ui test-browser test-e2e test-binaries screenshots app ui sandbox bindings clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -64,6 +66,9 @@ test-rust: ui ## Rust unit and integration tests (the app on Tauri's mock runtim
 # A system keychain for tests: a private D-Bus session with an unlocked GNOME Keyring. Callers give it a
 # throwaway XDG_DATA_HOME, so no test keyring lands in the user's own.
 WITH_KEYRING = dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$$@"' keyring
+
+fuzz: ## The readers' fuzz tests (every `fuzz_*` test) at FUZZ_CASES cases each (20,000 unless given)
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test $(TEST_BUILD) --lib fuzz_
 
 test-keychain: ## The keychain code (and the CLI using the window's sign-ins) against a real Secret Service, and with none at all
 	export XDG_DATA_HOME="$$(mktemp -d)"; \

@@ -284,14 +284,18 @@ mod tests {
         );
     }
 
-    #[test]
-    fn reads_an_event_grid_stream_and_ignores_other_sinks() {
-        let eg: LogStream = serde_json::from_value(serde_json::json!({
+    fn stream_json() -> serde_json::Value {
+        serde_json::json!({
             "id": "lst_1", "name": "a", "type": "eventgrid", "status": "suspended",
+            "filters": [{"type": "category", "name": "auth.login.fail"}],
             "sink": {"azureSubscriptionId": "s", "azureRegion": "r", "azureResourceGroup": "g",
                      "azurePartnerTopic": "auth0-logs-1"}
-        }))
-        .unwrap();
+        })
+    }
+
+    #[test]
+    fn reads_an_event_grid_stream_and_ignores_other_sinks() {
+        let eg: LogStream = serde_json::from_value(stream_json()).unwrap();
         assert_eq!(eg.status, Some(LogStreamStatus::Suspended));
         assert_eq!(
             eg.event_grid_sink().unwrap().azure_partner_topic.as_deref(),
@@ -328,5 +332,50 @@ mod tests {
             entry.date.as_ref().and_then(LogDate::text),
             Some("2026-01-01T00:00:00.000Z")
         );
+    }
+
+    fn log_json() -> serde_json::Value {
+        serde_json::json!({"log_id": "1", "type": "feccft", "date": "2026-01-01T00:00:00.000Z",
+            "description": "Test", "client_id": "c", "details": {"$date": "x"}})
+    }
+
+    /// Every shape read from the Management API, each with the methods the engine calls on it.
+    fn decode_everything(value: &serde_json::Value) {
+        if let Ok(stream) = serde_json::from_value::<LogStream>(value.clone()) {
+            let _ = stream.event_grid_sink();
+        }
+        if let Ok(streams) = serde_json::from_value::<Vec<LogStream>>(value.clone()) {
+            streams.iter().for_each(|s| {
+                let _ = s.event_grid_sink();
+            });
+        }
+        if let Ok(entry) = serde_json::from_value::<LogEntry>(value.clone()) {
+            let _ = entry.date.as_ref().and_then(LogDate::text);
+        }
+        let _ = serde_json::from_value::<Vec<LogEntry>>(value.clone());
+    }
+
+    fn fuzz_keys() -> &'static [&'static str] {
+        json_fuzz::keys_of(&[stream_json(), log_json()])
+    }
+
+    proptest::proptest! {
+        #![proptest_config(json_fuzz::config(256))]
+
+        #[test]
+        fn fuzz_any_answer_decodes_or_is_refused(value in json_fuzz::json(fuzz_keys(), 5)) {
+            decode_everything(&value);
+        }
+
+        #[test]
+        fn fuzz_changed_answers_decode_or_are_refused(
+            value in proptest::prop_oneof![
+                json_fuzz::mutated(stream_json(), fuzz_keys()),
+                json_fuzz::mutated(log_json(), fuzz_keys()),
+            ]
+        ) {
+            decode_everything(&value);
+            decode_everything(&serde_json::Value::Array(vec![value]));
+        }
     }
 }

@@ -579,9 +579,45 @@ impl Metric {
 mod tests {
     use super::*;
 
-    #[test]
-    fn totals_pick_the_metric_and_the_subscription_whatever_azure_s_case() {
-        let metrics: Metrics = serde_json::from_value(serde_json::json!({"value": [
+    fn topic_json() -> serde_json::Value {
+        serde_json::json!({
+            "id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.EventGrid/partnerTopics/t",
+            "name": "t", "location": "westeurope",
+            "properties": {"partnerRegistrationImmutableId": "804a11ca-ce9b-4158-8e94-3c8dc7a072ec",
+                "source": "acme.auth0.com", "activationState": "NeverActivated",
+                "expirationTimeIfNotActivatedUtc": "2026-11-30T10:00:00Z", "provisioningState": "Succeeded"}
+        })
+    }
+
+    /// Every operand shape of EventGrid.json's AdvancedFilter, an operator from a later api-version,
+    /// states and endpoint types this client does not use, and fields it does not know.
+    fn subscription_json() -> serde_json::Value {
+        serde_json::json!({
+            "id": "/x/eventSubscriptions/portal", "name": "portal", "systemData": {"createdBy": "someone"},
+            "properties": {
+                "provisioningState": "SomethingNew", "labels": ["made-in-portal"],
+                "destination": {"endpointType": "PartnerDestination", "properties": {"resourceId": "/x", "extra": 1}},
+                "filter": {"enableAdvancedFilteringOnArrays": true, "advancedFilters": [
+                    {"operatorType": "NumberIn", "key": "data.details.code", "values": [1, 2.5]},
+                    {"operatorType": "NumberNotIn", "key": "data.n", "values": [3]},
+                    {"operatorType": "NumberInRange", "key": "data.n", "values": [[1, 10], [20.5, 30]]},
+                    {"operatorType": "NumberNotInRange", "key": "data.n", "values": [[0, 1]]},
+                    {"operatorType": "NumberGreaterThan", "key": "data.n", "value": 5},
+                    {"operatorType": "NumberLessThanOrEquals", "key": "data.n", "value": 5.5},
+                    {"operatorType": "BoolEquals", "key": "data.isMobile", "value": false},
+                    {"operatorType": "IsNotNull", "key": "data.user_id"},
+                    {"operatorType": "IsNullOrUndefined", "key": "data.connection"},
+                    {"operatorType": "StringNotContains", "key": "subject", "values": ["test"]},
+                    {"operatorType": "StringMatchesRegex", "key": "data.type", "values": ["^s$"]}
+                ]},
+                "retryPolicy": {"maxDeliveryAttempts": 10},
+                "eventDeliverySchema": "CloudEventSchemaV1_0"
+            }
+        })
+    }
+
+    fn metrics_json() -> serde_json::Value {
+        serde_json::json!({"value": [
             {"name": {"value": "DeliverySuccessCount"}, "timeseries": [
                 {"metadatavalues": [{"name": {"value": "eventsubscriptionname"}, "value": "AUTH0-TO-WEBHOOK"}],
                  "data": [{"timeStamp": "2026-01-01T00:00:00Z", "total": 2.0}, {"timeStamp": "2026-01-01T00:01:00Z"}]},
@@ -591,8 +627,12 @@ mod tests {
             {"name": {"value": "PublishSuccessCount"}, "timeseries": [
                 {"data": [{"timeStamp": "2026-01-01T00:00:00Z", "total": 3.0}]}
             ]}
-        ]}))
-        .unwrap();
+        ]})
+    }
+
+    #[test]
+    fn totals_pick_the_metric_and_the_subscription_whatever_azure_s_case() {
+        let metrics: Metrics = serde_json::from_value(metrics_json()).unwrap();
         assert_eq!(metrics.total_of("PublishSuccessCount"), 3.0);
         assert_eq!(metrics.total_of("DeliverySuccessCount"), 7.0);
         assert_eq!(metrics.total_of("DroppedEventCount"), 0.0);
@@ -653,14 +693,7 @@ mod tests {
 
     #[test]
     fn reads_a_partner_topic() {
-        let topic: PartnerTopic = serde_json::from_value(serde_json::json!({
-            "id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.EventGrid/partnerTopics/t",
-            "name": "t", "location": "westeurope",
-            "properties": {"partnerRegistrationImmutableId": "804a11ca-ce9b-4158-8e94-3c8dc7a072ec",
-                "source": "acme.auth0.com", "activationState": "NeverActivated",
-                "expirationTimeIfNotActivatedUtc": "2026-11-30T10:00:00Z", "provisioningState": "Succeeded"}
-        }))
-        .unwrap();
+        let topic: PartnerTopic = serde_json::from_value(topic_json()).unwrap();
         assert!(!topic.is_activated());
         assert_eq!(
             topic
@@ -674,31 +707,7 @@ mod tests {
 
     #[test]
     fn a_subscription_made_elsewhere_reads_whatever_its_filters_and_states() {
-        // Every operand shape of EventGrid.json's AdvancedFilter, an operator from a later api-version,
-        // states and endpoint types this client does not use, and fields it does not know.
-        let sub: EventSubscription = serde_json::from_value(serde_json::json!({
-            "id": "/x/eventSubscriptions/portal", "name": "portal", "systemData": {"createdBy": "someone"},
-            "properties": {
-                "provisioningState": "SomethingNew", "labels": ["made-in-portal"],
-                "destination": {"endpointType": "PartnerDestination", "properties": {"resourceId": "/x", "extra": 1}},
-                "filter": {"enableAdvancedFilteringOnArrays": true, "advancedFilters": [
-                    {"operatorType": "NumberIn", "key": "data.details.code", "values": [1, 2.5]},
-                    {"operatorType": "NumberNotIn", "key": "data.n", "values": [3]},
-                    {"operatorType": "NumberInRange", "key": "data.n", "values": [[1, 10], [20.5, 30]]},
-                    {"operatorType": "NumberNotInRange", "key": "data.n", "values": [[0, 1]]},
-                    {"operatorType": "NumberGreaterThan", "key": "data.n", "value": 5},
-                    {"operatorType": "NumberLessThanOrEquals", "key": "data.n", "value": 5.5},
-                    {"operatorType": "BoolEquals", "key": "data.isMobile", "value": false},
-                    {"operatorType": "IsNotNull", "key": "data.user_id"},
-                    {"operatorType": "IsNullOrUndefined", "key": "data.connection"},
-                    {"operatorType": "StringNotContains", "key": "subject", "values": ["test"]},
-                    {"operatorType": "StringMatchesRegex", "key": "data.type", "values": ["^s$"]}
-                ]},
-                "retryPolicy": {"maxDeliveryAttempts": 10},
-                "eventDeliverySchema": "CloudEventSchemaV1_0"
-            }
-        }))
-        .unwrap();
+        let sub: EventSubscription = serde_json::from_value(subscription_json()).unwrap();
         let filters = &sub.properties.filter.as_ref().unwrap().advanced_filters;
         assert_eq!(filters.len(), 11);
         assert!(matches!(&filters[0], AdvancedFilter::NumberIn(f) if f.values.len() == 2));
@@ -734,5 +743,94 @@ mod tests {
             serde_json::to_value(update).unwrap(),
             serde_json::json!({"properties": {"defaultMaximumExpirationTimeInDays": 30}})
         );
+    }
+
+    /// Every shape this client reads, each with the methods the engine calls on it.
+    fn decode_everything(value: &serde_json::Value) {
+        fn read<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
+            serde_json::from_value(value.clone()).ok()
+        }
+        if let Some(page) = read::<Page<serde_json::Value>>(value) {
+            for item in &page.value {
+                let _ = read::<EventSubscription>(item);
+            }
+        }
+        if let Some(topic) = read::<PartnerTopic>(value) {
+            topic.is_activated();
+        }
+        if let Some(sub) = read::<EventSubscription>(value) {
+            sub.is_awaiting_manual_action();
+            for filter in sub
+                .properties
+                .filter
+                .iter()
+                .flat_map(|f| &f.advanced_filters)
+            {
+                filter.key();
+            }
+            // A filter this client does not know cannot be sent back: that is an error, never a panic.
+            let _ = serde_json::to_value(&sub.properties);
+        }
+        if let Some(config) = read::<PartnerConfiguration>(value) {
+            config.maximum_authorization_days();
+            serde_json::to_value(&config).unwrap();
+        }
+        if let Some(provider) = read::<Provider>(value) {
+            provider.is_registered();
+            provider.is_registering();
+            provider.locations_of("partnerTopics");
+        }
+        if let Some(metrics) = read::<Metrics>(value) {
+            metrics.total_of("DeliverySuccessCount");
+            metrics.subscription_total_of("DeliverySuccessCount", "auth0-to-webhook");
+            metrics.value.iter().for_each(|m| {
+                m.total();
+            });
+        }
+        if let Some(subscription) = read::<Subscription>(value) {
+            subscription.is_enabled();
+        }
+        let _ = read::<Tenant>(value);
+        let _ = read::<ResourceGroup>(value);
+        let _ = read::<GroupResource>(value);
+        let _ = read::<VerifiedPartner>(value);
+        let _ = read::<DeliveryAttribute>(value);
+    }
+
+    fn fuzz_keys() -> &'static [&'static str] {
+        json_fuzz::keys_of(&[
+            topic_json(),
+            subscription_json(),
+            metrics_json(),
+            serde_json::json!({"value": [], "nextLink": "", "registrationState": "", "resourceTypes": [
+                {"resourceType": "partnerTopics", "locations": []}], "partnerAuthorization": {
+                "defaultMaximumExpirationTimeInDays": 7, "authorizedPartnersList": [{
+                "partnerRegistrationImmutableId": "", "partnerName": "", "authorizationExpirationTimeInUtc": ""}]},
+                "subscriptionId": "", "displayName": "", "state": "", "tenantId": "", "type": "", "isSecret": true,
+                "sourceField": "", "endpointUrl": "", "endpointBaseUrl": "", "queueName": "", "maxEventsPerBatch": 1,
+                "preferredBatchSizeInKilobytes": 1, "deadLetterDestination": {}, "blobContainerName": "",
+                "eventTimeToLiveInMinutes": 1, "includedEventTypes": [], "total": 1.0, "timeStamp": ""}),
+        ])
+    }
+
+    proptest::proptest! {
+        #![proptest_config(json_fuzz::config(256))]
+
+        #[test]
+        fn fuzz_any_document_decodes_or_is_refused(value in json_fuzz::json(fuzz_keys(), 5)) {
+            decode_everything(&value);
+        }
+
+        #[test]
+        fn fuzz_changed_answers_decode_or_are_refused(
+            value in proptest::prop_oneof![
+                json_fuzz::mutated(topic_json(), fuzz_keys()),
+                json_fuzz::mutated(subscription_json(), fuzz_keys()),
+                json_fuzz::mutated(metrics_json(), fuzz_keys()),
+            ]
+        ) {
+            decode_everything(&value);
+            decode_everything(&serde_json::json!({"value": [value], "nextLink": null}));
+        }
     }
 }

@@ -77,20 +77,28 @@ impl SetupDocument {
     pub fn from_value(value: Value) -> Result<Self, SetupError> {
         let version = check_version(value.get("version"))?;
         let value = migrate(value, version, MIGRATIONS)?;
-        let document: Self = serde_path_to_error::deserialize(&value).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." {
+        if let Some(parent) = blank_key(&value, "") {
+            let field = if parent.is_empty() {
                 "setup document".to_owned()
             } else {
-                path
+                parent
             };
-            SetupError::invalid(&field, format!("is not valid: {}", e.inner()))
+            return Err(SetupError::invalid(
+                &format!("{field} (a field with an empty name)"),
+                "holds a field whose name is empty or blank: a setup document names every field (see its JSON Schema)",
+            ));
+        }
+        let document: Self = serde_path_to_error::deserialize(&value).map_err(|e| {
+            SetupError::invalid(
+                &field_named(&e.path().to_string()),
+                format!("is not valid: {}", e.inner()),
+            )
         })?;
         // The input types take unknown keys silently elsewhere (the store, IPC); a document may not hold one.
         let known = serde_json::to_value(&document.inputs).expect("inputs always serialize");
         if let Some(path) = unknown_key(&value["inputs"], &known, "inputs") {
             return Err(SetupError::invalid(
-                &path,
+                &field_named(&path),
                 "is an unknown field: a setup document holds only the setup's inputs (see its JSON Schema)",
             ));
         }
@@ -99,6 +107,39 @@ impl SetupDocument {
 
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a setup document always serializes")
+    }
+}
+
+/// The path of the object holding the first key whose name is empty or blank ("" for the root).
+fn blank_key(value: &Value, path: &str) -> Option<String> {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::Object(map) => {
+            if map.keys().any(|k| k.trim().is_empty()) {
+                return Some(path.to_owned());
+            }
+            map.iter().find_map(|(k, v)| blank_key(v, &join(k)))
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| blank_key(v, &format!("{path}[{i}]"))),
+        _ => None,
+    }
+}
+
+/// How a refusal names the field at `path`: the whole document for its root.
+fn field_named(path: &str) -> String {
+    if path.is_empty() || path == "." {
+        "setup document".to_owned()
+    } else {
+        path.to_owned()
     }
 }
 
@@ -216,6 +257,24 @@ mod tests {
         let error = SetupDocument::read(&value.to_string()).unwrap_err();
         assert_eq!(error.field.as_deref(), Some("auth0_client_secret"));
         assert!(error.message.contains("unknown field"), "{}", error.message);
+    }
+
+    #[test]
+    fn a_key_with_an_empty_name_is_named_by_where_it_is() {
+        let mut value = serde_json::to_value(SetupDocument::new(sample())).unwrap();
+        value[""] = serde_json::json!({});
+        let error = SetupDocument::read(&value.to_string()).unwrap_err();
+        assert_eq!(
+            error.field.as_deref(),
+            Some("setup document (a field with an empty name)")
+        );
+        value.as_object_mut().unwrap().remove("");
+        value["inputs"]["destination"][" "] = 1.into();
+        let error = SetupDocument::read(&value.to_string()).unwrap_err();
+        assert_eq!(
+            error.field.as_deref(),
+            Some("inputs.destination (a field with an empty name)")
+        );
     }
 
     #[test]

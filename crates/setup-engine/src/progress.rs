@@ -216,4 +216,49 @@ mod tests {
                 .contains("damaged")
         );
     }
+
+    use proptest::strategy::Strategy as _;
+
+    fn full_file() -> serde_json::Value {
+        let progress = SetupProgress {
+            auth0_domain: "acme.auth0.com".into(),
+            stream_name: "auth0-to-azure".into(),
+            subscription_id: "11111111-2222-3333-4444-555555555555".into(),
+            resource_group: "auth0-logs".into(),
+            event_subscription_name: "auth0-to-webhook".into(),
+            completed: vec![StepId::PrepareAzure, StepId::CreateStream],
+            stream_id: Some("lst_1".into()),
+            partner_topic: Some("auth0-logs-1".into()),
+            resource_group_created: true,
+            updated_at: "2026-12-05T07:00:00Z".into(),
+        };
+        serde_json::json!({"version": PROGRESS_VERSION, "setups": {"k": progress}})
+    }
+
+    proptest::proptest! {
+        // Each case writes and reads a file.
+        #![proptest_config(json_fuzz::config(64))]
+
+        #[test]
+        fn fuzz_a_damaged_progress_file_is_reported_never_a_panic(
+            bytes in proptest::prop_oneof![
+                proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048),
+                json_fuzz::mutated(full_file(), json_fuzz::keys_of(&[full_file()]))
+                    .prop_map(|v| v.to_string().into_bytes()),
+            ]
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let store = ProgressStore::at(dir.path().join("progress.json"));
+            std::fs::write(store.path(), &bytes).unwrap();
+            match store.load() {
+                Ok(file) => proptest::prop_assert_eq!(file.version, PROGRESS_VERSION),
+                Err(error) => proptest::prop_assert_eq!(error.code, ErrorCode::ProgressFile),
+            }
+            // A run after a damaged file starts over from what it detects: writing works whatever was there.
+            if store.load().is_err() {
+                std::fs::remove_file(store.path()).unwrap();
+            }
+            store.put("k", SetupProgress::default()).unwrap();
+        }
+    }
 }

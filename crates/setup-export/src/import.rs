@@ -177,4 +177,68 @@ mod tests {
         value["inputs"]["region"] = "atlantis".into();
         assert_eq!(refused(&value).field.as_deref(), Some("region"));
     }
+
+    fn fuzz_keys() -> &'static [&'static str] {
+        let mut every = valid();
+        let inputs = &mut every["inputs"];
+        inputs["dead_letter"] = json!({"storage_account_id": "", "container_name": ""});
+        inputs["destination"]["queue_name"] = json!("");
+        inputs["destination"]["resource_id"] = json!("");
+        json_fuzz::keys_of(&[every])
+    }
+
+    /// A refusal says which field and why, and never repeats what looked like a secret.
+    fn explained(error: &SetupError) -> Result<(), proptest::test_runner::TestCaseError> {
+        proptest::prop_assert_eq!(error.code, ErrorCode::InvalidInput, "{:?}", error);
+        proptest::prop_assert!(
+            error.field.as_deref().is_some_and(|f| !f.is_empty()),
+            "no field: {:?}",
+            error
+        );
+        proptest::prop_assert!(!error.message.is_empty());
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(json_fuzz::config(256))]
+
+        #[test]
+        fn fuzz_any_bytes_are_read_or_refused_with_a_field(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096)
+        ) {
+            if let Err(error) = read(&bytes) {
+                explained(&error)?;
+            }
+        }
+
+        #[test]
+        fn fuzz_changed_documents_are_read_or_refused_with_a_field(
+            document in json_fuzz::mutated(valid(), fuzz_keys())
+        ) {
+            if let Err(error) = read(document.to_string().as_bytes()) {
+                explained(&error)?;
+            }
+        }
+
+        #[test]
+        fn fuzz_a_planted_credential_is_refused_and_never_repeated(
+            document in json_fuzz::mutated(valid(), fuzz_keys()),
+            at in proptest::prelude::any::<usize>(),
+            shape in 0usize..3,
+        ) {
+            const PLANTED: &str = "Zm9vYmFyLXBsYW50ZWQtc2VjcmV0";
+            let secret = match shape {
+                0 => format!("Bearer {PLANTED}"),
+                1 => format!("DefaultEndpointsProtocol=https;AccountName=a;AccountKey={PLANTED}"),
+                _ => format!("https://user:{PLANTED}@hooks.example/x"),
+            };
+            let mut document = document;
+            json_fuzz::apply(&mut document, &json_fuzz::Mutation::Add(at, "note".into(), json!(secret)));
+            let text = document.to_string();
+            proptest::prop_assume!(text.contains(PLANTED));
+            let error = read(text.as_bytes()).expect_err("a document carrying a credential is refused");
+            explained(&error)?;
+            proptest::prop_assert!(!error.message.contains(PLANTED) && !error.remedy.contains(PLANTED));
+        }
+    }
 }

@@ -1298,4 +1298,82 @@ pub(crate) mod tests {
         assert_eq!(mode(&with_suffix(&path, "-wal")), 0o600);
         drop(open_connection);
     }
+
+    /// A store with one setup and one health report, and its file's bytes.
+    fn full_store(dir: &tempfile::TempDir) -> (SetupStore, i64) {
+        let store = open(dir);
+        let saved = store.save(new_setup("Security logs", None)).unwrap().setup;
+        let green = report(
+            "2026-12-05T07:00:00Z",
+            &[(CheckId::LogStream, CheckState::Green)],
+        );
+        store.record_health(saved.id, &green).unwrap();
+        (store, saved.id)
+    }
+
+    /// Every read the window and the command line make of a store.
+    fn read_everything(store: &SetupStore, id: i64) {
+        let _ = store.list();
+        let _ = store.get(id);
+        let _ = store.find("Security logs");
+    }
+
+    fn row_keys() -> &'static [&'static str] {
+        json_fuzz::keys_of(&[
+            serde_json::to_value(inputs("s")).unwrap(),
+            serde_json::to_value(accounts()).unwrap(),
+            serde_json::to_value(report("t", &[(CheckId::LogStream, CheckState::Red)])).unwrap(),
+        ])
+    }
+
+    proptest::proptest! {
+        // Each case makes a database.
+        #![proptest_config(json_fuzz::config(24))]
+
+        #[test]
+        fn fuzz_a_damaged_store_file_is_moved_aside_or_refused_never_a_panic(
+            garbage in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096),
+            flips in proptest::collection::vec(
+                (proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 0..12),
+            whole_garbage in proptest::prelude::any::<bool>(),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let (store, id) = full_store(&dir);
+            let path = store.path().to_owned();
+            drop(store);
+            let mut bytes = fs::read(&path).unwrap();
+            if whole_garbage {
+                bytes = garbage;
+            } else {
+                for (at, byte) in flips {
+                    let len = bytes.len();
+                    bytes[at % len] = byte;
+                }
+            }
+            fs::write(&path, &bytes).unwrap();
+            let _ = fs::remove_file(path.with_extension("db-wal"));
+            if let Ok(opened) = SetupStore::open(&path) {
+                read_everything(&opened.store, id);
+                // Whatever was read, the store still takes a new setup or says why.
+                let _ = opened.store.save(new_setup("After the damage", None));
+            }
+        }
+
+        #[test]
+        fn fuzz_unreadable_rows_are_errors_never_a_panic(
+            column in proptest::sample::select(&["inputs", "accounts", "created", "report"][..]),
+            value in json_fuzz::json(row_keys(), 4),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let (store, id) = full_store(&dir);
+            let connection = store.connect().unwrap();
+            let table = if column == "report" { "health" } else { "setups" };
+            connection
+                .execute(&format!("UPDATE {table} SET {column} = ?1"), [value.to_string()])
+                .unwrap();
+            drop(connection);
+            read_everything(&store, id);
+            let _ = store.record_health(id, &report("2026-12-05T08:00:00Z", &[]));
+        }
+    }
 }
