@@ -306,12 +306,12 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<(), SetupError> {
 
 #[tauri::command]
 pub async fn load_draft(state: State<'_, AppState>) -> Result<Option<Draft>, SetupError> {
-    draft::load(&state.folder)
+    draft::load(&state.folder, &state.setups.webhook_keys).await
 }
 
 #[tauri::command]
 pub async fn save_draft(state: State<'_, AppState>, draft: Draft) -> Result<(), SetupError> {
-    draft::save(&state.folder, &draft)
+    draft::save(&state.folder, &state.setups.webhook_keys, &draft).await
 }
 
 /// Starts over: the draft is removed (what exists in the clouds is untouched).
@@ -319,7 +319,7 @@ pub async fn save_draft(state: State<'_, AppState>, draft: Draft) -> Result<(), 
 pub async fn clear_draft(state: State<'_, AppState>) -> Result<(), SetupError> {
     // The next wizard is another setup.
     *state.wizard_setup() = None;
-    draft::clear(&state.folder)
+    draft::clear(&state.folder, &state.setups.webhook_keys).await
 }
 
 /// Every step's state, read only. The form may be half filled: a step whose inputs are not there yet is

@@ -1,5 +1,7 @@
-//! The wizard draft: which screen the user is on and everything typed so far (no secret: `SetupInputs`
-//! holds none), saved in the app's folder after each change so a restarted app resumes where it stopped.
+//! The wizard draft: which screen the user is on and everything typed so far, saved in the app's folder after
+//! each change so a restarted app resumes where it stopped. `SetupInputs` holds no credential, but a webhook
+//! URL's query often holds the endpoint's key (`?code=...`): it goes to the keychain (`WebhookKeys`), never to
+//! the file. The file is the owner's only (0600, in a 0700 folder).
 //! On disk the inputs are a setup document (`setup: {"version": 1, "inputs": ...}`), the same file shape the
 //! CLI's `--config` reads; the window sees only `Draft`.
 
@@ -8,6 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use setup_engine::{ErrorCode, SetupDocument, SetupError, SetupInputs};
+use setup_store::WebhookKeys;
 use ts_rs::TS;
 
 use sign_in::{Mode, folder_error};
@@ -66,16 +69,26 @@ impl Draft {
         })
     }
 
-    fn to_file(&self) -> DraftFile {
+    /// The file's shape, with `inputs` as the file may hold them (see `WebhookKeys::keep_draft`).
+    fn to_file(&self, inputs: SetupInputs) -> DraftFile {
         DraftFile {
             mode: self.mode,
             screen: self.screen,
-            setup: SetupDocument::new(self.inputs.clone()),
+            setup: SetupDocument::new(inputs),
         }
     }
 }
 
-pub fn load(folder: &Path) -> Result<Option<Draft>, SetupError> {
+/// The saved draft with its webhook URL whole again, if there is one.
+pub async fn load(folder: &Path, keys: &WebhookKeys) -> Result<Option<Draft>, SetupError> {
+    let Some(mut draft) = read(folder)? else {
+        return Ok(None);
+    };
+    draft.inputs = keys.restore_draft(draft.inputs).await?;
+    Ok(Some(draft))
+}
+
+fn read(folder: &Path) -> Result<Option<Draft>, SetupError> {
     let path = folder.join(DRAFT_FILE);
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
@@ -92,33 +105,44 @@ pub fn load(folder: &Path) -> Result<Option<Draft>, SetupError> {
     }
 }
 
-/// Written to a temporary file first, then renamed, so a crash never leaves half a draft.
-pub fn save(folder: &Path, draft: &Draft) -> Result<(), SetupError> {
-    std::fs::create_dir_all(folder).map_err(|e| folder_error(folder, e))?;
+/// The webhook URL's query to the keychain, the rest written atomically (a crash never leaves half a draft).
+pub async fn save(folder: &Path, keys: &WebhookKeys, draft: &Draft) -> Result<(), SetupError> {
+    let inputs = keys.keep_draft(draft.inputs.clone()).await?;
+    private_file::create_private_dir(folder).map_err(|e| folder_error(folder, e))?;
     let path = folder.join(DRAFT_FILE);
-    let temporary = folder.join(format!("{DRAFT_FILE}.tmp"));
-    let text = serde_json::to_vec_pretty(&draft.to_file()).map_err(|e| {
+    let text = serde_json::to_vec_pretty(&draft.to_file(inputs)).map_err(|e| {
         SetupError::new(
             ErrorCode::ProgressFile,
             format!("The draft could not be written: {e}"),
             "Try again.",
         )
     })?;
-    std::fs::write(&temporary, text).map_err(|e| folder_error(&temporary, e))?;
-    std::fs::rename(&temporary, &path).map_err(|e| folder_error(&path, e))
+    private_file::write_private(&path, &text).map_err(|e| folder_error(&path, e))
 }
 
-pub fn clear(folder: &Path) -> Result<(), SetupError> {
+/// Removes the draft and its webhook query.
+pub async fn clear(folder: &Path, keys: &WebhookKeys) -> Result<(), SetupError> {
     let path = folder.join(DRAFT_FILE);
     match std::fs::remove_file(&path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(folder_error(&path, e)),
-        _ => Ok(()),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(folder_error(&path, e)),
+        _ => {}
     }
+    keys.forget_draft().await
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use keychain::{Keychain, MemoryEntries, Persistence};
+
     use super::*;
+
+    fn keys() -> (WebhookKeys, Arc<MemoryEntries>) {
+        let entries = Arc::new(MemoryEntries::default());
+        let keychain = Keychain::with_store(entries.clone(), Persistence::Keychain);
+        (WebhookKeys::new(keychain), entries)
+    }
 
     fn typed() -> SetupInputs {
         let mut inputs = setup_engine::default_inputs();
@@ -127,41 +151,76 @@ mod tests {
         inputs
     }
 
-    #[test]
-    fn a_draft_is_saved_as_a_setup_document_and_read_back() {
+    #[tokio::test]
+    async fn a_draft_is_saved_as_a_setup_document_and_read_back() {
         let folder = tempfile::tempdir().unwrap();
+        let (keys, _) = keys();
         let draft = Draft {
             mode: Mode::Sandbox,
             screen: Screen::CreateStream,
             inputs: typed(),
         };
-        save(folder.path(), &draft).unwrap();
+        save(folder.path(), &keys, &draft).await.unwrap();
         let text = std::fs::read_to_string(folder.path().join(DRAFT_FILE)).unwrap();
         let on_disk: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(on_disk["setup"]["version"], 1, "{text}");
         let document = SetupDocument::from_value(on_disk["setup"].clone()).unwrap();
         assert_eq!(document.inputs, typed());
-        assert_eq!(load(folder.path()).unwrap(), Some(draft));
+        assert_eq!(load(folder.path(), &keys).await.unwrap(), Some(draft));
+    }
+
+    /// A webhook URL's query (an Azure Function's `?code=`) is the endpoint's key: the draft file never holds
+    /// it, the keychain does, and the restarted wizard has the whole URL back. The file is the owner's only.
+    #[tokio::test]
+    async fn the_webhook_key_of_a_draft_stays_out_of_its_file() {
+        let home = tempfile::tempdir().unwrap();
+        let folder = home.path().join("app");
+        let (keys, entries) = keys();
+        let mut inputs = typed();
+        inputs.destination.webhook_url =
+            Some("https://fn.example.net/api/auth0?code=secret-function-key".into());
+        let draft = Draft {
+            mode: Mode::Cloud,
+            screen: Screen::Subscribe,
+            inputs,
+        };
+        save(&folder, &keys, &draft).await.unwrap();
+        let text = std::fs::read_to_string(folder.join(DRAFT_FILE)).unwrap();
+        assert!(!text.contains("secret-function-key"), "{text}");
+        assert!(text.contains("https://fn.example.net/api/auth0"), "{text}");
+        assert_eq!(load(&folder, &keys).await.unwrap(), Some(draft));
+        #[cfg(unix)]
+        {
+            assert_eq!(
+                private_file::mode_of(&folder.join(DRAFT_FILE)).unwrap(),
+                0o600
+            );
+            assert_eq!(private_file::mode_of(&folder).unwrap(), 0o700);
+        }
+
+        clear(&folder, &keys).await.unwrap();
+        assert_eq!(load(&folder, &keys).await.unwrap(), None);
+        assert!(entries.names().is_empty(), "{:?}", entries.names());
     }
 
     /// The shape drafts had before the setup document: an updated app resumes with what was typed.
-    #[test]
-    fn a_draft_from_before_the_setup_document_keeps_what_was_typed() {
+    #[tokio::test]
+    async fn a_draft_from_before_the_setup_document_keeps_what_was_typed() {
         let folder = tempfile::tempdir().unwrap();
         let old = serde_json::json!({"mode": "cloud", "screen": "subscribe", "inputs": typed()});
         std::fs::write(folder.path().join(DRAFT_FILE), old.to_string()).unwrap();
-        let draft = load(folder.path()).unwrap().unwrap();
+        let draft = load(folder.path(), &keys().0).await.unwrap().unwrap();
         assert_eq!((draft.mode, draft.screen), (Mode::Cloud, Screen::Subscribe));
         assert_eq!(draft.inputs, typed());
     }
 
     /// A draft a newer app wrote is not half understood: the user starts over.
-    #[test]
-    fn a_draft_of_a_newer_version_is_set_aside() {
+    #[tokio::test]
+    async fn a_draft_of_a_newer_version_is_set_aside() {
         let folder = tempfile::tempdir().unwrap();
         let newer = serde_json::json!({"mode": "cloud", "screen": "subscribe",
             "setup": {"version": 2, "inputs": typed()}});
         std::fs::write(folder.path().join(DRAFT_FILE), newer.to_string()).unwrap();
-        assert_eq!(load(folder.path()).unwrap(), None);
+        assert_eq!(load(folder.path(), &keys().0).await.unwrap(), None);
     }
 }

@@ -2,7 +2,6 @@
 //! nothing secret), saved where the person chooses in the save dialog, or put on the clipboard. The file is
 //! written beside its final name and renamed over it, readable by its owner only.
 
-use std::io::Write;
 use std::path::Path;
 
 use setup_engine::{ErrorCode, SetupError};
@@ -100,31 +99,10 @@ fn filter(format: ExportFormat) -> (&'static str, &'static [&'static str]) {
     }
 }
 
-/// Written to a temporary file beside `path` (mode 0600 from its creation), then renamed over it: a crash
-/// never leaves half an export, and no other user can read it meanwhile.
+/// Written atomically, mode 0600 from its creation (`private_file`): a crash never leaves half an export, and no
+/// other user can read it meanwhile. The folder is the one the person chose, left as it is.
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), SetupError> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".export-")
-        .tempfile_in(folder)
-        .map_err(|e| folder_error(folder, e))?;
-    // tempfile creates it 0600 on Unix; said again so a change there cannot widen it.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        temporary
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| folder_error(temporary.path(), e))?;
-    }
-    temporary
-        .write_all(bytes)
-        .and_then(|()| temporary.as_file().sync_all())
-        .map_err(|e| folder_error(temporary.path(), e))?;
-    temporary
-        .persist(path)
-        .map_err(|e| folder_error(path, e.error))?;
-    Ok(())
+    private_file::write_private(path, bytes).map_err(|e| folder_error(path, e))
 }
 
 #[cfg(test)]

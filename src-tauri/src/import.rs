@@ -37,7 +37,7 @@ pub async fn import_setup(state: State<'_, AppState>) -> Result<Option<Draft>, S
     let bytes = read_capped(&path)?;
     let document = setup_export::read_import(&bytes)?;
     let draft = draft_for(&state, document.inputs).await;
-    draft::save(&state.folder, &draft)?;
+    draft::save(&state.folder, &state.setups.webhook_keys, &draft).await?;
     // A new setup: the wizard's next save does not replace the one it saved before.
     *state.wizard_setup() = None;
     tracing::info!(screen = ?draft.screen, "imported a setup document");

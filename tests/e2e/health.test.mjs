@@ -17,7 +17,10 @@ function adminPage(configHome) {
   return `http://127.0.0.1:${port}/_sandbox`;
 }
 
-/** Presses the admin page's button labelled `label` ("Pause the stream X"), as its script does: a POST of `{}`. */
+/**
+ * Presses the admin page's button labelled `label` ("Pause the stream X"), as its script does: a POST of `{}` with
+ * the run's admin token, which the page carries in a meta element.
+ */
 async function pressAdminButton(configHome, label) {
   const page = adminPage(configHome);
   const html = await (await fetch(page)).text();
@@ -25,10 +28,12 @@ async function pressAdminButton(configHome, label) {
     ([, , name]) => name === label,
   );
   assert.ok(button, `the admin page has a button "${label}"`);
+  const token = html.match(/<meta name="sandbox-admin-token" content="([^"]+)">/);
+  assert.ok(token, 'the admin page carries the admin token');
   const origin = new URL(page).origin;
   const answer = await fetch(origin + button[1], {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-sandbox-admin-token': token[1] },
     body: '{}',
   });
   assert.ok(answer.ok, `${label}: ${answer.status} ${await answer.text()}`);

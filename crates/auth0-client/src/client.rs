@@ -393,7 +393,7 @@ async fn decode<T: DeserializeOwned>(
 ) -> Result<T, Auth0Error> {
     let bytes = response.bytes().await.map_err(|e| Auth0Error::Decode {
         context,
-        detail: e.to_string(),
+        detail: cloud_http::error_text(e),
     })?;
     serde_json::from_slice(&bytes).map_err(|e| Auth0Error::Decode {
         context,

@@ -110,13 +110,9 @@ async fn log_entries_written_elsewhere_read_and_an_unreadable_one_costs_only_its
     let info = sandbox.info().clone();
     let admin = |entry: serde_json::Value| {
         let url = format!("{}/logs", info.admin_url);
+        let client = cloud_sandbox::testing::admin_client(&info);
         async move {
-            let r = reqwest::Client::new()
-                .post(url)
-                .json(&entry)
-                .send()
-                .await
-                .unwrap();
+            let r = client.post(url).json(&entry).send().await.unwrap();
             assert_eq!(r.status(), 200);
         }
     };

@@ -1073,7 +1073,7 @@ async fn optional_json(
     let accepted = response.status() == StatusCode::ACCEPTED;
     let bytes = response.bytes().await.map_err(|e| AzureError::Decode {
         context,
-        detail: e.to_string(),
+        detail: cloud_http::error_text(e),
     })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
@@ -1151,7 +1151,7 @@ async fn decode<T: DeserializeOwned>(
 ) -> Result<T, AzureError> {
     let bytes = response.bytes().await.map_err(|e| AzureError::Decode {
         context,
-        detail: e.to_string(),
+        detail: cloud_http::error_text(e),
     })?;
     serde_json::from_slice(&bytes).map_err(|e| AzureError::Decode {
         context,

@@ -186,7 +186,10 @@ impl TokenEndpoint {
             .send()
             .await
             .map_err(|e| {
-                CoreError::with_message(ErrorKind::Connection, format!("token request failed: {e}"))
+                CoreError::with_message(
+                    ErrorKind::Connection,
+                    format!("token request failed: {}", cloud_http::error_text(e)),
+                )
             })?;
         let status = response.status();
         let body = response

@@ -228,13 +228,9 @@ async fn subscriptions_made_elsewhere_read_and_an_unreadable_one_is_reported() {
     let w = world(SandboxConfig::for_tests()).await;
     let admin = |body: serde_json::Value| {
         let url = format!("{}/azure/event-subscriptions", w.sandbox.info().admin_url);
+        let client = cloud_sandbox::testing::admin_client(w.sandbox.info());
         async move {
-            let r = reqwest::Client::new()
-                .post(url)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
+            let r = client.post(url).json(&body).send().await.unwrap();
             assert_eq!(r.status(), 201, "{:?}", r.text().await);
         }
     };
@@ -296,7 +292,7 @@ async fn delivery_attributes_are_read_with_their_secret_values() {
         {"name": "x-log-type", "type": "Dynamic", "properties": {"sourceField": "data.type"}}
     ]);
     let admin = format!("{}/azure/event-subscriptions", w.sandbox.info().admin_url);
-    let stored = reqwest::Client::new()
+    let stored = cloud_sandbox::testing::admin_client(w.sandbox.info())
         .post(admin)
         .json(
             &json!({"resource_group": RG, "partner_topic": w.topic, "name": "with-headers",

@@ -4,7 +4,7 @@
 //! for an export, only said to be left out.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clap::ValueEnum;
 use setup_engine::SetupError;
@@ -91,35 +91,10 @@ pub fn export(name: &str, format: Format, output: Option<&Path>, store: &StoreAr
     DONE
 }
 
-/// Writes `text` to `path` atomically (a temporary file beside it, renamed over it), readable and writable by
-/// its owner only.
+/// Writes `text` to `path` atomically, readable and writable by its owner only (`private_file`); the folder is
+/// the one `-o` names, left as it is.
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    let folder = path
-        .parent()
-        .filter(|f| !f.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "export".into());
-    let temporary: PathBuf = folder.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = (|| {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&temporary)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    written
+    private_file::write_private(path, text.as_bytes())
 }
 
 #[cfg(test)]

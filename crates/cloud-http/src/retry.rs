@@ -197,7 +197,7 @@ impl Transport {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("auth0-eventgrid/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| TransportError::Client(e.to_string()))?;
+            .map_err(|e| TransportError::Client(crate::redact::error_text(e)))?;
         Ok(Self {
             client,
             policy,
@@ -244,7 +244,7 @@ impl Transport {
         loop {
             let request = make()
                 .build()
-                .map_err(|e| TransportError::Client(e.to_string()))?;
+                .map_err(|e| TransportError::Client(crate::redact::error_text(e)))?;
             let method = request.method().clone();
             let url = request.url().clone();
             self.stats.record_request(&method);
@@ -278,7 +278,7 @@ impl Transport {
                             method,
                             host: url.host_str().unwrap_or_default().to_owned(),
                             path: url.path().to_owned(),
-                            reason: describe(&error),
+                            reason: describe(error),
                         });
                     }
                     backoff_delay(&self.policy, retry, self.jitter_unit())
@@ -297,19 +297,13 @@ impl Transport {
     }
 }
 
-fn describe(error: &reqwest::Error) -> String {
+fn describe(error: reqwest::Error) -> String {
     if error.is_timeout() {
         "the request timed out".to_owned()
     } else if error.is_connect() {
         "the connection could not be opened".to_owned()
     } else {
-        let mut text = error.to_string();
-        let mut source = std::error::Error::source(error);
-        while let Some(inner) = source {
-            text = format!("{text}: {inner}");
-            source = inner.source();
-        }
-        text
+        crate::redact::error_text(error)
     }
 }
 

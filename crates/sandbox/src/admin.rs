@@ -4,6 +4,14 @@
 //! client-assertion credentials (Auth0 applications with a public key, certificates of service principals),
 //! resources "made elsewhere" (an event subscription as the portal or another tool may write it), and the
 //! WebHook validation callbacks Event Grid hands out in its handshake.
+//!
+//! A web page open in a browser can reach loopback too, so every route here is guarded (`guard`): a Host that
+//! is not this machine's is refused (DNS rebinding); a write (any method but GET, HEAD and OPTIONS) must carry
+//! this run's admin token in [`ADMIN_TOKEN_HEADER`] (`SandboxInfo::admin_token`) and, as a POST or PUT with a
+//! body, the content type `application/json`, which a cross-site form cannot send without the browser asking
+//! first. Two
+//! kinds of write take no token, being what a real endpoint is: the inboxes, which receive what the pipeline
+//! delivers (CloudEvents JSON only), and Event Grid's validation links, which carry their own code.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,8 +19,9 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -23,7 +32,17 @@ use crate::faults::{FaultRule, Faults};
 use crate::http_util::html_escape;
 use crate::shared::{Shared, SimulationKind};
 
-pub fn router() -> Router<Arc<Shared>> {
+/// The request header that carries the run's admin token on every write to the admin surface.
+pub const ADMIN_TOKEN_HEADER: &str = "x-sandbox-admin-token";
+
+/// The content types an inbox accepts: what Event Grid (and this sandbox's pipeline) delivers.
+const INBOX_CONTENT_TYPES: &[&str] = &[
+    "application/json",
+    "application/cloudevents+json",
+    "application/cloudevents-batch+json",
+];
+
+pub fn router(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
         .route("/_sandbox", get(page))
         .route("/_sandbox/", get(page))
@@ -78,6 +97,120 @@ pub fn router() -> Router<Arc<Shared>> {
                 .options(inbox_handshake)
                 .delete(inbox_clear),
         )
+        .route_layer(middleware::from_fn_with_state(shared.clone(), guard))
+}
+
+/// The admin surface's door: see the module's documentation.
+async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    if !host_allowed(request.headers(), &shared) {
+        return refusal(
+            StatusCode::FORBIDDEN,
+            "the Host header must name this machine (127.0.0.1, [::1] or localhost, with the port)",
+        );
+    }
+    let method = request.method().clone();
+    if matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let path = request.uri().path();
+    let content_type = media_type(request.headers());
+    if path.starts_with("/_sandbox/eventgrid/eventsubscriptions/") {
+        return next.run(request).await;
+    }
+    if path.starts_with("/_sandbox/inbox/") && method == Method::POST {
+        if !content_type
+            .as_deref()
+            .is_some_and(|t| INBOX_CONTENT_TYPES.contains(&t))
+        {
+            return refusal(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "an inbox receives CloudEvents: Content-Type must be application/cloudevents+json, \
+                 application/cloudevents-batch+json or application/json",
+            );
+        }
+        return next.run(request).await;
+    }
+    if matches!(method, Method::POST | Method::PUT)
+        && content_type.as_deref() != Some("application/json")
+        && !(content_type.is_none() && without_body(request.headers()))
+    {
+        return refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json",
+        );
+    }
+    if !token_matches(request.headers(), &shared.admin_token) {
+        return refusal(
+            StatusCode::UNAUTHORIZED,
+            "admin writes need this run's admin token (admin_token in the sandbox's info) in the \
+             x-sandbox-admin-token header",
+        );
+    }
+    next.run(request).await
+}
+
+/// Loopback names, and the hosts the sandbox announced itself at (the address given with `--listen`).
+fn host_allowed(headers: &HeaderMap, shared: &Shared) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _port)| name),
+    };
+    let name = name.to_ascii_lowercase();
+    if matches!(name.as_str(), "127.0.0.1" | "::1" | "localhost") {
+        return true;
+    }
+    [
+        &shared.urls.auth0,
+        &shared.urls.auth0_custom_domain,
+        &shared.urls.login,
+        &shared.urls.management,
+    ]
+    .iter()
+    .any(|url| {
+        let announced = url.trim_start_matches("http://");
+        announced.eq_ignore_ascii_case(host)
+            && !announced.starts_with("0.0.0.0")
+            && !announced.starts_with("[::]")
+    })
+}
+
+/// The media type of the request's body, lowercase, without its parameters.
+fn media_type(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    Some(essence.to_ascii_lowercase())
+}
+
+/// A request without a body (no `Content-Length` or `Content-Length: 0`, and not chunked), such as
+/// `POST /_sandbox/wait-idle`.
+fn without_body(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .is_none_or(|length| length.as_bytes() == b"0")
+        && !headers.contains_key(header::TRANSFER_ENCODING)
+}
+
+/// Compares in constant time, so the token cannot be found a byte at a time.
+fn token_matches(headers: &HeaderMap, expected: &str) -> bool {
+    let Some(given) = headers.get(ADMIN_TOKEN_HEADER).map(HeaderValue::as_bytes) else {
+        return false;
+    };
+    let expected = expected.as_bytes();
+    if given.len() != expected.len() || expected.is_empty() {
+        return false;
+    }
+    given
+        .iter()
+        .zip(expected)
+        .fold(0u8, |difference, (a, b)| difference | (a ^ b))
+        == 0
+}
+
+fn refusal(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(json!({"error": message}))).into_response()
 }
 
 const SECRET_FIELDS: &[&str] = &["m2m_client_secret", "secret", "password"];
@@ -696,13 +829,16 @@ fn stream_table(streams: &[crate::state::LogStream], text: impl Fn(&Value) -> St
     )
 }
 
-/// Posts `{}` to a button's `data-post` route, then shows the page again (or the refusal).
+/// Posts `{}` to a button's `data-post` route with the run's admin token, then shows the page again (or the
+/// refusal).
 const PAGE_SCRIPT: &str = r#"<script>
 document.addEventListener('click', async (event) => {
   const button = event.target.closest('button[data-post]');
   if (!button) return;
   button.disabled = true;
-  const answer = await fetch(button.dataset.post, {method: 'POST', headers: {'content-type': 'application/json'}, body: '{}'});
+  const token = document.querySelector('meta[name="sandbox-admin-token"]').content;
+  const headers = {'content-type': 'application/json', 'x-sandbox-admin-token': token};
+  const answer = await fetch(button.dataset.post, {method: 'POST', headers, body: '{}'});
   if (answer.ok) { location.reload(); } else { button.disabled = false; alert(await answer.text()); }
 });
 </script>"#;
@@ -867,11 +1003,13 @@ async fn page(State(shared): State<Arc<Shared>>) -> Html<String> {
             .collect(),
     );
     Html(format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cloud sandbox</title>
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="sandbox-admin-token" content="{token}"><title>Cloud sandbox</title>
 <style>body{{font-family:system-ui,sans-serif;margin:1.5rem;color-scheme:light dark}}table{{border-collapse:collapse;margin-bottom:1rem}}td,th{{border:1px solid #8884;padding:.2rem .5rem;text-align:left;font-size:.9rem}}</style></head>
 <body><h1>Cloud sandbox</h1><p>Sandbox time {now}. {logs} tenant log entries. JSON: <a href="/_sandbox/state">state</a>, <a href="/_sandbox/requests">requests</a>, <a href="/_sandbox/events">events</a>.</p>
 {streams}{directories}{groups}{topics}{subscriptions}{events}{inboxes}{requests}{script}</body></html>"#,
         now = rfc3339_ms(shared.clock.now_ms()),
         script = PAGE_SCRIPT,
+        // Hex only. Another site's page cannot read this page (no CORS, and a rebound Host is refused).
+        token = shared.admin_token,
     ))
 }

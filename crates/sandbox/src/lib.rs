@@ -44,6 +44,7 @@ mod state;
 pub mod testing;
 mod tokens;
 
+pub use admin::ADMIN_TOKEN_HEADER;
 pub use azure::eventgrid::PartnerTopicSeed;
 pub use clock::Clock;
 pub use config::{RateLimit, SandboxConfig, SeedUser};

@@ -31,7 +31,8 @@ pub fn load(path: &Path) -> Result<Option<World>, Error> {
         })
 }
 
-/// Writes the state file through a temporary file and a rename, so a crash never leaves half a file.
+/// Writes the state file atomically, so a crash never leaves half a file, readable by its owner only (0600 in a
+/// 0700 folder): the world holds the secrets the sandbox made up.
 pub fn save(path: &Path, world: &World) -> Result<(), Error> {
     let write_error = |source| Error::StateWrite {
         path: path.to_owned(),
@@ -39,10 +40,10 @@ pub fn save(path: &Path, world: &World) -> Result<(), Error> {
     };
     let text =
         serde_json::to_vec_pretty(world).map_err(|e| write_error(std::io::Error::other(e)))?;
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    std::fs::write(&temporary, text).map_err(write_error)?;
-    std::fs::rename(&temporary, path).map_err(write_error)
+    if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
+        private_file::create_private_dir(folder).map_err(write_error)?;
+    }
+    private_file::write_private(path, &text).map_err(write_error)
 }
 
 /// Saves whenever the world is marked dirty, until stopped.
@@ -92,5 +93,22 @@ mod tests {
         std::fs::write(&path, "not json").unwrap();
         assert!(matches!(load(&path), Err(Error::StateParse { .. })));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The world holds the secrets the sandbox made up: its file and the folders made for it are the owner's.
+    #[cfg(unix)]
+    #[test]
+    fn the_state_file_is_the_owners_only() {
+        let dir =
+            std::env::temp_dir().join(format!("sandbox-persist-{}", crate::tokens::random_hex(6)));
+        let path = dir.join("sandbox").join("world.json");
+        save(&path, &World::seeded(&crate::SandboxConfig::default())).unwrap();
+        let modes = (
+            private_file::mode_of(&path).unwrap(),
+            private_file::mode_of(path.parent().unwrap()).unwrap(),
+            private_file::mode_of(&dir).unwrap(),
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(modes, (0o600, 0o700, 0o700));
     }
 }

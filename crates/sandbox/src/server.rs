@@ -53,6 +53,10 @@ pub struct SandboxInfo {
     pub users: Vec<SeededUserInfo>,
     /// Base URL of the admin surface (`{admin_url}/state`, `{admin_url}/requests`, ...).
     pub admin_url: String,
+    /// This run's admin token, new at every start: every write to the admin surface (a POST, PUT or DELETE
+    /// under `{admin_url}`, but an inbox receiving events) carries it in the `x-sandbox-admin-token` header.
+    #[serde(default)]
+    pub admin_token: String,
     /// A second service principal with only Reader rights.
     pub azure_reader_client_id: String,
     pub azure_reader_client_secret: String,
@@ -150,7 +154,7 @@ impl Sandbox {
             world,
             pipeline_tx,
             http,
-        ));
+        )?);
         let info = sandbox_info(&shared);
         let (stop, stop_rx) = watch::channel(false);
         let mut tasks = Vec::new();
@@ -170,7 +174,7 @@ impl Sandbox {
                     (shared.clone(), cloud),
                     emulated_api,
                 ))
-                .merge(crate::admin::router())
+                .merge(crate::admin::router(&shared))
                 .with_state(shared.clone());
             let mut stop_rx = stop_rx.clone();
             tasks.push(tokio::spawn(async move {
@@ -303,6 +307,7 @@ fn sandbox_info(shared: &Shared) -> SandboxInfo {
             })
             .collect(),
         admin_url: format!("{}/_sandbox", shared.urls.auth0),
+        admin_token: shared.admin_token.clone(),
         azure_reader_client_id: reader.map(|p| p.client_id.clone()).unwrap_or_default(),
         azure_reader_client_secret: reader.map(|p| p.secret.clone()).unwrap_or_default(),
         azure_guest_directory: world.azure.guest_directories.first().map(|d| {

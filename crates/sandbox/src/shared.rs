@@ -71,6 +71,9 @@ pub(crate) struct Shared {
     pub clock: Clock,
     pub signer: TokenSigner,
     pub urls: Urls,
+    /// This run's admin token, new at every start: every write to the admin surface carries it
+    /// (`admin::ADMIN_TOKEN_HEADER`).
+    pub admin_token: String,
     world: Mutex<World>,
     faults: Mutex<Faults>,
     requests: Mutex<Vec<RequestRecord>>,
@@ -100,12 +103,13 @@ impl Shared {
         world: World,
         pipeline: mpsc::UnboundedSender<PipelineJob>,
         http: reqwest::Client,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, crate::error::Error> {
+        Ok(Self {
             faults: Mutex::new(config.faults.clone()),
             signer,
             clock,
             urls,
+            admin_token: crate::tokens::admin_token()?,
             world: Mutex::new(world),
             requests: Mutex::new(Vec::new()),
             rate_window: Mutex::new((0, 0)),
@@ -118,7 +122,7 @@ impl Shared {
             in_flight: AtomicUsize::new(0),
             progress: Notify::new(),
             config,
-        }
+        })
     }
 
     /// The world, with time-driven changes (registrations, topic expiry) applied.

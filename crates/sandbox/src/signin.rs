@@ -7,7 +7,7 @@ use axum::response::Html;
 use crate::http_util::html_escape;
 use crate::shared::Shared;
 use crate::state::{CodeGrant, DeviceGrant, UserGrant};
-use crate::tokens::{pkce_s256_matches, random_hex, random_token};
+use crate::tokens::{pkce_s256_matches, random_hex, sandbox_secret};
 
 /// A sign-in form that posts the original authorize parameters back with the user's name and password.
 pub fn login_page(
@@ -113,7 +113,7 @@ pub fn issue_code(
     code_challenge: &str,
     nonce: Option<String>,
 ) -> String {
-    let code = random_token(32);
+    let code = sandbox_secret(32);
     let expires_ms = shared.clock.now_ms() + 600_000;
     shared.world().grants.codes.insert(
         code.clone(),
@@ -173,7 +173,7 @@ pub fn redeem_code(
 
 /// Stores a refresh token for a grant.
 pub fn issue_refresh_token(shared: &Shared, grant: UserGrant) -> String {
-    let token = random_token(48);
+    let token = sandbox_secret(48);
     shared
         .world()
         .grants
@@ -235,7 +235,7 @@ pub fn rotate_refresh_token_into(
         grant.tenant = tenant.to_owned();
     }
     world.grants.refresh_tokens.remove(token);
-    let next = random_token(48);
+    let next = sandbox_secret(48);
     world
         .grants
         .refresh_tokens
@@ -264,7 +264,7 @@ pub fn start_device(
     scope: &str,
     tenant: &str,
 ) -> (String, DeviceGrant) {
-    let device_code = random_token(32);
+    let device_code = sandbox_secret(32);
     let raw = random_hex(4).to_ascii_uppercase();
     let user_code = format!("{}-{}", &raw[..4], &raw[4..]);
     let grant = DeviceGrant {

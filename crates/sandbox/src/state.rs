@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::{SandboxConfig, SeedUser};
-use crate::tokens::{random_alphanumeric, random_guid, random_hex, random_token};
+use crate::tokens::{random_alphanumeric, random_guid, random_hex, sandbox_secret};
 
 /// The home directory's name, as Resource Manager's `GET /tenants` and identity-platform errors show it.
 pub const HOME_DIRECTORY_NAME: &str = "Sandbox Directory";
@@ -384,12 +384,12 @@ fn default_users() -> Vec<SeedUser> {
     vec![
         SeedUser {
             name: "ada@sandbox.test".into(),
-            password: "sandbox-ada-1".into(),
+            password: "sandbox_ada-1".into(),
             azure_role: "Owner".into(),
         },
         SeedUser {
             name: "rita.reader@sandbox.test".into(),
-            password: "sandbox-rita-1".into(),
+            password: "sandbox_rita-1".into(),
             azure_role: "Reader".into(),
         },
     ]
@@ -420,7 +420,7 @@ impl World {
                 object_id: random_guid(),
                 display_name: "sandbox-setup-contributor".into(),
                 client_id: random_guid(),
-                secret: random_token(30),
+                secret: sandbox_secret(30),
                 is_user: false,
                 role: "Contributor".into(),
                 certificates: Vec::new(),
@@ -429,7 +429,7 @@ impl World {
                 object_id: random_guid(),
                 display_name: "sandbox-reader".into(),
                 client_id: random_guid(),
-                secret: random_token(30),
+                secret: sandbox_secret(30),
                 is_user: false,
                 role: "Reader".into(),
                 certificates: Vec::new(),
@@ -463,7 +463,7 @@ impl World {
             auth0: Auth0State {
                 tenant: format!("sandbox-{}", &random_hex(3)),
                 m2m_client_id: random_alphanumeric(32),
-                m2m_client_secret: random_token(48),
+                m2m_client_secret: sandbox_secret(48),
                 users,
                 ..Auth0State::default()
             },

@@ -1,7 +1,8 @@
 //! Test support for every crate that talks to the sandbox: keys and certificates made at test time, for
 //! signing in with a private key (Auth0) or a certificate (Microsoft identity), so nothing private is
 //! committed; and the seeded applications' tokens and Resource Manager calls made by hand, as another tool
-//! would make them ([`arm_token`], [`Arm`], [`auth0_token`]).
+//! would make them ([`arm_token`], [`Arm`], [`auth0_token`]); the admin surface's writes with this run's token
+//! ([`admin_client`]).
 
 use openssl::asn1::Asn1Time;
 use openssl::bn::BigNum;
@@ -15,6 +16,19 @@ use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;
 
 use crate::SandboxInfo;
+
+/// A client whose every request carries the run's admin token (`x-sandbox-admin-token`), for the admin
+/// surface's writes (`{admin_url}/...`). A POST or PUT still says its content type: send JSON with `.json()`.
+pub fn admin_client(info: &SandboxInfo) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let token =
+        reqwest::header::HeaderValue::from_str(&info.admin_token).expect("the admin token is hex");
+    headers.insert(crate::ADMIN_TOKEN_HEADER, token);
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a client with the admin token")
+}
 
 /// The scope a service principal asks for to call Resource Manager.
 pub const ARM_SCOPE: &str = "https://management.azure.com/.default";

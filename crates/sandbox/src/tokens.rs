@@ -76,6 +76,24 @@ impl TokenSigner {
     }
 }
 
+/// A new admin token for this run: `sandbox_` and 32 random bytes as hex. No fallback: without the system's randomness the
+/// sandbox does not start.
+pub fn admin_token() -> Result<String, Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Random(e.to_string()))?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("{SECRET_PREFIX}{hex}"))
+}
+
+/// What every secret the sandbox makes up starts with (client secrets, passwords, refresh tokens, codes, the
+/// admin token), so one found anywhere is known at once not to be a real cloud's.
+pub const SECRET_PREFIX: &str = "sandbox_";
+
+/// A made-up secret: [`SECRET_PREFIX`] and random URL-safe text of `bytes` bytes.
+pub fn sandbox_secret(bytes: usize) -> String {
+    format!("{SECRET_PREFIX}{}", random_token(bytes))
+}
+
 /// Random lowercase hex of `bytes` bytes.
 pub fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];

@@ -131,7 +131,8 @@ impl ProgressStore {
 
     fn write(&self, file: &ProgressFile) -> Result<(), SetupError> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| self.io_error("create the folder of", &e))?;
+        private_file::create_private_dir(dir)
+            .map_err(|e| self.io_error("create the folder of", &e))?;
         let json = serde_json::to_vec_pretty(file).map_err(|e| {
             SetupError::new(
                 ErrorCode::ProgressFile,
@@ -139,23 +140,7 @@ impl ProgressStore {
                 "Report this as a bug.",
             )
         })?;
-        let name = self
-            .path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("progress.json");
-        let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let written = (|| {
-            use std::io::Write;
-            let mut out = std::fs::File::create(&temporary)?;
-            out.write_all(&json)?;
-            out.sync_all()?;
-            std::fs::rename(&temporary, &self.path)
-        })();
-        written.map_err(|e| {
-            let _ = std::fs::remove_file(&temporary);
-            self.io_error("write", &e)
-        })
+        private_file::write_private(&self.path, &json).map_err(|e| self.io_error("write", &e))
     }
 
     fn io_error(&self, action: &str, error: &std::io::Error) -> SetupError {
@@ -198,6 +183,14 @@ mod tests {
             .unwrap()
             .collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+        #[cfg(unix)]
+        {
+            assert_eq!(private_file::mode_of(store.path()).unwrap(), 0o600);
+            assert_eq!(
+                private_file::mode_of(&dir.path().join("nested")).unwrap(),
+                0o700
+            );
+        }
     }
 
     #[test]

@@ -483,31 +483,18 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// The store's folder, readable by its owner only when this creates it.
+/// The store's folder, readable by its owner only (0700).
 fn create_folder(path: &Path) -> Result<(), SetupError> {
     let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) else {
         return Ok(());
     };
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(folder)
-        .map_err(|e| io_error(folder, "create the folder", &e))
+    private_file::create_private_dir(folder).map_err(|e| io_error(folder, "create the folder", &e))
 }
 
-/// An empty file readable by its owner only (SQLite gives its journal files the same mode).
+/// The store's file, readable by its owner only (SQLite gives its journal files the same mode); an older one
+/// created wider is narrowed.
 fn create_file(path: &Path) -> Result<(), SetupError> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(io_error(path, "create", &e)),
-    }
+    private_file::create_private_file(path).map_err(|e| io_error(path, "create", &e))
 }
 
 fn configure(connection: &Connection) -> rusqlite::Result<()> {
@@ -730,7 +717,7 @@ fn merge_created(old: CreatedResources, new: CreatedResources) -> CreatedResourc
 
 /// The inputs with the webhook URL's query and fragment cut off, and the query (the part that often holds a
 /// key), for the keychain.
-fn without_webhook_query(mut inputs: SetupInputs) -> (SetupInputs, Option<Secret>) {
+pub(crate) fn without_webhook_query(mut inputs: SetupInputs) -> (SetupInputs, Option<Secret>) {
     let Some(url) = inputs.destination.webhook_url.take() else {
         return (inputs, None);
     };

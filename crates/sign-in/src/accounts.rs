@@ -52,21 +52,20 @@ impl AccountFile {
         }
     }
 
-    /// Writes the list whole (a temporary file renamed over the old one), so a crash never leaves half a file.
+    /// Writes the list whole and atomically, so a crash never leaves half a file; the owner's only (0600 in a 0700
+    /// folder).
     pub async fn save(&self, accounts: &SignedInAccounts) -> Result<(), SignInError> {
-        if let Some(folder) = self.path.parent() {
-            tokio::fs::create_dir_all(folder)
-                .await
-                .map_err(|e| self.error(e))?;
-        }
         let json = serde_json::to_vec_pretty(accounts).map_err(|e| self.error(e))?;
-        let temporary = self.path.with_extension("json.tmp");
-        tokio::fs::write(&temporary, json)
-            .await
-            .map_err(|e| self.error(e))?;
-        tokio::fs::rename(&temporary, &self.path)
-            .await
-            .map_err(|e| self.error(e))
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Some(folder) = path.parent() {
+                private_file::create_private_dir(folder)?;
+            }
+            private_file::write_private(&path, &json)
+        })
+        .await
+        .map_err(|e| self.error(e))?
+        .map_err(|e| self.error(e))
     }
 
     fn error(&self, detail: impl std::fmt::Display) -> SignInError {

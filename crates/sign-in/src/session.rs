@@ -63,7 +63,7 @@ pub struct SessionInfo {
 /// finds what an earlier run created at the same tenant address.
 pub async fn start_sandbox(folder: &Path) -> Result<RunningSandbox, SetupError> {
     let dir = folder.join("sandbox");
-    std::fs::create_dir_all(&dir).map_err(|e| folder_error(&dir, e))?;
+    private_file::create_private_dir(&dir).map_err(|e| folder_error(&dir, e))?;
     let port_file = dir.join("port");
     let last_port = std::fs::read_to_string(&port_file)
         .ok()
@@ -105,7 +105,8 @@ pub async fn start_sandbox(folder: &Path) -> Result<RunningSandbox, SetupError> 
         .next()
         .unwrap_or_default()
         .to_owned();
-    std::fs::write(&port_file, port).map_err(|e| folder_error(&port_file, e))?;
+    private_file::write_private(&port_file, port.as_bytes())
+        .map_err(|e| folder_error(&port_file, e))?;
     Ok(sandbox)
 }
 

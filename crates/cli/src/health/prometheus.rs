@@ -160,20 +160,11 @@ fn outcomes(counts: &DeliveryCounts) -> [(&'static str, u64); 6] {
 
 /// Writes `text` to `path` atomically: a hidden temporary file in the same folder (the collector reads only
 /// `*.prom`), then a rename over the old file.
+///
+/// Mode 0644, the one file the CLI writes readable by others: node_exporter runs as its own user, and the metrics
+/// hold names and counts, nothing private.
 pub fn write(path: &Path, text: &str) -> std::io::Result<()> {
-    let folder = path
-        .parent()
-        .filter(|f| !f.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "metrics".into());
-    let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
+    private_file::write_readable(path, text.as_bytes())
 }
 
 #[cfg(test)]
@@ -244,5 +235,8 @@ mod tests {
         write(&path, "new\n").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // node_exporter reads it as its own user.
+        #[cfg(unix)]
+        assert_eq!(private_file::mode_of(&path).unwrap(), 0o644);
     }
 }

@@ -125,8 +125,11 @@ fn try_publish(shared: &Shared, stream_id: &str, entry: &Value) -> Result<Vec<De
         ));
     }
     let topic_id = topic.arm_id();
+    // `sandbox`: a CloudEvents extension attribute (lowercase letters, as the spec asks of names) marking an
+    // event the sandbox made up, so a real webhook it is delivered to can tell and drop it.
     let event = json!({
         "specversion": "1.0",
+        "sandbox": true,
         "type": EVENT_TYPE,
         "source": topic.source,
         "id": entry["log_id"],

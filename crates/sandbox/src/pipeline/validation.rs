@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::shared::Shared;
 use crate::state::{EventSubscription, PendingValidation};
-use crate::tokens::random_token;
+use crate::tokens::sandbox_secret;
 
 /// The long-running part of an event subscription PUT: the WebHook handshake (or an injected failure),
 /// then the final provisioning state and operation status.
@@ -28,7 +28,7 @@ pub async fn provision_event_subscription(
         }
     };
     let destination = &subscription.properties["destination"];
-    let token = random_token(24);
+    let token = sandbox_secret(24);
     let outcome = if injected {
         Provisioned::Failed(
             json!({"code": "InternalServerError", "message": "The operation failed with an internal error (injected by the sandbox). Retry the request."}),

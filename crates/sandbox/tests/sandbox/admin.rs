@@ -1,4 +1,5 @@
-//! The admin surface over HTTP: page, state (credentials redacted), request log, faults, clock, logs.
+//! The admin surface over HTTP: page, state (credentials redacted), request log, faults, clock, logs; and its
+//! door: what a web page open in a browser (a cross-site form, a DNS-rebinding page) cannot do.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -286,4 +287,207 @@ async fn a_stream_can_be_paused_from_the_page_and_suspended_as_auth0_would() {
         .admin_post("/azure/event-subscriptions/fail", json!({"name": "s"}))
         .await;
     assert_eq!(malformed.status(), 400);
+}
+
+/// The number of tenant log entries, through the in-process handle (no HTTP).
+fn log_count(env: &crate::common::Env) -> usize {
+    env.sandbox.handle().state()["auth0"]["logs"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+/// A write without this run's admin token, or with another, is refused 401 and writes nothing; with it, it
+/// goes through.
+#[tokio::test]
+async fn admin_writes_need_this_runs_token() {
+    let env = start().await;
+    let admin = env.info().admin_url.clone();
+    let token = env.info().admin_token.clone();
+    let bare = reqwest::Client::new();
+    let before = log_count(&env);
+    let wrong_same_length = format!("sandbox_{}", "0".repeat(token.len() - "sandbox_".len()));
+    for given in [
+        None,
+        Some("sandbox_short"),
+        Some(wrong_same_length.as_str()),
+    ] {
+        let mut request = bare
+            .post(format!("{admin}/simulate"))
+            .json(&json!({"kind": "login"}));
+        if let Some(given) = given {
+            request = request.header(cloud_sandbox::ADMIN_TOKEN_HEADER, given);
+        }
+        let answer = request.send().await.unwrap();
+        assert_eq!(answer.status(), 401, "{given:?}");
+        assert!(
+            answer
+                .text()
+                .await
+                .unwrap()
+                .contains("x-sandbox-admin-token")
+        );
+    }
+    for (method, path) in [
+        (Method::DELETE, "/requests"),
+        (Method::PUT, "/faults"),
+        (Method::DELETE, "/inbox/demo"),
+    ] {
+        let answer = bare
+            .request(method.clone(), format!("{admin}{path}"))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 401, "{method} {path}");
+    }
+    assert_eq!(log_count(&env), before, "nothing was written");
+    let allowed = bare
+        .post(format!("{admin}/simulate"))
+        .header(cloud_sandbox::ADMIN_TOKEN_HEADER, &token)
+        .json(&json!({"kind": "login"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(log_count(&env), before + 1);
+}
+
+/// A cross-site form needs no preflight, but can only send a form's content types: a write that is not JSON is
+/// refused 415, token or not. An inbox takes CloudEvents JSON only, without a token, as a real webhook would.
+#[tokio::test]
+async fn admin_writes_must_be_json() {
+    let env = start().await;
+    let admin = env.info().admin_url.clone();
+    let before = log_count(&env);
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        None,
+    ] {
+        let mut request = env
+            .http
+            .post(format!("{admin}/simulate"))
+            .body(r#"{"kind": "login"}"#);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let answer = request.send().await.unwrap();
+        assert_eq!(answer.status(), 415, "{content_type:?}");
+    }
+    assert_eq!(log_count(&env), before, "nothing was written");
+    let with_charset = env
+        .http
+        .post(format!("{admin}/simulate"))
+        .header("content-type", "Application/JSON; charset=utf-8")
+        .body(r#"{"kind": "login"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_charset.status(), 200);
+
+    let bare = reqwest::Client::new();
+    let event = r#"{"specversion": "1.0", "id": "1", "type": "t", "source": "s"}"#;
+    let form = bare
+        .post(format!("{admin}/inbox/demo"))
+        .header("content-type", "text/plain")
+        .body(event)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 415);
+    let delivered = bare
+        .post(format!("{admin}/inbox/demo"))
+        .header("content-type", "application/cloudevents+json")
+        .body(event)
+        .send()
+        .await
+        .unwrap();
+    assert!(delivered.status().is_success(), "{}", delivered.status());
+    assert_eq!(
+        env.admin_get("/inbox/demo").await.as_array().map(Vec::len),
+        Some(1)
+    );
+}
+
+/// A DNS-rebinding page reaches the port under its own host name: any request whose Host is not this machine
+/// is refused 403, reads too, token or not; the loopback names pass with their port.
+#[tokio::test]
+async fn only_a_loopback_host_reaches_the_admin_surface() {
+    let env = start().await;
+    let admin = env.info().admin_url.clone();
+    let port = admin
+        .trim_start_matches("http://127.0.0.1:")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let before = log_count(&env);
+    for host in [
+        format!("rebound.example.com:{port}"),
+        "rebound.example.com".to_owned(),
+        format!("10.0.0.5:{port}"),
+        format!("localhost.example.com:{port}"),
+    ] {
+        let read = env
+            .http
+            .get(format!("{admin}/state"))
+            .header("host", &host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(read.status(), 403, "{host}");
+        let write = env
+            .http
+            .post(format!("{admin}/simulate"))
+            .header("host", &host)
+            .json(&json!({"kind": "login"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(write.status(), 403, "{host}");
+    }
+    assert_eq!(log_count(&env), before, "nothing was written");
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let read = env
+            .http
+            .get(format!("{admin}/state"))
+            .header("host", &host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(read.status(), 200, "{host}");
+    }
+}
+
+/// What the sandbox makes up says so: every secret it hands out starts with `sandbox_`.
+#[tokio::test]
+async fn made_up_secrets_say_they_are_the_sandboxs() {
+    let env = start().await;
+    let info = env.info();
+    let mut secrets = vec![
+        ("auth0_client_secret", info.auth0_client_secret.clone()),
+        ("azure_client_secret", info.azure_client_secret.clone()),
+        (
+            "azure_reader_client_secret",
+            info.azure_reader_client_secret.clone(),
+        ),
+        ("admin_token", info.admin_token.clone()),
+    ];
+    secrets.extend(info.users.iter().map(|u| ("password", u.password.clone())));
+    for (name, secret) in secrets {
+        assert!(secret.starts_with("sandbox_"), "{name}: {secret}");
+        assert!(secret.len() > "sandbox_".len() + 4, "{name}");
+    }
+    let again = start().await;
+    assert_ne!(
+        again.info().admin_token,
+        env.info().admin_token,
+        "a token per run"
+    );
 }

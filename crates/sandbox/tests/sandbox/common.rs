@@ -20,8 +20,15 @@ pub async fn start() -> Env {
 
 pub async fn start_with(config: SandboxConfig) -> Env {
     let sandbox = Sandbox::start(config).await.expect("sandbox starts");
+    // Every request carries the run's admin token, which the admin surface's writes need.
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        cloud_sandbox::ADMIN_TOKEN_HEADER,
+        sandbox.info().admin_token.parse().unwrap(),
+    );
     let http = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
         .build()
         .unwrap();
     Env { sandbox, http }

@@ -348,6 +348,7 @@ async fn a_refresh_token_is_redeemed_in_every_directory_of_its_user() {
         "a home token lists only the home directory's subscriptions"
     );
     let first = tokens["refresh_token"].as_str().unwrap().to_owned();
+    assert!(first.starts_with("sandbox_"), "made up by the sandbox");
 
     let (status, switched) = refresh(&env, &directory.tenant_id, &first).await;
     assert_eq!(status, 200, "{switched}");

@@ -75,6 +75,8 @@ async fn logins_arrive_as_cloudevents_at_the_webhook() {
             .starts_with("application/cloudevents+json")
     );
     assert_eq!(event["specversion"], "1.0");
+    // A webhook given to the sandbox can tell its events from Auth0's.
+    assert_eq!(event["sandbox"], true);
     assert_eq!(event["type"], "com.auth0.Log");
     assert_eq!(event["data"]["type"], "s");
     assert_eq!(event["id"], event["data"]["log_id"]);

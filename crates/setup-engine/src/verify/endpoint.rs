@@ -45,14 +45,14 @@ pub async fn check_endpoint(url: &str) -> Result<EndpointCheck, SetupError> {
         .timeout(Duration::from_secs(15))
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .map_err(|e| endpoint_error(&e))?;
+        .map_err(endpoint_error)?;
     let answer = client
         .request(reqwest::Method::OPTIONS, parsed)
         .header("WebHook-Request-Origin", EVENT_GRID_ORIGIN)
         .header("WebHook-Request-Rate", "120")
         .send()
         .await
-        .map_err(|e| endpoint_error(&e))?;
+        .map_err(endpoint_error)?;
     let allowed_origin = answer
         .headers()
         .get("webhook-allowed-origin")
@@ -68,10 +68,14 @@ pub async fn check_endpoint(url: &str) -> Result<EndpointCheck, SetupError> {
     })
 }
 
-fn endpoint_error(error: &reqwest::Error) -> SetupError {
+/// The address is not named: its query often holds the endpoint's key, and the person knows which one it is.
+fn endpoint_error(error: reqwest::Error) -> SetupError {
     SetupError::new(
         ErrorCode::NetworkUnreachable,
-        format!("The endpoint did not answer: {error}"),
+        format!(
+            "The endpoint did not answer: {}",
+            cloud_http::error_text(error)
+        ),
         "Check the address, and that the endpoint is reachable from this computer.",
     )
 }

@@ -442,7 +442,10 @@ async fn fail_exchange(
         .map_err(|e| {
             SetupError::new(
                 ErrorCode::NetworkUnreachable,
-                format!("Auth0 did not answer the test sign-in attempt: {e}"),
+                format!(
+                    "Auth0 did not answer the test sign-in attempt: {}",
+                    cloud_http::error_text(e)
+                ),
                 "Check the internet connection and try again.",
             )
         })?;

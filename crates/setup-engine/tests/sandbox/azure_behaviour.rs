@@ -186,7 +186,7 @@ async fn a_subscription_made_in_the_portal_with_numeric_filters_is_read_and_corr
         .unwrap()
         .to_owned();
     // Someone edits the subscription in the portal: numeric, boolean and key-only filters, extra fields.
-    let stored = reqwest::Client::new()
+    let stored = cloud_sandbox::testing::admin_client(&world.info)
         .post(format!(
             "{}/_sandbox/azure/event-subscriptions",
             world.info.azure_management

@@ -322,7 +322,7 @@ async fn a_paused_stream_is_red_and_resuming_it_is_green() {
 async fn a_suspended_stream_is_red_and_its_fix_says_what_to_check_first() {
     let fixture = Fixture::new().await;
     let before = fixture.check().await;
-    let answer = reqwest::Client::new()
+    let answer = cloud_sandbox::testing::admin_client(&fixture.world.info)
         .post(format!(
             "{}/auth0/log-streams/{}/suspend",
             fixture.world.info.admin_url,
@@ -463,7 +463,7 @@ async fn a_deleted_topic_is_red_and_only_then_the_stream_is_recreated_and_subscr
 async fn a_failed_subscription_is_red_and_recreating_it_is_green() {
     let fixture = Fixture::new().await;
     let before = fixture.check().await;
-    let answer = reqwest::Client::new()
+    let answer = cloud_sandbox::testing::admin_client(&fixture.world.info)
         .post(format!(
             "{}/azure/event-subscriptions/fail",
             fixture.world.info.admin_url

@@ -99,7 +99,7 @@ async fn authorize_another_partner(world: &World, inputs: &SetupInputs) {
 
 /// An event subscription someone made on the topic in the portal.
 async fn subscribe_elsewhere(world: &World, inputs: &SetupInputs, topic: &str) {
-    let stored = reqwest::Client::new()
+    let stored = cloud_sandbox::testing::admin_client(&world.info)
         .post(format!(
             "{}/_sandbox/azure/event-subscriptions",
             world.info.azure_management

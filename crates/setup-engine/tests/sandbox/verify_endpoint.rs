@@ -78,3 +78,29 @@ async fn plain_http_elsewhere_and_an_endpoint_that_does_not_answer_are_errors() 
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::NetworkUnreachable);
 }
+
+/// A webhook URL's query is often its key (`?code=` of an Azure Function). An endpoint that does not answer,
+/// or answers something that is not HTTP, makes an error whose words (shown, sent over IPC and copied into
+/// "Copy diagnostics") never hold the key: the HTTP library's text names the whole URL, the error does not.
+#[tokio::test]
+async fn a_failed_check_never_shows_the_webhook_key() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let refused = format!("http://127.0.0.1:{port}/api/hook?code=secret-function-key");
+    let garbled = format!(
+        "{}?code=secret-function-key",
+        answering("not http at all\r\n\r\n").await
+    );
+    for url in [refused, garbled] {
+        let error = check_endpoint(&url).await.unwrap_err();
+        assert_eq!(
+            error.code,
+            ErrorCode::NetworkUnreachable,
+            "{url}: {error:?}"
+        );
+        let everything = serde_json::to_string(&error).unwrap();
+        assert!(!everything.contains("secret-function-key"), "{everything}");
+        assert!(!format!("{error:?}").contains("secret-function-key"));
+    }
+}

@@ -60,12 +60,9 @@ impl CloudAccounts {
         };
         let text = serde_json::to_string_pretty(&settings).unwrap_or_default();
         if let Some(parent) = self.settings_file.parent() {
-            tokio::fs::create_dir_all(parent)
-                .await
-                .map_err(|e| folder_error(parent, e))?;
+            private_file::create_private_dir(parent).map_err(|e| folder_error(parent, e))?;
         }
-        tokio::fs::write(&self.settings_file, text)
-            .await
+        private_file::write_private(&self.settings_file, text.as_bytes())
             .map_err(|e| folder_error(&self.settings_file, e))?;
         self.inner().settings = Some(settings.clone());
         Ok(settings)
@@ -139,6 +136,25 @@ mod tests {
         // The last accepted value stays, on disk too.
         let again = accounts_in(folder.path());
         assert_eq!(again.settings().await.unwrap(), every(Some(1440)));
+    }
+
+    /// The settings file and the app folder made for it are the owner's only; so is the account list.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_settings_and_the_account_list_are_the_owners_only() {
+        let home = tempfile::tempdir().unwrap();
+        let folder = home.path().join("auth0-eventgrid");
+        let accounts = accounts_in(&folder);
+        accounts.save_settings(every(Some(30))).await.unwrap();
+        accounts.remember().await.unwrap();
+        assert_eq!(private_file::mode_of(&folder).unwrap(), 0o700);
+        for file in ["settings.json", "accounts.json"] {
+            assert_eq!(
+                private_file::mode_of(&folder.join(file)).unwrap(),
+                0o600,
+                "{file}"
+            );
+        }
     }
 
     #[test]

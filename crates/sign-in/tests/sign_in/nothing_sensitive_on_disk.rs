@@ -98,6 +98,27 @@ fn a_full_sign_in_writes_no_secret_under_home() {
             );
         }
     }
+    // What the app wrote is its owner's only: each file 0600, its own folders 0700.
+    #[cfg(unix)]
+    {
+        for file in &files {
+            assert_eq!(
+                private_file::mode_of(file).unwrap(),
+                0o600,
+                "{}",
+                file.display()
+            );
+        }
+        for folder in [".config/auth0-eventgrid", ".local/share/auth0-eventgrid"] {
+            let folder = home.path().join(folder);
+            assert_eq!(
+                private_file::mode_of(&folder).unwrap(),
+                0o700,
+                "{}",
+                folder.display()
+            );
+        }
+    }
 }
 
 fn files_under(folder: &Path) -> Vec<PathBuf> {
