@@ -45,6 +45,7 @@ fn app_commands() -> &'static [&'static str] {
         "catalog",
         "default_inputs",
         "list_resource_groups",
+        "list_destinations",
         "list_setups",
         "check_setup",
         "check_all_setups",

@@ -1,9 +1,9 @@
 //! What the wizard offers to choose from, read from Rust so the window keeps no copy of it: the engine's
-//! catalog (Auth0's regions, event groups), the inputs a new setup starts from, and the resource groups of a
-//! subscription, each with the region Auth0 accepts for its location.
+//! catalog (Auth0's regions, event groups), the inputs a new setup starts from, the resource groups of a
+//! subscription, each with the region Auth0 accepts for its location, and the destinations of a kind there.
 
 use serde::Serialize;
-use setup_engine::{Catalog, SetupError, SetupInputs};
+use setup_engine::{Catalog, DestinationKind, DestinationParent, SetupError, SetupInputs};
 use tauri::State;
 use ts_rs::TS;
 
@@ -52,6 +52,25 @@ pub async fn list_resource_groups(
     Ok(choices(
         groups.into_iter().map(|g| (g.name, g.location)).collect(),
     ))
+}
+
+/// The destinations of `kind` in `subscription_id` the signed-in identity can see: Event Hubs namespaces,
+/// storage accounts, Service Bus namespaces or function apps, each with its hubs, queues, topics or functions,
+/// sorted by name. The ID is checked before anything is sent; a webhook has nothing to list.
+#[tauri::command]
+pub async fn list_destinations(
+    state: State<'_, AppState>,
+    subscription_id: String,
+    kind: DestinationKind,
+) -> Result<Vec<DestinationParent>, SetupError> {
+    let subscription = subscription_id.trim();
+    check_subscription_id(subscription)?;
+    let azure = state
+        .session()
+        .as_ref()
+        .map(|s| s.azure.clone())
+        .ok_or_else(not_signed_in)?;
+    setup_engine::list_destinations(&azure, subscription, kind).await
 }
 
 fn check_subscription_id(value: &str) -> Result<(), SetupError> {

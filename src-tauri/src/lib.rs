@@ -144,6 +144,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             choices::catalog,
             choices::default_inputs,
             choices::list_resource_groups,
+            choices::list_destinations,
             setups::list_setups,
             setups::check_setup,
             setups::check_all_setups,

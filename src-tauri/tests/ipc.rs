@@ -483,7 +483,8 @@ fn resource_groups_are_listed_sorted_with_the_region_auth0_accepts_for_each() {
 
     let session = call(&window, "start_sandbox", json!({})).unwrap();
     let mut inputs = sandbox_inputs(&session);
-    // Step 1 creates a group of its own; the sandbox world starts with two more.
+    // Step 1 creates a group of its own; the sandbox world starts with three more (one holds the
+    // destinations to choose from in step 4).
     inputs["resource_group"] = json!("Zeta-events");
     call(
         &window,
@@ -501,6 +502,7 @@ fn resource_groups_are_listed_sorted_with_the_region_auth0_accepts_for_each() {
         list,
         json!([
             {"name": "analytics", "location": "northeurope", "auth0Region": "northeurope"},
+            {"name": "contoso-integration", "location": "westeurope", "auth0Region": "westeurope"},
             {"name": "legacy-apps", "location": "westus3", "auth0Region": null},
             {"name": "Zeta-events", "location": "westeurope", "auth0Region": "westeurope"},
         ])
@@ -538,7 +540,7 @@ fn an_existing_group_runs_step_one_in_the_region_its_listing_prefilled() {
     .unwrap();
     assert_eq!(
         again.as_array().unwrap().len(),
-        2,
+        3,
         "no group was created: {again}"
     );
 
@@ -602,6 +604,82 @@ fn listing_resource_groups_names_a_missing_or_unknown_subscription() {
     .unwrap_err();
     assert_eq!(unknown["code"], "azure_subscription_not_found", "{unknown}");
     assert!(!unknown["remedy"].as_str().unwrap().is_empty(), "{unknown}");
+}
+
+#[test]
+fn destinations_are_listed_by_name_with_the_ids_azure_gave() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let subscription = json!("11111111-2222-3333-4444-555555555555");
+    let error = call(
+        &window,
+        "list_destinations",
+        json!({"subscriptionId": subscription, "kind": "eventhub"}),
+    )
+    .unwrap_err();
+    assert_eq!(error["code"], "azure_credentials_failed", "{error}");
+
+    let session = call(&window, "start_sandbox", json!({})).unwrap();
+    let sub = session["subscriptionId"].as_str().unwrap().to_owned();
+    let hubs = call(
+        &window,
+        "list_destinations",
+        json!({"subscriptionId": sub, "kind": "eventhub"}),
+    )
+    .unwrap();
+    let names: Vec<&str> = hubs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["contoso-archive", "contoso-events", "contoso-telemetry"]
+    );
+    let events = &hubs[1];
+    assert_eq!(events["resourceGroup"], "contoso-integration");
+    assert_eq!(
+        events["children"][0]["id"],
+        json!(format!(
+            "/subscriptions/{sub}/resourceGroups/contoso-integration/providers/Microsoft.EventHub/namespaces/contoso-events/eventhubs/auth0-logs"
+        ))
+    );
+    assert_eq!(hubs[0]["children"], json!([]), "an empty namespace: {hubs}");
+
+    let functions = call(
+        &window,
+        "list_destinations",
+        json!({"subscriptionId": sub, "kind": "azurefunction"}),
+    )
+    .unwrap();
+    let apps: Vec<&str> = functions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        apps,
+        ["contoso-auth0-handlers", "contoso-linux-jobs"],
+        "web apps are left out"
+    );
+    assert_eq!(functions[0]["children"][0]["name"], "OnAuth0Log");
+
+    let webhook = call(
+        &window,
+        "list_destinations",
+        json!({"subscriptionId": sub, "kind": "webhook"}),
+    )
+    .unwrap_err();
+    assert_eq!(webhook["field"], "destination.kind", "{webhook}");
+    let bad = call(
+        &window,
+        "list_destinations",
+        json!({"subscriptionId": "not-a-subscription", "kind": "storagequeue"}),
+    )
+    .unwrap_err();
+    assert_eq!(bad["field"], "subscription_id", "{bad}");
 }
 
 #[test]

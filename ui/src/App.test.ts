@@ -108,7 +108,7 @@ describe('App with saved setups', () => {
     await user.click(await screen.findByRole('button', { name: /Try it with the built-in sandbox/ }));
     await user.click(await screen.findByRole('button', { name: 'Continue' }));
     await screen.findByRole('heading', { level: 1, name: 'Step 1 – Prepare Azure' });
-    await user.type(screen.getByLabelText('Azure subscription ID'), '11111111-2222-3333-4444-555555555555');
+    await user.click(await screen.findByRole('radio', { name: 'Sandbox subscription' }));
     backend.done = new Set(['prepare_azure', 'create_stream', 'activate_topic']);
     await user.click(screen.getByRole('button', { name: 'Prepare Azure' }));
     await screen.findByRole('heading', { level: 1, name: 'Step 4 – Choose where events go' });

@@ -7,6 +7,8 @@ import { emit } from '@tauri-apps/api/event';
 import type { CheckId, FixId, HealthAlert, Settings } from '../src/lib/ipc';
 import type {
   Catalog,
+  DestinationKind,
+  DestinationParent,
   ResourceGroupChoice,
   Auth0AccountInfo,
   AzureAccountInfo,
@@ -51,6 +53,8 @@ export type Scenario = {
   missingScopes?: string[];
   /** The subscription's resource groups (default RESOURCE_GROUPS); 'fail' rejects the first listing. */
   resourceGroups?: ResourceGroupChoice[] | 'fail';
+  /** The destinations list_destinations answers per kind (default DESTINATIONS); 'fail' rejects the first listing. */
+  destinations?: Partial<Record<DestinationKind, DestinationParent[]>> | 'fail';
   /** The catalog command rejects once. */
   catalogFailsOnce?: boolean;
   /** Step 1 waits for Microsoft.EventGrid's registration until finishRegistration() or cancel_run. */
@@ -191,6 +195,35 @@ export const RESOURCE_GROUPS: ResourceGroupChoice[] = [
   { name: 'security-logs', location: 'eastus2', auth0Region: 'eastus2' },
 ];
 
+const SUB = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups';
+
+/** A parent in the sandbox subscription with its children, ids as Azure lists them. */
+function parent(group: string, type: string, name: string, collection: string, children: string[]): DestinationParent {
+  const id = `${SUB}/${group}/providers/${type}/${name}`;
+  return { name, id, resourceGroup: group, location: 'westeurope', children: children.map((c) => ({ name: c, id: `${id}/${collection}/${c}` })) };
+}
+
+/** What list_destinations answers per kind in the sandbox subscription (sorted by name, as Rust sorts them). */
+export const DESTINATIONS: Record<Exclude<DestinationKind, 'webhook'>, DestinationParent[]> = {
+  eventhub: [
+    parent('contoso-integration', 'Microsoft.EventHub/namespaces', 'contoso-archive', 'eventhubs', []),
+    parent('contoso-integration', 'Microsoft.EventHub/namespaces', 'contoso-events', 'eventhubs', ['auth0-logs', 'security-alerts']),
+    parent('analytics', 'Microsoft.EventHub/namespaces', 'contoso-telemetry', 'eventhubs', ['app-telemetry']),
+  ],
+  storagequeue: [
+    parent('contoso-integration', 'Microsoft.Storage/storageAccounts', 'contosologs01', 'queueServices/default/queues', ['auth0-events', 'signups']),
+  ],
+  servicebusqueue: [
+    parent('contoso-integration', 'Microsoft.ServiceBus/namespaces', 'contoso-messaging', 'queues', ['auth0-logs', 'user-sync']),
+  ],
+  servicebustopic: [
+    parent('contoso-integration', 'Microsoft.ServiceBus/namespaces', 'contoso-messaging', 'topics', ['identity-events']),
+  ],
+  azurefunction: [
+    parent('contoso-integration', 'Microsoft.Web/sites', 'contoso-auth0-handlers', 'functions', ['OnAuth0Log', 'OnSignup']),
+  ],
+};
+
 export const SIGN_IN_URL =
   'https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?client_id=5d3c1a2b&code_challenge_method=S256&redirect_uri=http%3A%2F%2Flocalhost%3A51234';
 export const REGISTRATION_COMMAND =
@@ -236,6 +269,8 @@ export class FakeBackend {
   catalogCalls = 0;
   /** The subscriptions whose resource groups were asked for, in order. */
   groupRequests: string[] = [];
+  /** Every list_destinations call: the subscription and the kind. */
+  destinationRequests: { subscriptionId: string; kind: DestinationKind }[] = [];
 
   finishRegistration(): void {
     this.#registered?.();
@@ -653,6 +688,21 @@ export class FakeBackend {
         }
         if (id !== SANDBOX_SESSION.subscriptionId) throw setupError('azure_subscription_not_found', `The subscription ${id} was not found.`, 'Check the subscription ID.');
         return groups === 'fail' ? RESOURCE_GROUPS : groups;
+      }
+      case 'list_destinations': {
+        this.#requireSession();
+        const subscriptionId = String(args.subscriptionId ?? '');
+        const kind = args.kind as DestinationKind;
+        this.destinationRequests.push({ subscriptionId, kind });
+        if (kind === 'webhook') {
+          throw setupError('invalid_input', 'destination.kind: a webhook is given by its address; there is nothing in Azure to choose it from', 'Correct destination.kind and try again.', 'destination.kind');
+        }
+        if (this.scenario.destinations === 'fail' && this.#once('destinations')) {
+          throw setupError('azure_authorization_failed', 'Azure refused: the signed-in identity may not read this subscription.', 'Ask an Owner of the subscription for the Reader role, then load them again.');
+        }
+        if (subscriptionId !== SANDBOX_SESSION.subscriptionId) return [];
+        const listed = this.scenario.destinations === 'fail' ? undefined : this.scenario.destinations?.[kind];
+        return structuredClone(listed ?? DESTINATIONS[kind]);
       }
       case 'test_endpoint': {
         const url = String(args.url);

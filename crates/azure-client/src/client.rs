@@ -741,7 +741,7 @@ impl AzureClient {
     }
 
     /// Every item of a paged list; items that do not decode are left out and logged (see `list_reporting`).
-    async fn list<T: DeserializeOwned>(
+    pub(crate) async fn list<T: DeserializeOwned>(
         &self,
         path: &str,
         api_version: &str,

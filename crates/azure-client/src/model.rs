@@ -1,5 +1,6 @@
 //! Resource Manager shapes, from the REST specification (Event Grid api-version 2025-02-15, Resources
-//! 2025-04-01, Subscriptions 2022-12-01, Monitor 2023-10-01). What others wrote must read: unknown fields
+//! 2025-04-01, Subscriptions 2022-12-01, Monitor 2023-10-01; for the destination lists Event Hubs 2024-01-01,
+//! Storage 2024-01-01, Service Bus 2021-11-01, App Service 2024-04-01). What others wrote must read: unknown fields
 //! are ignored, enums Azure models as strings stay strings, fields the specification does not require
 //! default when absent, and an advanced filter with an operator or operand shape this client does not use
 //! still decodes.
@@ -95,6 +96,58 @@ pub struct GroupResource {
     /// `Microsoft.EventGrid/partnerTopics`, …
     #[serde(rename = "type", default)]
     pub kind: String,
+}
+
+/// An Event Hubs namespace (`EHNamespace`), a storage account (`StorageAccount`) or a Service Bus namespace
+/// (`SBNamespace`): tracked resources, listed per subscription.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TrackedResource {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub location: Option<String>,
+}
+
+/// An event hub (`Eventhub`), a storage queue (`ListQueue`), a Service Bus queue (`SBQueue`) or topic
+/// (`SBTopic`): listed per parent, its `id` the parent's followed by the collection and the name.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChildResource {
+    pub id: String,
+    pub name: String,
+}
+
+/// A web app (`Site`); `kind` tells a function app (`functionapp`, `functionapp,linux`, …) from the others.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+}
+
+impl Site {
+    pub fn is_function_app(&self) -> bool {
+        self.kind
+            .as_deref()
+            .is_some_and(|k| k.to_ascii_lowercase().contains("functionapp"))
+    }
+}
+
+/// A function of a function app (`FunctionEnvelope`). Its `name` may carry the app's (`{app}/{function}`);
+/// [`FunctionEnvelope::function_name`] is the function's own, the last segment of its `id`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FunctionEnvelope {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+impl FunctionEnvelope {
+    pub fn function_name(&self) -> &str {
+        self.id.rsplit('/').next().unwrap_or(&self.id)
+    }
 }
 
 /// One entry of `partnerAuthorization.authorizedPartnersList`.

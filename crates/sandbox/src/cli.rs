@@ -94,6 +94,9 @@ pub struct Args {
     /// Do not seed the second Azure directory ("Fabrikam Partners", where the seeded users are guests).
     #[arg(long)]
     pub no_guest_directory: bool,
+    /// Do not seed the destinations to choose from (Event Hubs, storage queues, Service Bus, function apps).
+    #[arg(long)]
+    pub no_destination_resources: bool,
     /// Give the partner topics Auth0 creates Auth0's partnerRegistrationImmutableId (absent by default, as in
     /// Azure's own examples).
     #[arg(long)]
@@ -216,6 +219,7 @@ impl Args {
             extra_subscriptions: self.seed_subscriptions.clone(),
             extra_resource_groups,
             guest_directory: !self.no_guest_directory,
+            destination_resources: !self.no_destination_resources,
             partner_topic_immutable_id: self.partner_topic_immutable_id,
             partner_topic_name_hidden_reads: self.partner_topic_name_hidden_reads,
             ..SandboxConfig::default()
@@ -289,6 +293,16 @@ mod tests {
         assert!(
             config.guest_directory,
             "the second directory is seeded by default"
+        );
+        assert!(
+            config.destination_resources,
+            "destinations are seeded by default"
+        );
+        assert!(
+            !parse(&["--no-destination-resources"])
+                .to_config()
+                .unwrap()
+                .destination_resources
         );
         assert!(
             !parse(&["--no-guest-directory"])

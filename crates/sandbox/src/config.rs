@@ -67,6 +67,11 @@ pub struct SandboxConfig {
     /// Seed a second Azure directory ("Fabrikam Partners", with a subscription of its own) where the default
     /// users are guests, so switching directories can be tried. On by default.
     pub guest_directory: bool,
+    /// Seed destinations to choose from (Event Hubs, storage queues, Service Bus queues and topics, function
+    /// apps) in a resource group of each directory's subscription: `contoso-integration` at home,
+    /// `fabrikam-shared` in the second directory. On by default, off in `for_tests()` (tests that count
+    /// resource groups start from none); `with_destination_resources` turns it on.
+    pub destination_resources: bool,
     /// How long a new tenant log entry takes to show in log searches (`GET /api/v2/logs?q=...`), in sandbox
     /// time: Auth0's search is not real time (zero: at once).
     pub log_search_lag: Duration,
@@ -123,6 +128,7 @@ impl Default for SandboxConfig {
             extra_subscriptions: Vec::new(),
             extra_resource_groups: Vec::new(),
             guest_directory: true,
+            destination_resources: true,
             log_search_lag: Duration::ZERO,
         }
     }
@@ -136,8 +142,14 @@ impl SandboxConfig {
             registration_delay: Duration::ZERO,
             event_subscription_delete_time: Duration::ZERO,
             time_compression: 100_000,
+            destination_resources: false,
             ..Self::default()
         }
+    }
+
+    pub fn with_destination_resources(mut self, seed: bool) -> Self {
+        self.destination_resources = seed;
+        self
     }
 
     pub fn with_log_search_lag(mut self, lag: Duration) -> Self {

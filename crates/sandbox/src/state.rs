@@ -207,6 +207,168 @@ pub struct Subscription {
     pub tenant_id: String,
     pub event_grid: ProviderRegistration,
     pub resource_groups: Vec<ResourceGroup>,
+    /// Event Hubs namespaces, storage accounts, Service Bus namespaces and web apps a destination can be
+    /// chosen from (seeded; nothing creates them through the API).
+    pub resources: Vec<DestinationResource>,
+}
+
+/// A resource an event subscription can deliver to, or the parent of one: an Event Hubs namespace with its
+/// event hubs, a storage account with its queues, a Service Bus namespace with its queues and topics, a web
+/// app (a function app when its `kind` says so) with its functions.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DestinationResource {
+    pub resource_group: String,
+    /// `Microsoft.EventHub/namespaces`, `Microsoft.Storage/storageAccounts`, `Microsoft.ServiceBus/namespaces`
+    /// or `Microsoft.Web/sites`.
+    pub resource_type: String,
+    pub name: String,
+    /// Azure's short location name (`westeurope`).
+    pub location: String,
+    /// `Microsoft.Web/sites` only: `functionapp`, `functionapp,linux`, `app`, ...
+    pub kind: Option<String>,
+    pub children: Vec<ChildResource>,
+}
+
+/// An event hub, a queue, a topic or a function inside a [`DestinationResource`].
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ChildResource {
+    /// The path segments between the parent's id and the child's name: `eventhubs`,
+    /// `queueServices/default/queues`, `queues`, `topics` or `functions`.
+    pub collection: String,
+    pub name: String,
+}
+
+impl DestinationResource {
+    pub fn arm_id(&self, subscription_id: &str) -> String {
+        format!(
+            "/subscriptions/{subscription_id}/resourceGroups/{}/providers/{}/{}",
+            self.resource_group, self.resource_type, self.name
+        )
+    }
+}
+
+/// The destinations a directory's first subscription starts with, all in one resource group: a few of each
+/// kind, some with nothing inside (an empty list is a case the wizard explains).
+fn seeded_destinations(home: bool) -> (ResourceGroup, Vec<DestinationResource>) {
+    let (group, location) = if home {
+        ("contoso-integration", "westeurope")
+    } else {
+        ("fabrikam-shared", "eastus")
+    };
+    let child = |collection: &str, name: &str| ChildResource {
+        collection: collection.into(),
+        name: name.into(),
+    };
+    let resource =
+        |resource_type: &str, name: &str, kind: Option<&str>, children: Vec<ChildResource>| {
+            DestinationResource {
+                resource_group: group.into(),
+                resource_type: resource_type.into(),
+                name: name.into(),
+                location: location.into(),
+                kind: kind.map(str::to_owned),
+                children,
+            }
+        };
+    const HUBS: &str = "Microsoft.EventHub/namespaces";
+    const STORAGE: &str = "Microsoft.Storage/storageAccounts";
+    const BUS: &str = "Microsoft.ServiceBus/namespaces";
+    const SITES: &str = "Microsoft.Web/sites";
+    const QUEUES: &str = "queueServices/default/queues";
+    let resources = if home {
+        vec![
+            resource(
+                HUBS,
+                "contoso-events",
+                None,
+                vec![
+                    child("eventhubs", "auth0-logs"),
+                    child("eventhubs", "security-alerts"),
+                ],
+            ),
+            resource(
+                HUBS,
+                "contoso-telemetry",
+                None,
+                vec![child("eventhubs", "app-telemetry")],
+            ),
+            resource(HUBS, "contoso-archive", None, Vec::new()),
+            resource(
+                STORAGE,
+                "contosologs01",
+                None,
+                vec![child(QUEUES, "auth0-events"), child(QUEUES, "signups")],
+            ),
+            resource(STORAGE, "contosobackup02", None, Vec::new()),
+            resource(
+                BUS,
+                "contoso-messaging",
+                None,
+                vec![
+                    child("queues", "auth0-logs"),
+                    child("queues", "user-sync"),
+                    child("topics", "identity-events"),
+                ],
+            ),
+            resource(
+                BUS,
+                "contoso-orders",
+                None,
+                vec![child("topics", "order-updates")],
+            ),
+            resource(
+                SITES,
+                "contoso-auth0-handlers",
+                Some("functionapp"),
+                vec![
+                    child("functions", "OnAuth0Log"),
+                    child("functions", "OnSignup"),
+                ],
+            ),
+            resource(
+                SITES,
+                "contoso-linux-jobs",
+                Some("functionapp,linux"),
+                vec![child("functions", "ProcessEvents")],
+            ),
+            resource(SITES, "contoso-website", Some("app"), Vec::new()),
+        ]
+    } else {
+        vec![
+            resource(
+                HUBS,
+                "fabrikam-stream",
+                None,
+                vec![child("eventhubs", "auth0")],
+            ),
+            resource(
+                STORAGE,
+                "fabrikamqueues",
+                None,
+                vec![child(QUEUES, "auth0-logs")],
+            ),
+            resource(
+                BUS,
+                "fabrikam-bus",
+                None,
+                vec![child("queues", "events"), child("topics", "auth0")],
+            ),
+            resource(
+                SITES,
+                "fabrikam-functions",
+                Some("functionapp"),
+                vec![child("functions", "HandleAuth0Event")],
+            ),
+        ]
+    };
+    let group = ResourceGroup {
+        name: group.into(),
+        location: location.into(),
+        tags: Value::Null,
+    };
+    (group, resources)
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -406,7 +568,15 @@ impl Subscription {
                 ready_ms: 0,
             },
             resource_groups: Vec::new(),
+            resources: Vec::new(),
         }
+    }
+
+    /// Adds the destinations this directory's subscriptions start with (see [`seeded_destinations`]).
+    fn seed_destinations(&mut self, home: bool) {
+        let (group, resources) = seeded_destinations(home);
+        self.resource_groups.push(group);
+        self.resources.extend(resources);
     }
 }
 
@@ -452,6 +622,9 @@ impl World {
                 .iter()
                 .map(|name| Subscription::new(name, &tenant_id)),
         );
+        if config.destination_resources {
+            subscriptions[0].seed_destinations(true);
+        }
         for (name, location) in &config.extra_resource_groups {
             subscriptions[0].resource_groups.push(ResourceGroup {
                 name: name.clone(),
@@ -508,9 +681,11 @@ impl World {
                 role: GUEST_ROLE.into(),
             })
             .collect();
-        self.azure
-            .subscriptions
-            .push(Subscription::new(GUEST_SUBSCRIPTION_NAME, &tenant_id));
+        let mut subscription = Subscription::new(GUEST_SUBSCRIPTION_NAME, &tenant_id);
+        if config.destination_resources {
+            subscription.seed_destinations(false);
+        }
+        self.azure.subscriptions.push(subscription);
         self.azure.guest_directories.push(GuestDirectory {
             tenant_id,
             domain: GUEST_DIRECTORY_DOMAIN.into(),

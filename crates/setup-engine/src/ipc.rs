@@ -5,6 +5,7 @@ use ts_rs::{Config, TS};
 
 use crate::azure_cloud::AzureCloudKind;
 use crate::catalog::{Catalog, EventGroup, EventGroupId, Region};
+use crate::destinations::{DestinationChild, DestinationParent};
 use crate::engine::{ProviderRegistration, SetupEvent, SetupReport};
 use crate::error::{ErrorCode, SetupError};
 use crate::health::{
@@ -26,6 +27,8 @@ pub fn typescript_declarations(cfg: &Config) -> Vec<String> {
         SetupError::decl(cfg),
         DestinationKind::decl(cfg),
         DestinationInput::decl(cfg),
+        DestinationChild::decl(cfg),
+        DestinationParent::decl(cfg),
         DeliveryRetryInput::decl(cfg),
         DeadLetterInput::decl(cfg),
         PiiInput::decl(cfg),

@@ -4,6 +4,7 @@
 
 mod azure_cloud;
 mod catalog;
+mod destinations;
 mod document;
 mod engine;
 mod error;
@@ -19,6 +20,7 @@ mod verify;
 
 pub use azure_cloud::{AzureCloudKind, check_auth0_delivers};
 pub use catalog::{Catalog, EventGroup, EventGroupId, Region, auth0_region, catalog};
+pub use destinations::{DestinationChild, DestinationParent, list_destinations};
 pub use document::{
     MIGRATIONS, Migration, SETUP_DOCUMENT_SCHEMA_URL, SETUP_DOCUMENT_VERSION, SetupDocument,
     default_inputs,

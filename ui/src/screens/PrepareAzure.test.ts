@@ -259,13 +259,53 @@ describe('PrepareAzure: waiting for Microsoft.EventGrid', () => {
 });
 
 describe('PrepareAzure: subscriptions', () => {
-  it('offers the enabled subscriptions the identity can see to search from', async () => {
+  it('offers the enabled subscriptions by name, with the chosen one\'s ID in small print to copy', async () => {
     const { wizard } = await signedInWizard();
     render(PrepareAzure, { wizard });
-    const list = screen.getByTestId('subscription-choices');
-    await expect.poll(() => list.querySelectorAll('option').length).toBe(1);
-    expect(list.querySelector('option')).toHaveTextContent('Sandbox subscription (11111111-2222-3333-4444-555555555555)');
-    expect(screen.getByLabelText('Azure subscription ID')).toHaveAttribute('list', 'subscription-choices');
+    const list = await screen.findByRole('radiogroup', { name: 'Subscriptions you can see' });
+    const radios = within(list).getAllByRole('radio');
+    expect(radios).toHaveLength(1);
+    expect(within(list).getByRole('radio', { name: 'Sandbox subscription' })).toBeChecked();
+    expect(list).not.toHaveTextContent('Disabled one');
+    expect(screen.getByTestId('subscription-chosen')).toHaveTextContent('Chosen: Sandbox subscription');
+    expect(screen.getByTestId('subscription-id')).toHaveTextContent('11111111-2222-3333-4444-555555555555');
+    // user-event stands in for the clipboard.
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Copy the ID' }));
+    expect(await navigator.clipboard.readText()).toBe('11111111-2222-3333-4444-555555555555');
+    expect(await screen.findByText('Copied.')).toBeInTheDocument();
+    // The paste field stays closed while the list holds the subscription.
+    expect(screen.getByTestId('subscription-paste')).not.toHaveAttribute('open');
+  });
+
+  it('filters by name as typed, and says when nothing matches', async () => {
+    const { wizard } = await signedInWizard();
+    render(PrepareAzure, { wizard });
+    const user = userEvent.setup();
+    await screen.findByRole('radiogroup', { name: 'Subscriptions you can see' });
+    await user.type(screen.getByLabelText('Search subscriptions'), 'prod');
+    expect(screen.queryByRole('radiogroup', { name: 'Subscriptions you can see' })).toBeNull();
+    expect(screen.getByText('No subscription matches “prod”.')).toBeInTheDocument();
+    await user.clear(screen.getByLabelText('Search subscriptions'));
+    await user.type(screen.getByLabelText('Search subscriptions'), 'SANDBOX');
+    expect(within(screen.getByRole('radiogroup', { name: 'Subscriptions you can see' })).getAllByRole('radio')).toHaveLength(1);
+  });
+
+  it('chooses by name, and a pasted ID the list does not hold opens the paste field', async () => {
+    const { wizard } = await signedInWizard();
+    wizard.inputs.subscription_id = '';
+    render(PrepareAzure, { wizard });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('radio', { name: 'Sandbox subscription' }));
+    expect(wizard.inputs.subscription_id).toBe('11111111-2222-3333-4444-555555555555');
+    await user.click(screen.getByText('Paste an ID instead'));
+    const pasted = screen.getByLabelText('Azure subscription ID');
+    await user.clear(pasted);
+    await user.type(pasted, OTHER_SUBSCRIPTION);
+    expect(wizard.inputs.subscription_id).toBe(OTHER_SUBSCRIPTION);
+    expect(screen.getByRole('radio', { name: 'Sandbox subscription' })).not.toBeChecked();
+    expect(screen.getByTestId('subscription-paste')).toHaveAttribute('open');
+    expect(screen.queryByTestId('subscription-id')).toBeNull();
   });
 });
 

@@ -31,12 +31,28 @@ describe('Subscribe', () => {
     expect(backend.calls).not.toContain('run_step');
   });
 
-  it('asks for a resource id for an Event Hub', async () => {
+  it('offers an Event Hub by name, and subscribes once a hub is chosen', async () => {
     const { wizard } = await signedInWizard({ done: [...earlier] });
     render(Subscribe, { wizard });
-    await userEvent.setup().click(screen.getByLabelText(/An Event Hub/));
-    expect(screen.getByLabelText('Azure resource ID of the destination')).toBeInTheDocument();
+    const user = userEvent.setup();
+    await user.click(screen.getByLabelText(/An Event Hub/));
+    expect(screen.queryByLabelText('Webhook address')).toBeNull();
     expect(screen.getByRole('button', { name: 'Subscribe' })).toBeDisabled();
+    await user.click(await screen.findByRole('radio', { name: /contoso-events/ }));
+    await user.click(screen.getByRole('radio', { name: 'auth0-logs' }));
+    expect(screen.getByRole('button', { name: 'Subscribe' })).toBeEnabled();
+    expect(wizard.inputs.destination.resource_id).toMatch(/\/namespaces\/contoso-events\/eventhubs\/auth0-logs$/);
+  });
+
+  it('holds a storage queue until its queue is chosen', async () => {
+    const { wizard } = await signedInWizard({ done: [...earlier] });
+    render(Subscribe, { wizard });
+    const user = userEvent.setup();
+    await user.click(screen.getByLabelText(/A storage queue/));
+    await user.click(await screen.findByRole('radio', { name: /contosologs01/ }));
+    expect(screen.getByRole('button', { name: 'Subscribe' })).toBeDisabled();
+    await user.click(screen.getByRole('radio', { name: 'auth0-events' }));
+    expect(screen.getByRole('button', { name: 'Subscribe' })).toBeEnabled();
   });
 
   it('subscribes and reaches Done', async () => {

@@ -192,7 +192,7 @@ describe('the wizard in Chromium', () => {
     await page.keyboard.press('Enter');
     await expectHeading(page, 'Step 1 – Prepare Azure');
     // Enter in a field submits the screen's form, as in any form.
-    await focusOn('INPUT:Azure subscription ID', 5);
+    await focusOn('INPUT:Search subscriptions', 5);
     await page.keyboard.press('Enter');
     await expectHeading(page, 'Step 2 – Create the Auth0 stream');
     await focusOn('INPUT:Failed logins');

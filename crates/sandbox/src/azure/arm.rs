@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 
+use super::destinations::{self, Parent};
 use super::request::Ctx;
 use super::{eventgrid, resources};
 use crate::http_util::{arm_error, bearer, with_arm_headers};
@@ -264,6 +265,12 @@ fn subscription_scoped(ctx: &Ctx, rest: &[&str]) -> Result<Response, Response> {
             "operationresults",
             _,
         ] => eventgrid::operations::operation_result(ctx, ctx.seg(7)),
+        ["providers", provider, resource_type]
+            if Parent::from_segments(provider, resource_type).is_some() =>
+        {
+            let parent = Parent::from_segments(provider, resource_type).expect("matched");
+            destinations::list_parents(ctx, &sub, parent)
+        }
         ["providers", _] => resources::provider(ctx, &sub, ctx.seg(3)),
         ["providers", _, action @ ("register" | "unregister")] => {
             resources::register(ctx, &sub, ctx.seg(3), action == &"register")
@@ -272,6 +279,23 @@ fn subscription_scoped(ctx: &Ctx, rest: &[&str]) -> Result<Response, Response> {
         ["resourcegroups"] => resources::list_groups(ctx, &sub),
         ["resourcegroups", _] => resources::group(ctx, &sub, ctx.seg(3)),
         ["resourcegroups", _, "resources"] => resources::group_resources(ctx, &sub, ctx.seg(3)),
+        [
+            "resourcegroups",
+            _,
+            "providers",
+            provider,
+            resource_type,
+            _,
+            tail @ ..,
+        ] if Parent::from_segments(provider, resource_type)
+            .and_then(|p| p.collection(tail))
+            .is_some() =>
+        {
+            let parent = Parent::from_segments(provider, resource_type).expect("matched");
+            let collection = parent.collection(tail).expect("matched");
+            let (rg, name) = (ctx.seg(3).to_owned(), ctx.seg(7).to_owned());
+            destinations::list_children(ctx, &sub, &rg, parent, &name, collection)
+        }
         [
             "resourcegroups",
             _,

@@ -2,6 +2,7 @@
 //! host). Resource Manager paths are case-insensitive, so they are dispatched by hand from path segments.
 
 pub mod arm;
+mod destinations;
 pub mod eventgrid;
 mod identity;
 pub mod metrics;

@@ -33,6 +33,19 @@ pub const EVENTGRID_API: &[&str] = &[
     "2023-06-01-preview",
     "2022-06-15",
 ];
+/// Microsoft.EventHub (namespaces, event hubs).
+pub const EVENTHUB_API: &[&str] = &[
+    "2024-01-01",
+    "2022-10-01-preview",
+    "2021-11-01",
+    "2017-04-01",
+];
+/// Microsoft.Storage (storage accounts, queues).
+pub const STORAGE_API: &[&str] = &["2024-01-01", "2023-05-01", "2023-01-01", "2022-09-01"];
+/// Microsoft.ServiceBus (namespaces, queues, topics).
+pub const SERVICEBUS_API: &[&str] = &["2021-11-01", "2022-10-01-preview", "2017-04-01"];
+/// Microsoft.Web (sites, functions).
+pub const WEB_API: &[&str] = &["2024-04-01", "2023-12-01", "2023-01-01", "2022-09-01"];
 pub const METRICS_API: &[&str] = &[
     "2023-10-01",
     "2024-02-01",
@@ -116,12 +129,17 @@ impl Ctx<'_> {
 /// A list answer paged as ARM pages: `$top` items per page (default 100) and a `nextLink` carrying
 /// `$skiptoken` while more remain.
 pub fn paged(ctx: &Ctx, items: Vec<Value>) -> Response {
+    paged_by(ctx, items, 100)
+}
+
+/// [`paged`] with another page size when the client names none (Azure picks its own per list).
+pub fn paged_by(ctx: &Ctx, items: Vec<Value>, page_size: usize) -> Response {
     let top: usize = ctx
         .query
         .get("$top")
         .and_then(|t| t.parse().ok())
         .filter(|t| *t > 0)
-        .unwrap_or(100);
+        .unwrap_or(page_size);
     let skip: usize = ctx
         .query
         .get("$skiptoken")

@@ -356,6 +356,9 @@ fn delete_group(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
     if subscription.resource_groups.len() == before {
         return Err(group_not_found(rg));
     }
+    subscription
+        .resources
+        .retain(|r| !r.resource_group.eq_ignore_ascii_case(rg));
     let topics: Vec<String> = world
         .azure
         .partner_topics
@@ -421,7 +424,7 @@ pub fn operation_result(ctx: &Ctx, id: &str) -> Result<Response, Response> {
 }
 
 /// `Resources_ListByResourceGroup`: the group's resources (`id`, `name`, `type`, `location`): its partner
-/// topics and its partner configuration (event subscriptions are extension resources, not listed). 404
+/// topics, its partner configuration and the destinations seeded there (event subscriptions are extension resources, not listed). 404
 /// `ResourceGroupNotFound` for a missing group.
 pub fn group_resources(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Response> {
     ctx.api_version(RESOURCES_API, "resources")?;
@@ -458,6 +461,18 @@ pub fn group_resources(ctx: &Ctx, sub: &str, rg: &str) -> Result<Response, Respo
                 })
             }),
     );
+    if let Some(subscription) = world.subscription(sub) {
+        value.extend(
+            subscription
+                .resources
+                .iter()
+                .filter(|r| r.resource_group.eq_ignore_ascii_case(rg))
+                .map(|r| {
+                    json!({"id": r.arm_id(&subscription.subscription_id), "name": r.name,
+                           "type": r.resource_type, "location": r.location})
+                }),
+        );
+    }
     drop(world);
     Ok(super::request::paged(ctx, value))
 }

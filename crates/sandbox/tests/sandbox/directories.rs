@@ -502,3 +502,55 @@ async fn outsiders_and_service_principals_are_refused_by_the_guest_directory() {
     .await;
     assert_eq!(status, 401);
 }
+
+#[tokio::test]
+async fn each_directory_has_destinations_of_its_own() {
+    let env = start_with(SandboxConfig::for_tests().with_destination_resources(true)).await;
+    let directory = guest(&env);
+    let tokens = sign_in(&env, &directory.domain, 0).await;
+    let guest_token = access(&tokens);
+    let path = |sub: &str| {
+        format!(
+            "/subscriptions/{sub}/providers/Microsoft.ServiceBus/namespaces?api-version=2021-11-01"
+        )
+    };
+    let (status, body) = json_of(
+        env.arm(
+            Method::GET,
+            &path(&directory.subscription_id),
+            guest_token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let namespace = &body["value"][0];
+    assert_eq!(namespace["name"], "fabrikam-bus");
+    let id = namespace["id"].as_str().unwrap();
+    assert!(id.contains("/resourceGroups/fabrikam-shared/"), "{id}");
+    let (status, topics) = json_of(
+        env.arm(
+            Method::GET,
+            &format!("{id}/topics?api-version=2021-11-01"),
+            guest_token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{topics}");
+    assert_eq!(topics["value"][0]["name"], "auth0");
+    // The home directory's destinations are out of reach with the guest directory's token.
+    let (status, _) = json_of(
+        env.arm(
+            Method::GET,
+            &path(&env.info().subscription_id),
+            guest_token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 401);
+}

@@ -7,6 +7,7 @@ mod azure_arm;
 mod binary;
 mod client_assertions;
 mod common;
+mod destinations;
 mod directories;
 mod eventgrid;
 mod identity;

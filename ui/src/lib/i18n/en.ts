@@ -480,8 +480,18 @@ export const en = {
         "Use a subscription in Azure's public cloud: ask whoever set up this computer to set AUTH0_EVENTGRID_AZURE_CLOUD to public (or remove it), then sign in to Azure again. If the events must reach that cloud, forward them from a public-cloud subscription, or send Auth0's logs there another way, such as an Auth0 custom webhook (HTTP) log stream.",
     },
     subscription: 'Azure subscription ID',
-    subscriptionHint: 'Type to search the subscriptions you can see, or paste the ID from the Azure Portal.',
-    subscriptionOption: (name: string, id: string) => `${name} (${id})`,
+    subscriptions: {
+      legend: 'Azure subscription',
+      hint: 'The subscriptions the signed-in account can see. Search by name.',
+      label: 'Subscriptions you can see',
+      search: 'Search subscriptions',
+      empty: 'This account sees no subscription. Paste a subscription ID below, or sign in with another account.',
+      noMatch: (query: string) => `No subscription matches “${query}”.`,
+      shown: (shown: number, total: number) =>
+        shown === total ? `${total} subscription${total === 1 ? '' : 's'}` : `${shown} of ${total} subscriptions`,
+      chosen: (name: string) => `Chosen: ${name}`,
+      pasteHint: 'The ID from the Azure Portal (Subscriptions), like 00000000-0000-0000-0000-000000000000.',
+    },
     resourceGroup: 'Resource group',
     resourceGroupHint: 'A folder for Azure resources: the connection from Auth0 is created in it.',
     useExisting: 'Use an existing resource group',
@@ -562,6 +572,14 @@ export const en = {
     run: 'Activate',
     term: 'Activates the partner topic.',
   },
+  ids: {
+    label: 'ID:',
+    copy: 'Copy',
+    copyLabel: 'Copy the ID',
+    copied: 'Copied.',
+    copyFailed: 'Could not copy: select the ID and copy it.',
+    pasteInstead: 'Paste an ID instead',
+  },
   subscribe: {
     title: 'Step 4 – Choose where events go',
     lead: 'Pick the place that receives every event.',
@@ -584,6 +602,95 @@ export const en = {
     endpointRefused: (status: number, origin: string | null) =>
       `The endpoint answered ${status}${origin ? ` allowing ${origin}` : ' without WebHook-Allowed-Origin'}: Event Grid would not deliver to it.`,
     resourceId: 'Azure resource ID of the destination',
+    picker: {
+      hint: (subscription: string) => `What the signed-in account can see in ${subscription}, the subscription of step 1.`,
+      needSubscription: 'Choose a subscription in step 1 to see what it holds.',
+      loading: (parents: string) => `Loading the ${parents} of this subscription…`,
+      failed: (parents: string) => `The ${parents} could not be loaded.`,
+      retry: 'Load them again',
+      search: (things: string) => `Search ${things}`,
+      inGroup: (group: string) => `in ${group}`,
+      noMatch: (thing: string, query: string) => `No ${thing} matches “${query}”.`,
+      shown: (shown: number, total: number, one: string, many: string) =>
+        shown === total ? `${total} ${total === 1 ? one : many}` : `${shown} of ${total} ${many}`,
+      kinds: {
+        eventhub: {
+          legend: 'Event Hub',
+          parent: 'Event Hubs namespace',
+          parents: 'Event Hubs namespaces',
+          parentsLabel: 'Event Hubs namespaces',
+          child: 'event hub',
+          children: 'event hubs',
+          childrenLabel: (namespace: string) => `Event hubs in ${namespace}`,
+          noParents: (subscription: string) =>
+            `No Event Hubs namespace in ${subscription}. Create one in the Azure portal, or choose another destination.`,
+          noChildren: (namespace: string) =>
+            `No event hub in ${namespace}. Create one in the Azure portal, or choose another namespace.`,
+          chosen: (hub: string, namespace: string) => `Events go to the event hub ${hub} in ${namespace}.`,
+          pasteHint: 'The event hub’s resource ID, ending in /eventhubs/ and its name.',
+        },
+        storagequeue: {
+          legend: 'Storage queue',
+          parent: 'storage account',
+          parents: 'storage accounts',
+          parentsLabel: 'Storage accounts',
+          child: 'queue',
+          children: 'queues',
+          childrenLabel: (account: string) => `Queues in ${account}`,
+          noParents: (subscription: string) =>
+            `No storage account in ${subscription}. Create one in the Azure portal, or choose another destination.`,
+          noChildren: (account: string) =>
+            `No queue in ${account}. Create one in the Azure portal, or choose another storage account.`,
+          chosen: (queue: string, account: string) => `Events go to the queue ${queue} in ${account}.`,
+          pasteHint: 'The storage account’s resource ID; the queue’s name goes below.',
+        },
+        servicebusqueue: {
+          legend: 'Service Bus queue',
+          parent: 'Service Bus namespace',
+          parents: 'Service Bus namespaces',
+          parentsLabel: 'Service Bus namespaces',
+          child: 'queue',
+          children: 'queues',
+          childrenLabel: (namespace: string) => `Queues in ${namespace}`,
+          noParents: (subscription: string) =>
+            `No Service Bus namespace in ${subscription}. Create one in the Azure portal, or choose another destination.`,
+          noChildren: (namespace: string) =>
+            `No queue in ${namespace}. Create one in the Azure portal, or choose another namespace.`,
+          chosen: (queue: string, namespace: string) => `Events go to the queue ${queue} in ${namespace}.`,
+          pasteHint: 'The queue’s resource ID, ending in /queues/ and its name.',
+        },
+        servicebustopic: {
+          legend: 'Service Bus topic',
+          parent: 'Service Bus namespace',
+          parents: 'Service Bus namespaces',
+          parentsLabel: 'Service Bus namespaces',
+          child: 'topic',
+          children: 'topics',
+          childrenLabel: (namespace: string) => `Topics in ${namespace}`,
+          noParents: (subscription: string) =>
+            `No Service Bus namespace in ${subscription}. Create one in the Azure portal, or choose another destination.`,
+          noChildren: (namespace: string) =>
+            `No topic in ${namespace}. Create one in the Azure portal, or choose another namespace.`,
+          chosen: (topic: string, namespace: string) => `Events go to the topic ${topic} in ${namespace}.`,
+          pasteHint: 'The topic’s resource ID, ending in /topics/ and its name.',
+        },
+        azurefunction: {
+          legend: 'Azure Function',
+          parent: 'function app',
+          parents: 'function apps',
+          parentsLabel: 'Function apps',
+          child: 'function',
+          children: 'functions',
+          childrenLabel: (app: string) => `Functions in ${app}`,
+          noParents: (subscription: string) =>
+            `No function app in ${subscription}. Create one in the Azure portal, or choose another destination.`,
+          noChildren: (app: string) =>
+            `No function in ${app}. Deploy one to it, or choose another function app.`,
+          chosen: (fn: string, app: string) => `Events go to the function ${fn} in ${app}.`,
+          pasteHint: 'The function’s resource ID, ending in /functions/ and its name.',
+        },
+      },
+    },
     queueName: 'Queue name',
     name: 'Name of the subscription in Azure',
     run: 'Subscribe',

@@ -30,6 +30,27 @@ resource_id: string | null,
  */
 queue_name: string | null, max_events_per_batch: number | null, preferred_batch_size_in_kilobytes: number | null, };
 
+export type DestinationChild = { name: string, 
+/**
+ * Its Resource Manager id, as Azure listed it.
+ */
+id: string, };
+
+export type DestinationParent = { name: string, 
+/**
+ * Its Resource Manager id, as Azure listed it.
+ */
+id: string, resourceGroup: string, 
+/**
+ * Where Azure keeps it, as Azure spelled it; `None` when the list did not say.
+ */
+location: string | null, 
+/**
+ * Sorted by name. For a storage queue the destination's `resource_id` is the account's id and the
+ * queue goes to `queue_name`; for the other kinds it is the child's id.
+ */
+children: Array<DestinationChild>, };
+
 export type DeliveryRetryInput = { max_delivery_attempts: number, event_time_to_live_in_minutes: number, };
 
 export type DeadLetterInput = { 

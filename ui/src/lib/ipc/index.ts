@@ -8,6 +8,8 @@ import type {
   SavedSetup,
   AppInfo,
   Catalog,
+  DestinationKind,
+  DestinationParent,
   ResourceGroupChoice,
   Auth0AccountInfo,
   Auth0PrivateKeyRequest,
@@ -236,6 +238,12 @@ export function catalog(): Promise<Catalog> {
 /** The resource groups of a subscription, sorted by name, each with the region Auth0 accepts for its location. */
 export function listResourceGroups(subscriptionId: string): Promise<ResourceGroupChoice[]> {
   return invoke<ResourceGroupChoice[]>('list_resource_groups', { subscriptionId });
+}
+
+/** The destinations of a kind in a subscription (namespaces, storage accounts or function apps, each with its hubs,
+ * queues, topics or functions), sorted by name, with the ids Azure listed. A webhook has nothing to list. */
+export function listDestinations(subscriptionId: string, kind: DestinationKind): Promise<DestinationParent[]> {
+  return invoke<DestinationParent[]>('list_destinations', { subscriptionId, kind });
 }
 
 /** Event Grid's webhook handshake (OPTIONS), performed by Rust: the webview never reaches the network. */
