@@ -90,7 +90,14 @@ actions: Array<string>,
 /**
  * When the partner topic must be activated by (RFC 3339), once known.
  */
-expires_at: string | null, };
+expires_at: string | null, 
+/**
+ * Step 3: the partner topic as Azure reports it and the stream it was created for, for the person to
+ * confirm; absent for the other steps and before the stream names its topic.
+ */
+topic: TopicFacts | null, };
+
+export type TopicFacts = { name: string, source: string | null, friendly_description: string | null, message_for_activation: string | null, activation_state: string | null, stream_name: string, stream_id: string, };
 
 export type SetupReport = { steps: Array<StepStatus>, 
 /**
@@ -447,7 +454,7 @@ azureClientId: string | null,
  */
 checkIntervalMinutes: number | null, };
 
-export type LinkTarget = { "kind": "auth0_applications", domain: string, } | { "kind": "auth0_dashboard" } | { "kind": "azure_portal" } | { "kind": "azure_sign_in" } | { "kind": "setup_check", setup_id: number, check: CheckId, };
+export type LinkTarget = { "kind": "auth0_applications", domain: string, } | { "kind": "auth0_dashboard" } | { "kind": "azure_portal" } | { "kind": "azure_sign_in" } | { "kind": "azure_subscription", subscription_id: string, } | { "kind": "azure_resource_group", subscription_id: string, resource_group: string, } | { "kind": "azure_event_subscription", subscription_id: string, resource_group: string, partner_topic: string, name: string, } | { "kind": "setup_check", setup_id: number, check: CheckId, };
 
 export type AzureAccountMethod = "browser" | "device_code" | "service_principal" | "certificate" | "azure_cli";
 
