@@ -64,7 +64,12 @@ authorization_days: number,
 /**
  * Auth0 event categories to stream; empty means every event.
  */
-event_categories: Array<string>, pii: PiiInput | null, 
+event_categories: Array<string>, 
+/**
+ * Personal fields Auth0 masks or hashes before it sends a log; all masked by default, none when the
+ * person turns it off.
+ */
+pii: PiiInput | null, 
 /**
  * ISO-8601 instant to stream logs from.
  */
@@ -97,7 +102,31 @@ expires_at: string | null,
  */
 topic: TopicFacts | null, };
 
-export type TopicFacts = { name: string, source: string | null, friendly_description: string | null, message_for_activation: string | null, activation_state: string | null, stream_name: string, stream_id: string, };
+export type TopicFacts = { 
+/**
+ * The partner topic's name.
+ */
+name: string, 
+/**
+ * `properties.source`: "a unique partner resource".
+ */
+source: string | null, 
+/**
+ * `properties.partnerTopicFriendlyDescription`, set by the partner.
+ */
+friendly_description: string | null, 
+/**
+ * `properties.messageForActivation`, set by the partner.
+ */
+message_for_activation: string | null, 
+/**
+ * `properties.activationState` as Azure spells it (`NeverActivated`, `Activated`, `Deactivated`).
+ */
+activation_state: string | null, 
+/**
+ * The Auth0 log stream's `name` and `id`, from the Management API.
+ */
+stream_name: string, stream_id: string, };
 
 export type SetupReport = { steps: Array<StepStatus>, 
 /**
