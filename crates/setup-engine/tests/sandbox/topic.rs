@@ -373,7 +373,14 @@ async fn step_3_shows_the_topic_as_azure_reports_it_and_the_stream_it_is_for() {
     let world = start().await;
     let inputs = world.inputs();
     let created = world.run_until(&inputs, StepId::CreateStream).await;
-    let status = world.engine().status(&inputs).await.unwrap();
+    // Auth0 names its topic on a later read of the stream (as the sandbox plays it): read until it does.
+    let mut status = world.engine().status(&inputs).await.unwrap();
+    for _ in 0..10 {
+        if status.steps[2].state != StepState::Waiting {
+            break;
+        }
+        status = world.engine().status(&inputs).await.unwrap();
+    }
     let step = &status.steps[2];
     assert_eq!(step.state, StepState::ToDo, "{step:?}");
     let facts = step.topic.as_ref().expect("the topic to confirm");
