@@ -94,10 +94,10 @@ test-e2e: ui test-binaries ## The real window through tauri-driver and WebKitWeb
 	export XDG_DATA_HOME="$$(mktemp -d)"; trap 'rm -rf "$$XDG_DATA_HOME"' EXIT; \
 	$(WITH_KEYRING) $(HEADLESS) $(E2E)
 
-screenshots: deps ui test-binaries ## Refresh docs/screenshots/ from the end-to-end run and the health pages' browser tests
+screenshots: deps ui test-binaries ## Refresh docs/screenshots/ from the end-to-end run and the browser tests (the wizard's screens at the window's default size, the health pages)
 	export XDG_DATA_HOME="$$(mktemp -d)"; trap 'rm -rf "$$XDG_DATA_HOME"' EXIT; \
 	SCREENSHOTS_DIR=docs/screenshots $(WITH_KEYRING) $(HEADLESS) $(E2E)
-	cd ui && SCREENSHOTS_DIR=docs/screenshots npm run --silent test:browser -- tests/browser/health.test.ts
+	cd ui && SCREENSHOTS_DIR=docs/screenshots npm run --silent test:browser -- tests/browser/health.test.ts tests/browser/wizard.test.ts
 
 sandbox: ## Build the sandbox binary (the cloud-mode end-to-end tests run against it)
 	cargo build -p cloud-sandbox

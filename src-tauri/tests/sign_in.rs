@@ -414,7 +414,7 @@ fn without_an_app_registration_the_browser_sign_in_explains_it_until_one_is_set(
         error["remedy"]
             .as_str()
             .unwrap()
-            .contains("az ad app create"),
+            .contains("Settings shows the command"),
         "{error}"
     );
     assert!(world.opened().is_empty());

@@ -62,7 +62,7 @@ async function healthRound(theme) {
     try {
       const you = person(first.session);
       await you.heading('Send your Auth0 logs to Azure Event Grid');
-      await you.click('Try it with the built-in sandbox');
+      await you.click('Try it without accounts');
       await you.heading('Sign in to Auth0 and Azure');
       await you.click('Continue');
       await you.heading('Step 1 – Prepare Azure');

@@ -57,7 +57,7 @@ describe('App', () => {
     const backend = new FakeBackend();
     mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
     render(App);
-    expect(await screen.findByRole('button', { name: /Try it with the built-in sandbox/ })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: /Try it without accounts/ })).toBeInTheDocument();
     expect(screen.queryByRole('navigation')).toBeNull();
     expect(backend.calls).toContain('default_inputs');
   });
@@ -105,7 +105,7 @@ describe('App with saved setups', () => {
   it('starts the wizard from the home, and its Done leads back with the new setup on it', async () => {
     const { user, backend } = app({ setups: ONE_SETUP });
     await user.click(await screen.findByTestId('add-setup'));
-    await user.click(await screen.findByRole('button', { name: /Try it with the built-in sandbox/ }));
+    await user.click(await screen.findByRole('button', { name: /Try it without accounts/ }));
     await user.click(await screen.findByRole('button', { name: 'Continue' }));
     await screen.findByRole('heading', { level: 1, name: 'Step 1 – Prepare Azure' });
     await user.click(await screen.findByRole('radio', { name: 'Sandbox subscription' }));
@@ -136,7 +136,7 @@ describe('App with saved setups', () => {
     expect(backend.draft?.screen ?? 'welcome').toBe('welcome');
     // The next setup starts afresh, on the welcome page.
     await user.click(screen.getByTestId('add-setup'));
-    expect(await screen.findByRole('button', { name: /Try it with the built-in sandbox/ })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: /Try it without accounts/ })).toBeInTheDocument();
   });
 
   it('refreshes the home after a scheduled round of checks', async () => {

@@ -10,7 +10,17 @@ export const DEFAULT_INPUTS: SetupInputs = {
   "create_resource_group": true,
   "authorization_days": 7,
   "event_categories": [],
-  "pii": null,
+  "pii": {
+    "log_fields": [
+      "first_name",
+      "last_name",
+      "username",
+      "email",
+      "phone",
+      "address"
+    ],
+    "method": "mask"
+  },
   "start_from": null,
   "destination": {
     "kind": "webhook",

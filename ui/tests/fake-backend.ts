@@ -289,6 +289,8 @@ export class FakeBackend {
   certificateRequests: Record<string, string | null>[] = [];
   /** Pages opened in the system browser, by name. */
   opened: string[] = [];
+  /** The targets opened, as the window named them. */
+  openedTargets: Record<string, unknown>[] = [];
   settings: Settings = { azureClientId: null, checkIntervalMinutes: null };
   /** The saved setups, as the store holds them. */
   setups: SavedSetup[];
@@ -424,7 +426,8 @@ export class FakeBackend {
         state: this.done.has(step) ? 'done' : earlierDone ? 'to_do' : 'blocked',
         summary: this.done.has(step) || (step === 'activate_topic' && this.done.has('create_stream')) ? SUMMARY[step] : 'Not yet.',
         actions: this.done.has(step) ? [] : [`${step}: apply`],
-        expires_at: step === 'activate_topic' && this.done.has('create_stream') ? '2031-01-08T10:00:00Z' : null,
+        expires_at: step === 'activate_topic' && this.done.has('create_stream') && !this.done.has(step) ? '2031-01-08T10:00:00Z' : null,
+        topic: step === 'activate_topic' && this.done.has('create_stream') ? this.#topicFacts(this.done.has(step)) : null,
       });
     }
     return {
@@ -433,6 +436,20 @@ export class FakeBackend {
       stream_id: this.done.has('create_stream') ? 'lst_0000000000001' : null,
       partner_topic: this.done.has('create_stream') ? 'auth0-logs-1' : null,
       last_run: null,
+    };
+  }
+
+  /** Step 3's partner topic as Azure would report it: only the fields Azure documents, with values a real
+   * topic might hold (the engine shows them as they are). */
+  #topicFacts(activated: boolean) {
+    return {
+      name: 'auth0-logs-1',
+      source: 'auth0.com/acme-2f1c/auth0.logs',
+      friendly_description: "Auth0 log stream 'auth0-to-eventgrid' of tenant acme",
+      message_for_activation: 'Activate this partner topic to start receiving Auth0 log events.',
+      activation_state: activated ? 'Activated' : 'NeverActivated',
+      stream_name: 'Azure Event Grid',
+      stream_id: 'lst_0000000000001',
     };
   }
 
@@ -461,6 +478,7 @@ export class FakeBackend {
         return this.session;
       case 'open_link': {
         const target = args.target as { kind: string; domain?: string; setup_id?: number; check?: CheckId };
+        this.openedTargets.push({ ...target });
         if (target.kind === 'setup_check') {
           const check = this.#setup(target.setup_id ?? -1).lastReport?.checks.find((c) => c.id === target.check);
           if (!check?.link) throw setupError('invalid_input', `check: ${target.check} has no link`, 'Check the setup again.', 'check');
@@ -611,7 +629,7 @@ export class FakeBackend {
           throw setupError(
             'azure_app_not_registered',
             'No Azure app registration is configured for this app.',
-            `An administrator registers the app once in Microsoft Entra ID: a multi-tenant public client with the Azure Service Management user_impersonation permission and the redirect http://localhost. For example: ${REGISTRATION_COMMAND}`,
+            'Signing in with a Microsoft account needs this app to be registered once in Microsoft Entra ID. An administrator registers it as a multi-tenant public client that may use Azure Service Management (user_impersonation), with the redirect address http://localhost; Settings shows the command to send them. Then enter the application (client) ID they give you in Settings. Until then, sign in with the Azure CLI (az login) or a service principal.',
           );
         }
         this.#azureMethod = args.method === 'device_code' ? 'device_code' : 'browser';

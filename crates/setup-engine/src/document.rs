@@ -352,7 +352,10 @@ mod tests {
                 "create_resource_group": true,
                 "authorization_days": 7,
                 "event_categories": [],
-                "pii": null,
+                "pii": {
+                    "log_fields": ["first_name", "last_name", "username", "email", "phone", "address"],
+                    "method": "mask"
+                },
                 "start_from": null,
                 "destination": {
                     "kind": "webhook",

@@ -28,6 +28,8 @@ pub struct SetupInputs {
     #[serde(default)]
     pub event_categories: Vec<String>,
     #[serde(default)]
+    /// Personal fields Auth0 masks or hashes before it sends a log; all masked by default, none when the
+    /// person turns it off.
     pub pii: Option<PiiInput>,
     /// ISO-8601 instant to stream logs from.
     #[serde(default)]
@@ -60,7 +62,14 @@ impl Default for SetupInputs {
             create_resource_group: true,
             authorization_days: default_authorization_days(),
             event_categories: Vec::new(),
-            pii: None,
+            // Personal data is masked unless the person turns it off: every field Auth0 can mask.
+            pii: Some(PiiInput {
+                log_fields: crate::catalog::PII_LOG_FIELDS
+                    .iter()
+                    .map(|&f| f.to_owned())
+                    .collect(),
+                method: "mask".into(),
+            }),
             start_from: None,
             destination: DestinationInput::default(),
             event_subscription_name: "auth0-logs".into(),

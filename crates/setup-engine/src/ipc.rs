@@ -16,7 +16,7 @@ use crate::inputs::{
     DeadLetterInput, DeliveryRetryInput, DestinationInput, DestinationKind, PiiInput, SetupInputs,
 };
 use crate::progress::SetupProgress;
-use crate::steps::{StepId, StepState, StepStatus};
+use crate::steps::{StepId, StepState, StepStatus, TopicFacts};
 use crate::teardown::{KeptResource, TeardownItem, TeardownKind, TeardownPlan, TeardownReport};
 use crate::verify::{ArrivalStage, ArrivalState, EndpointCheck, StageReport, TestEventResult};
 
@@ -36,6 +36,7 @@ pub fn typescript_declarations(cfg: &Config) -> Vec<String> {
         StepId::decl(cfg),
         StepState::decl(cfg),
         StepStatus::decl(cfg),
+        TopicFacts::decl(cfg),
         SetupReport::decl(cfg),
         ProviderRegistration::decl(cfg),
         SetupEvent::decl(cfg),

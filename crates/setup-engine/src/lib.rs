@@ -40,7 +40,7 @@ pub use inputs::{
 };
 pub use ipc::typescript_declarations;
 pub use progress::{PROGRESS_VERSION, ProgressFile, ProgressStore, SetupProgress, setup_key};
-pub use steps::{STEPS, StepId, StepState, StepStatus};
+pub use steps::{STEPS, StepId, StepState, StepStatus, TopicFacts};
 pub use teardown::{
     KeptResource, TeardownItem, TeardownKind, TeardownPlan, TeardownReport, TeardownScope,
 };

@@ -16,16 +16,16 @@ pub fn registration_command() -> String {
     )
 }
 
-/// The plain-words explanation shown when no client id is configured.
+/// The plain-words explanation shown when no client id is configured. It names no command line: the window
+/// shows the administrator's command beside it (the Sign in screen's message to IT, and Settings), each with a
+/// copy button.
 pub fn registration_remedy() -> String {
-    format!(
-        "Signing in with a Microsoft account needs this app to be registered once in Microsoft Entra ID. An \
-         administrator registers it as a multi-tenant public client that may use Azure Service Management \
-         (user_impersonation), with the redirect address http://localhost, by running:\n{}\nThen enter the \
-         printed application (client) id in Settings. Until then, sign in with the Azure CLI (az login) or a \
-         service principal.",
-        registration_command()
-    )
+    "Signing in with a Microsoft account needs this app to be registered once in Microsoft Entra ID. An \
+     administrator registers it as a multi-tenant public client that may use Azure Service Management \
+     (user_impersonation), with the redirect address http://localhost; Settings shows the command to send them. \
+     Then enter the application (client) ID they give you in Settings. Until then, sign in with the Azure CLI \
+     (az login) or a service principal."
+        .to_owned()
 }
 
 #[cfg(test)]

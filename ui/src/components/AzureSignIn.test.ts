@@ -28,12 +28,38 @@ describe('Signing in to Azure', () => {
     expect(await screen.findByTestId('azure-account')).toHaveTextContent('Signed in as ada@contoso.com in directory tenant-contoso.');
   });
 
-  it('without a configured app registration shows the remedy with the az ad app create command', async () => {
+  it('without an app registration says so before the click, with the choices and a message for IT', async () => {
+    const { user, backend } = await signInScreen({ noAzureClientId: true });
+    const notice = await screen.findByTestId('no-registration');
+    expect(notice).toHaveTextContent('Signing in in the browser needs an app registration first');
+    expect(notice).toHaveTextContent('Sign in with your Azure CLI sign-in (az login)');
+    expect(notice).toHaveTextContent('Sign in with a service principal');
+    const message = screen.getByLabelText('Message to your IT department') as HTMLTextAreaElement;
+    expect(message.value).toContain('Application (client) ID');
+    expect(message.value).toContain(REGISTRATION_COMMAND);
+    await user.click(screen.getByRole('button', { name: 'Copy the message' }));
+    expect(await navigator.clipboard.readText()).toBe(message.value);
+    // The Azure CLI's and a service principal's sign-ins need no registration: no notice there.
+    await user.click(screen.getByLabelText('With my Azure CLI sign-in (az login)'));
+    expect(screen.queryByTestId('no-registration')).toBeNull();
+    await user.click(screen.getByLabelText('With a code, on any device'));
+    expect(screen.getByTestId('no-registration')).toBeInTheDocument();
+    expect(backend.calls).not.toContain('start_azure_sign_in');
+  });
+
+  it('with an app registration (the build\'s) says nothing of it', async () => {
+    await signInScreen();
+    await expect.poll(() => screen.queryByRole('button', { name: 'Sign in to Azure in the browser' })).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(screen.queryByTestId('no-registration')).toBeNull();
+  });
+
+  it('after the click without one, the error points to Settings and holds no command line', async () => {
     const { user } = await signInScreen({ noAzureClientId: true });
     await user.click(screen.getByRole('button', { name: 'Sign in to Azure in the browser' }));
     const error = await screen.findByTestId('azure-error');
     expect(error).toHaveTextContent('No Azure app registration is configured');
-    expect(error).toHaveTextContent(REGISTRATION_COMMAND);
+    expect(error.textContent).not.toMatch(/--[a-z]/);
   });
 
   it('offers to open the sign-in link in the browser again', async () => {
@@ -46,7 +72,8 @@ describe('Signing in to Azure', () => {
   it('without a configured app registration offers to open Settings, where the client id is entered', async () => {
     const { wizard, user } = await signInScreen({ noAzureClientId: true });
     await user.click(screen.getByRole('button', { name: 'Sign in to Azure in the browser' }));
-    await user.click(await screen.findByRole('button', { name: 'Open Settings' }));
+    const error = await screen.findByTestId('azure-error');
+    await user.click(within(error).getByRole('button', { name: 'Open Settings' }));
     expect(wizard.settingsOpen).toBe(true);
   });
 });

@@ -20,3 +20,30 @@ describe('Stepper', () => {
     expect(state('create_stream')).toBe('failed');
   });
 });
+
+describe('Stepper numbering and the current step', () => {
+  it('numbers the four steps of the article 1 to 4, with Sign in and Done as unnumbered ends', async () => {
+    const { wizard } = await signedInWizard({ done: ['prepare_azure'] });
+    render(Stepper, { wizard });
+    const items = screen.getAllByRole('listitem');
+    expect(items.map((item) => item.querySelector('.dot')?.textContent)).toEqual(['✓', '✓', '2', '3', '4', '']);
+    expect(items.map((item) => item.querySelector('.label')?.textContent)).toEqual([
+      'Sign in',
+      'Step 1: Prepare Azure',
+      'Step 2: Create the Auth0 stream',
+      'Step 3: Activate the connection',
+      'Step 4: Choose where events go',
+      'Done',
+    ]);
+  });
+
+  it('marks the current step with aria-current, as text (never a dimmed, disabled button)', async () => {
+    const { wizard } = await signedInWizard({ done: ['prepare_azure'] });
+    render(Stepper, { wizard });
+    const current = screen.getByTestId('step-create_stream').querySelector('[aria-current="step"]')!;
+    expect(current).toHaveTextContent('Step 2: Create the Auth0 stream');
+    expect(current.tagName).toBe('SPAN');
+    expect(document.querySelectorAll('[aria-current]')).toHaveLength(1);
+    expect(screen.queryByRole('button', { name: /Create the Auth0 stream/ })).toBeNull();
+  });
+});

@@ -22,7 +22,7 @@ describe('TenantPicker', () => {
 
   it('tells an Azure CLI sign-in how to use another directory', async () => {
     await picker('azure_cli', { everyTenantListed: true });
-    expect(await screen.findByText(/az login --tenant/)).toBeInTheDocument();
+    expect(await screen.findByText(/az login, naming the directory/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Switch directory' })).toBeNull();
   });
 

@@ -26,3 +26,16 @@ export function ago(iso: string, now: Date = new Date()): string {
   if (hours < 48) return t.time.hoursAgo(hours);
   return t.time.daysAgo(Math.floor(hours / 24));
 }
+
+/** A moment in the person's time zone with UTC beside it: "5 December 2026, 09:15 (08:15 UTC)", the UTC part
+ * with its own date when that differs. `timeZone` is the system's unless a test names one. */
+export function localWithUtc(iso: string, timeZone?: string): string {
+  const at = new Date(iso);
+  const dateOf = (zone?: string) => new Intl.DateTimeFormat(t.locale, { dateStyle: 'long', timeZone: zone }).format(at);
+  const timeOf = (zone?: string) =>
+    new Intl.DateTimeFormat(t.locale, { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: zone }).format(at);
+  const localDate = dateOf(timeZone);
+  const utcDate = dateOf('UTC');
+  const utc = utcDate === localDate ? timeOf('UTC') : `${utcDate}, ${timeOf('UTC')}`;
+  return `${localDate}, ${timeOf(timeZone)} (${utc} UTC)`;
+}

@@ -125,6 +125,9 @@ export class Wizard {
   testStages = $state<StageReport[]>([]);
   /** The user stopped watching the test event. */
   testStopped = $state(false);
+  /** When the test event reached the destination (RFC 3339): in the sandbox when the receiver held it, in the
+   * person's clouds the attempt's time plus the delivered stage's seconds. */
+  firstArrivalAt = $state<string | null>(null);
   subscriptions = $state<SubscriptionChoice[]>([]);
   endpointCheck = $state<EndpointCheck | null>(null);
   /** The engine's regions and event groups (see loadCatalog). */
@@ -435,12 +438,21 @@ export class Wizard {
     this.testEvent = null;
     this.testStages = [];
     this.testStopped = false;
+    this.firstArrivalAt = null;
+    const sentAt = Date.now();
+    const arrived = (stages: StageReport[]) => {
+      const delivered = stages.find((s) => s.stage === 'delivered' && s.state === 'done');
+      if (delivered && !this.firstArrivalAt) this.firstArrivalAt = new Date(sentAt + delivered.elapsedSecs * 1000).toISOString();
+    };
     await this.#attempt({ kind: this.mode === 'cloud' ? 'watching' : 'sending_test_event' }, async () => {
       const result = await ipc.sendTestEvent($state.snapshot(this.inputs), (report) => {
         this.testStages = [...this.testStages.filter((s) => s.stage !== report.stage), report];
+        arrived(this.testStages);
       });
       this.testEvent = result;
       if (result.stages.length > 0) this.testStages = result.stages;
+      if (result.newestType && result.received > 0 && !this.firstArrivalAt) this.firstArrivalAt = new Date().toISOString();
+      arrived(this.testStages);
     });
     if (this.error?.code === 'cancelled' && this.testStages.length > 0) {
       this.error = null;

@@ -12,6 +12,9 @@ describe('CreateStream', () => {
     render(CreateStream, { wizard });
     expect(screen.getByLabelText('Stream name')).toHaveValue('Azure Event Grid');
     const user = userEvent.setup();
+    expect(screen.getByLabelText('All events')).toBeChecked();
+    expect(screen.queryByLabelText('Failed logins')).toBeNull();
+    await user.click(screen.getByLabelText('Only these'));
     await user.click(await screen.findByLabelText('Failed logins'));
     await user.click(screen.getByLabelText('Sign-ups'));
     expect(wizard.inputs.event_categories).toEqual([
@@ -23,13 +26,41 @@ describe('CreateStream', () => {
     ]);
     await user.click(screen.getByLabelText('Failed logins'));
     expect(wizard.inputs.event_categories).toEqual(['auth.signup.success', 'auth.signup.fail']);
-    await user.click(screen.getByLabelText(/Hide personal data/));
+    await user.click(screen.getByLabelText('All events'));
+    expect(wizard.inputs.event_categories).toEqual([]);
+  });
+
+  it('masks personal data unless the person turns it off, in plain words', async () => {
+    const { wizard } = await signedInWizard({ done: ['prepare_azure'] });
+    render(CreateStream, { wizard });
+    const mask = await screen.findByLabelText('Hide personal data in the logs sent to Azure');
+    await expect.poll(() => (mask as HTMLInputElement).disabled).toBe(false);
+    expect(mask).toBeChecked();
     expect(wizard.inputs.pii).toEqual({ log_fields: CATALOG.pii_log_fields, method: 'mask' });
+    expect(mask).toHaveAccessibleDescription(/replaced by asterisks before Auth0 sends the log/);
+    const user = userEvent.setup();
+    await user.click(mask);
+    expect(wizard.inputs.pii).toBeNull();
+    await user.click(mask);
+    expect(wizard.inputs.pii).toEqual({ log_fields: CATALOG.pii_log_fields, method: 'mask' });
+  });
+
+  it('"Only these" with none ticked names the field and moves focus to it, and creates nothing', async () => {
+    const { wizard, backend } = await signedInWizard({ done: ['prepare_azure'] });
+    render(CreateStream, { wizard });
+    const user = userEvent.setup();
+    await user.click(await screen.findByLabelText('Only these'));
+    await user.click(screen.getByRole('button', { name: 'Create the stream' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Which events to send: tick at least one kind of event, or choose “All events”.');
+    expect(document.activeElement).toBe(screen.getByLabelText('Failed logins'));
+    expect(backend.done.has('create_stream')).toBe(false);
+    expect(wizard.screen).not.toBe('activate_topic');
   });
 
   it('offers the event groups the engine defines, loading the catalog once', async () => {
     const { wizard, backend } = await signedInWizard({ done: ['prepare_azure'] });
     render(CreateStream, { wizard });
+    await userEvent.setup().click(screen.getByLabelText('Only these'));
     await screen.findByLabelText('Failed logins');
     const labels = screen.getAllByRole('checkbox').map((box) => box.closest('label')?.textContent?.trim());
     expect(labels.slice(0, CATALOG.event_groups.length)).toEqual([

@@ -9,20 +9,50 @@ const all = ['prepare_azure', 'create_stream', 'activate_topic', 'subscribe'] as
 const onHome = vi.fn();
 
 describe('Done', () => {
-  it('summarises what exists now', async () => {
+  it('lists what exists now, each resource once, with its term explained', async () => {
     const { wizard, setups } = await signedInWizard({ done: [...all] });
     render(Done, { wizard, setups, onHome });
-    const summary = screen.getByTestId('summary');
-    expect(summary).toHaveTextContent('Auth0 log stream lst_0000000000001');
-    expect(summary).toHaveTextContent('Azure partner topic auth0-logs-1');
-    expect(screen.getByText(/Auth0 Dashboard: Monitoring > Streams/)).toBeInTheDocument();
+    const items = [...screen.getByTestId('summary').querySelectorAll('li')].map((li) => li.textContent);
+    expect(items).toEqual([
+      'Auth0 log stream “Azure Event Grid” (lst_0000000000001)',
+      'Azure partner topic auth0-logs-1, in resource group auth0-events',
+      'Event subscription “auth0-logs”, delivering to your web address',
+    ]);
+    const text = document.body.textContent ?? '';
+    expect(text.split('lst_0000000000001')).toHaveLength(2);
+    expect(text.split('auth0-logs-1')).toHaveLength(2);
+    for (const term of ['Log stream', 'Partner topic', 'Event subscription']) {
+      expect(screen.getByText(term, { selector: 'summary .name' }).closest('details')).toHaveTextContent('What’s this?');
+    }
   });
 
-  it('sends a test event and shows it arriving', async () => {
-    const { wizard, setups } = await signedInWizard({ done: [...all] });
+  it('runs the test event by itself on arrival and says when the first event arrived', async () => {
+    const { wizard, setups, backend } = await signedInWizard({ done: [...all] });
     render(Done, { wizard, setups, onHome });
-    await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
-    await expect.poll(() => screen.getByTestId('test-event').textContent).toContain('the receiver now holds 1 event(s); the newest is com.auth0.log');
+    const first = screen.getByTestId('first-event');
+    expect(first).toHaveTextContent('Waiting for the first event…');
+    await expect.poll(() => first.textContent).toMatch(/^\s*The first event arrived on \w+ \d+, \d{4}, \d\d:\d\d \(.*\d\d:\d\d UTC\)\.\s*$/);
+    expect(screen.getByTestId('test-event')).toHaveTextContent('the receiver now holds 1 event(s); the newest is com.auth0.log');
+    expect(backend.inbox).toBe(1);
+    // Once per arrival: shown again (Settings over it, and back), it does not send another.
+    cleanup();
+    render(Done, { wizard, setups, onHome });
+    expect(screen.getByTestId('first-event')).toHaveTextContent('The first event arrived on');
+    expect(backend.inbox).toBe(1);
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Send another test event' }));
+    await expect.poll(() => backend.inbox).toBe(2);
+  });
+
+  it('says plainly when nothing arrived, and Retry sends again', async () => {
+    const { wizard, setups, backend } = await signedInWizard({ done: [...all] });
+    backend.done.delete('subscribe');
+    wizard.report = { ...wizard.report!, complete: true };
+    render(Done, { wizard, setups, onHome });
+    const first = screen.getByTestId('first-event');
+    await expect.poll(() => first.textContent).toContain('it has not arrived');
+    backend.done.add('subscribe');
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Retry the test event' }));
+    await expect.poll(() => first.textContent).toContain('The first event arrived on');
   });
 
   describe('titled from what the checks of the saved setup found', () => {
@@ -104,15 +134,31 @@ describe('Done', () => {
     });
   });
 
-  it('in cloud mode opens the Auth0 Dashboard and the Azure Portal in the system browser', async () => {
+  it('in cloud mode opens the event subscription in Azure and the Auth0 Dashboard in the system browser', async () => {
     const { wizard, backend, setups } = await signedInWizard({ done: [...all] });
     wizard.mode = 'cloud';
     render(Done, { wizard, setups, onHome });
     const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Open in Azure' }));
     await user.click(screen.getByRole('button', { name: 'Auth0 Dashboard' }));
-    await user.click(screen.getByRole('button', { name: 'Azure Portal' }));
-    expect(backend.opened).toEqual(['auth0_dashboard', 'azure_portal']);
-    expect(screen.getByTestId('portal-links')).toHaveTextContent('Monitoring > Streams');
+    expect(backend.opened).toEqual(['azure_event_subscription', 'auth0_dashboard']);
+    expect(backend.openedTargets[0]).toEqual({
+      kind: 'azure_event_subscription',
+      subscription_id: wizard.inputs.subscription_id,
+      resource_group: 'auth0-events',
+      partner_topic: 'auth0-logs-1',
+      name: 'auth0-logs',
+    });
+    expect(screen.getByTestId('what-next')).toHaveTextContent('Monitoring > Streams');
+  });
+
+  it('leads to the saved setup\'s page for its export', async () => {
+    const made = await signedInWizard();
+    await made.wizard.run('subscribe');
+    const onOpenSetup = vi.fn();
+    render(Done, { wizard: made.wizard, setups: made.setups, onHome, onOpenSetup });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Export this setup' }));
+    expect(onOpenSetup).toHaveBeenCalledWith(made.backend.setups[0]!.id);
   });
 
   describe('in cloud mode, the test event stage by stage', () => {
@@ -128,7 +174,6 @@ describe('Done', () => {
       render(Done, { wizard, setups, onHome });
       expect(screen.getByText(/a sign-in attempt with a wrong password for the app itself/)).toBeInTheDocument();
       expect(screen.getByText(/no user is affected/)).toBeInTheDocument();
-      await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
       const stages = await screen.findByTestId('test-stages');
       await expect.poll(() => stages.querySelector('[data-stage="delivered"]')?.getAttribute('data-state')).toBe('done');
       expect(stages.querySelector('[data-stage="recorded"]')).toHaveTextContent('Auth0 recorded it: Done after 2 s');
@@ -136,13 +181,14 @@ describe('Done', () => {
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Event Grid received it: Done after 95 s');
       expect(stages.querySelector('[data-stage="delivered"]')).toHaveTextContent('Delivered to your destination: Done after 97 s');
       expect(screen.queryByTestId('test-event')).toBeNull();
+      // Delivered 97 s after the attempt: that is when the first event arrived.
+      expect(screen.getByTestId('first-event')).toHaveTextContent('The first event arrived on');
     });
 
     it('sends the wizard inputs, so a stream without failed exchanges shows Event Grid as not expected', async () => {
       const { wizard, setups } = await cloudWizard();
       wizard.inputs.event_categories = ['auth.login.success'];
       render(Done, { wizard, setups, onHome });
-      await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
       const stages = await screen.findByTestId('test-stages');
       await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('filtered');
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('does not send failed exchanges');
@@ -152,7 +198,6 @@ describe('Done', () => {
     it('explains a stage not seen within its limit', async () => {
       const { wizard, setups } = await cloudWizard({ testEventUnseen: true });
       render(Done, { wizard, setups, onHome });
-      await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
       const stages = await screen.findByTestId('test-stages');
       await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('not_seen');
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Not seen within 10 min');
@@ -162,10 +207,10 @@ describe('Done', () => {
     it('says what an entry Auth0\'s search did not show can mean, and that Event Grid receiving it proves it was logged', async () => {
       const { wizard, setups } = await cloudWizard({ testEventUnrecorded: true, testEventUnseen: true });
       render(Done, { wizard, setups, onHome });
-      const user = userEvent.setup();
-      await user.click(screen.getByRole('button', { name: 'Send a test event' }));
       const stages = await screen.findByTestId('test-stages');
       await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('not_seen');
+      expect(screen.getByTestId('first-event')).toHaveTextContent('has not arrived within the wait');
+      expect(screen.getByRole('button', { name: 'Retry the test event' })).toBeEnabled();
       const recorded = stages.querySelector('[data-stage="recorded"]');
       expect(recorded).toHaveAttribute('data-state', 'not_seen');
       expect(recorded).toHaveTextContent('Not seen within 2 min');
@@ -176,7 +221,6 @@ describe('Done', () => {
       cleanup();
       const received = await cloudWizard({ testEventUnrecorded: true });
       render(Done, { wizard: received.wizard, setups: received.setups, onHome });
-      await user.click(screen.getByRole('button', { name: 'Send a test event' }));
       const again = await screen.findByTestId('test-stages');
       await expect.poll(() => again.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('done');
       expect(again.querySelector('[data-stage="recorded"]')).toHaveTextContent('Event Grid received it, so Auth0 did log it');
@@ -186,9 +230,9 @@ describe('Done', () => {
       const { wizard, setups } = await cloudWizard({ testEventHold: true });
       render(Done, { wizard, setups, onHome });
       const user = userEvent.setup();
-      await user.click(screen.getByRole('button', { name: 'Send a test event' }));
       const stages = await screen.findByTestId('test-stages');
       await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('waiting');
+      expect(screen.getByTestId('first-event')).toHaveTextContent('Waiting for the first event…');
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('gives up after 10 min');
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Azure usually shows it within a few minutes');
       await user.click(screen.getByRole('button', { name: 'Stop watching' }));

@@ -323,7 +323,7 @@ describe('PrepareAzure: an Azure cloud Auth0 cannot deliver to', () => {
       expect(notice).toHaveAttribute('data-code', 'azure_cloud_unsupported');
       expect(within(notice).getByRole('heading')).toHaveTextContent(`Auth0 cannot deliver events to ${name}`);
       expect(notice).toHaveTextContent('only in the public Azure regions it lists');
-      expect(notice).toHaveTextContent('AUTH0_EVENTGRID_AZURE_CLOUD to public');
+      expect(notice).toHaveTextContent("point the app at Azure's public cloud");
       const run = screen.getByRole('button', { name: 'Prepare Azure' });
       expect(run).toBeDisabled();
       await userEvent.setup().click(run);

@@ -165,13 +165,13 @@ describe('Settings in the app', () => {
     render(App);
     const user = userEvent.setup();
     const open = await screen.findByRole('button', { name: 'Settings' });
-    await screen.findByRole('button', { name: /Try it with the built-in sandbox/ });
+    await screen.findByRole('button', { name: /Try it without accounts/ });
     await user.click(open);
     const heading = await screen.findByRole('heading', { level: 1, name: 'Settings' });
     await expect.poll(() => document.activeElement).toBe(heading);
     expect(open).toHaveAttribute('aria-pressed', 'true');
     await user.keyboard('{Escape}');
-    expect(await screen.findByRole('button', { name: /Try it with the built-in sandbox/ })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: /Try it without accounts/ })).toBeInTheDocument();
     await expect.poll(() => document.activeElement).toBe(open);
     expect(screen.queryByRole('heading', { level: 1, name: 'Settings' })).toBeNull();
   });

@@ -12,7 +12,25 @@ describe('Subscribe', () => {
     render(Subscribe, { wizard });
     expect(screen.getByLabelText('Webhook address')).toHaveValue('http://127.0.0.1:40003/_sandbox/inbox/wizard');
     expect(screen.getByText(/sandbox receiver is filled in/)).toBeInTheDocument();
-    expect(screen.getAllByRole('radio')).toHaveLength(6);
+    expect(screen.getByRole('group', { name: 'Destination' }).querySelectorAll('input[type=radio]')).toHaveLength(6);
+  });
+
+  it('sends all events unless "Only these log codes" is chosen, and then needs at least one code', async () => {
+    const { wizard, backend } = await signedInWizard({ done: [...earlier] });
+    render(Subscribe, { wizard });
+    const user = userEvent.setup();
+    expect(screen.getByLabelText('All events the stream sends')).toBeChecked();
+    expect(screen.queryByLabelText('Log codes')).toBeNull();
+    await user.click(screen.getByLabelText('Only these log codes'));
+    await user.click(screen.getByRole('button', { name: 'Subscribe' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Log codes: type at least one code');
+    expect(document.activeElement).toBe(screen.getByLabelText('Log codes'));
+    expect(backend.calls).not.toContain('run_step');
+    await user.type(screen.getByLabelText('Log codes'), 's, f ,fp');
+    expect(wizard.inputs.log_codes).toEqual(['s', 'f', 'fp']);
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.click(screen.getByLabelText('All events the stream sends'));
+    expect(wizard.inputs.log_codes).toEqual([]);
   });
 
   it('refuses a plain-http address on the internet before sending anything', async () => {

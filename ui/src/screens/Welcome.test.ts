@@ -41,7 +41,7 @@ describe('Welcome', () => {
     const onConnect = vi.fn();
     render(Welcome, { info: Promise.resolve(info), onSandbox, onConnect });
     const user = userEvent.setup();
-    await user.click(screen.getByRole('button', { name: /Try it with the built-in sandbox/ }));
+    await user.click(screen.getByRole('button', { name: /Try it without accounts/ }));
     await user.click(screen.getByRole('button', { name: /Connect my Auth0 and Azure/ }));
     expect(onSandbox).toHaveBeenCalledOnce();
     expect(onConnect).toHaveBeenCalledOnce();

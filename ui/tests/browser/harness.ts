@@ -1,6 +1,6 @@
 // Serves the built UI (ui/dist) with Vite's preview server and opens it in Debian's Chromium through
 // playwright-core, with Tauri's IPC replaced by @tauri-apps/api/mocks. No browser is downloaded.
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,13 @@ import { seriousViolations } from './axe';
 
 const uiRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The main window's default size, from src-tauri/tauri.conf.json: every page opens at it. */
+export const windowSize: { width: number; height: number } = (() => {
+  const conf = JSON.parse(readFileSync(resolve(uiRoot, '../src-tauri/tauri.conf.json'), 'utf8'));
+  const main = conf.app.windows.find((w: { label: string }) => w.label === 'main');
+  return { width: main.width, height: main.height };
+})();
 
 export type Harness = { browser: Browser; server: PreviewServer; baseUrl: string; mockScript: string };
 
@@ -44,7 +51,7 @@ export const screenshots = 'test-results/browser';
 
 const repoRoot = resolve(uiRoot, '..');
 /** Where screenshots are published too (`make screenshots`: docs/screenshots), relative to the repository. */
-const published = process.env.SCREENSHOTS_DIR ? resolve(repoRoot, process.env.SCREENSHOTS_DIR) : null;
+export const published = process.env.SCREENSHOTS_DIR ? resolve(repoRoot, process.env.SCREENSHOTS_DIR) : null;
 
 /** In both colour schemes: no serious axe violation, and a screenshot (published too when asked): the whole
  * page, or only what the window shows (`fullPage: false`, for a modal dialog over the page). */
@@ -76,6 +83,45 @@ export function useHarness(): () => Harness {
   };
 }
 
+/** What a person needs to act on the current screen, at the window's default size: the heading and every
+ * action (the screen's primary, or the welcome page's two ways in) within the window without scrolling;
+ * nothing wider than the window; the stepper, when shown, on one line with its current step marked. Answers
+ * the problems found, each in words. */
+export async function foldProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const height = window.innerHeight;
+    const width = window.innerWidth;
+    const visible = (element: Element, what: string) => {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) problems.push(`${what} is not shown`);
+      else if (box.top < 0 || box.bottom > height) problems.push(`${what} is outside the window (${Math.round(box.top)}–${Math.round(box.bottom)} of ${height})`);
+      else if (box.left < 0 || box.right > width) problems.push(`${what} is cut off at the side`);
+    };
+    const heading = document.querySelector('main h1');
+    if (heading) visible(heading, 'the heading');
+    else problems.push('no heading');
+    const actions = [...document.querySelectorAll('main button.primary, main .choices button')];
+    if (actions.length === 0) problems.push('no action');
+    for (const action of actions) visible(action, `the button “${action.textContent?.trim().slice(0, 40)}”`);
+    if (document.documentElement.scrollWidth > width) problems.push(`the page is wider than the window (${document.documentElement.scrollWidth} > ${width})`);
+    const stepper = document.querySelector('nav.stepper ol');
+    if (stepper) {
+      const tops = new Set([...stepper.children].map((li) => Math.round(li.getBoundingClientRect().top)));
+      if (tops.size !== 1) problems.push(`the stepper wraps onto ${tops.size} lines`);
+      if (stepper.scrollWidth > stepper.clientWidth) problems.push('the stepper is wider than the window');
+      for (const label of stepper.querySelectorAll('.label')) {
+        if (label.scrollWidth > label.clientWidth + 1) problems.push(`the step “${label.textContent}” is clipped`);
+      }
+      const current = stepper.querySelector('[aria-current="step"]');
+      if (current) visible(current, 'the current step');
+    }
+    const name = document.querySelector('header .app-name');
+    if (!name?.textContent?.trim()) problems.push('the header does not carry the app’s name');
+    return problems;
+  });
+}
+
 /** Scans the page with axe (no serious violation) and saves a screenshot as `name`. */
 export async function check(page: Page, name: string) {
   expect(await seriousViolations(page), name).toEqual([]);
@@ -105,7 +151,7 @@ export async function openApp(
   harness: Harness,
   options: { colorScheme?: 'light' | 'dark'; scenario?: Scenario } = {},
 ): Promise<{ page: Page; offOrigin: string[] }> {
-  const context = await harness.browser.newContext({ colorScheme: options.colorScheme ?? 'light' });
+  const context = await harness.browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: windowSize });
   const page = await context.newPage();
   const offOrigin: string[] = [];
   page.on('request', (request) => {

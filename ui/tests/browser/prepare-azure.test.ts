@@ -34,7 +34,7 @@ async function openStepOne(scenario: Scenario = {}, colorScheme: 'light' | 'dark
   const opened = await openApp(harness(), { scenario, colorScheme });
   const { page } = opened;
   await expectHeading(page, 'Send your Auth0 logs to Azure Event Grid');
-  await tabTo(page, /^Try it with the built-in sandbox/);
+  await tabTo(page, /^Try it without accounts/);
   await page.keyboard.press('Enter');
   await expectHeading(page, 'Sign in to Auth0 and Azure');
   await tabTo(page, 'Continue');
@@ -171,7 +171,7 @@ describe('step 1 in an Azure cloud Auth0 cannot deliver to, in Chromium', () => 
       await expectHeading(page, 'Step 1 – Prepare Azure');
       const notice = page.getByTestId('cloud-unsupported');
       await expect.poll(() => notice.getByRole('heading').textContent()).toBe('Auth0 cannot deliver events to Azure Government');
-      expect(await notice.textContent()).toContain('AUTH0_EVENTGRID_AZURE_CLOUD to public');
+      expect(await notice.textContent()).toContain("point the app at Azure's public cloud");
       expect(await page.getByRole('main').getByRole('button', { name: 'Prepare Azure', exact: true }).isDisabled()).toBe(true);
       expect(await backend(page, (b) => b.calls.includes('run_step'))).toBe(false);
       await check(page, `prepare-azure-cloud-unsupported-${theme}`);

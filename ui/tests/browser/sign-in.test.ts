@@ -43,11 +43,13 @@ describe('signing in to Auth0 and Azure in Chromium', () => {
     await expect.poll(() => page.getByTestId('azure-account').textContent()).toContain('ada@contoso.com');
   });
 
-  it('without an app registration shows the one-time registration and its exact command', async () => {
+  it('without an app registration says so before the click, with a message for IT holding the exact command', async () => {
     const page = await signInScreen(harness(), { noAzureClientId: true });
-    await page.getByRole('button', { name: 'Sign in to Azure in the browser' }).click();
-    await expect.poll(() => page.getByTestId('azure-error').textContent()).toContain(REGISTRATION_COMMAND);
+    await expect.poll(() => page.getByTestId('no-registration').count()).toBe(1);
+    expect(await page.getByLabel('Message to your IT department').inputValue()).toContain(REGISTRATION_COMMAND);
     await check(page, 'sign-in-no-client-id');
+    await page.getByRole('button', { name: 'Sign in to Azure in the browser' }).click();
+    await expect.poll(() => page.getByTestId('azure-error').textContent()).toContain('Settings shows the command');
   });
 
   it('names the Auth0 scopes the application lacks, and the secret never shows again', async () => {

@@ -1,34 +1,59 @@
 // The whole wizard in Chromium against the built UI, IPC answered by the shared fake backend: every screen in
-// both themes with an axe scan, the error paths (Retry, Cancel, Copy diagnostics), resume, and keyboard only.
+// both themes with an axe scan, at the window's default size with what a person needs to act in view (and a
+// screenshot of what the window shows, published to docs/screenshots by `make screenshots`), the error paths
+// (Retry, Cancel, Copy diagnostics), resume, and keyboard only.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../fake-backend';
 import { seriousViolations } from './axe';
-import { expectHeading, heading, openApp, screenshots, useHarness } from './harness';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectHeading, foldProblems, heading, openApp, published, screenshots, useHarness } from './harness';
 
 const harness = useHarness();
 
 
-/** Scans the current screen with axe and saves a screenshot. */
+/** Scans the current screen with axe, checks that what is needed to act is in the window, and saves what the
+ * window shows (published too when asked). */
 async function check(page: Page, name: string, theme: string) {
   expect(await seriousViolations(page), `${name} (${theme})`).toEqual([]);
-  await page.screenshot({ path: `${screenshots}/${name}-${theme}.png`, fullPage: true });
+  expect(await foldProblems(page), `${name} (${theme})`).toEqual([]);
+  await page.screenshot({ path: `${screenshots}/${name}-${theme}.png` });
+  if (published) {
+    mkdirSync(published, { recursive: true });
+    await page.screenshot({ path: join(published, `${name}-${theme}.png`) });
+  }
 }
 
 async function walk(theme: 'light' | 'dark', scenario: Scenario = {}) {
   const { page, offOrigin } = await openApp(harness(), { colorScheme: theme, scenario });
   await expectHeading(page, 'Send your Auth0 logs to Azure Event Grid');
   await check(page, 'welcome', theme);
-  await page.getByRole('main').getByRole('button', { name: /Try it with the built-in sandbox/ }).click();
+  await page.getByRole('main').getByRole('button', { name: /Try it without accounts/ }).click();
   await expectHeading(page, 'Sign in to Auth0 and Azure');
-  expect(await page.getByTestId('signed-in').textContent()).toContain('sandbox-m2m-client');
+  await expect.poll(() => page.getByTestId('signed-in').textContent()).toContain('sandbox-m2m-client');
   await check(page, 'sign-in', theme);
   await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
   await expectHeading(page, 'Step 1 – Prepare Azure');
   await check(page, 'prepare-azure', theme);
   await page.getByRole('main').getByRole('button', { name: 'Prepare Azure' }).click();
   await expectHeading(page, 'Step 2 – Create the Auth0 stream');
+  await page.getByLabel('Only these').check();
   await page.getByLabel('Failed logins').check();
+  // Native controls follow the theme: the system draws them in its scheme, with the theme's accent.
+  const native = await page.getByLabel('Failed logins').evaluate((box) => {
+    const style = getComputedStyle(box);
+    return { accent: style.accentColor, scheme: style.colorScheme, text: getComputedStyle(document.documentElement).color };
+  });
+  expect(native.accent).toBe(theme === 'dark' ? 'rgb(255, 138, 92)' : 'rgb(201, 67, 26)');
+  expect(native.scheme).toBe('light dark');
+  // The current step is marked at full contrast: the text colour itself, never dimmed.
+  const current = await page.locator('nav [aria-current="step"]').evaluate((item) => ({
+    color: getComputedStyle(item).color,
+    opacity: getComputedStyle(item).opacity,
+    text: item.textContent,
+  }));
+  expect(current).toEqual({ color: native.text, opacity: '1', text: expect.stringContaining('Step 2: Create the Auth0 stream') });
   await check(page, 'create-stream', theme);
   await page.getByRole('main').getByRole('button', { name: 'Create the stream' }).click();
   await expectHeading(page, 'Step 3 – Activate the connection');
@@ -38,8 +63,9 @@ async function walk(theme: 'light' | 'dark', scenario: Scenario = {}) {
   await check(page, 'subscribe', theme);
   await page.getByRole('main').getByRole('button', { name: 'Subscribe' }).click();
   await expectHeading(page, 'Done: your Auth0 logs flow to Azure');
-  await page.getByRole('main').getByRole('button', { name: 'Send a test event' }).click();
-  await expect.poll(() => page.getByTestId('test-event').textContent()).toContain('the receiver now holds 1 event(s)');
+  // The test event runs by itself on arrival.
+  await expect.poll(() => page.getByTestId('first-event').textContent()).toContain('The first event arrived on');
+  expect(await page.getByTestId('test-event').textContent()).toContain('the receiver now holds 1 event(s)');
   await check(page, 'done', theme);
   return { page, offOrigin };
 }
@@ -55,6 +81,17 @@ describe('the wizard in Chromium', () => {
   it('walks every screen in the dark theme too', async () => {
     const { page } = await walk('dark');
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(14, 20, 36)');
+  });
+
+  it('notices what a smaller window would hide (the fold check can fail)', async () => {
+    const { page } = await openApp(harness());
+    await expectHeading(page, 'Send your Auth0 logs to Azure Event Grid');
+    expect(await foldProblems(page)).toEqual([]);
+    await page.setViewportSize({ width: 1040, height: 300 });
+    expect((await foldProblems(page)).join('\n')).toMatch(/the button “Connect my Auth0 and Azure.*” is outside the window/);
+    await page.setViewportSize({ width: 1040, height: 720 });
+    await page.evaluate(() => ((document.querySelector('main') as HTMLElement).style.minWidth = '1400px'));
+    expect((await foldProblems(page)).join('\n')).toMatch(/the page is wider than the window/);
   });
 
   it('goes back to a finished step and forward again', async () => {
@@ -183,7 +220,7 @@ describe('the wizard in Chromium', () => {
       }
       throw new Error(`Tab never reached ${name}`);
     };
-    await focusOn(/^Try it with the built-in sandbox/);
+    await focusOn(/^Try it without accounts/);
     await page.keyboard.press('Enter');
     await expectHeading(page, 'Sign in to Auth0 and Azure');
     // The new screen's heading has focus, so Tab continues from the top of that screen.
@@ -195,6 +232,10 @@ describe('the wizard in Chromium', () => {
     await focusOn('INPUT:Search subscriptions', 5);
     await page.keyboard.press('Enter');
     await expectHeading(page, 'Step 2 – Create the Auth0 stream');
+    // Tab reaches a radio group at its chosen button; the arrow keys choose another.
+    await focusOn('INPUT:All events');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('Only these').isChecked()).toBe(true);
     await focusOn('INPUT:Failed logins');
     await page.keyboard.press('Space');
     expect(await page.getByLabel('Failed logins').isChecked()).toBe(true);
@@ -207,8 +248,9 @@ describe('the wizard in Chromium', () => {
     await focusOn('Subscribe');
     await page.keyboard.press('Enter');
     await expectHeading(page, 'Done: your Auth0 logs flow to Azure');
-    await focusOn('Send a test event');
+    await expect.poll(() => page.getByTestId('first-event').textContent()).toContain('The first event arrived on');
+    await focusOn('Send another test event');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('test-event').textContent()).toContain('the receiver now holds 1 event(s)');
+    await expect.poll(() => page.getByTestId('test-event').textContent()).toContain('the receiver now holds 2 event(s)');
   });
 });

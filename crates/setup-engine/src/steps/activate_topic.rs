@@ -21,7 +21,7 @@ use std::time::Duration;
 use auth0_client::LogStream;
 use azure_client::{AzureError, PartnerTopic, poll_delay};
 
-use super::{Context, Facts, StepId, StepState, StepStatus, rfc3339};
+use super::{Context, Facts, StepId, StepState, StepStatus, TopicFacts, rfc3339};
 use crate::error::{ErrorCode, SetupError};
 
 const STEP: StepId = StepId::ActivateTopic;
@@ -179,7 +179,7 @@ pub(crate) async fn detect(ctx: &Context<'_>, facts: &mut Facts) -> Result<Detec
     let found = identify(ctx, &partner_id(facts), &stream).await?;
     Ok(match found {
         Found::Confirmed(topic) => {
-            let detection = judge(ctx, &topic);
+            let detection = judge(ctx, &topic, &stream);
             facts.topic = Some(topic);
             detection
         }
@@ -234,7 +234,33 @@ fn unnamed(ctx: &Context<'_>, candidates: &[PartnerTopic]) -> String {
     }
 }
 
-fn judge(ctx: &Context<'_>, topic: &PartnerTopic) -> Detection {
+/// What Azure reports of the topic and the stream it is for, as the person confirms them.
+fn topic_facts(topic: &PartnerTopic, stream: &LogStream) -> TopicFacts {
+    let shown = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    TopicFacts {
+        name: topic.name.clone(),
+        source: shown(&topic.properties.source),
+        friendly_description: shown(&topic.properties.partner_topic_friendly_description),
+        message_for_activation: shown(&topic.properties.message_for_activation),
+        activation_state: shown(&topic.properties.activation_state),
+        stream_name: stream.name.clone(),
+        stream_id: stream.id.clone(),
+    }
+}
+
+fn judge(ctx: &Context<'_>, topic: &PartnerTopic, stream: &LogStream) -> Detection {
+    let mut detection = judge_without_stream(ctx, topic);
+    detection.status.topic = Some(topic_facts(topic, stream));
+    detection
+}
+
+fn judge_without_stream(ctx: &Context<'_>, topic: &PartnerTopic) -> Detection {
     let expires = topic.properties.expiration_time_if_not_activated_utc;
     if topic.is_activated() {
         return Detection {
@@ -394,7 +420,10 @@ pub(crate) async fn apply(
     let found = match found.plan {
         Plan::Wait => {
             let topic = wait_for_topic(ctx, facts).await?;
-            let detection = judge(ctx, &topic);
+            let detection = match &facts.stream {
+                Some(stream) => judge(ctx, &topic, stream),
+                None => judge_without_stream(ctx, &topic),
+            };
             facts.topic = Some(topic);
             detection
         }
@@ -553,6 +582,36 @@ mod tests {
             "id": "lst_1", "name": "n", "type": "eventgrid", "sink": sink
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn the_facts_to_confirm_are_azure_s_documented_fields_as_reported_and_the_stream_s_own() {
+        let topic: PartnerTopic = serde_json::from_value(serde_json::json!({
+            "id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.EventGrid/partnerTopics/auth0-logs-1",
+            "name": "auth0-logs-1",
+            "properties": {
+                "source": " any-format/whatever ",
+                "partnerTopicFriendlyDescription": "Auth0 log stream of tenant acme",
+                "messageForActivation": "",
+                "activationState": "NeverActivated",
+                "expirationTimeIfNotActivatedUtc": "2031-01-08T10:00:00Z"
+            }
+        }))
+        .unwrap();
+        let facts = topic_facts(&topic, &stream(serde_json::json!({})));
+        assert_eq!(
+            facts,
+            TopicFacts {
+                name: "auth0-logs-1".into(),
+                // Shown as Azure reports it (trimmed), whatever its format; an empty value is no value.
+                source: Some("any-format/whatever".into()),
+                friendly_description: Some("Auth0 log stream of tenant acme".into()),
+                message_for_activation: None,
+                activation_state: Some("NeverActivated".into()),
+                stream_name: "n".into(),
+                stream_id: "lst_1".into(),
+            }
+        );
     }
 
     #[test]

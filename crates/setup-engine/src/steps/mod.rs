@@ -22,7 +22,7 @@ pub(crate) mod prepare_azure;
 pub(crate) mod status;
 pub(crate) mod subscribe;
 
-pub use status::{STEPS, StepId, StepState, StepStatus};
+pub use status::{STEPS, StepId, StepState, StepStatus, TopicFacts};
 
 use auth0_client::{Auth0Client, LogStream};
 use azure_client::{AzureClient, PartnerTopic, PollSchedule};

@@ -57,6 +57,29 @@ pub struct StepStatus {
     pub actions: Vec<String>,
     /// When the partner topic must be activated by (RFC 3339), once known.
     pub expires_at: Option<String>,
+    /// Step 3: the partner topic as Azure reports it and the stream it was created for, for the person to
+    /// confirm; absent for the other steps and before the stream names its topic.
+    pub topic: Option<TopicFacts>,
+}
+
+/// What the person confirms before activating: only fields Azure's `PartnerTopicProperties` (EventGrid.json,
+/// api-version 2025-02-15) and Auth0's log stream document, shown as they are (nobody documents their formats,
+/// so nothing parses them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TopicFacts {
+    /// The partner topic's name.
+    pub name: String,
+    /// `properties.source`: "a unique partner resource".
+    pub source: Option<String>,
+    /// `properties.partnerTopicFriendlyDescription`, set by the partner.
+    pub friendly_description: Option<String>,
+    /// `properties.messageForActivation`, set by the partner.
+    pub message_for_activation: Option<String>,
+    /// `properties.activationState` as Azure spells it (`NeverActivated`, `Activated`, `Deactivated`).
+    pub activation_state: Option<String>,
+    /// The Auth0 log stream's `name` and `id`, from the Management API.
+    pub stream_name: String,
+    pub stream_id: String,
 }
 
 impl StepStatus {
@@ -67,6 +90,7 @@ impl StepStatus {
             summary: summary.into(),
             actions: Vec::new(),
             expires_at: None,
+            topic: None,
         }
     }
 

@@ -367,3 +367,65 @@ async fn a_topic_still_listed_past_its_activation_deadline_is_tried_and_explaine
     assert_eq!(error.code, ErrorCode::PartnerTopicExpired, "{error:?}");
     assert!(error.remedy.contains(DELETE_ADVICE), "{error:?}");
 }
+
+#[tokio::test]
+async fn step_3_shows_the_topic_as_azure_reports_it_and_the_stream_it_is_for() {
+    let world = start().await;
+    let inputs = world.inputs();
+    let created = world.run_until(&inputs, StepId::CreateStream).await;
+    // Auth0 names its topic on a later read of the stream (as the sandbox plays it): read until it does.
+    let mut status = world.engine().status(&inputs).await.unwrap();
+    for _ in 0..10 {
+        if status.steps[2].state != StepState::Waiting {
+            break;
+        }
+        status = world.engine().status(&inputs).await.unwrap();
+    }
+    let step = &status.steps[2];
+    assert_eq!(step.state, StepState::ToDo, "{step:?}");
+    let facts = step.topic.as_ref().expect("the topic to confirm");
+    let state = world.sandbox.handle().state();
+    let topic = state["azure"]["partner_topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == facts.name.as_str())
+        .expect("the topic the facts name")
+        .clone();
+    // Whatever Azure (here the sandbox) reports, shown as it is: no format is assumed.
+    assert_eq!(facts.source.as_deref(), topic["source"].as_str(), "{topic}");
+    assert_eq!(
+        facts.friendly_description.as_deref(),
+        topic["description"].as_str(),
+        "{topic}"
+    );
+    assert_eq!(facts.activation_state.as_deref(), Some("NeverActivated"));
+    assert!(facts.message_for_activation.is_some());
+    assert_eq!(facts.stream_name, inputs.stream_name);
+    assert_eq!(Some(facts.stream_id.clone()), created.stream_id);
+    assert!(step.expires_at.is_some(), "one date: when to activate by");
+}
+
+#[tokio::test]
+async fn the_default_masks_personal_data_in_the_stream_auth0_creates() {
+    let world = start().await;
+    let mut inputs = world.inputs();
+    inputs.pii = setup_engine::default_inputs().pii;
+    world.run_until(&inputs, StepId::CreateStream).await;
+    let state = world.sandbox.handle().state();
+    let stream = state["auth0"]["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == inputs.stream_name.as_str())
+        .expect("the stream")
+        .clone();
+    assert_eq!(
+        stream["pii_config"],
+        serde_json::json!({
+            "log_fields": ["first_name", "last_name", "username", "email", "phone", "address"],
+            "method": "mask"
+        }),
+        "{stream}"
+    );
+}

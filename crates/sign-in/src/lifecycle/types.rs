@@ -255,6 +255,20 @@ pub enum LinkTarget {
     AzurePortal,
     /// The pending browser sign-in's link, again.
     AzureSignIn,
+    /// A subscription in the Azure portal (where an administrator grants a role on it).
+    AzureSubscription { subscription_id: String },
+    /// A resource group in the Azure portal (where an administrator grants a role on it).
+    AzureResourceGroup {
+        subscription_id: String,
+        resource_group: String,
+    },
+    /// An event subscription on a partner topic in the Azure portal (Done's "Open in Azure").
+    AzureEventSubscription {
+        subscription_id: String,
+        resource_group: String,
+        partner_topic: String,
+        name: String,
+    },
     /// The page a saved setup's check links to (Auth0's Health tab has no API), from its last report. The
     /// desktop app resolves it from its saved setups; the sign-ins alone cannot.
     SetupCheck {

@@ -214,7 +214,7 @@ async fn without_a_client_id_the_browser_option_explains_the_registration() {
         .unwrap_err();
     let problem = error.problem();
     assert_eq!(problem.code, "AzureAppNotRegistered");
-    assert!(problem.remedy.contains("az ad app create"));
+    assert!(problem.remedy.contains("Settings shows the command"));
     assert!(problem.remedy.contains("http://localhost"));
 }
 

@@ -217,14 +217,16 @@ export const en = {
     waysIn: 'How do you want to start?',
     connect: 'Connect my Auth0 and Azure',
     connectDetail: 'Use your own Auth0 tenant and Azure subscription.',
-    sandbox: 'Try it with the built-in sandbox',
-    sandboxDetail: 'A pretend Auth0 and Azure inside the app: nothing real is changed, no account needed.',
+    sandbox: 'Try it without accounts',
+    sandboxDetail: 'In the built-in sandbox, a pretend Auth0 and Azure inside the app: nothing real is changed.',
     startingSandbox: 'Starting the built-in sandbox…',
   },
   stepper: {
     label: 'Setup steps',
     signIn: 'Sign in',
     done: 'Done',
+    /** Read before a numbered step's name (the number itself is drawn in a circle). */
+    numbered: (n: string) => `Step ${n}: `,
     states: { done: 'done', current: 'current step', upcoming: 'not started', failed: 'failed' },
   },
   steps: {
@@ -232,6 +234,34 @@ export const en = {
     create_stream: 'Create the Auth0 stream',
     activate_topic: 'Activate the connection',
     subscribe: 'Choose where events go',
+  },
+  /** "What's this?": one sentence per technical term, where it appears, for someone who never opened the Azure
+   * portal. */
+  terms: {
+    whatsThis: 'What’s this?',
+    names: {
+      subscription: 'Subscription',
+      resourceGroup: 'Resource group',
+      partnerTopic: 'Partner topic',
+      logStream: 'Log stream',
+      eventSubscription: 'Event subscription',
+      cloudEvents: 'CloudEvents',
+      logCodes: 'Log codes',
+    },
+    subscription:
+      'An Azure subscription is the account Azure bills: everything you create in Azure belongs to one.',
+    resourceGroup:
+      'A resource group is a folder inside a subscription that keeps related Azure pieces together, so they can be found, secured and removed as one.',
+    partnerTopic:
+      'A partner topic is the inbox Auth0 creates in your Azure resource group: Auth0 posts its events there, and Azure passes them on once you switch it on.',
+    logStream:
+      'A log stream is Auth0’s setting that sends a copy of your tenant’s log (sign-ins, failures, changes) somewhere else as it happens.',
+    eventSubscription:
+      'An event subscription is the rule in Azure that takes events from the partner topic and delivers them to the place you choose.',
+    cloudEvents:
+      'CloudEvents is the common envelope Azure wraps every event in, so any receiver can read it the same way.',
+    logCodes:
+      'A log code is Auth0’s short name for a kind of event, such as “s” for a successful login or “f” for a failed one.',
   },
   common: {
     back: 'Back',
@@ -245,6 +275,19 @@ export const en = {
     errorTitle: 'This step did not finish',
     whatToDo: 'What to do',
     fieldProblem: (field: string) => `The problem is in: ${field}`,
+    /** An engine's field error, reworded with the field's label on screen. */
+    fieldRemedy: (label: string) => `Correct “${label}” and try again.`,
+    goToField: (label: string) => `Go to “${label}”`,
+    /** When only an administrator can do it: a message ready to send. */
+    adminHeading: 'Only an administrator can do this',
+    adminLead: 'Send this request to your Azure administrator, then press Retry once they have done it:',
+    adminRequestGroup: (account: string, group: string, subscription: string) =>
+      `Please give ${account} the Contributor role on resource group ${group} in subscription ${subscription}.`,
+    adminRequestSubscription: (account: string, subscription: string) =>
+      `Please give ${account} the Contributor role on subscription ${subscription}, so that it can turn on Event Grid (register the Microsoft.EventGrid resource provider).`,
+    copyRequest: 'Copy the request',
+    requestCopied: 'Request copied.',
+    openInPortal: 'Open it in the Azure portal',
     correlation: (id: string) => `Reference for Microsoft support: ${id}`,
     startOver: 'Start over',
     checking: 'Checking what already exists…',
@@ -375,6 +418,20 @@ export const en = {
     auth0SignedInToken: (domain: string) => `Signed in to tenant ${domain} with a Management API token.`,
     tokenKept: (remembered: boolean) =>
       remembered ? 'It is remembered in the keychain until you sign out.' : 'It is forgotten when you close the app.',
+    noRegistration: {
+      title: 'Signing in in the browser needs an app registration first',
+      why: 'This copy of the app has no Azure app registration: an entry for the app in your organisation’s Microsoft Entra ID, which an administrator creates once. Until there is one, signing in in the browser or with a code cannot work. You can:',
+      choices: [
+        'Send the message below to your IT department, then enter the ID they send back in Settings.',
+        'Sign in with your Azure CLI sign-in (az login), if you use the Azure CLI.',
+        'Sign in with a service principal, if your administrator gave you one.',
+      ],
+      messageLabel: 'Message to your IT department',
+      message: (command: string) =>
+        `Hello, I would like to use the desktop app “Auth0 Event Grid Setup” to connect our Auth0 tenant to Azure Event Grid. It needs to be registered once in our Microsoft Entra ID: a multi-tenant public client with the redirect address http://localhost that may use Azure Service Management on the user’s behalf (user_impersonation). An administrator can create it with this Azure CLI command:\n\n${command}\n\nPlease send me the Application (client) ID it prints. Thank you!`,
+      copy: 'Copy the message',
+      copied: 'Message copied.',
+    },
     azureStarting: 'Preparing the sign-in…',
     waitingForBrowser: 'Waiting for you to finish signing in in your browser…',
     linkLabel: 'Sign-in link',
@@ -411,7 +468,7 @@ export const en = {
     cannotSwitch: {
       service_principal: 'A service principal works only in the directory it belongs to.',
       certificate: 'A service principal works only in the directory it belongs to.',
-      azure_cli: 'To work in another directory, run "az login --tenant <directory ID>" in a terminal, then sign in here again.',
+      azure_cli: 'To work in another directory, sign in to that directory with the Azure CLI in a terminal (az login, naming the directory), then sign in here again.',
     },
   },
   settings: {
@@ -477,7 +534,7 @@ export const en = {
       message: (cloud: string) =>
         `This app signs in to ${cloud}. Auth0 streams its logs to Event Grid only in the public Azure regions it lists, so it could never create its connection (the partner topic) there. The steps stop here, before anything is created.`,
       remedy:
-        "Use a subscription in Azure's public cloud: ask whoever set up this computer to set AUTH0_EVENTGRID_AZURE_CLOUD to public (or remove it), then sign in to Azure again. If the events must reach that cloud, forward them from a public-cloud subscription, or send Auth0's logs there another way, such as an Auth0 custom webhook (HTTP) log stream.",
+        "Use a subscription in Azure's public cloud: ask whoever set up this computer to point the app at Azure's public cloud, then sign in to Azure again. If the events must reach that cloud, forward them from a public-cloud subscription, or send Auth0's logs there another way, such as an Auth0 custom webhook (HTTP) log stream.",
     },
     subscription: 'Azure subscription ID',
     subscriptions: {
@@ -549,7 +606,9 @@ export const en = {
     region: 'Azure region',
     regionHint: 'Prefilled from your resource group in step 1. Only regions Auth0 can deliver to are listed.',
     events: 'Which events to send',
-    eventsHint: 'Choose none to send every event.',
+    allEvents: 'All events',
+    onlyThese: 'Only these',
+    eventsProblem: 'Which events to send: tick at least one kind of event, or choose “All events”.',
     groups: {
       failed_logins: 'Failed logins',
       successful_logins: 'Successful logins',
@@ -558,7 +617,9 @@ export const en = {
       admin_changes: 'Admin changes',
       user_changes: 'Changes to users',
     },
-    mask: 'Hide personal data (names, email, phone) by masking it',
+    mask: 'Hide personal data in the logs sent to Azure',
+    maskHint:
+      'On: names, email addresses, phone numbers, user names and addresses are replaced by asterisks before Auth0 sends the log. Turn it off only if the receiver needs them.',
     startFrom: 'Send events from (optional)',
     startFromHint: 'Leave empty to start now.',
     run: 'Create the stream',
@@ -568,6 +629,17 @@ export const en = {
     title: 'Step 3 – Activate the connection',
     lead: 'Auth0 created a connection in Azure. Check it is yours, then switch it on.',
     found: 'What Azure shows',
+    confirmLead: 'Check that this is yours: Azure shows where the connection comes from, as Auth0 described it.',
+    facts: {
+      topic: 'Connection (partner topic)',
+      stream: 'Auth0 stream',
+      source: 'Comes from',
+      description: 'Description',
+      message: 'Message from Auth0',
+      state: 'State',
+      expires: 'Switch it on before',
+    },
+    states: { NeverActivated: 'Not switched on yet', Activated: 'Switched on', Deactivated: 'Switched off' } as Record<string, string>,
     expires: (date: string) => `It must be activated before ${date}.`,
     run: 'Activate',
     term: 'Activates the partner topic.',
@@ -693,8 +765,14 @@ export const en = {
     },
     queueName: 'Queue name',
     name: 'Name of the subscription in Azure',
+    filter: 'Which events reach the destination',
+    allEvents: 'All events the stream sends',
+    onlyThese: 'Only these log codes',
+    logCodes: 'Log codes',
+    logCodesHint: 'Separate them with commas, such as s, f, fp (successful login, failed login, wrong password).',
+    logCodesProblem: 'Log codes: type at least one code, or choose “All events the stream sends”.',
     run: 'Subscribe',
-    term: 'Creates an Event Grid event subscription on the partner topic.',
+    term: 'Creates an Event Grid event subscription on the partner topic; events arrive as CloudEvents.',
   },
   done: {
     title: 'Done: your Auth0 logs flow to Azure',
@@ -719,21 +797,40 @@ export const en = {
     checksHeading: 'What the checks found',
     home: 'Go to your setups',
     checkAgain: 'Check again',
-    stream: (id: string) => `Auth0 log stream ${id}`,
-    topic: (name: string) => `Azure partner topic ${name}`,
-    dashboard: 'Auth0 Dashboard: Monitoring > Streams',
-    portal: 'Azure Portal: Event Grid > Partner topics',
+    existsHeading: 'What exists now',
+    stream: (name: string, id: string) => `Auth0 log stream “${name}” (${id})`,
+    topic: (name: string, group: string) => `Azure partner topic ${name}, in resource group ${group}`,
+    eventSubscription: (name: string, destination: string) => `Event subscription “${name}”, delivering to ${destination}`,
+    destinations: {
+      webhook: 'your web address',
+      eventhub: 'your Event Hub',
+      storagequeue: 'your storage queue',
+      servicebusqueue: 'your Service Bus queue',
+      servicebustopic: 'your Service Bus topic',
+      azurefunction: 'your Azure Function',
+    },
     dashboardName: 'Auth0 Dashboard',
-    dashboardWhere: 'Monitoring > Streams',
-    portalName: 'Azure Portal',
-    portalWhere: 'Event Grid > Partner topics',
+    dashboardWhere: 'Monitoring > Streams shows the stream and its health.',
+    firstEventHeading: 'The first event',
+    waitingFirst: 'Waiting for the first event…',
+    firstArrived: (at: string) => `The first event arrived on ${at}.`,
+    retryTest: 'Retry the test event',
+    sendAnother: 'Send another test event',
+    nextHeading: 'What next',
+    nextHome: 'Go to your setups: the app keeps checking this connection while it is open.',
+    export: 'Export this setup',
+    exportWhat: 'to repeat it elsewhere or hand it to a colleague (nothing secret is written).',
+    openInAzure: 'Open in Azure',
+    openInAzureWhat: 'to see the event subscription and its deliveries in the Azure portal.',
+    sandboxNext: 'In the sandbox nothing real was created: connect your own Auth0 and Azure from the home when you are ready.',
     sendTest: 'Send a test event',
-    sendTestHint: 'Causes a successful login in the sandbox and shows it arriving at the receiver.',
+    sendTestHint: 'The app made a successful login in the sandbox and watches for it at the receiver.',
     sending: 'Sending a test login and waiting for it to arrive…',
     arrived: (count: number, type: string) => `Arrived: the receiver now holds ${count} event(s); the newest is ${type}.`,
-    notArrived: 'The test login was written, but nothing has arrived yet. Check the steps again below.',
+    notArrived: 'The test login was written, but it has not arrived. Look at what the checks found below, then retry.',
+    notArrivedCloud: 'The test event has not arrived within the wait. What was seen is shown below; retry in a few minutes.',
     sendTestCloudHint:
-      'The app makes a sign-in attempt with a wrong password for the app itself. Auth0 records it as a failed exchange; no user is affected. Then the app follows it on its way to Azure.',
+      'The app made a sign-in attempt with a wrong password for the app itself. Auth0 records it as a failed exchange; no user is affected. The app follows it on its way to Azure.',
     watching: 'Sending the test event and following it…',
     stopWatching: 'Stop watching',
     stopped: 'Stopped watching. What was seen so far is shown above.',

@@ -85,7 +85,12 @@ authorization_days: number,
 /**
  * Auth0 event categories to stream; empty means every event.
  */
-event_categories: Array<string>, pii: PiiInput | null, 
+event_categories: Array<string>, 
+/**
+ * Personal fields Auth0 masks or hashes before it sends a log; all masked by default, none when the
+ * person turns it off.
+ */
+pii: PiiInput | null, 
 /**
  * ISO-8601 instant to stream logs from.
  */
@@ -111,7 +116,38 @@ actions: Array<string>,
 /**
  * When the partner topic must be activated by (RFC 3339), once known.
  */
-expires_at: string | null, };
+expires_at: string | null, 
+/**
+ * Step 3: the partner topic as Azure reports it and the stream it was created for, for the person to
+ * confirm; absent for the other steps and before the stream names its topic.
+ */
+topic: TopicFacts | null, };
+
+export type TopicFacts = { 
+/**
+ * The partner topic's name.
+ */
+name: string, 
+/**
+ * `properties.source`: "a unique partner resource".
+ */
+source: string | null, 
+/**
+ * `properties.partnerTopicFriendlyDescription`, set by the partner.
+ */
+friendly_description: string | null, 
+/**
+ * `properties.messageForActivation`, set by the partner.
+ */
+message_for_activation: string | null, 
+/**
+ * `properties.activationState` as Azure spells it (`NeverActivated`, `Activated`, `Deactivated`).
+ */
+activation_state: string | null, 
+/**
+ * The Auth0 log stream's `name` and `id`, from the Management API.
+ */
+stream_name: string, stream_id: string, };
 
 export type SetupReport = { steps: Array<StepStatus>, 
 /**
@@ -468,7 +504,7 @@ azureClientId: string | null,
  */
 checkIntervalMinutes: number | null, };
 
-export type LinkTarget = { "kind": "auth0_applications", domain: string, } | { "kind": "auth0_dashboard" } | { "kind": "azure_portal" } | { "kind": "azure_sign_in" } | { "kind": "setup_check", setup_id: number, check: CheckId, };
+export type LinkTarget = { "kind": "auth0_applications", domain: string, } | { "kind": "auth0_dashboard" } | { "kind": "azure_portal" } | { "kind": "azure_sign_in" } | { "kind": "azure_subscription", subscription_id: string, } | { "kind": "azure_resource_group", subscription_id: string, resource_group: string, } | { "kind": "azure_event_subscription", subscription_id: string, resource_group: string, partner_topic: string, name: string, } | { "kind": "setup_check", setup_id: number, check: CheckId, };
 
 export type AzureAccountMethod = "browser" | "device_code" | "service_principal" | "certificate" | "azure_cli";
 
