@@ -63,6 +63,20 @@ export function person(session) {
       await session.clickElement(id);
       actions += 1;
     },
+    /** Picks the radio button whose value is `value` inside `css` (a list of names whose values are ids). */
+    async pickValue(css, value) {
+      const id = await session.waitFor(() => session.find(`${css} input[type=radio][value="${value}"]`));
+      await session.clickElement(id);
+      actions += 1;
+    },
+    /** Picks, in the list whose test id is `testid`, the item whose label starts with `name`. */
+    async pick(testid, name) {
+      const id = await session.waitFor(() =>
+        session.findXPath(`//*[@data-testid='${testid}']//label[starts-with(normalize-space(.), '${name}')]`),
+      );
+      await session.clickElement(id);
+      actions += 1;
+    },
     /** Picks the option whose value is `value` in the drop-down list `css`. */
     async select(css, value) {
       const id = await session.waitFor(() => session.find(`${css} option[value="${value}"]`));

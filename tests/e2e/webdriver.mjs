@@ -158,7 +158,17 @@ export async function newSession(driver, application) {
         await delay(200);
       }
     },
+    /**
+     * Clicks an element as a person would: scrolled to the middle of the window first, where the step's actions
+     * bar (fixed at the bottom edge) cannot cover it. WebDriver alone scrolls only what is out of view, so an
+     * element just above the window's edge would be clicked through the bar ("element click intercepted").
+     */
     async clickElement(id) {
+      const element = { 'element-6066-11e4-a52e-4f735466cecf': id };
+      await call(base, 'POST', `${path}/execute/sync`, {
+        script: "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });",
+        args: [element],
+      });
       await call(base, 'POST', `${path}/element/${id}/click`, {});
     },
     async clearElement(id) {

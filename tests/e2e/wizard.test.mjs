@@ -35,9 +35,10 @@ async function walkToDone(theme) {
     await you.click('Continue');
 
     await you.heading('Step 1 – Prepare Azure');
-    // The sandbox world starts with two resource groups; the one in northeurope is used as it is.
+    // The sandbox world starts with three resource groups (one holds the destinations step 4 lists); the one in
+    // northeurope is used as it is.
     await you.choose('Use an existing resource group');
-    await session.waitForText('[data-testid="resource-group-status"]', (text) => text.startsWith('2 resource groups'));
+    await session.waitForText('[data-testid="resource-group-status"]', (text) => text.startsWith('3 resource groups'));
     await you.tick('analytics');
     const region = await session.waitForText('[data-testid="group-region"]', (text) => text.length > 0);
     assert.match(region, /Auth0 will deliver events to North Europe \(northeurope\)/);

@@ -460,9 +460,14 @@ export class Wizard {
     }
   }
 
-  /** Fills the subscription picker; a failure only leaves it empty (the ID can still be pasted). */
+  /**
+   * Fills the subscription picker; a failure only leaves it empty (the ID can still be pasted). When the account
+   * sees exactly one subscription it can use and none is chosen yet, that one is chosen: there is nothing to ask.
+   */
   async loadSubscriptions(): Promise<void> {
     this.subscriptions = await ipc.listSubscriptions().catch(() => []);
+    const usable = this.subscriptions.filter((s) => s.enabled);
+    if (usable.length === 1 && !this.inputs.subscription_id.trim()) this.inputs.subscription_id = usable[0].id;
   }
 
   async testEndpoint(): Promise<void> {

@@ -55,6 +55,17 @@ describe('What the wizard is doing', () => {
 });
 
 describe('Where the inputs start', () => {
+  it('chooses the subscription when the account can use only one, and never replaces a choice', async () => {
+    const { wizard } = await signedInWizard();
+    wizard.inputs.subscription_id = '';
+    await wizard.loadSubscriptions();
+    // The fake account sees one enabled subscription and one disabled.
+    expect(wizard.inputs.subscription_id).toBe('11111111-2222-3333-4444-555555555555');
+    wizard.inputs.subscription_id = '99999999-2222-3333-4444-555555555555';
+    await wizard.loadSubscriptions();
+    expect(wizard.inputs.subscription_id).toBe('99999999-2222-3333-4444-555555555555');
+  });
+
   it("starts from the engine's defaults, and starting over returns to them", async () => {
     clearMocks();
     const backend = new FakeBackend();
