@@ -466,8 +466,8 @@ export class Wizard {
    */
   async loadSubscriptions(): Promise<void> {
     this.subscriptions = await ipc.listSubscriptions().catch(() => []);
-    const usable = this.subscriptions.filter((s) => s.enabled);
-    if (usable.length === 1 && !this.inputs.subscription_id.trim()) this.inputs.subscription_id = usable[0].id;
+    const [only, ...others] = this.subscriptions.filter((s) => s.enabled);
+    if (only && others.length === 0 && !this.inputs.subscription_id.trim()) this.inputs.subscription_id = only.id;
   }
 
   async testEndpoint(): Promise<void> {
