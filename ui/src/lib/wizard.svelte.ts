@@ -451,7 +451,7 @@ export class Wizard {
       });
       this.testEvent = result;
       if (result.stages.length > 0) this.testStages = result.stages;
-      if (result.newestType && result.received > 0 && !this.firstArrivalAt) this.firstArrivalAt = new Date().toISOString();
+      if (result.arrivedType && !this.firstArrivalAt) this.firstArrivalAt = new Date().toISOString();
       arrived(this.testStages);
     });
     if (this.error?.code === 'cancelled' && this.testStages.length > 0) {
