@@ -47,5 +47,6 @@ describe.each(Object.keys(STEP_ERRORS) as StepErrorName[])('a step failing with 
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     await expect.poll(() => wizard.screen, { timeout: 5_000 }).toBe(next);
     expect(wizard.error).toBeNull();
+    expect(wizard.stepState(step)).toBe('done');
   });
 });

@@ -50,5 +50,6 @@ describe.each(Object.keys(STEP_ERRORS) as StepErrorName[])('a step failing with 
     await page.getByRole('main').getByRole('button', { name: 'Retry' }).click();
     await expectHeading(page, STEPS[failing + 1]?.heading ?? DONE);
     expect(await page.getByRole('alert').count()).toBe(0);
+    expect(await page.getByTestId(`step-${step}`).getAttribute('data-state')).toBe('done');
   });
 });
