@@ -85,7 +85,10 @@ mod tests {
             assert!(is_bus_name(&id), "{id}");
             assert!(is_bus_name(&format!("{id}.SingleInstance")), "{id}");
         }
-        assert!(!is_bus_name("com.app.0bad"), "the check itself refuses a bad name");
+        assert!(
+            !is_bus_name("com.app.0bad"),
+            "the check itself refuses a bad name"
+        );
     }
 
     #[test]
