@@ -11,6 +11,7 @@ mod file_dialog;
 mod import;
 mod schedule;
 mod setups;
+mod single_instance;
 mod state;
 mod teardown;
 
@@ -171,7 +172,7 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
-    build_app(tauri::Builder::default())
+    build_app(tauri::Builder::default().plugin(single_instance::plugin()))
         .run(tauri::generate_context!())
         .expect("the desktop app could not start");
 }

@@ -305,7 +305,41 @@ fn the_four_steps_run_one_by_one_against_the_sandbox_and_a_test_event_arrives() 
     assert_eq!(event["logType"], "s");
     assert_eq!(event["stages"], json!([]), "the sandbox shows its receiver");
     assert!(event["received"].as_u64().unwrap() >= 1, "{event}");
-    assert!(event["newestType"].is_string(), "{event}");
+    assert_eq!(event["arrivedType"], "com.auth0.Log", "{event}");
+}
+
+#[test]
+fn an_event_already_at_the_receiver_is_not_the_test_event() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let session = call(&window, "start_sandbox", json!({})).unwrap();
+    let inbox = session["sandboxInboxUrl"].as_str().unwrap().to_owned();
+    // An event from an earlier test (or an earlier run of the app) waits at the receiver.
+    tauri::async_runtime::block_on(async {
+        let answer = reqwest::Client::new()
+            .post(&inbox)
+            .header("content-type", "application/cloudevents+json")
+            .body(
+                json!({"specversion": "1.0", "type": "com.example.earlier", "source": "earlier",
+                    "id": "earlier-1", "data": {}})
+                .to_string(),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+    });
+
+    // Nothing is set up, so the test event goes nowhere: it has not arrived, whatever the receiver holds.
+    let event = call(
+        &window,
+        "send_test_event",
+        json!({"inputs": sandbox_inputs(&session), "onProgress": "__CHANNEL__:23"}),
+    )
+    .unwrap();
+    assert_eq!(event["received"], 1, "{event}");
+    let reply = event.as_object().unwrap();
+    assert_eq!(reply.get("arrivedType"), Some(&json!(null)), "{event}");
 }
 
 #[test]
@@ -364,6 +398,10 @@ fn a_restarted_app_finds_the_sandbox_world_it_left_at_the_same_address() {
     let (_app, window) = app_in(folder.path());
     let again = call(&window, "start_sandbox", json!({})).unwrap();
     assert_eq!(again["auth0Domain"], first["auth0Domain"]);
+    assert_eq!(
+        again["sandboxInboxUrl"], first["sandboxInboxUrl"],
+        "the webhook the first run subscribed still reaches the inbox"
+    );
     let report = call(&window, "detect", json!({"inputs": sandbox_inputs(&again)})).unwrap();
     assert_eq!(report["steps"][0]["state"], "done", "{report}");
     assert_ne!(report["steps"][1]["state"], "done", "{report}");

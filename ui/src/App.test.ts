@@ -18,7 +18,7 @@ describe('App', () => {
     expect(screen.getByLabelText('Stream name')).toHaveValue('Typed before quitting');
     expect(backend.calls).toContain('start_sandbox');
     // The sandbox's current address replaces the one saved.
-    await expect.poll(() => backend.draft?.inputs.auth0_domain).toBe('127.0.0.1:40001');
+    await expect.poll(() => backend.draft?.inputs.auth0_domain, { timeout: 5_000 }).toBe('127.0.0.1:40001');
   });
 
   it('shows no screen while the draft is read, so a restart does not flash the welcome page', async () => {
@@ -75,11 +75,11 @@ describe('App with saved setups', () => {
   it('opens on the home, with focus on its heading, and a setup opens its page and back', async () => {
     const { user } = app({ setups: THREE_SETUPS_ONE_RED });
     const heading = await screen.findByRole('heading', { level: 1, name: 'Your setups' });
-    await expect.poll(() => document.activeElement).toBe(heading);
+    await expect.poll(() => document.activeElement, { timeout: 5_000 }).toBe(heading);
     expect(screen.queryByRole('navigation')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Open Staging' }));
     const page = await screen.findByRole('heading', { level: 1, name: 'Staging' });
-    await expect.poll(() => document.activeElement).toBe(page);
+    await expect.poll(() => document.activeElement, { timeout: 5_000 }).toBe(page);
     await user.click(screen.getByTestId('go-home'));
     expect(await screen.findByRole('heading', { level: 1, name: 'Your setups' })).toBeInTheDocument();
   });
@@ -125,10 +125,10 @@ describe('App with saved setups', () => {
     await screen.findByRole('heading', { level: 1, name: 'Step 4 – Choose where events go' });
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Done: your Auth0 logs flow to Azure' })).toBeInTheDocument();
-    await expect.poll(() => backend.checkRequests.length).toBe(2);
+    await expect.poll(() => backend.checkRequests.length, { timeout: 5_000 }).toBe(2);
     await user.click(screen.getByTestId('go-home'));
     expect(await screen.findByRole('heading', { level: 1, name: 'Your setups' })).toBeInTheDocument();
-    await expect.poll(() => screen.getAllByTestId('setup-card').map((c) => [c.dataset.setupName, c.dataset.state])).toEqual([
+    await expect.poll(() => screen.getAllByTestId('setup-card').map((c) => [c.dataset.setupName, c.dataset.state]), { timeout: 5_000 }).toEqual([
       ['Production', 'green'],
       ['Azure Event Grid', 'green'],
     ]);

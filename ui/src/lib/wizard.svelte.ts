@@ -381,9 +381,10 @@ export class Wizard {
 
   /** Runs one step (and checks the earlier ones), then moves on to the next unfinished screen. */
   async run(step: StepId): Promise<void> {
-    this.failed = null;
-    this.progress = [];
     await this.#attempt({ kind: 'running', step }, async () => {
+      // Here, not before: a Retry runs this again, and a step that then finishes is no longer failed.
+      this.failed = null;
+      this.progress = [];
       try {
         await ipc.runStep($state.snapshot(this.inputs), step, (event) => {
           this.progress = [...this.progress, describe(event)];
@@ -451,7 +452,7 @@ export class Wizard {
       });
       this.testEvent = result;
       if (result.stages.length > 0) this.testStages = result.stages;
-      if (result.newestType && result.received > 0 && !this.firstArrivalAt) this.firstArrivalAt = new Date().toISOString();
+      if (result.arrivedType && !this.firstArrivalAt) this.firstArrivalAt = new Date().toISOString();
       arrived(this.testStages);
     });
     if (this.error?.code === 'cancelled' && this.testStages.length > 0) {

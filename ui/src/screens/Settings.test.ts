@@ -62,7 +62,7 @@ describe('Settings', () => {
     expect(screen.getByTestId('settings-azure')).toHaveTextContent("ada@contoso.com in directory tenant-contoso (the Azure CLI's sign-in).");
     expect(screen.getByTestId('settings-auth0')).toHaveTextContent('Tenant acme.eu.auth0.com, application m2m-1 (client secret).');
     await user.click(screen.getByRole('button', { name: 'Sign out of Azure' }));
-    await expect.poll(() => screen.getByTestId('settings-azure').textContent).toContain('Not signed in.');
+    await expect.poll(() => screen.getByTestId('settings-azure').textContent, { timeout: 5_000 }).toContain('Not signed in.');
     expect(screen.getByTestId('settings-auth0')).toHaveTextContent('Tenant acme.eu.auth0.com');
     expect(backend.calls).toContain('sign_out_cloud');
     expect(wizard.session).toBeNull();
@@ -75,7 +75,7 @@ describe('Settings', () => {
     });
     expect(screen.getByTestId('settings-accounts')).toHaveTextContent("The built-in sandbox: Signed in to the sandbox's pretend Auth0 (127.0.0.1:40001) and Azure.");
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
-    await expect.poll(() => wizard.screen).toBe('welcome');
+    await expect.poll(() => wizard.screen, { timeout: 5_000 }).toBe('welcome');
     expect(wizard.session).toBeNull();
   });
 
@@ -168,11 +168,11 @@ describe('Settings in the app', () => {
     await screen.findByRole('button', { name: /Try it without accounts/ });
     await user.click(open);
     const heading = await screen.findByRole('heading', { level: 1, name: 'Settings' });
-    await expect.poll(() => document.activeElement).toBe(heading);
+    await expect.poll(() => document.activeElement, { timeout: 5_000 }).toBe(heading);
     expect(open).toHaveAttribute('aria-pressed', 'true');
     await user.keyboard('{Escape}');
     expect(await screen.findByRole('button', { name: /Try it without accounts/ })).toBeInTheDocument();
-    await expect.poll(() => document.activeElement).toBe(open);
+    await expect.poll(() => document.activeElement, { timeout: 5_000 }).toBe(open);
     expect(screen.queryByRole('heading', { level: 1, name: 'Settings' })).toBeNull();
   });
 });

@@ -8,5 +8,6 @@ mod credential;
 mod device;
 mod nothing_sensitive_on_disk;
 mod replace;
+mod sandbox_ports;
 mod service_principal;
 mod tenants;

@@ -826,7 +826,7 @@ export const en = {
     sendTest: 'Send a test event',
     sendTestHint: 'The app made a successful login in the sandbox and watches for it at the receiver.',
     sending: 'Sending a test login and waiting for it to arrive…',
-    arrived: (count: number, type: string) => `Arrived: the receiver now holds ${count} event(s); the newest is ${type}.`,
+    arrived: (count: number, type: string) => `Arrived: the test event (${type}) is at the receiver, which now holds ${count} event(s).`,
     notArrived: 'The test login was written, but it has not arrived. Look at what the checks found below, then retry.',
     notArrivedCloud: 'The test event has not arrived within the wait. What was seen is shown below; retry in a few minutes.',
     sendTestCloudHint:
