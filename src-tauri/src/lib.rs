@@ -11,6 +11,7 @@ mod file_dialog;
 mod import;
 mod schedule;
 mod setups;
+mod startup;
 mod state;
 mod teardown;
 
@@ -158,11 +159,13 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             import::import_setup,
             teardown::plan_teardown,
             teardown::teardown_setup,
+            startup::window_painted,
         ])
 }
 
 /// Starts the desktop app on the native runtime.
 pub fn run() {
+    startup::mark_start();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
