@@ -82,7 +82,9 @@ function pssByName(pid) {
   const byName = {};
   for (const member of processTree(pid)) {
     try {
-      const name = readFileSync(`/proc/${member}/comm`, 'utf8').trim();
+      // The program's own name (comm is cut at 15 characters).
+      const argv0 = readFileSync(`/proc/${member}/cmdline`, 'utf8').split('\0')[0];
+      const name = argv0.split('/').pop() || readFileSync(`/proc/${member}/comm`, 'utf8').trim();
       const rollup = readFileSync(`/proc/${member}/smaps_rollup`, 'utf8');
       const kb = Number(rollup.match(/^Pss:\s+(\d+) kB/m)?.[1] ?? 0);
       byName[name] = (byName[name] ?? 0) + kb * 1024;
@@ -160,7 +162,7 @@ async function startSeries(label, binary, extraEnv) {
 async function startSandbox() {
   const child = spawn(
     CLI,
-    ['sandbox', '--registration-delay', '0', '--stream-limit', '60', '--fault-latency-ms', String(LATENCY_MS)],
+    ['sandbox', '--registration-delay', '0', '--stream-limit', '100', '--fault-latency-ms', String(LATENCY_MS)],
     { detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   groups.add(child.pid);
