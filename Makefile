@@ -11,7 +11,7 @@ HEADLESS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),,xvfb-run -a --server-args=
 
 FUZZ_CASES ?= 20000
 
-.PHONY: help deps run test fuzz lint lint-shell schema test-rust test-keychain test-ui test-browser test-e2e test-binaries screenshots app ui sandbox bindings clean
+.PHONY: help deps run test bench fuzz lint lint-shell schema test-rust test-keychain test-ui test-browser test-e2e test-binaries screenshots app ui sandbox bindings clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -98,6 +98,14 @@ screenshots: deps ui test-binaries ## Refresh docs/screenshots/ from the end-to-
 	export XDG_DATA_HOME="$$(mktemp -d)"; trap 'rm -rf "$$XDG_DATA_HOME"' EXIT; \
 	SCREENSHOTS_DIR=docs/screenshots $(WITH_KEYRING) $(HEADLESS) $(E2E)
 	cd ui && SCREENSHOTS_DIR=docs/screenshots npm run --silent test:browser -- tests/browser/health.test.ts tests/browser/wizard.test.ts
+
+# The release app, the command line and the floor they are measured against (a bare WebKitGTK window), timed and
+# weighed under Xvfb with a keychain, as on a desktop; the figures replace docs/performance.md. Not part of
+# `make test`: figures are written down, never asserted.
+bench: deps ui ## Measure start time, memory, sizes, the CLI's setup and health checks into docs/performance.md
+	cargo build --release --locked -p auth0-eventgrid-setup -p auth0-eventgrid --bins --example bare_webkit
+	export XDG_DATA_HOME="$$(mktemp -d)"; trap 'rm -rf "$$XDG_DATA_HOME"' EXIT; \
+	$(WITH_KEYRING) $(HEADLESS) node scripts/bench/bench.mjs
 
 sandbox: ## Build the sandbox binary (the cloud-mode end-to-end tests run against it)
 	cargo build -p cloud-sandbox

@@ -59,5 +59,6 @@ fn app_commands() -> &'static [&'static str] {
         "import_setup",
         "plan_teardown",
         "teardown_setup",
+        "window_painted",
     ]
 }

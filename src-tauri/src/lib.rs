@@ -12,6 +12,7 @@ mod import;
 mod schedule;
 mod setups;
 mod single_instance;
+mod startup;
 mod state;
 mod teardown;
 
@@ -159,11 +160,13 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             import::import_setup,
             teardown::plan_teardown,
             teardown::teardown_setup,
+            startup::window_painted,
         ])
 }
 
 /// Starts the desktop app on the native runtime.
 pub fn run() {
+    startup::mark_start();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

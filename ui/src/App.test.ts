@@ -61,6 +61,23 @@ describe('App', () => {
     expect(screen.queryByRole('navigation')).toBeNull();
     expect(backend.calls).toContain('default_inputs');
   });
+
+  it('tells the app its first screen is painted, naming the screen (the app logs the first report only)', async () => {
+    clearMocks();
+    const backend = new FakeBackend();
+    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
+    render(App);
+    await expect.poll(() => backend.painted, { timeout: 4000 }).toContain('welcome');
+  });
+
+  it('names the wizard as the first screen painted when a draft resumes in the middle', async () => {
+    const inputs = { ...DEFAULT_INPUTS, stream_name: 'Typed before quitting' };
+    clearMocks();
+    const resumed = new FakeBackend({ draft: { mode: 'sandbox', screen: 'create_stream', inputs }, done: ['prepare_azure'] });
+    mockIPC((cmd, args) => resumed.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
+    render(App);
+    await expect.poll(() => resumed.painted, { timeout: 4000 }).toContain('wizard');
+  });
 });
 
 describe('App with saved setups', () => {
@@ -89,6 +106,7 @@ describe('App with saved setups', () => {
     const { backend } = app({ setups: ONE_SETUP, draft: { mode: 'sandbox', screen: 'done', inputs }, done: ['prepare_azure'] });
     expect(await screen.findByRole('heading', { level: 1, name: 'Your setups' })).toBeInTheDocument();
     expect(backend.calls).not.toContain('start_sandbox');
+    await expect.poll(() => backend.painted, { timeout: 4000 }).toContain('home');
   });
 
   it('resumes a draft in the middle of the wizard, with a way to the home', async () => {

@@ -371,6 +371,8 @@ export class FakeBackend {
   opened: string[] = [];
   /** The targets opened, as the window named them. */
   openedTargets: Record<string, unknown>[] = [];
+  /** The first screens the window reported painted (`window_painted`). */
+  painted: string[] = [];
   settings: Settings = { azureClientId: null, checkIntervalMinutes: null };
   /** The saved setups, as the store holds them. */
   setups: SavedSetup[];
@@ -918,6 +920,9 @@ export class FakeBackend {
         const report: TeardownReport = { removed: plan.remove, kept: plan.keep };
         return structuredClone(report);
       }
+      case 'window_painted':
+        this.painted.push(args.screen as string);
+        return null;
       default:
         throw new Error(`command not mocked: ${cmd}`);
     }

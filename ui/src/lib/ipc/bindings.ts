@@ -644,3 +644,5 @@ file_name: string, text: string,
  * A webhook URL's query (its key) was left out; the export says so too.
  */
 webhook_key_left_out: boolean, };
+
+export type FirstScreen = "welcome" | "home" | "wizard";

@@ -39,6 +39,7 @@ import type {
   SubscriptionChoice,
   TestEventResult,
   ExportFormat,
+  FirstScreen,
   Exported,
   TeardownPlan,
   TeardownReport,
@@ -78,6 +79,11 @@ export const SETUPS_CHANGED = 'setups-changed';
 /** The product name and versions, as the Rust side knows them. */
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>('app_info');
+}
+
+/** Tells the app its first screen is painted; it writes how long that took to the log, once per run. */
+export function windowPainted(screen: FirstScreen): Promise<void> {
+  return invoke<void>('window_painted', { screen });
 }
 
 /** Starts the built-in sandbox in the app and signs in with its seeded credentials. */
