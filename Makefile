@@ -11,7 +11,7 @@ HEADLESS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),,xvfb-run -a --server-args=
 
 FUZZ_CASES ?= 20000
 
-.PHONY: help deps run test bench fuzz lint lint-shell schema test-rust test-keychain test-ui test-browser test-e2e test-binaries screenshots app ui sandbox bindings clean
+.PHONY: help deps run test bench fuzz soak lint lint-shell schema test-rust test-keychain test-ui test-browser test-e2e test-binaries screenshots app ui sandbox bindings clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -69,6 +69,13 @@ WITH_KEYRING = dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --
 
 fuzz: ## The readers' fuzz tests (every `fuzz_*` test) at FUZZ_CASES cases each (20,000 unless given)
 	PROPTEST_CASES=$(FUZZ_CASES) cargo test $(TEST_BUILD) --lib fuzz_
+
+# The fault soak: a full setup with every sandbox fault on at once, once per seed (crates/setup-engine/tests/
+# sandbox/soak.rs). `make test` runs it for 3 seeds; this runs SOAK_SEEDS of them and prints what fired.
+SOAK_SEEDS ?= 20
+
+soak: ## The full setup with every sandbox fault on at once, for SOAK_SEEDS seeds (20 unless given)
+	SOAK_SEEDS=$(SOAK_SEEDS) cargo test $(TEST_BUILD) --test sandbox fault_soak -- --nocapture
 
 test-keychain: ## The keychain code (and the CLI using the window's sign-ins) against a real Secret Service, and with none at all
 	export XDG_DATA_HOME="$$(mktemp -d)"; \
