@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use setup_engine::{ErrorCode, Secret, SetupError};
+use setup_engine::{ErrorCode, SetupError};
 
 use super::types::{
     AzureAccountInfo, AzureCertificateRequest, AzureServicePrincipalRequest, AzureSignInMethod,
@@ -130,7 +130,7 @@ impl CloudAccounts {
             .with_service_principal(
                 &request.tenant_id,
                 &request.client_id,
-                Secret::new(request.client_secret),
+                request.client_secret,
             )
             .await?;
         self.adopt_azure(session).await
@@ -154,7 +154,7 @@ impl CloudAccounts {
                 &request.tenant_id,
                 &request.client_id,
                 certificate_file,
-                request.password.map(Secret::new),
+                request.password,
             )
             .await?;
         self.adopt_azure(session).await
