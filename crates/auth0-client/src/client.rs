@@ -333,13 +333,13 @@ impl Auth0Client {
         let scopes = token
             .scope
             .map(|s| s.split_whitespace().map(str::to_owned).collect())
-            .or_else(|| granted_scopes(&token.access_token));
+            .or_else(|| granted_scopes(token.access_token.expose()));
         Ok(CachedToken {
             expires_at: token
                 .expires_in
                 .map(|s| now + std::time::Duration::from_secs(s)),
             scopes,
-            value: Secret::new(token.access_token),
+            value: token.access_token,
         })
     }
 }

@@ -129,7 +129,7 @@ struct TokenEndpoint {
 
 #[derive(Deserialize)]
 struct TokenAnswer {
-    access_token: String,
+    access_token: Secret,
     expires_in: Option<u64>,
 }
 
@@ -221,7 +221,8 @@ impl TokenEndpoint {
             .map_err(|e| CoreError::with_message(ErrorKind::DataConversion, e.to_string()))?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(3600));
         Ok(AccessToken::new(
-            azure_core::credentials::Secret::new(answer.access_token),
+            // azure_core keeps its own copy in its own secret type, which is what TokenCredential hands out.
+            azure_core::credentials::Secret::new(answer.access_token.expose().to_owned()),
             OffsetDateTime::now_utc() + lifetime,
         ))
     }

@@ -2,6 +2,7 @@
 
 mod auth0;
 mod browser;
+mod cancel;
 mod certificate;
 mod common;
 mod credential;
