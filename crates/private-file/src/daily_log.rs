@@ -153,12 +153,19 @@ mod tests {
         names.sort();
         assert_eq!(
             names,
-            ["app.2026-11-03.log", "app.2026-11-04.log", "app.2026-11-05.log"]
+            [
+                "app.2026-11-03.log",
+                "app.2026-11-04.log",
+                "app.2026-11-05.log"
+            ]
         );
         assert_eq!(
             std::fs::read_to_string(dir.path().join("app.2026-11-05.log")).unwrap(),
             "day 5\n"
         );
-        assert!(dir.path().join("other.txt").exists(), "another file is left alone");
+        assert!(
+            dir.path().join("other.txt").exists(),
+            "another file is left alone"
+        );
     }
 }
