@@ -59,5 +59,8 @@ fn app_commands() -> &'static [&'static str] {
         "import_setup",
         "plan_teardown",
         "teardown_setup",
+        "error_shown",
+        "copy_diagnostics",
+        "open_logs_folder",
     ]
 }
