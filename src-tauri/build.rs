@@ -60,5 +60,8 @@ fn app_commands() -> &'static [&'static str] {
         "plan_teardown",
         "teardown_setup",
         "window_painted",
+        "error_shown",
+        "copy_diagnostics",
+        "open_logs_folder",
     ]
 }

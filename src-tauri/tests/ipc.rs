@@ -756,3 +756,111 @@ fn test_endpoint_reports_the_cloudevents_handshake_and_refuses_plain_http() {
     .unwrap_err();
     assert_eq!(error["code"], "network_unreachable");
 }
+
+/// The app with a stand-in clipboard and file manager that record what they were given.
+type Recorded<T> = std::sync::Arc<std::sync::Mutex<Vec<T>>>;
+
+fn app_with_support(
+    folder: &std::path::Path,
+) -> (
+    tauri::App<tauri::test::MockRuntime>,
+    Recorded<String>,
+    Recorded<std::path::PathBuf>,
+) {
+    use std::sync::Arc;
+    let copied: Recorded<String> = Arc::default();
+    let opened: Recorded<std::path::PathBuf> = Arc::default();
+    let clipboard = copied.clone();
+    let desktop = app_lib::Desktop {
+        copy_text: Arc::new(move |text| {
+            clipboard.lock().unwrap().push(text);
+            Ok(())
+        }),
+        ..app_lib::Desktop::none()
+    };
+    let file_manager = opened.clone();
+    let open_folder: app_lib::OpenFolder = Arc::new(move |path| {
+        file_manager.lock().unwrap().push(path.to_owned());
+        Ok(())
+    });
+    let support = app_lib::Support::new(Some(folder.join("logs")), open_folder, None);
+    let keychain = keychain::Keychain::with_store(
+        Arc::new(keychain::MemoryEntries::default()),
+        keychain::Persistence::Keychain,
+    );
+    let setup = app_lib::SignInSetup::without_window(keychain, setup_engine::AzureCloud::Public);
+    let app =
+        app_lib::build_app_with_support(mock_builder(), folder.to_owned(), setup, desktop, support)
+            .build(tauri::generate_context!())
+            .unwrap();
+    (app, copied, opened)
+}
+
+#[test]
+fn copy_diagnostics_lists_the_errors_shown_without_a_secret_or_a_webhook_key() {
+    let folder = tempfile::tempdir().unwrap();
+    let (app, copied, _) = app_with_support(folder.path());
+    let window = main_window(&app);
+    let session = invoke(&window, "start_sandbox").expect("the sandbox starts");
+    let shown = json!({"error": {
+        "code": "operation_failed",
+        "message": "The webhook https://fn.example.net/api/hook?code=webhook-key-in-an-error refused the handshake.",
+        "remedy": "Check the function.",
+        "field": "webhook_url",
+        "correlation_id": "5f1c0a1e-0000-4000-8000-00000000c0de",
+    }});
+    invoke_with(&window, "tauri://localhost", "error_shown", shown).expect("error_shown");
+
+    let text = invoke(&window, "copy_diagnostics").expect("copy_diagnostics");
+    let text = text.as_str().expect("the text itself");
+    assert_eq!(
+        *copied.lock().unwrap(),
+        [text.to_owned()],
+        "the same text is on the clipboard"
+    );
+    let version = app.package_info().version.to_string();
+    assert!(text.contains(&version), "{text}");
+    assert!(text.contains("System: "), "{text}");
+    assert!(text.contains("Webview: "), "{text}");
+    let logs = folder.path().join("logs");
+    assert!(
+        text.contains(&format!("Logs: {}", logs.display())),
+        "{text}"
+    );
+    assert!(
+        text.contains("operation_failed: The webhook https://fn.example.net/api/hook refused the handshake. [field: webhook_url] [correlation id: 5f1c0a1e-0000-4000-8000-00000000c0de]"),
+        "{text}"
+    );
+    let sandbox = tauri::async_runtime::block_on(app.state::<app_lib::AppState>().sandbox_info())
+        .expect("the sandbox runs");
+    for secret in [
+        "webhook-key-in-an-error",
+        sandbox.auth0_client_secret.as_str(),
+        sandbox.azure_client_secret.as_str(),
+        sandbox.admin_token.as_str(),
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    assert!(session["auth0Domain"].is_string());
+    assert!(
+        invoke_from(&window, "https://attacker.example/", "copy_diagnostics").is_err(),
+        "only the app's own pages"
+    );
+}
+
+#[test]
+fn open_logs_folder_opens_the_folder_rust_knows_created_private() {
+    let folder = tempfile::tempdir().unwrap();
+    let (app, _, opened) = app_with_support(folder.path());
+    let window = main_window(&app);
+    invoke(&window, "open_logs_folder").expect("open_logs_folder");
+    let logs = folder.path().join("logs");
+    assert_eq!(*opened.lock().unwrap(), std::slice::from_ref(&logs));
+    #[cfg(unix)]
+    assert_eq!(private_file::mode_of(&logs).unwrap(), 0o700);
+    assert!(
+        invoke_from(&window, "https://attacker.example/", "open_logs_folder").is_err(),
+        "only the app's own pages"
+    );
+    assert_eq!(opened.lock().unwrap().len(), 1);
+}

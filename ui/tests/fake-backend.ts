@@ -100,6 +100,9 @@ export type Scenario = {
   teardownFailsOnce?: boolean;
 };
 
+/** Where the fake app keeps its logs (said in its diagnostics). */
+export const LOGS_FOLDER = '/home/ada/.local/share/com.auth0eventgridsetup.app/logs';
+
 /** Where the fake save dialog "saves". */
 export const SAVE_FOLDER = '/home/ada/Documents';
 
@@ -389,6 +392,10 @@ export class FakeBackend {
   exports: { id: number; format: ExportFormat; to: 'file' | 'clipboard' | 'reply' }[] = [];
   /** What the fake clipboard holds. */
   clipboard: string | null = null;
+  /** The errors the window said it showed (error_shown), newest last. */
+  shownErrors: SetupError[] = [];
+  /** How often open_logs_folder opened the folder. */
+  logsFolderOpened = 0;
   /** Every teardown_setup request with the plan the window confirmed. */
   teardowns: { id: number; plan: TeardownPlan }[] = [];
   importCalls = 0;
@@ -891,6 +898,30 @@ export class FakeBackend {
         this.clipboard = exported.text;
         return exported;
       }
+      case 'error_shown':
+        this.shownErrors.push(structuredClone(args.error as SetupError));
+        return null;
+      case 'copy_diagnostics': {
+        if (this.scenario.clipboardFails) {
+          throw setupError('operation_failed', 'The diagnostics could not be copied: there is no clipboard here.', 'Try again; if the clipboard keeps refusing, open the logs folder and attach today\'s file instead.');
+        }
+        const errors = this.shownErrors
+          .slice()
+          .reverse()
+          .map((e) => `- 2026-12-05T10:00:00Z ${e.code}: ${e.message}${e.correlation_id ? ` [correlation id: ${e.correlation_id}]` : ''}`);
+        this.clipboard = [
+          'Auth0 Event Grid Setup 9.8.7 (Tauri 2.99.0)',
+          'System: Debian GNU/Linux 12 (bookworm), Linux 6.1.0 x86_64',
+          'Webview: WebKitGTK 2.48.3',
+          `Logs: ${LOGS_FOLDER}`,
+          errors.length ? 'Errors shown since the app started (newest first, at most 20):' : 'Errors shown since the app started: none',
+          ...errors,
+        ].join('\n');
+        return this.clipboard;
+      }
+      case 'open_logs_folder':
+        this.logsFolderOpened += 1;
+        return null;
       case 'import_setup': {
         this.importCalls += 1;
         const file = this.scenario.importFile;

@@ -7,6 +7,10 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+mod daily_log;
+
+pub use daily_log::{DailyLog, Today};
+
 /// Owner read and write.
 pub const FILE_MODE: u32 = 0o600;
 /// Owner read, write and enter.

@@ -78,4 +78,23 @@ describe('ErrorPanel', () => {
     );
     expect(screen.getByTestId('admin-request')).toHaveTextContent('so that it can turn on Event Grid');
   });
+
+  it('tells Rust which error it showed, and copies the diagnostics Rust builds', async () => {
+    const { wizard, backend } = await signedInWizard();
+    render(PrepareAzure, { wizard });
+    wizard.error = {
+      code: 'operation_failed',
+      message: 'Azure could not finish the operation.',
+      remedy: 'Run the setup again.',
+      field: null,
+      correlation_id: 'corr-7',
+    };
+    await screen.findByRole('alert');
+    await expect.poll(() => backend.shownErrors.length).toBe(1);
+    expect(backend.shownErrors[0]).toMatchObject({ code: 'operation_failed', correlation_id: 'corr-7' });
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Copy diagnostics' }));
+    expect(await screen.findByText('Diagnostics copied. They contain no password or secret.')).toBeInTheDocument();
+    expect(backend.calls).toContain('copy_diagnostics');
+    expect(backend.clipboard).toContain('operation_failed: Azure could not finish the operation. [correlation id: corr-7]');
+  });
 });

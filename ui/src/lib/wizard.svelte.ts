@@ -499,25 +499,6 @@ export class Wizard {
     return this.#saving;
   }
 
-  /** Versions, step states and error codes: what support needs, never a secret or an address typed in. */
-  async diagnostics(): Promise<string> {
-    const about = await this.info.catch(() => null);
-    return JSON.stringify(
-      {
-        app: about ? `${about.productName} ${about.version} (Tauri ${about.tauriVersion})` : 'unknown',
-        mode: this.mode,
-        screen: this.screen,
-        steps: STEP_IDS.map((step) => ({ step, state: this.status(step)?.state ?? 'unknown', mark: this.stepState(step) })),
-        error: this.error
-          ? { code: this.error.code, message: this.error.message, field: this.error.field, correlation_id: this.error.correlation_id }
-          : null,
-        at: new Date().toISOString(),
-      },
-      null,
-      2,
-    );
-  }
-
   #adopt(session: SessionInfo): void {
     this.session = session;
     // An imported setup keeps its tenant until the person chooses (see `useSignedInTenant`).

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import App from '../App.svelte';
 import Settings from './Settings.svelte';
 import { wizardWith } from '../../tests/component-wizard';
-import { FakeBackend, REGISTRATION_COMMAND, type Scenario } from '../../tests/fake-backend';
+import { FakeBackend, LOGS_FOLDER, REGISTRATION_COMMAND, type Scenario } from '../../tests/fake-backend';
 
 async function settingsScreen(scenario: Scenario = {}, prepare?: (made: ReturnType<typeof wizardWith>) => Promise<void>) {
   const made = wizardWith(scenario);
@@ -154,6 +154,36 @@ describe('Settings: the schedule of the health checks', () => {
     await user.type(screen.getByLabelText('Check setups every (minutes)'), '20');
     await user.click(screen.getByRole('button', { name: 'Save schedule' }));
     expect(await screen.findByTestId('interval-error')).toHaveTextContent('check_interval_minutes: must be 0 (never) or 5 to 1440');
+  });
+});
+
+describe('Settings: getting help', () => {
+  it('opens the logs folder Rust knows, naming no path from the window', async () => {
+    const { backend, user } = await settingsScreen();
+    await user.click(screen.getByRole('button', { name: 'Open logs folder' }));
+    await expect.poll(() => backend.logsFolderOpened).toBe(1);
+    expect(backend.calls.filter((c) => c === 'open_logs_folder')).toHaveLength(1);
+    expect(screen.queryByTestId('support-error')).toBeNull();
+  });
+
+  it('copies the diagnostics Rust builds, with the errors the window showed', async () => {
+    const { backend, user } = await settingsScreen();
+    await backend.handle('error_shown', {
+      error: { code: 'operation_failed', message: 'Azure could not finish.', remedy: 'Run it again.', field: null, correlation_id: 'corr-42' },
+    });
+    await user.click(screen.getByRole('button', { name: 'Copy diagnostics' }));
+    expect(await screen.findByText('Diagnostics copied: paste them into your message to support.')).toBeInTheDocument();
+    expect(backend.clipboard).toContain(`Logs: ${LOGS_FOLDER}`);
+    expect(backend.clipboard).toContain('operation_failed: Azure could not finish. [correlation id: corr-42]');
+  });
+
+  it('says why the diagnostics could not be copied', async () => {
+    const { user } = await settingsScreen({ clipboardFails: true });
+    await user.click(screen.getByRole('button', { name: 'Copy diagnostics' }));
+    const problem = await screen.findByTestId('support-error');
+    expect(problem).toHaveTextContent('The diagnostics could not be copied');
+    expect(problem).toHaveTextContent('open the logs folder');
+    expect(screen.queryByText(/Diagnostics copied/)).toBeNull();
   });
 });
 

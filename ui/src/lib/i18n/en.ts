@@ -521,6 +521,14 @@ export const en = {
     saveInterval: 'Save schedule',
     intervalSaved: (minutes: number | null) =>
       minutes === 0 ? 'Saved: setups are not checked on a schedule.' : `Saved: setups are checked every ${minutes ?? 15} minutes.`,
+    supportHeading: 'Getting help',
+    supportHint:
+      'The app keeps a log file a day (the last seven) in its logs folder. The diagnostics name this app\'s version, your system and the last errors with their correlation ids; neither holds a password, a secret or a webhook\'s key.',
+    openLogs: 'Open logs folder',
+    copyDiagnostics: 'Copy diagnostics',
+    diagnosticsCopied: 'Diagnostics copied: paste them into your message to support.',
+    openLogsFailed: 'The logs folder could not be opened',
+    copyFailed: 'The diagnostics could not be copied',
     aboutHeading: 'About this app',
     version: (version: string, tauri: string) => `Version ${version} · Tauri ${tauri}`,
     loadFailed: 'The settings could not be read',
