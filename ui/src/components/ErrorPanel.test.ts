@@ -90,7 +90,7 @@ describe('ErrorPanel', () => {
       correlation_id: 'corr-7',
     };
     await screen.findByRole('alert');
-    await expect.poll(() => backend.shownErrors.length).toBe(1);
+    await expect.poll(() => backend.shownErrors.length, { timeout: 5_000 }).toBe(1);
     expect(backend.shownErrors[0]).toMatchObject({ code: 'operation_failed', correlation_id: 'corr-7' });
     await userEvent.setup().click(screen.getByRole('button', { name: 'Copy diagnostics' }));
     expect(await screen.findByText('Diagnostics copied. They contain no password or secret.')).toBeInTheDocument();

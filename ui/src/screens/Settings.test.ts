@@ -161,7 +161,7 @@ describe('Settings: getting help', () => {
   it('opens the logs folder Rust knows, naming no path from the window', async () => {
     const { backend, user } = await settingsScreen();
     await user.click(screen.getByRole('button', { name: 'Open logs folder' }));
-    await expect.poll(() => backend.logsFolderOpened).toBe(1);
+    await expect.poll(() => backend.logsFolderOpened, { timeout: 5_000 }).toBe(1);
     expect(backend.calls.filter((c) => c === 'open_logs_folder')).toHaveLength(1);
     expect(screen.queryByTestId('support-error')).toBeNull();
   });
