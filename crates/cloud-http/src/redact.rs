@@ -99,9 +99,9 @@ mod tests {
     fn a_log_line_loses_the_query_of_every_address_it_names() {
         use std::io::Write;
         let mut out = QueryStripping(Vec::new());
-        write!(
+        writeln!(
             out,
-            "INFO detail=\"failed: https://fn.example.net/api/hook?code=k3y-1 (https://a.b/c?x=k3y-2)\"\n"
+            "INFO detail=\"failed: https://fn.example.net/api/hook?code=k3y-1 (https://a.b/c?x=k3y-2)\""
         )
         .unwrap();
         let line = String::from_utf8(out.0).unwrap();
