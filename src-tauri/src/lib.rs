@@ -13,6 +13,8 @@ mod schedule;
 mod setups;
 mod state;
 mod teardown;
+mod update_release;
+pub mod updates;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -171,8 +173,12 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
-    build_app(tauri::Builder::default())
-        .run(tauri::generate_context!())
+    let release = updates::compiled_in();
+    let mut context = tauri::generate_context!();
+    updates::configure(&mut context, release.as_ref());
+    let builder = updates::register(build_app(tauri::Builder::default()), release.as_ref());
+    updates::check_at_start(builder, release.as_ref())
+        .run(context)
         .expect("the desktop app could not start");
 }
 
