@@ -24,7 +24,7 @@ run: deps app ## Launch the wizard
 	  echo "No display: run 'xvfb-run make run' to open the window on a virtual display." >&2; exit 1; fi
 	$(APP_BINARY)
 
-test: deps lint test-rust test-keychain test-ui test-browser test-e2e ## Run every test and lint
+test: deps lint test-rust test-keychain test-ui test-browser test-e2e test-package ## Run every test and lint
 	@echo "make test: every lint and test passed"
 
 ui/dist/index.html: $(UI_SOURCES) ui/package-lock.json

@@ -168,7 +168,9 @@ test('purging the .deb leaves nothing of it on the system', () => {
 
 test('the .rpm installs the app, the command line, the desktop entry and the license into a root, and erases cleanly', () => {
   const requires = run('rpm', ['-qp', '--requires', rpm]);
-  for (const dependency of ['webkit2gtk4.1', 'gtk3', 'dbus-libs', 'openssl-libs']) assert.match(requires, new RegExp(`^${dependency}\\b`, 'm'));
+  for (const dependency of ['libwebkit2gtk-4.1.so.0', 'libgtk-3.so.0', 'dbus-libs', 'openssl-libs']) {
+    assert.ok(requires.split('\n').some((line) => line.startsWith(dependency)), `Requires lacks ${dependency}`);
+  }
   assert.equal(run('rpm', ['-qp', '--queryformat', '%{NAME} %{VERSION} %{LICENSE}', rpm]), `${PACKAGE} ${workspaceVersion} MIT`);
   const rpmRoot = mkdtempSync(join(tmpdir(), 'package-test-rpm-root-'));
   try {
