@@ -11,7 +11,7 @@ HEADLESS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),,xvfb-run -a --server-args=
 
 FUZZ_CASES ?= 20000
 
-.PHONY: help deps run test fuzz lint lint-shell schema test-rust test-keychain test-ui test-browser test-e2e test-binaries screenshots app ui sandbox bindings bundle test-package clean
+.PHONY: help deps run test bench fuzz soak lint lint-shell schema test-rust test-keychain test-ui test-browser test-e2e test-binaries screenshots app ui sandbox bindings bundle test-package clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -70,6 +70,13 @@ WITH_KEYRING = dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --
 fuzz: ## The readers' fuzz tests (every `fuzz_*` test) at FUZZ_CASES cases each (20,000 unless given)
 	PROPTEST_CASES=$(FUZZ_CASES) cargo test $(TEST_BUILD) --lib fuzz_
 
+# The fault soak: a full setup with every sandbox fault on at once, once per seed (crates/setup-engine/tests/
+# sandbox/soak.rs). `make test` runs it for 3 seeds; this runs SOAK_SEEDS of them and prints what fired.
+SOAK_SEEDS ?= 20
+
+soak: ## The full setup with every sandbox fault on at once, for SOAK_SEEDS seeds (20 unless given)
+	SOAK_SEEDS=$(SOAK_SEEDS) cargo test $(TEST_BUILD) --test sandbox fault_soak -- --nocapture
+
 test-keychain: ## The keychain code (and the CLI using the window's sign-ins) against a real Secret Service, and with none at all
 	export XDG_DATA_HOME="$$(mktemp -d)"; \
 	$(WITH_KEYRING) cargo test $(TEST_BUILD) --test system_keychain -- --ignored stores_reads_and_deletes; \
@@ -99,6 +106,14 @@ screenshots: deps ui test-binaries ## Refresh docs/screenshots/ from the end-to-
 	SCREENSHOTS_DIR=docs/screenshots $(WITH_KEYRING) $(HEADLESS) $(E2E)
 	cd ui && SCREENSHOTS_DIR=docs/screenshots npm run --silent test:browser -- tests/browser/health.test.ts tests/browser/wizard.test.ts
 
+# The release app, the command line and the floor they are measured against (a bare WebKitGTK window), timed and
+# weighed under Xvfb with a keychain, as on a desktop; the figures replace docs/performance.md. Not part of
+# `make test`: figures are written down, never asserted.
+bench: deps ui ## Measure start time, memory, sizes, the CLI's setup and health checks into docs/performance.md
+	cargo build --release --locked -p auth0-eventgrid-setup -p auth0-eventgrid --bins --example bare_webkit
+	export XDG_DATA_HOME="$$(mktemp -d)"; trap 'rm -rf "$$XDG_DATA_HOME"' EXIT; \
+	$(WITH_KEYRING) $(HEADLESS) node scripts/bench/bench.mjs
+
 # The release app and the command line (one cargo build), packaged by Tauri's bundler as a .deb and an .rpm under
 # target/release/bundle/. Only bundlers that download nothing run here; see the README's "Distributing the app".
 bundle: deps ui ## The release app and CLI packaged as a .deb and an .rpm (target/release/bundle/)
@@ -106,10 +121,15 @@ bundle: deps ui ## The release app and CLI packaged as a .deb and an .rpm (targe
 
 # Installs the .deb on this machine (dpkg, as root), starts the installed app on the display with a throwaway
 # home, runs the installed CLI, purges the package and looks for leftovers; the .rpm goes into a throwaway root.
-# Under the real-window layer's supervisor, so nothing it starts outlives it.
-test-package: bundle ## Install, start and purge the packages (needs root: dpkg)
+# Under the real-window layer's supervisor, so nothing it starts outlives it. By default it packages the test
+# build's binaries (PACKAGE_PROFILE=debug: `make test` needs no release build); PACKAGE_PROFILE=release checks
+# the packages `make bundle` ships.
+PACKAGE_PROFILE ?= debug
+
+test-package: deps ui $(if $(filter release,$(PACKAGE_PROFILE)),,test-binaries) ## Install, start and purge the packages (needs root: dpkg)
+	PROFILE=$(PACKAGE_PROFILE) scripts/bundle.sh
 	export XDG_DATA_HOME="$$(mktemp -d)"; trap 'rm -rf "$$XDG_DATA_HOME"' EXIT; \
-	$(WITH_KEYRING) $(HEADLESS) node tests/e2e/supervise.mjs --deadline 600 -- \
+	PACKAGE_PROFILE=$(PACKAGE_PROFILE) $(WITH_KEYRING) $(HEADLESS) node tests/e2e/supervise.mjs --deadline 600 -- \
 	  node --test --test-concurrency=1 --test-force-exit tests/package/
 
 sandbox: ## Build the sandbox binary (the cloud-mode end-to-end tests run against it)

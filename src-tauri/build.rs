@@ -75,5 +75,9 @@ fn app_commands() -> &'static [&'static str] {
         "import_setup",
         "plan_teardown",
         "teardown_setup",
+        "window_painted",
+        "error_shown",
+        "copy_diagnostics",
+        "open_logs_folder",
     ]
 }

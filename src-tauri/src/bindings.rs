@@ -8,6 +8,7 @@ use crate::choices::ResourceGroupChoice;
 use crate::commands::{AppInfo, SubscriptionChoice};
 use crate::draft::{Draft, Screen};
 use crate::setups::{HealthAlert, SetupList};
+use crate::startup::FirstScreen;
 use setup_export::{ExportFormat, Exported};
 use setup_store::{CheckSince, CreatedResources, SavedSetup, SetupAccounts};
 use sign_in::{
@@ -59,6 +60,7 @@ pub fn typescript_bindings() -> String {
         HealthAlert::decl(&cfg),
         ExportFormat::decl(&cfg),
         Exported::decl(&cfg),
+        FirstScreen::decl(&cfg),
     ]);
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run `make bindings`.\n",

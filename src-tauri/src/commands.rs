@@ -441,26 +441,33 @@ pub async fn send_test_event(
 }
 
 /// The in-process sandbox's test event: a simulated login, shown at its built-in receiver once its pipeline
-/// has delivered (within 30 s).
+/// has delivered (within 30 s). It arrived only when the receiver holds that login's own event (its CloudEvents
+/// `id` is the log entry's id): events already there from earlier tests or runs do not count.
 async fn sandbox_test_event(handle: cloud_sandbox::SandboxHandle) -> TestEventResult {
     let entries = handle.simulate(SimulationKind::Login, 1);
-    let user = entries
-        .first()
+    let entry = entries.first();
+    let user = entry
         .and_then(|entry| entry["user_name"].as_str())
         .unwrap_or_default()
         .to_owned();
+    let log_id = entry
+        .and_then(|entry| entry["log_id"].as_str())
+        .map(str::to_owned);
     handle.wait_for_pipeline_idle(Duration::from_secs(30)).await;
     let state_now = handle.state();
     let inbox = state_now["inboxes"][SANDBOX_INBOX]
         .as_array()
         .cloned()
         .unwrap_or_default();
-    let newest_type = inbox
-        .last()
-        .and_then(|event| event["type"].as_str())
-        .map(str::to_owned);
+    let arrived_type = log_id.and_then(|id| {
+        inbox
+            .iter()
+            .find(|event| event["id"].as_str() == Some(id.as_str()))
+            .and_then(|event| event["type"].as_str())
+            .map(str::to_owned)
+    });
     let received = u32::try_from(inbox.len()).unwrap_or(u32::MAX);
-    TestEventResult::simulated_login(user, received, newest_type)
+    TestEventResult::simulated_login(user, received, arrived_type)
 }
 
 /// A subscription the signed-in Azure identity can see, for the searchable picker.

@@ -9,9 +9,13 @@ mod draft;
 mod export;
 mod file_dialog;
 mod import;
+pub mod logs;
 mod schedule;
 mod setups;
+mod single_instance;
+mod startup;
 mod state;
+mod support;
 mod teardown;
 mod update_release;
 pub mod updates;
@@ -33,10 +37,16 @@ pub use sign_in::{
     FileChoice, KeychainStatus, SignInSetup,
 };
 pub use state::AppState;
+pub use support::{OpenFolder, ShownError, Support, SystemInfo, diagnostics_text};
 
 /// Assembles the app on any Tauri runtime, with its folder in the platform's config location.
 pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     with_commands(builder).setup(|app| {
+        // The log file first, so everything after is in it.
+        let log_folder = app.path().app_log_dir().ok();
+        let log_file = logs::start(log_folder.as_deref());
+        tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
+        app.manage(Support::system(app.handle().clone(), log_folder, log_file));
         let folder = app.path().app_config_dir()?;
         let handle = app.handle().clone();
         let open_url: sign_in::OpenUrl = Arc::new(move |url: &str| {
@@ -89,8 +99,24 @@ pub fn build_app_with_desktop<R: tauri::Runtime>(
     setup: SignInSetup,
     desktop: Desktop,
 ) -> tauri::Builder<R> {
+    let logs = folder.join("logs");
+    let no_file_manager: OpenFolder = Arc::new(|_| Err("there is no file manager here".into()));
+    let support = Support::new(Some(logs), no_file_manager, None);
+    build_app_with_support(builder, folder, setup, desktop, support)
+}
+
+/// As `build_app_with_desktop`, with the log folder and how it is opened chosen by the caller (tests of
+/// support); nothing is logged to a file unless the caller started it.
+pub fn build_app_with_support<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    folder: PathBuf,
+    setup: SignInSetup,
+    desktop: Desktop,
+    support: Support,
+) -> tauri::Builder<R> {
     with_commands(builder)
         .manage(app_state(folder, setup, desktop))
+        .manage(support)
         .setup(|app| {
             schedule::start(app.handle());
             Ok(())
@@ -160,23 +186,24 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             import::import_setup,
             teardown::plan_teardown,
             teardown::teardown_setup,
+            startup::window_painted,
+            support::error_shown,
+            support::copy_diagnostics,
+            support::open_logs_folder,
         ])
 }
 
 /// Starts the desktop app on the native runtime.
+/// Logging starts as the app is set up, once Tauri knows the platform's log folder (`logs`).
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
+    startup::mark_start();
     let release = updates::compiled_in();
     let mut context = tauri::generate_context!();
     updates::configure(&mut context, release.as_ref());
-    let builder = updates::register(build_app(tauri::Builder::default()), release.as_ref());
+    let builder = updates::register(
+        build_app(tauri::Builder::default().plugin(single_instance::plugin())),
+        release.as_ref(),
+    );
     updates::check_at_start(builder, release.as_ref())
         .run(context)
         .expect("the desktop app could not start");

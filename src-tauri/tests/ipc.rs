@@ -305,7 +305,41 @@ fn the_four_steps_run_one_by_one_against_the_sandbox_and_a_test_event_arrives() 
     assert_eq!(event["logType"], "s");
     assert_eq!(event["stages"], json!([]), "the sandbox shows its receiver");
     assert!(event["received"].as_u64().unwrap() >= 1, "{event}");
-    assert!(event["newestType"].is_string(), "{event}");
+    assert_eq!(event["arrivedType"], "com.auth0.Log", "{event}");
+}
+
+#[test]
+fn an_event_already_at_the_receiver_is_not_the_test_event() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_app, window) = app_in(folder.path());
+    let session = call(&window, "start_sandbox", json!({})).unwrap();
+    let inbox = session["sandboxInboxUrl"].as_str().unwrap().to_owned();
+    // An event from an earlier test (or an earlier run of the app) waits at the receiver.
+    tauri::async_runtime::block_on(async {
+        let answer = reqwest::Client::new()
+            .post(&inbox)
+            .header("content-type", "application/cloudevents+json")
+            .body(
+                json!({"specversion": "1.0", "type": "com.example.earlier", "source": "earlier",
+                    "id": "earlier-1", "data": {}})
+                .to_string(),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+    });
+
+    // Nothing is set up, so the test event goes nowhere: it has not arrived, whatever the receiver holds.
+    let event = call(
+        &window,
+        "send_test_event",
+        json!({"inputs": sandbox_inputs(&session), "onProgress": "__CHANNEL__:23"}),
+    )
+    .unwrap();
+    assert_eq!(event["received"], 1, "{event}");
+    let reply = event.as_object().unwrap();
+    assert_eq!(reply.get("arrivedType"), Some(&json!(null)), "{event}");
 }
 
 #[test]
@@ -364,6 +398,10 @@ fn a_restarted_app_finds_the_sandbox_world_it_left_at_the_same_address() {
     let (_app, window) = app_in(folder.path());
     let again = call(&window, "start_sandbox", json!({})).unwrap();
     assert_eq!(again["auth0Domain"], first["auth0Domain"]);
+    assert_eq!(
+        again["sandboxInboxUrl"], first["sandboxInboxUrl"],
+        "the webhook the first run subscribed still reaches the inbox"
+    );
     let report = call(&window, "detect", json!({"inputs": sandbox_inputs(&again)})).unwrap();
     assert_eq!(report["steps"][0]["state"], "done", "{report}");
     assert_ne!(report["steps"][1]["state"], "done", "{report}");
@@ -717,4 +755,112 @@ fn test_endpoint_reports_the_cloudevents_handshake_and_refuses_plain_http() {
     )
     .unwrap_err();
     assert_eq!(error["code"], "network_unreachable");
+}
+
+/// The app with a stand-in clipboard and file manager that record what they were given.
+type Recorded<T> = std::sync::Arc<std::sync::Mutex<Vec<T>>>;
+
+fn app_with_support(
+    folder: &std::path::Path,
+) -> (
+    tauri::App<tauri::test::MockRuntime>,
+    Recorded<String>,
+    Recorded<std::path::PathBuf>,
+) {
+    use std::sync::Arc;
+    let copied: Recorded<String> = Arc::default();
+    let opened: Recorded<std::path::PathBuf> = Arc::default();
+    let clipboard = copied.clone();
+    let desktop = app_lib::Desktop {
+        copy_text: Arc::new(move |text| {
+            clipboard.lock().unwrap().push(text);
+            Ok(())
+        }),
+        ..app_lib::Desktop::none()
+    };
+    let file_manager = opened.clone();
+    let open_folder: app_lib::OpenFolder = Arc::new(move |path| {
+        file_manager.lock().unwrap().push(path.to_owned());
+        Ok(())
+    });
+    let support = app_lib::Support::new(Some(folder.join("logs")), open_folder, None);
+    let keychain = keychain::Keychain::with_store(
+        Arc::new(keychain::MemoryEntries::default()),
+        keychain::Persistence::Keychain,
+    );
+    let setup = app_lib::SignInSetup::without_window(keychain, setup_engine::AzureCloud::Public);
+    let app =
+        app_lib::build_app_with_support(mock_builder(), folder.to_owned(), setup, desktop, support)
+            .build(tauri::generate_context!())
+            .unwrap();
+    (app, copied, opened)
+}
+
+#[test]
+fn copy_diagnostics_lists_the_errors_shown_without_a_secret_or_a_webhook_key() {
+    let folder = tempfile::tempdir().unwrap();
+    let (app, copied, _) = app_with_support(folder.path());
+    let window = main_window(&app);
+    let session = invoke(&window, "start_sandbox").expect("the sandbox starts");
+    let shown = json!({"error": {
+        "code": "operation_failed",
+        "message": "The webhook https://fn.example.net/api/hook?code=webhook-key-in-an-error refused the handshake.",
+        "remedy": "Check the function.",
+        "field": "webhook_url",
+        "correlation_id": "5f1c0a1e-0000-4000-8000-00000000c0de",
+    }});
+    invoke_with(&window, "tauri://localhost", "error_shown", shown).expect("error_shown");
+
+    let text = invoke(&window, "copy_diagnostics").expect("copy_diagnostics");
+    let text = text.as_str().expect("the text itself");
+    assert_eq!(
+        *copied.lock().unwrap(),
+        [text.to_owned()],
+        "the same text is on the clipboard"
+    );
+    let version = app.package_info().version.to_string();
+    assert!(text.contains(&version), "{text}");
+    assert!(text.contains("System: "), "{text}");
+    assert!(text.contains("Webview: "), "{text}");
+    let logs = folder.path().join("logs");
+    assert!(
+        text.contains(&format!("Logs: {}", logs.display())),
+        "{text}"
+    );
+    assert!(
+        text.contains("operation_failed: The webhook https://fn.example.net/api/hook refused the handshake. [field: webhook_url] [correlation id: 5f1c0a1e-0000-4000-8000-00000000c0de]"),
+        "{text}"
+    );
+    let sandbox = tauri::async_runtime::block_on(app.state::<app_lib::AppState>().sandbox_info())
+        .expect("the sandbox runs");
+    for secret in [
+        "webhook-key-in-an-error",
+        sandbox.auth0_client_secret.as_str(),
+        sandbox.azure_client_secret.as_str(),
+        sandbox.admin_token.as_str(),
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    assert!(session["auth0Domain"].is_string());
+    assert!(
+        invoke_from(&window, "https://attacker.example/", "copy_diagnostics").is_err(),
+        "only the app's own pages"
+    );
+}
+
+#[test]
+fn open_logs_folder_opens_the_folder_rust_knows_created_private() {
+    let folder = tempfile::tempdir().unwrap();
+    let (app, _, opened) = app_with_support(folder.path());
+    let window = main_window(&app);
+    invoke(&window, "open_logs_folder").expect("open_logs_folder");
+    let logs = folder.path().join("logs");
+    assert_eq!(*opened.lock().unwrap(), std::slice::from_ref(&logs));
+    #[cfg(unix)]
+    assert_eq!(private_file::mode_of(&logs).unwrap(), 0o700);
+    assert!(
+        invoke_from(&window, "https://attacker.example/", "open_logs_folder").is_err(),
+        "only the app's own pages"
+    );
+    assert_eq!(opened.lock().unwrap().len(), 1);
 }

@@ -3,7 +3,7 @@
 // failing with an alert raised; press its Fix and see it working again. Screenshots of the home and of the
 // setup's checks, light and dark, as wizard.test.mjs takes them.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -75,6 +75,11 @@ async function healthRound(theme) {
       await you.heading('Step 4 – Choose where events go');
       await you.click('Subscribe');
       await you.heading('Done: your Auth0 logs flow to Azure');
+      // The window saves its draft just after showing Done; quitting before then would resume the wizard.
+      await first.session.waitFor(async () => {
+        const draft = join(configHome, IDENTIFIER, 'draft.json');
+        if (!existsSync(draft) || JSON.parse(readFileSync(draft, 'utf8')).screen !== 'done') throw new Error('the draft is not at Done yet');
+      });
     } finally {
       await first.quit();
     }

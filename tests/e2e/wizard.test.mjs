@@ -67,7 +67,7 @@ async function walkToDone(theme) {
     // Done sends the test event by itself and says when the first event arrived.
     await session.waitForText('[data-testid="first-event"]', (text) => text.startsWith('The first event arrived on'), 60_000);
     const arrived = await session.waitForText('[data-testid="test-event"]', (text) => text.startsWith('Arrived'));
-    assert.match(arrived, /the receiver now holds [1-9]\d* event\(s\)/);
+    assert.match(arrived, /the test event \(com\.auth0\.Log\) is at the receiver, which now holds [1-9]\d* event\(s\)/);
     await shoot(session, 'done', theme);
     const states = await session.execute(
       'return Array.from(document.querySelectorAll("[data-testid^=step-]")).map((e) => e.dataset.state)',

@@ -20,7 +20,8 @@ import { paintedShare } from './painted.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const workspaceVersion = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
 const targetDir = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: root, encoding: 'utf8' })).target_directory;
-const bundleDir = join(targetDir, 'release/bundle');
+// PACKAGE_PROFILE=debug (what `make test` does) checks the packages of the test build's binaries; release by default.
+const bundleDir = join(targetDir, process.env.PACKAGE_PROFILE ?? 'release', 'bundle');
 const asRoot = process.getuid() === 0 ? [] : ['sudo', '-n'];
 
 const PACKAGE = 'auth0-eventgrid-setup';
@@ -35,7 +36,7 @@ function runAsRoot(command, args) {
 }
 function onlyPackage(folder, suffix) {
   const found = existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith(suffix)) : [];
-  assert.equal(found.length, 1, `expected one ${suffix} in ${folder} (run make bundle), found ${JSON.stringify(found)}`);
+  assert.equal(found.length, 1, `expected one ${suffix} in ${folder} (run make bundle, or make test-package), found ${JSON.stringify(found)}`);
   return join(folder, found[0]);
 }
 function installed() {

@@ -18,7 +18,7 @@ describe('App', () => {
     expect(screen.getByLabelText('Stream name')).toHaveValue('Typed before quitting');
     expect(backend.calls).toContain('start_sandbox');
     // The sandbox's current address replaces the one saved.
-    await expect.poll(() => backend.draft?.inputs.auth0_domain).toBe('127.0.0.1:40001');
+    await expect.poll(() => backend.draft?.inputs.auth0_domain, { timeout: 5_000 }).toBe('127.0.0.1:40001');
   });
 
   it('shows no screen while the draft is read, so a restart does not flash the welcome page', async () => {
@@ -61,6 +61,23 @@ describe('App', () => {
     expect(screen.queryByRole('navigation')).toBeNull();
     expect(backend.calls).toContain('default_inputs');
   });
+
+  it('tells the app its first screen is painted, naming the screen (the app logs the first report only)', async () => {
+    clearMocks();
+    const backend = new FakeBackend();
+    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
+    render(App);
+    await expect.poll(() => backend.painted, { timeout: 4000 }).toContain('welcome');
+  });
+
+  it('names the wizard as the first screen painted when a draft resumes in the middle', async () => {
+    const inputs = { ...DEFAULT_INPUTS, stream_name: 'Typed before quitting' };
+    clearMocks();
+    const resumed = new FakeBackend({ draft: { mode: 'sandbox', screen: 'create_stream', inputs }, done: ['prepare_azure'] });
+    mockIPC((cmd, args) => resumed.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
+    render(App);
+    await expect.poll(() => resumed.painted, { timeout: 4000 }).toContain('wizard');
+  });
 });
 
 describe('App with saved setups', () => {
@@ -75,11 +92,11 @@ describe('App with saved setups', () => {
   it('opens on the home, with focus on its heading, and a setup opens its page and back', async () => {
     const { user } = app({ setups: THREE_SETUPS_ONE_RED });
     const heading = await screen.findByRole('heading', { level: 1, name: 'Your setups' });
-    await expect.poll(() => document.activeElement).toBe(heading);
+    await expect.poll(() => document.activeElement, { timeout: 5_000 }).toBe(heading);
     expect(screen.queryByRole('navigation')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Open Staging' }));
     const page = await screen.findByRole('heading', { level: 1, name: 'Staging' });
-    await expect.poll(() => document.activeElement).toBe(page);
+    await expect.poll(() => document.activeElement, { timeout: 5_000 }).toBe(page);
     await user.click(screen.getByTestId('go-home'));
     expect(await screen.findByRole('heading', { level: 1, name: 'Your setups' })).toBeInTheDocument();
   });
@@ -89,6 +106,7 @@ describe('App with saved setups', () => {
     const { backend } = app({ setups: ONE_SETUP, draft: { mode: 'sandbox', screen: 'done', inputs }, done: ['prepare_azure'] });
     expect(await screen.findByRole('heading', { level: 1, name: 'Your setups' })).toBeInTheDocument();
     expect(backend.calls).not.toContain('start_sandbox');
+    await expect.poll(() => backend.painted, { timeout: 4000 }).toContain('home');
   });
 
   it('resumes a draft in the middle of the wizard, with a way to the home', async () => {
@@ -125,10 +143,10 @@ describe('App with saved setups', () => {
     await screen.findByRole('heading', { level: 1, name: 'Step 4 – Choose where events go' });
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Done: your Auth0 logs flow to Azure' })).toBeInTheDocument();
-    await expect.poll(() => backend.checkRequests.length).toBe(2);
+    await expect.poll(() => backend.checkRequests.length, { timeout: 5_000 }).toBe(2);
     await user.click(screen.getByTestId('go-home'));
     expect(await screen.findByRole('heading', { level: 1, name: 'Your setups' })).toBeInTheDocument();
-    await expect.poll(() => screen.getAllByTestId('setup-card').map((c) => [c.dataset.setupName, c.dataset.state])).toEqual([
+    await expect.poll(() => screen.getAllByTestId('setup-card').map((c) => [c.dataset.setupName, c.dataset.state]), { timeout: 5_000 }).toEqual([
       ['Production', 'green'],
       ['Azure Event Grid', 'green'],
     ]);

@@ -37,8 +37,10 @@ export type Scenario = {
   appInfo?: 'ok' | 'fail';
   /** start_sandbox rejects once with this code. */
   sandboxFails?: boolean;
-  /** run_step for this step rejects once (then a Retry succeeds). */
+  /** run_step for this step rejects once with the step's first error in STEP_ERRORS (then a Retry succeeds). */
   failStepOnce?: StepId;
+  /** run_step for this error's step rejects once with it, as the engine words it (then a Retry succeeds). */
+  stepErrorOnce?: StepErrorName;
   /** run_step for this step waits until cancel_run is called, then rejects as cancelled. */
   holdStep?: StepId;
   /** The draft a previous run of the app left behind. */
@@ -65,6 +67,8 @@ export type Scenario = {
   fileDialogClosed?: boolean;
   /** Listing the Azure directories fails. */
   tenantsFail?: boolean;
+  /** The sandbox's receiver already holds this many events (from earlier tests) when the app starts. */
+  inboxHolds?: number;
   /** Every directory is listed whoever signed in (a multi-tenant app's service principal sees them all). */
   everyTenantListed?: boolean;
   /** In cloud mode, the test event's Event Grid stages stay waiting until cancel_run. */
@@ -95,6 +99,9 @@ export type Scenario = {
   /** teardown_setup rejects once (then a Retry removes everything). */
   teardownFailsOnce?: boolean;
 };
+
+/** Where the fake app keeps its logs (said in its diagnostics). */
+export const LOGS_FOLDER = '/home/ada/.local/share/com.auth0eventgridsetup.app/logs';
 
 /** Where the fake save dialog "saves". */
 export const SAVE_FOLDER = '/home/ada/Documents';
@@ -253,6 +260,80 @@ export function setupError(code: SetupError['code'], message: string, remedy: st
   return { code, message, remedy, field, correlation_id: code.startsWith('azure') ? 'corr-1234' : null };
 }
 
+/**
+ * The errors a step really fails with, code, message and remedy as the engine writes them for these inputs
+ * (crates/setup-engine/src/error.rs and steps/; the window's remedy where a front end's words differ). The first
+ * of each step is what `failStepOnce: step` answers.
+ */
+export const STEP_ERRORS = {
+  /** Step 1: Resource Manager answers 403 AuthorizationFailed (error.rs, arm_error). */
+  azure_role_missing: {
+    step: 'prepare_azure',
+    error: (_: SetupInputs) =>
+      setupError(
+        'azure_authorization_failed',
+        "Azure answered 403 AuthorizationFailed: The client 'sandbox-sp-client' does not have authorization to perform action 'Microsoft.EventGrid/register/action' over scope '/subscriptions/11111111-2222-3333-4444-555555555555'.",
+        'The Azure identity lacks a role. Give it Contributor on the resource group (or EventGrid Contributor), and Microsoft.EventGrid/register/action on the subscription (Contributor on the subscription includes it).',
+      ),
+  },
+  /** Any step, here step 1: the stored Azure sign-in expired or was revoked (AzureError::Credential, FrontEndRemedy::AzureCredentials). */
+  sign_in_again: {
+    step: 'prepare_azure',
+    error: (_: SetupInputs) =>
+      setupError(
+        'azure_credentials_failed',
+        'could not get an Azure token: your Azure sign-in has expired or was revoked',
+        'Sign in to Azure again; if it keeps failing, check with whoever set up this computer that its Azure cloud (public, usgov, china) is the right one.',
+      ),
+  },
+  /** Step 2: Auth0 answers 409 at the tenant's log stream limit (error.rs, Auth0Error::Api 409). */
+  stream_limit: {
+    step: 'create_stream',
+    error: (_: SetupInputs) =>
+      setupError(
+        'auth0_stream_limit',
+        'Auth0 answered 409 Conflict: You have reached the maximum number of log streams for your account.',
+        'The tenant has reached its maximum number of log streams. Delete one you no longer use (Monitoring > Streams in the Auth0 dashboard), then run the setup again.',
+      ),
+  },
+  /** Step 3: the topic the stream reports is gone from Azure (activate_topic.rs, gone). */
+  topic_expired: {
+    step: 'activate_topic',
+    error: (inputs: SetupInputs) =>
+      setupError(
+        'partner_topic_expired',
+        `The partner topic auth0-logs-1 that Auth0 reports for the stream "${inputs.stream_name}" does not exist in ${inputs.resource_group} (Azure answers 404 for it): it was not activated before its expiration time (Azure then deletes it), or it was deleted.`,
+        `Delete the log stream "${inputs.stream_name}" in the Auth0 dashboard (Monitoring > Streams), then run the setup again: it authorizes Auth0 again if needed, creates the stream anew and activates the new topic at once.`,
+      ),
+  },
+  /** Step 3: Auth0 names no topic in time and none could be it (activate_topic.rs, unconfirmed). */
+  topic_not_found: {
+    step: 'activate_topic',
+    error: (inputs: SetupInputs) =>
+      setupError(
+        'partner_topic_not_found',
+        `Auth0 did not report the partner topic of the stream "${inputs.stream_name}" within 60 s, and no partner topic that could be Auth0's is in ${inputs.resource_group}.`,
+        'Check that Auth0 is authorized as a partner in the resource group and that the authorization has not expired (step 1 renews it), and that Microsoft.EventGrid is registered; then run the setup again.',
+      ),
+  },
+  /** Step 4: the webhook did not answer the CloudEvents validation handshake (subscribe.rs, awaiting_webhook). */
+  handshake_failed: {
+    step: 'subscribe',
+    error: (inputs: SetupInputs) =>
+      setupError(
+        'operation_failed',
+        `Azure created the event subscription ${inputs.event_subscription_name} but is waiting for the webhook ${(inputs.destination.webhook_url ?? '').split('?')[0]} to accept events: it did not answer the CloudEvents validation handshake (an HTTP OPTIONS request carrying WebHook-Request-Origin: eventgrid.azure.net). No events are delivered until it does.`,
+        'Make the endpoint answer that OPTIONS request with status 200 and the header WebHook-Allowed-Origin: eventgrid.azure.net (or call the WebHook-Request-Callback address it was sent, within a few minutes), then run the setup again: it saves the subscription again and Azure repeats the handshake.',
+      ),
+  },
+} satisfies Record<string, { step: StepId; error: (inputs: SetupInputs) => SetupError }>;
+export type StepErrorName = keyof typeof STEP_ERRORS;
+
+/** The error `failStepOnce: step` answers: the step's first in STEP_ERRORS. */
+function firstErrorOf(step: StepId): StepErrorName {
+  return (Object.keys(STEP_ERRORS) as StepErrorName[]).find((name) => STEP_ERRORS[name].step === step)!;
+}
+
 type ChannelLike = { id: number };
 type Internals = { runCallback: (id: number, data: unknown) => void };
 
@@ -261,6 +342,8 @@ export class FakeBackend {
   draft: Draft | null;
   done: Set<StepId>;
   calls: string[] = [];
+  /** Every error run_step answered, as sent. */
+  stepErrors: SetupError[] = [];
   inbox = 0;
   #failed = new Set<string>();
   #release: (() => void) | null = null;
@@ -291,6 +374,8 @@ export class FakeBackend {
   opened: string[] = [];
   /** The targets opened, as the window named them. */
   openedTargets: Record<string, unknown>[] = [];
+  /** The first screens the window reported painted (`window_painted`). */
+  painted: string[] = [];
   settings: Settings = { azureClientId: null, checkIntervalMinutes: null };
   /** The saved setups, as the store holds them. */
   setups: SavedSetup[];
@@ -307,6 +392,10 @@ export class FakeBackend {
   exports: { id: number; format: ExportFormat; to: 'file' | 'clipboard' | 'reply' }[] = [];
   /** What the fake clipboard holds. */
   clipboard: string | null = null;
+  /** The errors the window said it showed (error_shown), newest last. */
+  shownErrors: SetupError[] = [];
+  /** How often open_logs_folder opened the folder. */
+  logsFolderOpened = 0;
   /** Every teardown_setup request with the plan the window confirmed. */
   teardowns: { id: number; plan: TeardownPlan }[] = [];
   importCalls = 0;
@@ -337,6 +426,7 @@ export class FakeBackend {
   constructor(readonly scenario: Scenario = {}) {
     this.draft = scenario.draft ?? null;
     this.done = new Set(scenario.done ?? []);
+    this.inbox = scenario.inboxHolds ?? 0;
     this.setups = (scenario.setups ?? []).map((spec) => savedSetup(spec));
     for (const spec of scenario.setups ?? []) this.conditions.set(spec.id, { ...(spec.states ?? {}) });
   }
@@ -671,7 +761,7 @@ export class FakeBackend {
         this.#requireSession();
         return this.report();
       case 'run_step': {
-        const report = await this.#runStep(args.step as StepId, args.onEvent as ChannelLike);
+        const report = await this.#runStep(args.step as StepId, args.inputs as SetupInputs, args.onEvent as ChannelLike);
         this.#saveWizardSetup(args.inputs as SetupInputs);
         return report;
       }
@@ -731,13 +821,15 @@ export class FakeBackend {
       case 'send_test_event': {
         this.#requireSession();
         if (this.session?.mode === 'cloud') return this.#followTestEvent(args.inputs as SetupInputs, args.onProgress as ChannelLike);
-        if (this.done.has('subscribe')) this.inbox += 1;
+        // As Rust does: the test event arrived only if the receiver holds it, whatever else it holds.
+        const subscribed = this.done.has('subscribe');
+        if (subscribed) this.inbox += 1;
         const result: TestEventResult = {
           logType: 's',
           user: 'ada@sandbox.test',
           clientId: null,
           received: this.inbox,
-          newestType: this.inbox > 0 ? 'com.auth0.log' : null,
+          arrivedType: subscribed ? 'com.auth0.Log' : null,
           stages: [],
         };
         return result;
@@ -806,6 +898,30 @@ export class FakeBackend {
         this.clipboard = exported.text;
         return exported;
       }
+      case 'error_shown':
+        this.shownErrors.push(structuredClone(args.error as SetupError));
+        return null;
+      case 'copy_diagnostics': {
+        if (this.scenario.clipboardFails) {
+          throw setupError('operation_failed', 'The diagnostics could not be copied: there is no clipboard here.', 'Try again; if the clipboard keeps refusing, open the logs folder and attach today\'s file instead.');
+        }
+        const errors = this.shownErrors
+          .slice()
+          .reverse()
+          .map((e) => `- 2026-12-05T10:00:00Z ${e.code}: ${e.message}${e.correlation_id ? ` [correlation id: ${e.correlation_id}]` : ''}`);
+        this.clipboard = [
+          'Auth0 Event Grid Setup 9.8.7 (Tauri 2.99.0)',
+          'System: Debian GNU/Linux 12 (bookworm), Linux 6.1.0 x86_64',
+          'Webview: WebKitGTK 2.48.3',
+          `Logs: ${LOGS_FOLDER}`,
+          errors.length ? 'Errors shown since the app started (newest first, at most 20):' : 'Errors shown since the app started: none',
+          ...errors,
+        ].join('\n');
+        return this.clipboard;
+      }
+      case 'open_logs_folder':
+        this.logsFolderOpened += 1;
+        return null;
       case 'import_setup': {
         this.importCalls += 1;
         const file = this.scenario.importFile;
@@ -835,6 +951,9 @@ export class FakeBackend {
         const report: TeardownReport = { removed: plan.remove, kept: plan.keep };
         return structuredClone(report);
       }
+      case 'window_painted':
+        this.painted.push(args.screen as string);
+        return null;
       default:
         throw new Error(`command not mocked: ${cmd}`);
     }
@@ -931,12 +1050,12 @@ export class FakeBackend {
       user: null,
       clientId: this.auth0Account?.clientId ?? 'auth0-eventgrid-setup-test-event-no-such-client',
       received: 0,
-      newestType: null,
+      arrivedType: null,
       stages: [recorded, published, delivered],
     };
   }
 
-  async #runStep(step: StepId, channel: ChannelLike): Promise<SetupReport> {
+  async #runStep(step: StepId, inputs: SetupInputs, channel: ChannelLike): Promise<SetupReport> {
     this.#requireSession();
     let index = 0;
     const send = (message: SetupEvent) =>
@@ -962,12 +1081,11 @@ export class FakeBackend {
       this.#registered = null;
       if (!registered) throw setupError('cancelled', 'Stopped: you cancelled the step.', 'Run the step again when you are ready; what was finished is kept.');
     }
-    if (this.scenario.failStepOnce === step && this.#once(`step-${step}`)) {
-      const error = setupError(
-        'azure_authorization_failed',
-        'Azure refused: the signed-in identity may not register resource providers.',
-        'Ask an Owner of the subscription to register Microsoft.EventGrid, then press Retry.',
-      );
+    const named = this.scenario.stepErrorOnce;
+    const failure = this.scenario.failStepOnce === step ? firstErrorOf(step) : named && STEP_ERRORS[named].step === step ? named : null;
+    if (failure && this.#once(`step-${step}`)) {
+      const error = STEP_ERRORS[failure].error(inputs);
+      this.stepErrors.push(structuredClone(error));
       send({ event: 'step_failed', step, error });
       throw error;
     }

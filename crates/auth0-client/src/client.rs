@@ -333,13 +333,13 @@ impl Auth0Client {
         let scopes = token
             .scope
             .map(|s| s.split_whitespace().map(str::to_owned).collect())
-            .or_else(|| granted_scopes(&token.access_token));
+            .or_else(|| granted_scopes(token.access_token.expose()));
         Ok(CachedToken {
             expires_at: token
                 .expires_in
                 .map(|s| now + std::time::Duration::from_secs(s)),
             scopes,
-            value: Secret::new(token.access_token),
+            value: token.access_token,
         })
     }
 }
@@ -347,6 +347,10 @@ impl Auth0Client {
 fn encode(segment: &str) -> String {
     url::form_urlencoded::byte_serialize(segment.as_bytes()).collect()
 }
+
+/// The header Auth0 names each request with in its answers (`X-Auth0-RequestId`). Auth0's public
+/// documentation does not describe it; its answers carry it, and its support asks for it.
+const REQUEST_ID_HEADER: &str = "x-auth0-requestid";
 
 async fn check(response: Response) -> Result<Response, Auth0Error> {
     let status = response.status();
@@ -356,6 +360,11 @@ async fn check(response: Response) -> Result<Response, Auth0Error> {
     if status == StatusCode::TOO_MANY_REQUESTS {
         return Err(Auth0Error::RateLimited);
     }
+    let request_id = response
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
     let text = response.text().await.unwrap_or_default();
     let body: Option<ApiErrorBody> = serde_json::from_str(&text).ok();
     let (error, message, error_code) = match body {
@@ -384,6 +393,7 @@ async fn check(response: Response) -> Result<Response, Auth0Error> {
         error,
         message,
         error_code,
+        request_id,
     })
 }
 

@@ -25,6 +25,8 @@ pub enum Auth0Error {
         error: String,
         message: String,
         error_code: Option<String>,
+        /// Auth0's id of the request (its `X-Auth0-RequestId` answer header), for Auth0 support.
+        request_id: Option<String>,
     },
     #[error("unexpected answer from Auth0 ({context}): {detail}")]
     Decode {
@@ -34,6 +36,14 @@ pub enum Auth0Error {
 }
 
 impl Auth0Error {
+    /// Auth0's id of the refused request, when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Api { status, .. } => Some(*status),

@@ -27,7 +27,7 @@ impl CachedToken {
 
 #[derive(Deserialize)]
 pub(crate) struct TokenResponse {
-    pub access_token: String,
+    pub access_token: Secret,
     pub expires_in: Option<u64>,
     pub scope: Option<String>,
 }

@@ -59,6 +59,10 @@ async fn log_streams_round_trip() {
         matches!(refused, Auth0Error::Api { status: 400, .. }),
         "{refused:?}"
     );
+    assert!(
+        refused.request_id().is_some_and(|id| !id.is_empty()),
+        "Auth0's request id is kept: {refused:?}"
+    );
 
     let all = auth0.list_log_streams().await.unwrap();
     assert!(all.iter().all(|s| s.name != "s1"));

@@ -129,7 +129,7 @@ struct TokenEndpoint {
 
 #[derive(Deserialize)]
 struct TokenAnswer {
-    access_token: String,
+    access_token: Secret,
     expires_in: Option<u64>,
 }
 
@@ -179,23 +179,28 @@ impl TokenEndpoint {
             ("scope", scope.as_str()),
         ];
         form.extend_from_slice(authentication);
-        let response = self
-            .http
-            .post(self.token_url.clone())
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| {
-                CoreError::with_message(
-                    ErrorKind::Connection,
-                    format!("token request failed: {}", cloud_http::error_text(e)),
-                )
-            })?;
-        let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| CoreError::with_message(ErrorKind::Io, e.to_string()))?;
+        // A client-credentials grant repeated only issues another token, so what did not get an answer, was
+        // throttled or failed on the server's side is asked again, as azure_identity's pipeline does.
+        let mut attempt = 0u32;
+        let (status, body) = loop {
+            attempt += 1;
+            let last = attempt >= TOKEN_ATTEMPTS;
+            let (status, retry_after, body) = match self.exchange(&form).await {
+                Ok(answer) => answer,
+                Err(error) if !last => {
+                    tracing::debug!("token request failed, asking again: {error}");
+                    tokio::time::sleep(token_backoff(attempt, None)).await;
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
+            let transient =
+                status == reqwest::StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
+            if !transient || last {
+                break (status, body);
+            }
+            tokio::time::sleep(token_backoff(attempt, retry_after)).await;
+        };
         if !status.is_success() {
             let refusal: Option<TokenRefusal> = serde_json::from_slice(&body).ok();
             let detail = refusal
@@ -216,9 +221,51 @@ impl TokenEndpoint {
             .map_err(|e| CoreError::with_message(ErrorKind::DataConversion, e.to_string()))?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(3600));
         Ok(AccessToken::new(
-            azure_core::credentials::Secret::new(answer.access_token),
+            // azure_core keeps its own copy in its own secret type, which is what TokenCredential hands out.
+            azure_core::credentials::Secret::new(answer.access_token.expose().to_owned()),
             OffsetDateTime::now_utc() + lifetime,
         ))
+    }
+
+    /// One token request: its status, the seconds `Retry-After` asks for, and its body.
+    async fn exchange(
+        &self,
+        form: &[(&str, &str)],
+    ) -> azure_core::Result<(reqwest::StatusCode, Option<u64>, Vec<u8>)> {
+        let response = self
+            .http
+            .post(self.token_url.clone())
+            .form(form)
+            .send()
+            .await
+            .map_err(|e| {
+                CoreError::with_message(
+                    ErrorKind::Connection,
+                    format!("token request failed: {}", cloud_http::error_text(e)),
+                )
+            })?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| CoreError::with_message(ErrorKind::Io, e.to_string()))?;
+        Ok((status, retry_after, body.to_vec()))
+    }
+}
+
+/// Token requests per token, the first included.
+const TOKEN_ATTEMPTS: u32 = 5;
+
+/// The wait before asking for a token again: what `Retry-After` asked (at most 5 s), else 100 ms doubling.
+fn token_backoff(attempt: u32, retry_after: Option<u64>) -> Duration {
+    match retry_after {
+        Some(seconds) => Duration::from_secs(seconds.min(5)),
+        None => Duration::from_millis(100 * 2u64.pow(attempt.min(5))),
     }
 }
 

@@ -14,8 +14,22 @@ use setup_engine::DestinationKind;
     about = "Connect an Auth0 tenant to Azure Event Grid"
 )]
 pub struct Cli {
+    /// Log more on stderr: -v what the steps do, -vv every HTTP request too (RUST_LOG, when set, wins).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The log level `-v`s ask for: warnings only by default, info with `-v`, debug with `-vv` or more.
+    pub fn log_level(&self) -> &'static str {
+        match self.verbose {
+            0 => "warn",
+            1 => "info",
+            _ => "debug",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

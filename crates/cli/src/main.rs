@@ -27,13 +27,8 @@ const BAD_INPUT: u8 = 2;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    start_logging(cli.log_level());
     let code = match cli.command {
         Command::Sandbox(args) => match cloud_sandbox::cli::run(args).await {
             Ok(()) => DONE,
@@ -242,4 +237,17 @@ async fn status(settings: Settings, json: bool) -> u8 {
         }
         Err(error) => fail(error, json),
     }
+}
+
+/// Logs go to stderr (stdout is for results and `--json`), at `level` unless `RUST_LOG` says otherwise, each
+/// line without the query of any address it names (a webhook's key), secrets printing as `***` by their type.
+fn start_logging(level: &str) {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(|| cloud_http::QueryStripping(std::io::stderr()))
+        .init();
 }

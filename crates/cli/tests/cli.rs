@@ -929,3 +929,76 @@ async fn check_endpoint_reports_the_handshake_and_exits_by_its_outcome() {
     assert_eq!(error["error"]["field"], "webhook_url");
     sandbox.shutdown().await;
 }
+
+/// `-vv` logs every HTTP request on stderr (paths only: no secret, no webhook key), `-v` what the steps do,
+/// and without either only warnings: stdout keeps the result alone.
+#[tokio::test]
+async fn verbose_flags_raise_the_log_level_on_stderr_only() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let progress = dir.path().join("progress.json");
+    let hook = format!("{}?code=cli-webhook-key-7", webhook(&info));
+    let target = [
+        "--resource-group",
+        "cli-logs-rg",
+        "--region",
+        "westeurope",
+        "--webhook-url",
+        hook.as_str(),
+        "--json",
+    ];
+
+    let quiet = run(&info, &progress, &[&["status"][..], &target[..]].concat()).await;
+    assert_eq!(quiet.code, 1, "{}", quiet.stderr);
+    assert!(!quiet.stderr.contains("DEBUG"), "{}", quiet.stderr);
+    assert!(!quiet.stderr.contains("INFO"), "{}", quiet.stderr);
+
+    let info_level = run(
+        &info,
+        &progress,
+        &[&["-v", "status"][..], &target[..]].concat(),
+    )
+    .await;
+    assert_eq!(info_level.code, 1, "{}", info_level.stderr);
+    assert!(
+        !info_level.stderr.contains("DEBUG"),
+        "{}",
+        info_level.stderr
+    );
+
+    let debug = run(
+        &info,
+        &progress,
+        &[&["status", "-vv"][..], &target[..]].concat(),
+    )
+    .await;
+    assert_eq!(debug.code, 1, "{}", debug.stderr);
+    assert!(
+        debug.stderr.contains("DEBUG") && debug.stderr.contains("http method=GET path=\"/"),
+        "every request is logged at debug: {}",
+        debug.stderr
+    );
+    serde_json::from_str::<serde_json::Value>(debug.stdout.trim())
+        .expect("stdout holds the JSON result alone");
+    for secret in [
+        info.auth0_client_secret.as_str(),
+        info.azure_client_secret.as_str(),
+        "cli-webhook-key-7",
+    ] {
+        assert!(
+            !debug.stderr.contains(secret),
+            "{secret} in {}",
+            debug.stderr
+        );
+    }
+
+    // RUST_LOG wins over the flags.
+    let mut overridden = command(
+        &info,
+        &progress,
+        &[&["status", "-vv"][..], &target[..]].concat(),
+    );
+    let out = overridden.env("RUST_LOG", "error").output().await.unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("DEBUG"));
+}

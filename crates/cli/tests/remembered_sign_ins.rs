@@ -83,7 +83,7 @@ async fn sign_in_as_the_window(info: &SandboxInfo, folder: &Path, keychain: keyc
             domain: info.auth0_domain.clone(),
             canonical_domain: None,
             client_id: info.auth0_client_id.clone(),
-            client_secret: info.auth0_client_secret.clone(),
+            client_secret: info.auth0_client_secret.clone().into(),
         })
         .await
         .expect("the sandbox's application signs in");
@@ -91,7 +91,7 @@ async fn sign_in_as_the_window(info: &SandboxInfo, folder: &Path, keychain: keyc
         .sign_in_azure_service_principal(AzureServicePrincipalRequest {
             tenant_id: info.azure_tenant_id.clone(),
             client_id: info.azure_client_id.clone(),
-            client_secret: info.azure_client_secret.clone(),
+            client_secret: info.azure_client_secret.clone().into(),
         })
         .await
         .expect("the sandbox's service principal signs in");

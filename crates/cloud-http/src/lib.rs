@@ -10,7 +10,7 @@ mod sensitive;
 
 pub use clock::{Clock, Jitter, SystemClock, system_jitter};
 pub use endpoint::{EndpointError, is_loopback, parse_endpoint};
-pub use redact::{error_text, strip_url_queries};
+pub use redact::{QueryStripping, error_text, strip_url_queries};
 pub use retry::{
     HttpStats, HttpStatsSnapshot, Idempotency, RetryPolicy, Transport, TransportError,
     backoff_delay, rate_limit_delay,

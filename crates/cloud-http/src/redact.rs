@@ -37,6 +37,24 @@ pub fn strip_url_queries(text: &str) -> String {
     out
 }
 
+/// A writer for log lines that strips every address's query, fragment and user info on the way through
+/// ([`strip_url_queries`]), so a webhook's key cannot reach a log file or the terminal even when a message or
+/// a library's error names the URL. Each `write` must hold whole lines, as a `tracing` formatter writes them
+/// (one event per call).
+pub struct QueryStripping<W>(pub W);
+
+impl<W: std::io::Write> std::io::Write for QueryStripping<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(bytes);
+        self.0.write_all(strip_url_queries(&text).as_bytes())?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 fn find_scheme(text: &str) -> Option<usize> {
     let lower = text.to_ascii_lowercase();
     match (lower.find("http://"), lower.find("https://")) {
@@ -75,6 +93,22 @@ mod tests {
             "at HTTP://127.0.0.1:8080/hook and http://a.b/c"
         );
         assert_eq!(strip_url_queries("no address here"), "no address here");
+    }
+
+    #[test]
+    fn a_log_line_loses_the_query_of_every_address_it_names() {
+        use std::io::Write;
+        let mut out = QueryStripping(Vec::new());
+        write!(
+            out,
+            "INFO detail=\"failed: https://fn.example.net/api/hook?code=k3y-1 (https://a.b/c?x=k3y-2)\"\n"
+        )
+        .unwrap();
+        let line = String::from_utf8(out.0).unwrap();
+        assert_eq!(
+            line,
+            "INFO detail=\"failed: https://fn.example.net/api/hook (https://a.b/c)\"\n"
+        );
     }
 
     /// A request that cannot connect: reqwest names the URL, its query included; the text does not.

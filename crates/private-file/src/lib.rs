@@ -7,6 +7,10 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+mod daily_log;
+
+pub use daily_log::{DailyLog, Today};
+
 /// Owner read and write.
 pub const FILE_MODE: u32 = 0o600;
 /// Owner read, write and enter.
@@ -126,6 +130,29 @@ mod tests {
         write_private(&path, b"newer").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "newer");
         assert_eq!(mode_of(&path).unwrap(), 0o600);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "a temporary file was left: {left:?}");
+    }
+
+    /// Two instances (the app and the command line, or two windows) writing one file at once: each write has
+    /// its own temporary name, so neither renames the other's half-written file or finds its own gone.
+    #[test]
+    fn writers_at_once_never_share_a_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("world.json");
+        let contents: Vec<Vec<u8>> = (0..4u8).map(|i| vec![b'a' + i; 64 * 1024]).collect();
+        std::thread::scope(|scope| {
+            for content in &contents {
+                let path = &path;
+                scope.spawn(move || {
+                    for _ in 0..50 {
+                        write_private(path, content).expect("every write succeeds");
+                    }
+                });
+            }
+        });
+        let written = std::fs::read(&path).unwrap();
+        assert!(contents.contains(&written), "one writer's whole content");
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "a temporary file was left: {left:?}");
     }

@@ -55,6 +55,13 @@ pub struct Args {
     /// Answer this fraction (0-1] of emulated-API requests with 503.
     #[arg(long, value_name = "RATE")]
     pub fault_5xx_rate: Option<f64>,
+    /// Close the connection of this fraction (0-1] of emulated-API requests without an answer, half of them
+    /// after handling the request (its effect stays, its answer is lost).
+    #[arg(long, value_name = "RATE")]
+    pub fault_drop_rate: Option<f64>,
+    /// Fire the rates above on pseudo-random draws from this seed (reproducible) instead of every k-th request.
+    #[arg(long, value_name = "N")]
+    pub fault_seed: Option<u64>,
     /// Limit the HTTP faults above to paths containing this text (e.g. /log-streams).
     #[arg(long, value_name = "TEXT")]
     pub fault_route: Option<String>,
@@ -137,6 +144,13 @@ impl Args {
                 "--fault-cloud must be auth0, login, management or publish, not '{cloud}'"
             )));
         }
+        if let Some(rate) = self.fault_drop_rate
+            && !(rate > 0.0 && rate <= 1.0)
+        {
+            return Err(usage(format!(
+                "--fault-drop-rate must be greater than 0 and at most 1, not {rate}"
+            )));
+        }
         if let Some(ms) = self.fault_latency_ms {
             rules.push(scoped(FaultRule::new(FaultKind::Latency { millis: ms })));
         }
@@ -152,6 +166,22 @@ impl Args {
                 "--fault-5xx-rate",
                 self.fault_5xx_rate,
                 FaultKind::ServerError { status: 503 },
+            ),
+            (
+                "--fault-drop-rate",
+                self.fault_drop_rate.map(|r| r / 2.0),
+                FaultKind::DropConnection {
+                    handled: false,
+                    delay_millis: 0,
+                },
+            ),
+            (
+                "--fault-drop-rate",
+                self.fault_drop_rate.map(|r| r / 2.0),
+                FaultKind::DropConnection {
+                    handled: true,
+                    delay_millis: 0,
+                },
             ),
         ] {
             if let Some(rate) = rate {
@@ -211,6 +241,8 @@ impl Args {
                 revoke_refresh_tokens: self.fault_revoke_refresh_tokens,
                 stale_registration_reads: self.fault_stale_registration_reads,
                 location_only_operations: self.fault_location_only_operations,
+                seed: self.fault_seed,
+                draws: 0,
             },
             time_compression: self.time_compression.max(1),
             frozen_clock: self.frozen_clock,

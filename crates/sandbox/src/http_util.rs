@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use crate::tokens::random_guid;
 
-/// Auth0's error shape: `{"statusCode", "error", "message", "errorCode"?}`.
+/// Auth0's error shape: `{"statusCode", "error", "message", "errorCode"?}`, with a fresh request id in
+/// `X-Auth0-RequestId` as Auth0's answers carry one.
 pub fn auth0_error(status: StatusCode, message: &str, error_code: Option<&str>) -> Response {
     let mut body = json!({
         "statusCode": status.as_u16(),
@@ -17,7 +18,11 @@ pub fn auth0_error(status: StatusCode, message: &str, error_code: Option<&str>) 
     if let Some(code) = error_code {
         body["errorCode"] = json!(code);
     }
-    (status, axum::Json(body)).into_response()
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Ok(id) = HeaderValue::from_str(&random_guid().replace('-', "")[..20]) {
+        response.headers_mut().insert("x-auth0-requestid", id);
+    }
+    response
 }
 
 /// ARM's error envelope `{"error": {"code", "message"}}` with fresh request ids.

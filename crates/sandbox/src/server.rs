@@ -343,21 +343,22 @@ async fn emulated_api(
     let query = request.uri().query().map(str::to_owned);
     let decisions = shared.faults().decide(cloud, method.as_str(), &path);
     let mut injected = None;
+    let mut dropped = None;
     for decision in decisions {
         match decision {
             Decision::Delay(delay) => tokio::time::sleep(delay).await,
             Decision::TooManyRequests(secs) => {
-                injected = Some(too_many(cloud, secs, shared.clock.now_secs()))
+                injected = Some(too_many(cloud, Some(secs), shared.clock.now_secs()))
+            }
+            Decision::TooManyRequestsWithoutRetryAfter => {
+                injected = Some(too_many(cloud, None, shared.clock.now_secs()))
             }
             Decision::ServerError(status) => injected = Some(server_error(cloud, status)),
+            Decision::DropConnection { handled, delay } => dropped = Some((handled, delay)),
         }
     }
-    let response = match injected {
-        Some(response) => response,
-        None => next.run(request).await,
-    };
     let write = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
-    {
+    let record = |status: u16| {
         let mut requests = shared.requests();
         let seq = requests.len() as u64 + 1;
         requests.push(RequestRecord {
@@ -365,19 +366,48 @@ async fn emulated_api(
             at: rfc3339_ms(shared.clock.now_ms()),
             cloud: cloud.to_owned(),
             method: method.to_string(),
-            path,
-            query,
-            status: response.status().as_u16(),
+            path: path.clone(),
+            query: query.clone(),
+            status,
             write,
         });
+    };
+    if let Some((handled, delay)) = dropped {
+        // Handled: the request takes effect and is logged with the answer the client never sees.
+        if handled {
+            let response = next.run(request).await;
+            record(response.status().as_u16());
+            if write {
+                shared.mark_dirty();
+            }
+        }
+        tokio::time::sleep(delay).await;
+        return dropped_connection();
     }
+    let response = match injected {
+        Some(response) => response,
+        None => next.run(request).await,
+    };
+    record(response.status().as_u16());
     if write {
         shared.mark_dirty();
     }
     response
 }
 
-fn too_many(cloud: &str, retry_after: u64, now_secs: i64) -> Response {
+/// A response whose body fails before its first byte: hyper then closes the connection without writing
+/// anything, so the client sees the connection end with no answer.
+fn dropped_connection() -> Response {
+    let failing = futures::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other(
+            "connection dropped (injected by the sandbox)",
+        ))
+    });
+    Response::new(axum::body::Body::from_stream(failing))
+}
+
+/// A 429; `retry_after` `None` leaves out every header saying how long to wait.
+fn too_many(cloud: &str, retry_after: Option<u64>, now_secs: i64) -> Response {
     let mut response = match cloud {
         "auth0" => auth0_error(
             StatusCode::TOO_MANY_REQUESTS,
@@ -395,6 +425,9 @@ fn too_many(cloud: &str, retry_after: u64, now_secs: i64) -> Response {
             "TooManyRequests",
             "The request is being throttled. Retry after the interval in the Retry-After header.",
         ),
+    };
+    let Some(retry_after) = retry_after else {
+        return response;
     };
     if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
         response.headers_mut().insert("retry-after", value);

@@ -439,7 +439,7 @@ mod tests {
     /// The desktop app keeps one engine in its state and awaits it from async commands, which must be Send.
     #[test]
     fn the_engine_and_its_futures_can_live_in_a_multithreaded_app() {
-        let dir = std::env::temp_dir().join("setup-engine-send-check");
+        let dir = tempfile::tempdir().unwrap();
         let engine = Engine::connect(
             Connection {
                 auth0: Auth0Credentials::ManagementToken(Secret::new("t")),
@@ -451,7 +451,7 @@ mod tests {
                     client_secret: Secret::new("s"),
                 },
             },
-            EngineOptions::new(ProgressStore::at(dir.join("p.json"))),
+            EngineOptions::new(ProgressStore::at(dir.path().join("p.json"))),
         )
         .unwrap();
         assert_send_sync(&engine);

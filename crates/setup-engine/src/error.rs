@@ -219,57 +219,63 @@ impl From<TransportError> for SetupError {
 
 impl From<Auth0Error> for SetupError {
     fn from(error: Auth0Error) -> Self {
-        let message = error.to_string();
-        match error {
-            Auth0Error::Endpoint(e) => e.into(),
-            Auth0Error::Transport(e) => e.into(),
-            Auth0Error::InvalidCredentials { .. } => Self::new(
-                ErrorCode::Auth0CredentialsRejected,
-                message,
-                FrontEndRemedy::Auth0ClientCredentials.words(FrontEnd::Window),
-            ),
-            Auth0Error::MissingScope { scope } => Self::new(
-                ErrorCode::Auth0MissingScope,
-                format!("The Auth0 application is not allowed to use the scope {scope}."),
-                format!(
-                    "In the Auth0 dashboard open Applications > APIs > Auth0 Management API > Machine to Machine \
+        // Auth0's request id stands where Azure's correlation id does: what its support asks for.
+        let request_id = error.request_id().map(str::to_owned);
+        auth0_error(error).with_correlation_id(request_id)
+    }
+}
+
+fn auth0_error(error: Auth0Error) -> SetupError {
+    let message = error.to_string();
+    match error {
+        Auth0Error::Endpoint(e) => e.into(),
+        Auth0Error::Transport(e) => e.into(),
+        Auth0Error::InvalidCredentials { .. } => SetupError::new(
+            ErrorCode::Auth0CredentialsRejected,
+            message,
+            FrontEndRemedy::Auth0ClientCredentials.words(FrontEnd::Window),
+        ),
+        Auth0Error::MissingScope { scope } => SetupError::new(
+            ErrorCode::Auth0MissingScope,
+            format!("The Auth0 application is not allowed to use the scope {scope}."),
+            format!(
+                "In the Auth0 dashboard open Applications > APIs > Auth0 Management API > Machine to Machine \
                      Applications, expand this application and tick {scope}, then run the setup again."
-                ),
             ),
-            Auth0Error::Unauthorized { .. } => Self::new(
-                ErrorCode::Auth0Unauthorized,
-                message,
-                "Auth0 did not accept the token. Check that the domain is the tenant's and the application is authorized \
+        ),
+        Auth0Error::Unauthorized { .. } => SetupError::new(
+            ErrorCode::Auth0Unauthorized,
+            message,
+            "Auth0 did not accept the token. Check that the domain is the tenant's and the application is authorized \
                  for the Management API; a pasted token may have expired (they last 24 hours).",
-            ),
-            Auth0Error::RateLimited => Self::new(
-                ErrorCode::Auth0RateLimited,
-                message,
-                "Auth0 is rate limiting this tenant. Wait a minute and run the setup again; finished steps are kept.",
-            ),
-            Auth0Error::Api { status: 409, .. } => Self::new(
-                ErrorCode::Auth0StreamLimit,
-                message,
-                "The tenant has reached its maximum number of log streams. Delete one you no longer use \
+        ),
+        Auth0Error::RateLimited => SetupError::new(
+            ErrorCode::Auth0RateLimited,
+            message,
+            "Auth0 is rate limiting this tenant. Wait a minute and run the setup again; finished steps are kept.",
+        ),
+        Auth0Error::Api { status: 409, .. } => SetupError::new(
+            ErrorCode::Auth0StreamLimit,
+            message,
+            "The tenant has reached its maximum number of log streams. Delete one you no longer use \
                  (Monitoring > Streams in the Auth0 dashboard), then run the setup again.",
-            ),
-            Auth0Error::Api { status: 403, .. } => Self::new(
-                ErrorCode::Auth0MissingScope,
-                message,
-                "The application lacks a Management API permission. Grant read:log_streams and create:log_streams under \
+        ),
+        Auth0Error::Api { status: 403, .. } => SetupError::new(
+            ErrorCode::Auth0MissingScope,
+            message,
+            "The application lacks a Management API permission. Grant read:log_streams and create:log_streams under \
                  Applications > APIs > Auth0 Management API > Machine to Machine Applications.",
-            ),
-            Auth0Error::Api { .. } => Self::new(
-                ErrorCode::Auth0RequestFailed,
-                message,
-                "Auth0 refused the request. Check the values named in the message; if it persists, try again later.",
-            ),
-            Auth0Error::Decode { .. } => Self::new(
-                ErrorCode::UnexpectedResponse,
-                message,
-                "Auth0 answered in an unexpected way. Try again; if it persists, report it with this message.",
-            ),
-        }
+        ),
+        Auth0Error::Api { .. } => SetupError::new(
+            ErrorCode::Auth0RequestFailed,
+            message,
+            "Auth0 refused the request. Check the values named in the message; if it persists, try again later.",
+        ),
+        Auth0Error::Decode { .. } => SetupError::new(
+            ErrorCode::UnexpectedResponse,
+            message,
+            "Auth0 answered in an unexpected way. Try again; if it persists, report it with this message.",
+        ),
     }
 }
 
@@ -407,6 +413,23 @@ mod tests {
         assert!(
             error.remedy.contains("create:log_streams")
                 && error.remedy.contains("Machine to Machine")
+        );
+    }
+
+    #[test]
+    fn an_auth0_refusal_keeps_auth0s_request_id_as_the_correlation_id() {
+        let error: SetupError = Auth0Error::Api {
+            status: 409,
+            error: "Conflict".into(),
+            message: "You have reached the maximum number of log streams".into(),
+            error_code: None,
+            request_id: Some("c629c3e05e0881e81315".into()),
+        }
+        .into();
+        assert_eq!(error.code, ErrorCode::Auth0StreamLimit);
+        assert_eq!(
+            error.correlation_id.as_deref(),
+            Some("c629c3e05e0881e81315")
         );
     }
 

@@ -5,7 +5,7 @@
 use serde_json::Value;
 use setup_engine::{SetupDocument, SetupError, ValidationContext, validate};
 
-use crate::secrets;
+use crate::credential_scan;
 
 /// The largest document read: a setup is about 1 KiB, so anything near this is not one.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024;
@@ -36,7 +36,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<SetupDocument, SetupError> {
             "is not a JSON object: a setup document is {\"version\": 1, \"inputs\": {...}}",
         ));
     }
-    if let Some((field, why)) = secrets::find(&value, "") {
+    if let Some((field, why)) = credential_scan::find(&value, "") {
         let mut error = SetupError::invalid(
             &field,
             format!("{why}: setup documents never carry credentials; sign in instead"),

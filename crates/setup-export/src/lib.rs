@@ -3,9 +3,9 @@
 //! `az` command lines. Each names where it came from and says when a webhook URL's key was left out. And the
 //! other way: a document to import is read with a size cap and every rule named before anything is sent.
 
+mod credential_scan;
 mod import;
 mod json;
-mod secrets;
 mod shell;
 mod terraform;
 mod text;

@@ -581,12 +581,7 @@ impl BrowserSignIn {
         let timeout = self.sign_in.config.browser_timeout;
         let (outcome, reply) = self.listener.wait(timeout, cancel).await?.split();
         let result = match outcome {
-            Ok(code) => {
-                tokio::select! {
-                    () = cancel.cancelled() => Err(SignInError::Cancelled),
-                    session = self.redeem(code) => session,
-                }
-            }
+            Ok(code) => self.redeem(code, cancel).await,
             Err(error) => Err(error),
         };
         reply.send(match &result {
@@ -600,7 +595,25 @@ impl BrowserSignIn {
         result
     }
 
-    async fn redeem(&self, code: Secret) -> Result<AzureSession, SignInError> {
+    /// Redeems `code` (abandoned if `cancel` fires meanwhile), then commits: from there on a cancel is refused,
+    /// and only then is the refresh token stored.
+    async fn redeem(
+        &self,
+        code: Secret,
+        cancel: &SignInCancel,
+    ) -> Result<AzureSession, SignInError> {
+        let answer = tokio::select! {
+            biased;
+            () = cancel.cancelled() => return Err(SignInError::Cancelled),
+            answer = self.exchange(code) => answer?,
+        };
+        cancel.commit()?;
+        self.sign_in
+            .establish(answer, &self.client_id, AzureMethod::Browser)
+            .await
+    }
+
+    async fn exchange(&self, code: Secret) -> Result<TokenAnswer, SignInError> {
         let sign_in = &self.sign_in;
         let client = identity_client(
             &sign_in.config.endpoints.authority,
@@ -612,16 +625,13 @@ impl BrowserSignIn {
                 detail: e.to_string(),
             })?;
         let verifier = PkceCodeVerifier::new(self.verifier.secret().clone());
-        let answer = client
+        client
             .exchange_code(AuthorizationCode::new(code.expose().to_owned()))
             .set_pkce_verifier(verifier)
             .set_redirect_uri(Cow::Owned(redirect))
             .request_async(&sign_in.http)
             .await
-            .map_err(|e| token_error(e, |refusal| refused_grant(refusal, false)))?;
-        sign_in
-            .establish(answer, &self.client_id, AzureMethod::Browser)
-            .await
+            .map_err(|e| token_error(e, |refusal| refused_grant(refusal, false)))
     }
 }
 
@@ -690,9 +700,12 @@ impl DeviceSignIn {
             .exchange_device_access_token(&self.details)
             .request_async(&sign_in.http, sleep, None);
         let answer = tokio::select! {
+            biased;
             () = cancel.cancelled() => return Err(SignInError::Cancelled),
             answer = poll => answer.map_err(|e| token_error(e, device_refusal))?,
         };
+        // As for the browser: decided before anything is stored, so an accepted cancel always wins.
+        cancel.commit()?;
         sign_in
             .establish(answer, &self.client_id, AzureMethod::DeviceCode)
             .await

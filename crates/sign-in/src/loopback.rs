@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,24 +27,63 @@ use crate::error::SignInError;
 
 /// The Cancel button's end of a sign-in. Cheap to clone: keep one in the UI state and call [`SignInCancel::cancel`].
 /// Use a new one for every sign-in: once cancelled it stays cancelled.
+///
+/// A sign-in ends in one of two ways, decided once: cancelled, or committed (the code was redeemed and what
+/// it returned is about to be kept). [`SignInCancel::commit`] and [`SignInCancel::cancel`] race on one atomic
+/// value, so a cancel that was accepted always ends the sign-in as cancelled with nothing stored, and a cancel
+/// that comes after the commit is refused (it answers `false`: there was nothing left to cancel).
 #[derive(Debug, Clone, Default)]
-pub struct SignInCancel(CancellationToken);
+pub struct SignInCancel {
+    token: CancellationToken,
+    outcome: Arc<AtomicU8>,
+}
+
+const UNDECIDED: u8 = 0;
+const CANCELLED: u8 = 1;
+const COMMITTED: u8 = 2;
 
 impl SignInCancel {
     pub fn new() -> Self {
         Self::default()
     }
 
-    pub fn cancel(&self) {
-        self.0.cancel();
+    /// Cancels the sign-in unless it has already committed; says whether it is cancelled now.
+    pub fn cancel(&self) -> bool {
+        let decided = self.outcome.compare_exchange(
+            UNDECIDED,
+            CANCELLED,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
+        let cancelled = matches!(decided, Ok(_) | Err(CANCELLED));
+        if cancelled {
+            self.token.cancel();
+        }
+        cancelled
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.0.is_cancelled()
+        self.outcome.load(Ordering::Acquire) == CANCELLED
     }
 
+    /// Waits until the sign-in is cancelled (forever once it has committed).
     pub async fn cancelled(&self) {
-        self.0.cancelled().await;
+        self.token.cancelled().await;
+    }
+
+    /// Decides the sign-in's outcome for good: `Err(Cancelled)` if a cancel came first, otherwise from now on
+    /// every cancel is refused. Call it after the last step that can be abandoned and before anything is
+    /// stored.
+    pub fn commit(&self) -> Result<(), SignInError> {
+        match self.outcome.compare_exchange(
+            UNDECIDED,
+            COMMITTED,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) | Err(COMMITTED) => Ok(()),
+            Err(_) => Err(SignInError::Cancelled),
+        }
     }
 }
 

@@ -59,18 +59,30 @@ pub struct SessionInfo {
     pub azure_cloud: AzureCloudKind,
 }
 
-/// Starts the sandbox with its world kept in `folder` and on the ports it used last time, so a restarted app
-/// finds what an earlier run created at the same tenant address.
+/// The sandbox's hosts, each on its own port from the base up: the Auth0 tenant, the identity platform,
+/// Resource Manager (where the webhook inbox is) and the tenant's custom domain.
+const SANDBOX_PORTS: u16 = 4;
+
+/// How many fresh bases to try when another program takes a probed one before the sandbox binds it.
+const FRESH_BASE_ATTEMPTS: usize = 20;
+
+/// Starts the sandbox with its world kept in `folder` and on the ports it used last time: all four hosts on
+/// consecutive ports from the base kept in `sandbox/port`, so a restarted app finds what an earlier run created
+/// at the same addresses, the webhook its event subscription delivers to included. When another program holds
+/// one of those ports, the sandbox moves to free ones and its world's own addresses move with it (a webhook
+/// pointing at its old inbox then points at the new one); a warning names both.
 pub async fn start_sandbox(folder: &Path) -> Result<RunningSandbox, SetupError> {
     let dir = folder.join("sandbox");
     private_file::create_private_dir(&dir).map_err(|e| folder_error(&dir, e))?;
     let port_file = dir.join("port");
+    let world = dir.join("world.json");
     let last_port = std::fs::read_to_string(&port_file)
         .ok()
-        .and_then(|text| text.trim().parse::<u16>().ok());
+        .and_then(|text| text.trim().parse::<u16>().ok())
+        .filter(|port| port.checked_add(SANDBOX_PORTS - 1).is_some());
     let config = |port: u16| {
         let mut config = SandboxConfig::default()
-            .with_state_file(dir.join("world.json"))
+            .with_state_file(world.clone())
             .with_listen(IpAddr::V4(Ipv4Addr::LOCALHOST), port);
         // Groups to pick from in step 1, one of them where Auth0 cannot deliver (westus3).
         config.extra_resource_groups = SANDBOX_RESOURCE_GROUPS
@@ -94,9 +106,7 @@ pub async fn start_sandbox(folder: &Path) -> Result<RunningSandbox, SetupError> 
     }
     let sandbox = match restarted {
         Some(sandbox) => sandbox,
-        // Never started here, or someone else took the ports: a fresh address (earlier streams then name the
-        // old one).
-        None => Sandbox::start(config(0)).await.map_err(sandbox_error)?,
+        None => start_on_free_ports(config, &world, last_port).await?,
     };
     let port = sandbox
         .info()
@@ -108,6 +118,94 @@ pub async fn start_sandbox(folder: &Path) -> Result<RunningSandbox, SetupError> 
     private_file::write_private(&port_file, port.as_bytes())
         .map_err(|e| folder_error(&port_file, e))?;
     Ok(sandbox)
+}
+
+/// Never started here, or another program took one of the ports: a base whose four ports are free, with the
+/// world's addresses moved from `previous` (if any) to it before the sandbox loads them.
+async fn start_on_free_ports(
+    config: impl Fn(u16) -> SandboxConfig,
+    world: &Path,
+    previous: Option<u16>,
+) -> Result<RunningSandbox, SetupError> {
+    let mut written = previous;
+    let mut last_error = None;
+    for _ in 0..FRESH_BASE_ATTEMPTS {
+        let Some(base) = free_ports(SANDBOX_PORTS) else {
+            continue;
+        };
+        if let Some(old) = written.filter(|old| *old != base) {
+            move_addresses(world, old, base)?;
+            written = Some(base);
+        }
+        match Sandbox::start(config(base)).await {
+            Ok(sandbox) => {
+                if let Some(old) = previous {
+                    tracing::warn!(
+                        old_ports = %format!("{old}-{}", old + SANDBOX_PORTS - 1),
+                        new_ports = %format!("{base}-{}", base + SANDBOX_PORTS - 1),
+                        "another program holds the sandbox's ports: it moved, and its webhooks with it"
+                    );
+                }
+                return Ok(sandbox);
+            }
+            Err(error) => last_error = Some(error),
+        }
+    }
+    Err(match last_error {
+        Some(error) => sandbox_error(error),
+        None => SetupError::new(
+            ErrorCode::NetworkUnreachable,
+            "The built-in sandbox could not start: no four free ports in a row were found on 127.0.0.1.",
+            "Close other copies of the app and try again.",
+        ),
+    })
+}
+
+/// A base port whose next `count - 1` ports are free as well, from the system's ephemeral range (the probes
+/// are closed again before the sandbox binds them).
+fn free_ports(count: u16) -> Option<u16> {
+    let first = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).ok()?;
+    let base = first.local_addr().ok()?.port();
+    base.checked_add(count - 1)?;
+    let mut probes = vec![first];
+    for offset in 1..count {
+        probes.push(std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, base + offset)).ok()?);
+    }
+    Some(base)
+}
+
+/// Rewrites the sandbox's own addresses in its world file (event subscriptions' webhooks into its inbox)
+/// from the ports at `old` to those at `new`. A world never saved has none.
+fn move_addresses(world: &Path, old: u16, new: u16) -> Result<(), SetupError> {
+    let Ok(text) = std::fs::read_to_string(world) else {
+        return Ok(());
+    };
+    let moved = moved_addresses(&text, old, new);
+    if moved != text {
+        private_file::write_private(world, moved.as_bytes()).map_err(|e| folder_error(world, e))?;
+    }
+    Ok(())
+}
+
+/// `text` with every `://127.0.0.1:P` of the sandbox's ports (ended by `/`, `"` or `?`) on the new base.
+fn moved_addresses(text: &str, old: u16, new: u16) -> String {
+    let mut moved = text.to_owned();
+    // Placeholders first, so a new port equal to another old one is not moved twice.
+    for offset in 0..SANDBOX_PORTS {
+        for end in ['/', '"', '?'] {
+            moved = moved.replace(
+                &format!("://127.0.0.1:{}{end}", old + offset),
+                &format!("://127.0.0.1:~{offset}{end}"),
+            );
+        }
+    }
+    for offset in 0..SANDBOX_PORTS {
+        moved = moved.replace(
+            &format!("://127.0.0.1:~{offset}"),
+            &format!("://127.0.0.1:{}", new + offset),
+        );
+    }
+    moved
 }
 
 /// The engine and session for the user's own clouds, once both are signed in (and the Auth0 token may do
@@ -217,4 +315,19 @@ pub fn folder_error(path: &Path, error: std::io::Error) -> SetupError {
         format!("Could not write {}: {error}", path.display()),
         "Check that the app's folder is writable and has free space, then try again.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::moved_addresses;
+
+    #[test]
+    fn moved_addresses_move_each_host_once_and_nothing_else() {
+        let world = r#"{"url":"http://127.0.0.1:40002/_sandbox/inbox/wizard","auth0":"http://127.0.0.1:40000","q":"http://127.0.0.1:40003?x","other":"http://127.0.0.1:400021/x","port":40001}"#;
+        // The new base overlaps the old ports: each address moves by the same offset, once.
+        assert_eq!(
+            moved_addresses(world, 40000, 40002),
+            r#"{"url":"http://127.0.0.1:40004/_sandbox/inbox/wizard","auth0":"http://127.0.0.1:40002","q":"http://127.0.0.1:40005?x","other":"http://127.0.0.1:400021/x","port":40001}"#
+        );
+    }
 }

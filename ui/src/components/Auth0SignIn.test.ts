@@ -94,9 +94,9 @@ describe('Auth0 behind a custom domain', () => {
     expect(account).toHaveTextContent("Through login.acme.com; the setup uses the tenant's own domain acme.eu.auth0.com.");
     expect(backend.auth0Domains).toEqual([{ domain: 'login.acme.com', canonicalDomain: 'https://acme.eu.auth0.com/api/v2/' }]);
     await user.click(screen.getByRole('button', { name: 'Sign in to Azure in the browser' }));
-    await expect.poll(() => backend.azureWaiting).toBe(true);
+    await expect.poll(() => backend.azureWaiting, { timeout: 5_000 }).toBe(true);
     backend.approveAzureSignIn();
-    await expect.poll(() => wizard.session?.auth0Domain).toBe('acme.eu.auth0.com');
+    await expect.poll(() => wizard.session?.auth0Domain, { timeout: 5_000 }).toBe('acme.eu.auth0.com');
   });
 
   it('sends the tenant\'s own domain with a pasted token too, and opens its Applications page', async () => {
@@ -124,7 +124,7 @@ describe('Auth0 with a private key file', () => {
     const submit = screen.getByRole('button', { name: 'Check and sign in to Auth0' });
     expect(submit).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Choose file…' }));
-    await expect.poll(() => (screen.getByLabelText('Private key file (PEM)') as HTMLInputElement).value).toBe(CHOSEN_KEY_FILE);
+    await expect.poll(() => (screen.getByLabelText('Private key file (PEM)') as HTMLInputElement).value, { timeout: 5_000 }).toBe(CHOSEN_KEY_FILE);
     await user.selectOptions(screen.getByLabelText('Signing algorithm'), 'PS256');
     await user.click(submit);
     expect(await screen.findByTestId('auth0-account')).toHaveTextContent('Signed in to tenant acme.eu.auth0.com with application m2m-key.');
@@ -141,7 +141,7 @@ describe('Auth0 with a private key file', () => {
     await user.type(screen.getByLabelText('Client ID'), 'm2m-key');
     await user.type(screen.getByLabelText('Private key file (PEM)'), 'keys/auth0.pem');
     await user.click(screen.getByRole('button', { name: 'Choose file…' }));
-    await expect.poll(() => backend.calls.includes('choose_key_file')).toBe(true);
+    await expect.poll(() => backend.calls.includes('choose_key_file'), { timeout: 5_000 }).toBe(true);
     expect(screen.getByLabelText('Private key file (PEM)')).toHaveValue('keys/auth0.pem');
     await user.click(screen.getByRole('button', { name: 'Check and sign in to Auth0' }));
     const error = await screen.findByTestId('auth0-error');

@@ -10,7 +10,7 @@ describe('Signing in to Azure', () => {
     expect(await screen.findByText('Waiting for you to finish signing in in your browser…')).toBeInTheDocument();
     expect(screen.getByLabelText('Sign-in link')).toHaveValue(SIGN_IN_URL);
     expect(screen.getByRole('button', { name: 'Copy link' })).toBeEnabled();
-    await expect.poll(() => backend.azureWaiting).toBe(true);
+    await expect.poll(() => backend.azureWaiting, { timeout: 5_000 }).toBe(true);
     await user.click(screen.getByRole('button', { name: 'Cancel sign-in' }));
     expect(await screen.findByTestId('azure-cancelled')).toHaveTextContent('Sign-in cancelled.');
     expect(screen.queryByTestId('azure-error')).toBeNull();
@@ -23,7 +23,7 @@ describe('Signing in to Azure', () => {
     await user.click(screen.getByRole('button', { name: 'Get a sign-in code' }));
     expect(await screen.findByTestId('device-code')).toHaveTextContent('GHJK-LMNP');
     expect(screen.getByText('Open https://microsoft.com/devicelogin in any browser and type this code:')).toBeInTheDocument();
-    await expect.poll(() => backend.azureWaiting).toBe(true);
+    await expect.poll(() => backend.azureWaiting, { timeout: 5_000 }).toBe(true);
     backend.approveAzureSignIn();
     expect(await screen.findByTestId('azure-account')).toHaveTextContent('Signed in as ada@contoso.com in directory tenant-contoso.');
   });
@@ -49,7 +49,7 @@ describe('Signing in to Azure', () => {
 
   it('with an app registration (the build\'s) says nothing of it', async () => {
     await signInScreen();
-    await expect.poll(() => screen.queryByRole('button', { name: 'Sign in to Azure in the browser' })).not.toBeNull();
+    await expect.poll(() => screen.queryByRole('button', { name: 'Sign in to Azure in the browser' }), { timeout: 5_000 }).not.toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(screen.queryByTestId('no-registration')).toBeNull();
   });
@@ -135,7 +135,7 @@ describe('Azure with a certificate', () => {
     expect(screen.getByLabelText('Certificate file (PEM or .pfx)')).toHaveFocus();
     expect(backend.calls).not.toContain('sign_in_azure_certificate');
     await user.click(screen.getByRole('button', { name: 'Choose file…' }));
-    await expect.poll(() => (screen.getByLabelText('Certificate file (PEM or .pfx)') as HTMLInputElement).value).toBe(CHOSEN_CERTIFICATE);
+    await expect.poll(() => (screen.getByLabelText('Certificate file (PEM or .pfx)') as HTMLInputElement).value, { timeout: 5_000 }).toBe(CHOSEN_CERTIFICATE);
     await user.type(screen.getByLabelText('Certificate password (leave empty if it has none)'), 'pfx-s3cret');
     await user.click(screen.getByRole('button', { name: 'Check the certificate and sign in to Azure' }));
     expect(await screen.findByTestId('azure-account')).toHaveTextContent('Signed in as 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
@@ -168,7 +168,7 @@ describe('Azure directories', () => {
     const made = await signInScreen(scenario);
     await made.user.click(screen.getByLabelText('With a code, on any device'));
     await made.user.click(screen.getByRole('button', { name: 'Get a sign-in code' }));
-    await expect.poll(() => made.backend.azureWaiting).toBe(true);
+    await expect.poll(() => made.backend.azureWaiting, { timeout: 5_000 }).toBe(true);
     made.backend.approveAzureSignIn();
     await screen.findByTestId('tenant-current');
     return made;
@@ -183,12 +183,12 @@ describe('Azure directories', () => {
     await user.selectOptions(screen.getByLabelText('Switch to another directory'), 'tenant-fabrikam');
     await user.click(screen.getByRole('button', { name: 'Switch directory' }));
     expect(await screen.findByTestId('tenant-switched')).toHaveTextContent('Now working in directory Fabrikam.');
-    await expect.poll(() => screen.getByTestId('tenant-current').textContent).toContain('Working in directory Fabrikam.');
+    await expect.poll(() => screen.getByTestId('tenant-current').textContent, { timeout: 5_000 }).toContain('Working in directory Fabrikam.');
     expect(screen.getByText('1 subscription you can use here.')).toBeInTheDocument();
     expect(backend.azureAccount?.tenantId).toBe('tenant-fabrikam');
     expect(wizard.subscriptions).toEqual([]);
     expect(wizard.inputs.subscription_id).toBe('');
-    await expect.poll(() => screen.getByTestId('azure-account').textContent).toContain('in directory tenant-fabrikam');
+    await expect.poll(() => screen.getByTestId('azure-account').textContent, { timeout: 5_000 }).toContain('in directory tenant-fabrikam');
   });
 
   it('shows a directory that refuses the switch, and stays where it was', async () => {

@@ -86,7 +86,7 @@ describe('DestinationPicker', () => {
     wizard.inputs.destination.resource_id = pasted;
     render(DestinationPicker, { wizard, kind: 'servicebustopic' });
     await screen.findByRole('radiogroup', { name: 'Service Bus namespaces' });
-    await expect.poll(() => screen.getByTestId('destination-paste').hasAttribute('open')).toBe(true);
+    await expect.poll(() => screen.getByTestId('destination-paste').hasAttribute('open'), { timeout: 5_000 }).toBe(true);
     expect(screen.getByLabelText('Azure resource ID of the destination')).toHaveValue(pasted);
     expect(screen.queryByTestId('destination-chosen')).toBeNull();
     // Choosing from the list replaces it with the id Azure listed.

@@ -23,7 +23,7 @@ describe('ErrorPanel', () => {
     expect(alert).toHaveTextContent('Correct “Stream name” and try again.');
     expect(alert).toHaveTextContent('The problem is in: Stream name');
     expect(alert).not.toHaveTextContent('stream_name');
-    await expect.poll(() => document.activeElement).toBe(screen.getByLabelText('Stream name'));
+    await expect.poll(() => document.activeElement, { timeout: 5_000 }).toBe(screen.getByLabelText('Stream name'));
     screen.getByRole('button', { name: 'Retry' }).focus();
     await userEvent.setup().click(screen.getByRole('button', { name: 'Go to “Stream name”' }));
     expect(document.activeElement).toBe(screen.getByLabelText('Stream name'));
@@ -36,7 +36,7 @@ describe('ErrorPanel', () => {
     wizard.inputs.resource_group = 'auth0-events';
     render(PrepareAzure, { wizard });
     // The subscriptions Azure lists for the account, by name.
-    await expect.poll(() => wizard.subscriptions.length).toBeGreaterThan(0);
+    await expect.poll(() => wizard.subscriptions.length, { timeout: 5_000 }).toBeGreaterThan(0);
     wizard.subscriptions = [{ id: SUBSCRIPTION, name: 'Contoso Production', enabled: true }];
     const user = userEvent.setup();
     wizard.error = {
@@ -73,9 +73,28 @@ describe('ErrorPanel', () => {
     wizard.error = null;
     wizard.session = { ...wizard.session!, mode: 'cloud', azureIdentity: 'sp-0f1e' };
     wizard.error = { ...notRegistered };
-    await expect.poll(() => screen.queryByTestId('admin-request')?.textContent).toContain(
+    await expect.poll(() => screen.queryByTestId('admin-request')?.textContent, { timeout: 5_000 }).toContain(
       'Please give sp-0f1e the Contributor role on subscription',
     );
     expect(screen.getByTestId('admin-request')).toHaveTextContent('so that it can turn on Event Grid');
+  });
+
+  it('tells Rust which error it showed, and copies the diagnostics Rust builds', async () => {
+    const { wizard, backend } = await signedInWizard();
+    render(PrepareAzure, { wizard });
+    wizard.error = {
+      code: 'operation_failed',
+      message: 'Azure could not finish the operation.',
+      remedy: 'Run the setup again.',
+      field: null,
+      correlation_id: 'corr-7',
+    };
+    await screen.findByRole('alert');
+    await expect.poll(() => backend.shownErrors.length, { timeout: 5_000 }).toBe(1);
+    expect(backend.shownErrors[0]).toMatchObject({ code: 'operation_failed', correlation_id: 'corr-7' });
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Copy diagnostics' }));
+    expect(await screen.findByText('Diagnostics copied. They contain no password or secret.')).toBeInTheDocument();
+    expect(backend.calls).toContain('copy_diagnostics');
+    expect(backend.clipboard).toContain('operation_failed: Azure could not finish the operation. [correlation id: corr-7]');
   });
 });

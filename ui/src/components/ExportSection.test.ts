@@ -37,14 +37,14 @@ describe("A setup's export", () => {
   it('saves through the dialog Rust opens and says where', async () => {
     const { backend, user } = await page({ setups: WITHOUT_KEY });
     await user.click(screen.getByTestId('save-terraform'));
-    await expect.poll(() => screen.getByTestId('export-status').textContent).toBe(`Saved to ${SAVE_FOLDER}/production.tf.`);
+    await expect.poll(() => screen.getByTestId('export-status').textContent, { timeout: 5_000 }).toBe(`Saved to ${SAVE_FOLDER}/production.tf.`);
     expect(backend.exports).toEqual([{ id: 1, format: 'terraform', to: 'file' }]);
   });
 
   it('says nothing when the save dialog is closed', async () => {
     const { backend, user } = await page({ setups: WITHOUT_KEY, saveDialogClosed: true });
     await user.click(screen.getByTestId('save-json'));
-    await expect.poll(() => screen.getByTestId('save-json')).toBeEnabled();
+    await expect.poll(() => screen.getByTestId('save-json'), { timeout: 5_000 }).toBeEnabled();
     expect(screen.getByTestId('export-status')).toHaveTextContent('');
     expect(screen.queryByTestId('export-error')).toBeNull();
     expect(backend.exports).toEqual([]);
@@ -53,7 +53,7 @@ describe("A setup's export", () => {
   it('copies through Rust, and shows why when it cannot', async () => {
     const { backend, user } = await page({ setups: WITHOUT_KEY });
     await user.click(screen.getByTestId('copy-shell'));
-    await expect.poll(() => screen.getByTestId('export-status').textContent).toBe('Shell script copied to the clipboard.');
+    await expect.poll(() => screen.getByTestId('export-status').textContent, { timeout: 5_000 }).toBe('Shell script copied to the clipboard.');
     expect(backend.clipboard).toContain('# Production, exported by');
 
     const failing = await page({ setups: WITHOUT_KEY, clipboardFails: true });

@@ -25,7 +25,7 @@ describe('Importing a setup', () => {
       'This setup was exported for the Auth0 tenant acme-staging.eu.auth0.com and the Azure subscription 99999999-8888-7777-6666-555555555555.',
     );
     expect(backend.importCalls).toBe(1);
-    await expect.poll(() => backend.draft?.inputs.stream_name).toBe('Staging security logs');
+    await expect.poll(() => backend.draft?.inputs.stream_name, { timeout: 5_000 }).toBe('Staging security logs');
   });
 
   it('from the home too', async () => {
@@ -39,7 +39,7 @@ describe('Importing a setup', () => {
     const { backend, user } = app({ setups: ONE_SETUP });
     await screen.findByTestId('home');
     await user.click(screen.getByTestId('import-setup-button'));
-    await expect.poll(() => backend.importCalls).toBe(1);
+    await expect.poll(() => backend.importCalls, { timeout: 5_000 }).toBe(1);
     expect(screen.getByTestId('home')).toBeInTheDocument();
     expect(screen.queryByTestId('import-error')).toBeNull();
   });

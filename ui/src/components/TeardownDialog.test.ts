@@ -16,7 +16,7 @@ async function page(scenario: Scenario) {
 async function openDialog(user: ReturnType<typeof userEvent.setup>) {
   await user.click(screen.getByTestId('remove-setup'));
   const dialog = screen.getByRole('dialog', { name: 'Remove Production?' });
-  await expect.poll(() => dialog.dataset.stage).toBe('confirming');
+  await expect.poll(() => dialog.dataset.stage, { timeout: 5_000 }).toBe('confirming');
   return dialog;
 }
 
@@ -58,7 +58,7 @@ describe('Removing a setup', () => {
     const { backend, user, onBack } = await page({ setups: ONE_SETUP });
     const dialog = await openDialog(user);
     await user.click(within(dialog).getByTestId('teardown-confirm'));
-    await expect.poll(() => screen.getByTestId('teardown-dialog').dataset.stage).toBe('finished');
+    await expect.poll(() => screen.getByTestId('teardown-dialog').dataset.stage, { timeout: 5_000 }).toBe('finished');
     const finished = screen.getByRole('dialog', { name: 'Removed' });
     expect(within(finished).getByTestId('teardown-removed').querySelectorAll('li')).toHaveLength(4);
     expect(within(finished).getByTestId('teardown-kept')).toHaveTextContent('The setup did not create it.');
@@ -78,16 +78,16 @@ describe('Removing a setup', () => {
     const { backend, user } = await page({ setups: ONE_SETUP, teardownPlanFailsOnce: true, teardownFailsOnce: true });
     await user.click(screen.getByTestId('remove-setup'));
     const dialog = screen.getByTestId('teardown-dialog');
-    await expect.poll(() => dialog.dataset.stage).toBe('plan_failed');
+    await expect.poll(() => dialog.dataset.stage, { timeout: 5_000 }).toBe('plan_failed');
     expect(within(dialog).getByTestId('teardown-error')).toHaveTextContent('Azure did not answer while the partner topic was read.');
     await user.click(within(dialog).getByTestId('teardown-retry'));
-    await expect.poll(() => dialog.dataset.stage).toBe('confirming');
+    await expect.poll(() => dialog.dataset.stage, { timeout: 5_000 }).toBe('confirming');
     await user.click(within(dialog).getByTestId('teardown-confirm'));
-    await expect.poll(() => dialog.dataset.stage).toBe('failed');
+    await expect.poll(() => dialog.dataset.stage, { timeout: 5_000 }).toBe('failed');
     expect(within(dialog).getByTestId('teardown-error')).toHaveTextContent('The removal stopped');
     expect(within(dialog).getByTestId('teardown-remove')).toBeInTheDocument();
     await user.click(within(dialog).getByTestId('teardown-retry'));
-    await expect.poll(() => dialog.dataset.stage).toBe('finished');
+    await expect.poll(() => dialog.dataset.stage, { timeout: 5_000 }).toBe('finished');
     expect(backend.teardowns).toHaveLength(2);
   });
 });

@@ -381,9 +381,10 @@ export class Wizard {
 
   /** Runs one step (and checks the earlier ones), then moves on to the next unfinished screen. */
   async run(step: StepId): Promise<void> {
-    this.failed = null;
-    this.progress = [];
     await this.#attempt({ kind: 'running', step }, async () => {
+      // Here, not before: a Retry runs this again, and a step that then finishes is no longer failed.
+      this.failed = null;
+      this.progress = [];
       try {
         await ipc.runStep($state.snapshot(this.inputs), step, (event) => {
           this.progress = [...this.progress, describe(event)];
@@ -451,7 +452,7 @@ export class Wizard {
       });
       this.testEvent = result;
       if (result.stages.length > 0) this.testStages = result.stages;
-      if (result.newestType && result.received > 0 && !this.firstArrivalAt) this.firstArrivalAt = new Date().toISOString();
+      if (result.arrivedType && !this.firstArrivalAt) this.firstArrivalAt = new Date().toISOString();
       arrived(this.testStages);
     });
     if (this.error?.code === 'cancelled' && this.testStages.length > 0) {
@@ -496,25 +497,6 @@ export class Wizard {
     const draft = { mode: this.mode, screen: this.screen, inputs: $state.snapshot(this.inputs) };
     this.#saving = this.#saving.then(() => ipc.saveDraft(draft).catch(() => undefined));
     return this.#saving;
-  }
-
-  /** Versions, step states and error codes: what support needs, never a secret or an address typed in. */
-  async diagnostics(): Promise<string> {
-    const about = await this.info.catch(() => null);
-    return JSON.stringify(
-      {
-        app: about ? `${about.productName} ${about.version} (Tauri ${about.tauriVersion})` : 'unknown',
-        mode: this.mode,
-        screen: this.screen,
-        steps: STEP_IDS.map((step) => ({ step, state: this.status(step)?.state ?? 'unknown', mark: this.stepState(step) })),
-        error: this.error
-          ? { code: this.error.code, message: this.error.message, field: this.error.field, correlation_id: this.error.correlation_id }
-          : null,
-        at: new Date().toISOString(),
-      },
-      null,
-      2,
-    );
   }
 
   #adopt(session: SessionInfo): void {

@@ -11,7 +11,7 @@ describe('What the wizard is doing', () => {
     expect(wizard.activity).toEqual({ kind: 'idle' });
     expect(wizard.busy).toBe(false);
     const run = wizard.run('prepare_azure');
-    await expect.poll(() => wizard.activity).toEqual({ kind: 'running', step: 'prepare_azure' });
+    await expect.poll(() => wizard.activity, { timeout: 5_000 }).toEqual({ kind: 'running', step: 'prepare_azure' });
     expect(wizard.busy).toBe(true);
     expect(activityLabel(wizard.activity)).toBe('Prepare Azure');
     await wizard.cancel();
@@ -34,7 +34,7 @@ describe('What the wizard is doing', () => {
     const watched = cloud.wizard.sendTestEvent();
     expect(cloud.wizard.activity).toEqual({ kind: 'watching' });
     expect(activityLabel(cloud.wizard.activity)).toBe('Sending the test event and following it…');
-    await expect.poll(() => cloud.wizard.testStages.length).toBeGreaterThan(0);
+    await expect.poll(() => cloud.wizard.testStages.length, { timeout: 5_000 }).toBeGreaterThan(0);
     await cloud.wizard.cancel();
     await watched;
     expect(cloud.wizard.activity).toEqual({ kind: 'idle' });

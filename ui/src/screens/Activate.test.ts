@@ -43,6 +43,6 @@ describe('Activate', () => {
     const { wizard } = await signedInWizard({ done: ['prepare_azure', 'create_stream'] });
     render(Activate, { wizard });
     await userEvent.setup().click(screen.getByRole('button', { name: 'Activate' }));
-    await expect.poll(() => wizard.screen).toBe('subscribe');
+    await expect.poll(() => wizard.screen, { timeout: 5_000 }).toBe('subscribe');
   });
 });

@@ -34,7 +34,7 @@ describe('CreateStream', () => {
     const { wizard } = await signedInWizard({ done: ['prepare_azure'] });
     render(CreateStream, { wizard });
     const mask = await screen.findByLabelText('Hide personal data in the logs sent to Azure');
-    await expect.poll(() => (mask as HTMLInputElement).disabled).toBe(false);
+    await expect.poll(() => (mask as HTMLInputElement).disabled, { timeout: 5_000 }).toBe(false);
     expect(mask).toBeChecked();
     expect(wizard.inputs.pii).toEqual({ log_fields: CATALOG.pii_log_fields, method: 'mask' });
     expect(mask).toHaveAccessibleDescription(/replaced by asterisks before Auth0 sends the log/);
@@ -84,7 +84,7 @@ describe('CreateStream', () => {
     step1.unmount();
     render(CreateStream, { wizard });
     const region = screen.getByLabelText('Azure region') as HTMLSelectElement;
-    await expect.poll(() => region.value).toBe('eastus2');
+    await expect.poll(() => region.value, { timeout: 5_000 }).toBe('eastus2');
     expect(region.selectedOptions[0]).toHaveTextContent('East US 2 (eastus2)');
     expect(region).toHaveAccessibleDescription(/Prefilled from your resource group in step 1/);
     await user.selectOptions(region, 'westus2');
@@ -95,7 +95,7 @@ describe('CreateStream', () => {
     const { wizard } = await signedInWizard({ done: ['prepare_azure'] });
     render(CreateStream, { wizard });
     await userEvent.setup().click(screen.getByRole('button', { name: 'Create the stream' }));
-    await expect.poll(() => wizard.screen).toBe('activate_topic');
+    await expect.poll(() => wizard.screen, { timeout: 5_000 }).toBe('activate_topic');
   });
 
   it('says "already done" when detection found the stream', async () => {

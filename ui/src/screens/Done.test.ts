@@ -31,8 +31,8 @@ describe('Done', () => {
     render(Done, { wizard, setups, onHome });
     const first = screen.getByTestId('first-event');
     expect(first).toHaveTextContent('Waiting for the first event…');
-    await expect.poll(() => first.textContent).toMatch(/^\s*The first event arrived on \w+ \d+, \d{4}, \d\d:\d\d \(.*\d\d:\d\d UTC\)\.\s*$/);
-    expect(screen.getByTestId('test-event')).toHaveTextContent('the receiver now holds 1 event(s); the newest is com.auth0.log');
+    await expect.poll(() => first.textContent, { timeout: 5_000 }).toMatch(/^\s*The first event arrived on \w+ \d+, \d{4}, \d\d:\d\d \(.*\d\d:\d\d UTC\)\.\s*$/);
+    expect(screen.getByTestId('test-event')).toHaveTextContent('the test event (com.auth0.Log) is at the receiver, which now holds 1 event(s)');
     expect(backend.inbox).toBe(1);
     // Once per arrival: shown again (Settings over it, and back), it does not send another.
     cleanup();
@@ -40,7 +40,7 @@ describe('Done', () => {
     expect(screen.getByTestId('first-event')).toHaveTextContent('The first event arrived on');
     expect(backend.inbox).toBe(1);
     await userEvent.setup().click(screen.getByRole('button', { name: 'Send another test event' }));
-    await expect.poll(() => backend.inbox).toBe(2);
+    await expect.poll(() => backend.inbox, { timeout: 5_000 }).toBe(2);
   });
 
   it('says plainly when nothing arrived, and Retry sends again', async () => {
@@ -49,10 +49,22 @@ describe('Done', () => {
     wizard.report = { ...wizard.report!, complete: true };
     render(Done, { wizard, setups, onHome });
     const first = screen.getByTestId('first-event');
-    await expect.poll(() => first.textContent).toContain('it has not arrived');
+    await expect.poll(() => first.textContent, { timeout: 5_000 }).toContain('it has not arrived');
     backend.done.add('subscribe');
     await userEvent.setup().click(screen.getByRole('button', { name: 'Retry the test event' }));
-    await expect.poll(() => first.textContent).toContain('The first event arrived on');
+    await expect.poll(() => first.textContent, { timeout: 5_000 }).toContain('The first event arrived on');
+  });
+
+  it('does not take events already at the receiver for the test event', async () => {
+    const { wizard, setups, backend } = await signedInWizard({ done: [...all], inboxHolds: 3 });
+    backend.done.delete('subscribe');
+    wizard.report = { ...wizard.report!, complete: true };
+    render(Done, { wizard, setups, onHome });
+    const first = screen.getByTestId('first-event');
+    await expect.poll(() => first.textContent, { timeout: 5_000 }).toContain('it has not arrived');
+    expect(wizard.testEvent?.received).toBe(3);
+    expect(screen.queryByTestId('test-event')).toBeNull();
+    expect(wizard.firstArrivalAt).toBeNull();
   });
 
   describe('titled from what the checks of the saved setup found', () => {
@@ -175,7 +187,7 @@ describe('Done', () => {
       expect(screen.getByText(/a sign-in attempt with a wrong password for the app itself/)).toBeInTheDocument();
       expect(screen.getByText(/no user is affected/)).toBeInTheDocument();
       const stages = await screen.findByTestId('test-stages');
-      await expect.poll(() => stages.querySelector('[data-stage="delivered"]')?.getAttribute('data-state')).toBe('done');
+      await expect.poll(() => stages.querySelector('[data-stage="delivered"]')?.getAttribute('data-state'), { timeout: 5_000 }).toBe('done');
       expect(stages.querySelector('[data-stage="recorded"]')).toHaveTextContent('Auth0 recorded it: Done after 2 s');
       expect(stages.querySelector('[data-stage="recorded"]')).toHaveTextContent('feccft');
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Event Grid received it: Done after 95 s');
@@ -190,7 +202,7 @@ describe('Done', () => {
       wizard.inputs.event_categories = ['auth.login.success'];
       render(Done, { wizard, setups, onHome });
       const stages = await screen.findByTestId('test-stages');
-      await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('filtered');
+      await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state'), { timeout: 5_000 }).toBe('filtered');
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('does not send failed exchanges');
       expect(stages.querySelector('[data-stage="delivered"]')).toHaveTextContent('Not expected here');
     });
@@ -199,7 +211,7 @@ describe('Done', () => {
       const { wizard, setups } = await cloudWizard({ testEventUnseen: true });
       render(Done, { wizard, setups, onHome });
       const stages = await screen.findByTestId('test-stages');
-      await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('not_seen');
+      await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state'), { timeout: 5_000 }).toBe('not_seen');
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Not seen within 10 min');
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Azure may still show it later');
     });
@@ -208,7 +220,7 @@ describe('Done', () => {
       const { wizard, setups } = await cloudWizard({ testEventUnrecorded: true, testEventUnseen: true });
       render(Done, { wizard, setups, onHome });
       const stages = await screen.findByTestId('test-stages');
-      await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('not_seen');
+      await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state'), { timeout: 5_000 }).toBe('not_seen');
       expect(screen.getByTestId('first-event')).toHaveTextContent('has not arrived within the wait');
       expect(screen.getByRole('button', { name: 'Retry the test event' })).toBeEnabled();
       const recorded = stages.querySelector('[data-stage="recorded"]');
@@ -222,7 +234,7 @@ describe('Done', () => {
       const received = await cloudWizard({ testEventUnrecorded: true });
       render(Done, { wizard: received.wizard, setups: received.setups, onHome });
       const again = await screen.findByTestId('test-stages');
-      await expect.poll(() => again.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('done');
+      await expect.poll(() => again.querySelector('[data-stage="published"]')?.getAttribute('data-state'), { timeout: 5_000 }).toBe('done');
       expect(again.querySelector('[data-stage="recorded"]')).toHaveTextContent('Event Grid received it, so Auth0 did log it');
     });
 
@@ -231,7 +243,7 @@ describe('Done', () => {
       render(Done, { wizard, setups, onHome });
       const user = userEvent.setup();
       const stages = await screen.findByTestId('test-stages');
-      await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state')).toBe('waiting');
+      await expect.poll(() => stages.querySelector('[data-stage="published"]')?.getAttribute('data-state'), { timeout: 5_000 }).toBe('waiting');
       expect(screen.getByTestId('first-event')).toHaveTextContent('Waiting for the first event…');
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('gives up after 10 min');
       expect(stages.querySelector('[data-stage="published"]')).toHaveTextContent('Azure usually shows it within a few minutes');
@@ -245,7 +257,7 @@ describe('Done', () => {
       const { wizard, setups } = await cloudWizard({ done: [] });
       render(Done, { wizard, setups, onHome });
       await userEvent.setup().click(screen.getByRole('button', { name: 'Send a test event' }));
-      await expect.poll(() => wizard.error?.message).toContain('needs all four steps done');
+      await expect.poll(() => wizard.error?.message, { timeout: 5_000 }).toContain('needs all four steps done');
     });
   });
 });

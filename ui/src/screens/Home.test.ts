@@ -53,14 +53,14 @@ describe('Home', () => {
     expect(screen.getByTestId('health-alerts')).toHaveTextContent('No alerts since the app started.');
     backend.breakSetup(1, { log_stream: 'amber' });
     await user.click(screen.getByRole('button', { name: 'Check all now' }));
-    await expect.poll(() => card('Production').dataset.state).toBe('amber');
+    await expect.poll(() => card('Production').dataset.state, { timeout: 5_000 }).toBe('amber');
     expect(screen.getByTestId('home-status')).toHaveAttribute('aria-live', 'polite');
     expect(screen.getByTestId('home-status')).toHaveTextContent('Checked 1 setup: 0 working.');
     expect(card('Production')).toHaveTextContent('checked just now');
 
     backend.breakSetup(1, { delivery: 'red' });
     await user.click(screen.getByRole('button', { name: 'Check all now' }));
-    await expect.poll(() => card('Production').dataset.state).toBe('red');
+    await expect.poll(() => card('Production').dataset.state, { timeout: 5_000 }).toBe('red');
     const alerts = within(screen.getByTestId('health-alerts')).getAllByRole('listitem');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toHaveTextContent(/^Production: Delivery stopped working at \d\d:\d\d$/);
@@ -89,9 +89,9 @@ describe('Home', () => {
     const stop = await setups.listen();
     backend.breakSetup(1, { partner_topic: 'red' });
     await backend.scheduledRound();
-    await expect.poll(() => card('Production').dataset.state).toBe('red');
+    await expect.poll(() => card('Production').dataset.state, { timeout: 5_000 }).toBe('red');
     // Staging was red already: only what turned red raises an alert.
-    await expect.poll(() => within(screen.getByTestId('health-alerts')).queryAllByRole('listitem').length).toBe(1);
+    await expect.poll(() => within(screen.getByTestId('health-alerts')).queryAllByRole('listitem').length, { timeout: 5_000 }).toBe(1);
     expect(screen.getByTestId('health-alerts')).toHaveTextContent('Production: The partner topic stopped working');
     stop();
     backend.breakSetup(1, { partner_topic: 'green' });

@@ -18,7 +18,7 @@ describe('PrepareAzure: a new resource group', () => {
     const { wizard, backend } = await signedInWizard();
     render(PrepareAzure, { wizard });
     const region = (await screen.findByLabelText('Region')) as HTMLSelectElement;
-    await expect.poll(() => region.options.length).toBe(CATALOG.regions.length);
+    await expect.poll(() => region.options.length, { timeout: 5_000 }).toBe(CATALOG.regions.length);
     expect(Array.from(region.options).map((o) => o.value)).toEqual(CATALOG.regions.map((r) => r.code));
     expect(region.value).toBe('westeurope');
     expect(region.selectedOptions[0]).toHaveTextContent('West Europe (westeurope)');
@@ -38,7 +38,7 @@ describe('PrepareAzure: a new resource group', () => {
     expect(screen.getByLabelText('Region')).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Prepare Azure' })).toBeDisabled();
     await userEvent.setup().click(screen.getByRole('button', { name: 'Retry' }));
-    await expect.poll(() => (screen.getByLabelText('Region') as HTMLSelectElement).options.length).toBe(CATALOG.regions.length);
+    await expect.poll(() => (screen.getByLabelText('Region') as HTMLSelectElement).options.length, { timeout: 5_000 }).toBe(CATALOG.regions.length);
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.getByRole('button', { name: 'Prepare Azure' })).toBeEnabled();
   });
@@ -52,7 +52,7 @@ describe('PrepareAzure: a new resource group', () => {
     await user.type(name, 'security-events');
     await user.selectOptions(await screen.findByLabelText('Region'), 'northeurope');
     await user.click(screen.getByRole('button', { name: 'Prepare Azure' }));
-    await expect.poll(() => wizard.screen).toBe('create_stream');
+    await expect.poll(() => wizard.screen, { timeout: 5_000 }).toBe('create_stream');
     expect(wizard.inputs.resource_group).toBe('security-events');
     expect(wizard.inputs.create_resource_group).toBe(true);
     expect(wizard.inputs.region).toBe('northeurope');
@@ -194,12 +194,12 @@ describe('PrepareAzure: running', () => {
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Prepare Azure' }));
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('may not register resource providers');
-    expect(alert).toHaveTextContent('Ask an Owner of the subscription');
+    expect(alert).toHaveTextContent("does not have authorization to perform action 'Microsoft.EventGrid/register/action'");
+    expect(alert).toHaveTextContent('The Azure identity lacks a role.');
     expect(alert).toHaveTextContent('Reference for Microsoft support: corr-1234');
     expect(wizard.stepState('prepare_azure')).toBe('failed');
     await user.click(screen.getByRole('button', { name: 'Retry' }));
-    await expect.poll(() => wizard.screen).toBe('create_stream');
+    await expect.poll(() => wizard.screen, { timeout: 5_000 }).toBe('create_stream');
     expect(wizard.error).toBeNull();
   });
 
@@ -237,7 +237,7 @@ describe('PrepareAzure: waiting for Microsoft.EventGrid', () => {
     expect(panel).toHaveTextContent('Azure usually takes a few minutes.');
 
     vi.advanceTimersByTime(65_000);
-    await expect.poll(() => screen.getByTestId('provider-wait-elapsed').textContent).toBe('Waited so far: 1 min 5 s');
+    await expect.poll(() => screen.getByTestId('provider-wait-elapsed').textContent, { timeout: 5_000 }).toBe('Waited so far: 1 min 5 s');
 
     await user.click(within(panel).getByRole('button', { name: 'Stop waiting' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Stopped: you cancelled the step.');
@@ -252,7 +252,7 @@ describe('PrepareAzure: waiting for Microsoft.EventGrid', () => {
     await user.click(screen.getByRole('button', { name: 'Prepare Azure' }));
     await screen.findByRole('region', { name: 'Waiting for Azure to turn on Event Grid' });
     backend.finishRegistration();
-    await expect.poll(() => wizard.screen).toBe('create_stream');
+    await expect.poll(() => wizard.screen, { timeout: 5_000 }).toBe('create_stream');
     expect(wizard.registrationWait).toBeNull();
     expect(screen.queryByRole('region', { name: 'Waiting for Azure to turn on Event Grid' })).toBeNull();
   });
@@ -338,7 +338,7 @@ describe('PrepareAzure: an Azure cloud Auth0 cannot deliver to', () => {
     await screen.findByLabelText('Region');
     expect(screen.queryByTestId('cloud-unsupported')).toBeNull();
     wizard.session = { ...wizard.session!, azureCloud: 'public' };
-    await expect.poll(() => screen.getByRole('button', { name: 'Prepare Azure' })).toBeEnabled();
+    await expect.poll(() => screen.getByRole('button', { name: 'Prepare Azure' }), { timeout: 5_000 }).toBeEnabled();
     expect(screen.queryByTestId('cloud-unsupported')).toBeNull();
   });
 });

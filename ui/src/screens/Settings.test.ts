@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import App from '../App.svelte';
 import Settings from './Settings.svelte';
 import { wizardWith } from '../../tests/component-wizard';
-import { FakeBackend, REGISTRATION_COMMAND, type Scenario } from '../../tests/fake-backend';
+import { FakeBackend, LOGS_FOLDER, REGISTRATION_COMMAND, type Scenario } from '../../tests/fake-backend';
 
 async function settingsScreen(scenario: Scenario = {}, prepare?: (made: ReturnType<typeof wizardWith>) => Promise<void>) {
   const made = wizardWith(scenario);
@@ -62,7 +62,7 @@ describe('Settings', () => {
     expect(screen.getByTestId('settings-azure')).toHaveTextContent("ada@contoso.com in directory tenant-contoso (the Azure CLI's sign-in).");
     expect(screen.getByTestId('settings-auth0')).toHaveTextContent('Tenant acme.eu.auth0.com, application m2m-1 (client secret).');
     await user.click(screen.getByRole('button', { name: 'Sign out of Azure' }));
-    await expect.poll(() => screen.getByTestId('settings-azure').textContent).toContain('Not signed in.');
+    await expect.poll(() => screen.getByTestId('settings-azure').textContent, { timeout: 5_000 }).toContain('Not signed in.');
     expect(screen.getByTestId('settings-auth0')).toHaveTextContent('Tenant acme.eu.auth0.com');
     expect(backend.calls).toContain('sign_out_cloud');
     expect(wizard.session).toBeNull();
@@ -75,7 +75,7 @@ describe('Settings', () => {
     });
     expect(screen.getByTestId('settings-accounts')).toHaveTextContent("The built-in sandbox: Signed in to the sandbox's pretend Auth0 (127.0.0.1:40001) and Azure.");
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
-    await expect.poll(() => wizard.screen).toBe('welcome');
+    await expect.poll(() => wizard.screen, { timeout: 5_000 }).toBe('welcome');
     expect(wizard.session).toBeNull();
   });
 
@@ -157,6 +157,36 @@ describe('Settings: the schedule of the health checks', () => {
   });
 });
 
+describe('Settings: getting help', () => {
+  it('opens the logs folder Rust knows, naming no path from the window', async () => {
+    const { backend, user } = await settingsScreen();
+    await user.click(screen.getByRole('button', { name: 'Open logs folder' }));
+    await expect.poll(() => backend.logsFolderOpened, { timeout: 5_000 }).toBe(1);
+    expect(backend.calls.filter((c) => c === 'open_logs_folder')).toHaveLength(1);
+    expect(screen.queryByTestId('support-error')).toBeNull();
+  });
+
+  it('copies the diagnostics Rust builds, with the errors the window showed', async () => {
+    const { backend, user } = await settingsScreen();
+    await backend.handle('error_shown', {
+      error: { code: 'operation_failed', message: 'Azure could not finish.', remedy: 'Run it again.', field: null, correlation_id: 'corr-42' },
+    });
+    await user.click(screen.getByRole('button', { name: 'Copy diagnostics' }));
+    expect(await screen.findByText('Diagnostics copied: paste them into your message to support.')).toBeInTheDocument();
+    expect(backend.clipboard).toContain(`Logs: ${LOGS_FOLDER}`);
+    expect(backend.clipboard).toContain('operation_failed: Azure could not finish. [correlation id: corr-42]');
+  });
+
+  it('says why the diagnostics could not be copied', async () => {
+    const { user } = await settingsScreen({ clipboardFails: true });
+    await user.click(screen.getByRole('button', { name: 'Copy diagnostics' }));
+    const problem = await screen.findByTestId('support-error');
+    expect(problem).toHaveTextContent('The diagnostics could not be copied');
+    expect(problem).toHaveTextContent('open the logs folder');
+    expect(screen.queryByText(/Diagnostics copied/)).toBeNull();
+  });
+});
+
 describe('Settings in the app', () => {
   it('opens from the header on any screen, and Escape returns there with focus on the Settings button', async () => {
     clearMocks();
@@ -168,11 +198,11 @@ describe('Settings in the app', () => {
     await screen.findByRole('button', { name: /Try it without accounts/ });
     await user.click(open);
     const heading = await screen.findByRole('heading', { level: 1, name: 'Settings' });
-    await expect.poll(() => document.activeElement).toBe(heading);
+    await expect.poll(() => document.activeElement, { timeout: 5_000 }).toBe(heading);
     expect(open).toHaveAttribute('aria-pressed', 'true');
     await user.keyboard('{Escape}');
     expect(await screen.findByRole('button', { name: /Try it without accounts/ })).toBeInTheDocument();
-    await expect.poll(() => document.activeElement).toBe(open);
+    await expect.poll(() => document.activeElement, { timeout: 5_000 }).toBe(open);
     expect(screen.queryByRole('heading', { level: 1, name: 'Settings' })).toBeNull();
   });
 });

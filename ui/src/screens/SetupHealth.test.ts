@@ -68,7 +68,7 @@ describe("A setup's page", () => {
 
     await user.click(fix);
     await user.click(screen.getByTestId('confirm-fix'));
-    await expect.poll(() => check('log_stream').dataset.state).toBe('green');
+    await expect.poll(() => check('log_stream').dataset.state, { timeout: 5_000 }).toBe('green');
     expect(backend.fixRequests).toEqual([{ id: 2, fix: 'resume_stream' }]);
     expect(screen.getByTestId('setup-status')).toHaveTextContent('Done. The log stream is now: Working.');
     expect(screen.getByTestId('setup-status')).toHaveAttribute('aria-live', 'polite');
@@ -96,11 +96,11 @@ describe("A setup's page", () => {
     const { backend, user } = await page({ setups: ONE_SETUP }, 1);
     backend.breakSetup(1, { event_subscription: 'amber' });
     await user.click(screen.getByTestId('check-now'));
-    await expect.poll(() => check('event_subscription').dataset.state).toBe('amber');
+    await expect.poll(() => check('event_subscription').dataset.state, { timeout: 5_000 }).toBe('amber');
     expect(screen.getByTestId('setup-status')).toHaveTextContent(/^Checked at \d\d:\d\d: Needs attention\.$/);
     expect(screen.queryByTestId('check-test_event')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Send a test event' }));
-    await expect.poll(() => screen.queryByTestId('check-test_event')?.dataset.state).toBe('green');
+    await expect.poll(() => screen.queryByTestId('check-test_event')?.dataset.state, { timeout: 5_000 }).toBe('green');
     expect(backend.checkRequests).toEqual([
       { id: 1, testEvent: false },
       { id: 1, testEvent: true },
@@ -143,7 +143,7 @@ describe("A setup's page", () => {
     expect(backend.setups).toHaveLength(3);
     await user.click(screen.getByRole('button', { name: 'Forget this setup' }));
     await user.click(screen.getByTestId('confirm-forget'));
-    await expect.poll(() => onBack.mock.calls.length).toBe(1);
+    await expect.poll(() => onBack.mock.calls.length, { timeout: 5_000 }).toBe(1);
     expect(backend.setups.map((s) => s.name)).toEqual(['Production', 'Staging']);
   });
 
@@ -152,7 +152,7 @@ describe("A setup's page", () => {
     const stop = await setups.listen();
     backend.setups = backend.setups.filter((s) => s.id !== 3);
     await backend.scheduledRound();
-    await expect.poll(() => onBack.mock.calls.length).toBe(1);
+    await expect.poll(() => onBack.mock.calls.length, { timeout: 5_000 }).toBe(1);
     stop();
   });
 

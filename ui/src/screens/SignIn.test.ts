@@ -14,7 +14,7 @@ describe('SignIn', () => {
     expect(who).toHaveTextContent('Tenant 127.0.0.1:40001, application sandbox-m2m-client');
     expect(who).toHaveTextContent('sandbox-sp-client in directory 00000000-0000-0000-0000-00000000aaaa');
     await fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
-    await expect.poll(() => wizard.screen).toBe('welcome');
+    await expect.poll(() => wizard.screen, { timeout: 5_000 }).toBe('welcome');
     expect(backend.session).toBeNull();
   });
 
@@ -57,7 +57,7 @@ describe('SignIn: the two forms together', () => {
 
   it('with a keychain shows no such notice', async () => {
     const { backend } = await signInScreen();
-    await expect.poll(() => backend.calls.includes('keychain_status')).toBe(true);
+    await expect.poll(() => backend.calls.includes('keychain_status'), { timeout: 5_000 }).toBe(true);
     expect(screen.queryByTestId('session-only')).toBeNull();
   });
 
@@ -70,7 +70,7 @@ describe('SignIn: the two forms together', () => {
     await user.click(screen.getByRole('button', { name: 'Check and sign in to Auth0' }));
     expect(await screen.findByTestId('auth0-account')).toHaveTextContent('Signed in to tenant acme.eu.auth0.com with application m2m-1.');
     await user.click(screen.getByRole('button', { name: 'Sign in to Azure in the browser' }));
-    await expect.poll(() => backend.azureWaiting).toBe(true);
+    await expect.poll(() => backend.azureWaiting, { timeout: 5_000 }).toBe(true);
     backend.approveAzureSignIn();
     const who = await screen.findByTestId('signed-in');
     expect(who).toHaveTextContent('application m2m-1');

@@ -77,7 +77,7 @@ describe('Subscribe', () => {
     const { wizard } = await signedInWizard({ done: [...earlier] });
     render(Subscribe, { wizard });
     await userEvent.setup().click(screen.getByRole('button', { name: 'Subscribe' }));
-    await expect.poll(() => wizard.screen).toBe('done');
+    await expect.poll(() => wizard.screen, { timeout: 5_000 }).toBe('done');
     expect(wizard.report?.complete).toBe(true);
   });
 });
@@ -88,12 +88,12 @@ describe('Subscribe: Test endpoint', () => {
     render(Subscribe, { wizard });
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Test endpoint' }));
-    await expect.poll(() => screen.getByTestId('endpoint-check').textContent).toContain('answered 200 and accepts events');
+    await expect.poll(() => screen.getByTestId('endpoint-check').textContent, { timeout: 5_000 }).toContain('answered 200 and accepts events');
     const url = screen.getByLabelText('Webhook address');
     await user.clear(url);
     await user.type(url, 'https://refuses.example.com/hook');
     await user.click(screen.getByRole('button', { name: 'Test endpoint' }));
-    await expect.poll(() => screen.getByTestId('endpoint-check').textContent).toContain('answered 405 without WebHook-Allowed-Origin');
+    await expect.poll(() => screen.getByTestId('endpoint-check').textContent, { timeout: 5_000 }).toContain('answered 405 without WebHook-Allowed-Origin');
     await user.clear(url);
     await user.type(url, 'https://unreachable.example.com/hook');
     await user.click(screen.getByRole('button', { name: 'Test endpoint' }));

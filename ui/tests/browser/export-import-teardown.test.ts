@@ -29,9 +29,9 @@ describe("a setup's export in Chromium", () => {
     await bothThemes(page, 'setup-export');
 
     await page.getByTestId('save-json').click();
-    await expect.poll(() => page.getByTestId('export-status').textContent()).toBe('Saved to /home/ada/Documents/production.setup.json.');
+    await expect.poll(() => page.getByTestId('export-status').textContent(), { timeout: 15_000 }).toBe('Saved to /home/ada/Documents/production.setup.json.');
     await page.getByTestId('copy-terraform').click();
-    await expect.poll(() => page.getByTestId('export-status').textContent()).toBe('Terraform copied to the clipboard.');
+    await expect.poll(() => page.getByTestId('export-status').textContent(), { timeout: 15_000 }).toBe('Terraform copied to the clipboard.');
     expect(await backend(page, (b) => b.exports)).toEqual([
       { id: 1, format: 'json', to: 'file' },
       { id: 1, format: 'terraform', to: 'clipboard' },
@@ -57,7 +57,7 @@ describe('importing a setup in Chromium', () => {
       await expectHeading(page, 'Your setups');
       await page.getByTestId('import-setup-button').click();
       const problem = page.getByTestId('import-setup').getByTestId('import-error');
-      await expect.poll(() => problem.count()).toBe(1);
+      await expect.poll(() => problem.count(), { timeout: 15_000 }).toBe(1);
       expect(await problem.textContent()).toContain(error.message);
       expect(await problem.getByTestId('import-error-field').textContent()).toBe(`The problem is in: ${error.field}`);
       expect(await page.getByTestId('home').count()).toBe(1);
@@ -71,7 +71,7 @@ describe('removing a setup in Chromium', () => {
     const page = await setupPage({ setups: ONE_SETUP });
     await page.getByTestId('remove-setup').click();
     const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.getAttribute('data-stage')).toBe('confirming');
+    await expect.poll(() => dialog.getAttribute('data-stage'), { timeout: 15_000 }).toBe('confirming');
     expect(await dialog.getByTestId('teardown-remove').locator('li').count()).toBe(4);
     expect(await dialog.getByTestId('teardown-keep').textContent()).toContain('The setup did not create it.');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('teardown-cancel');
@@ -82,14 +82,14 @@ describe('removing a setup in Chromium', () => {
     expect(await backend(page, (b) => b.teardowns.length)).toBe(0);
 
     await page.getByTestId('remove-setup').click();
-    await expect.poll(() => dialog.getAttribute('data-stage')).toBe('confirming');
+    await expect.poll(() => dialog.getAttribute('data-stage'), { timeout: 15_000 }).toBe('confirming');
     await page.getByTestId('teardown-confirm').click();
-    await expect.poll(() => dialog.getAttribute('data-stage')).toBe('finished');
+    await expect.poll(() => dialog.getAttribute('data-stage'), { timeout: 15_000 }).toBe('finished');
     expect(await dialog.getByTestId('teardown-removed').locator('li').count()).toBe(4);
     await bothThemes(page, 'teardown-result', { fullPage: false });
     await page.getByTestId('teardown-finish').click();
     // The last setup is gone: the app leaves the home for the wizard's first page.
-    await expect.poll(() => backend(page, (b) => b.setups.length)).toBe(0);
+    await expect.poll(() => backend(page, (b) => b.setups.length), { timeout: 15_000 }).toBe(0);
     expect(await backend(page, (b) => b.teardowns.map((t) => t.plan.remove.length))).toEqual([4]);
   });
 });

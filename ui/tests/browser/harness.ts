@@ -142,7 +142,7 @@ export const backend = <T>(page: Page, read: (backend: FakeBackend) => T) =>
 export async function signInScreen(harness: Harness, scenario: Scenario = {}, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
   const { page } = await openApp(harness, { scenario, colorScheme });
   await page.getByRole('main').getByRole('button', { name: /Connect my Auth0 and Azure/ }).click();
-  await expect.poll(() => heading(page)).toBe('Sign in to Auth0 and Azure');
+  await expect.poll(() => heading(page), { timeout: 15_000 }).toBe('Sign in to Auth0 and Azure');
   return page;
 }
 

@@ -42,12 +42,12 @@ describe('the health home in Chromium', () => {
     await bothThemes(page, 'home-three-one-red');
     await backend(page, (b) => b.breakSetup(1, { partner_topic: 'red' }));
     await page.getByRole('button', { name: 'Check all now' }).click();
-    await expect.poll(() => cards(page)).toEqual([
+    await expect.poll(() => cards(page), { timeout: 15_000 }).toEqual([
       ['Production', 'red'],
       ['Staging', 'red'],
       ['Development', 'amber'],
     ]);
-    await expect.poll(() => page.getByTestId('health-alerts').textContent()).toContain('Production: The partner topic stopped working at');
+    await expect.poll(() => page.getByTestId('health-alerts').textContent(), { timeout: 15_000 }).toContain('Production: The partner topic stopped working at');
   });
 
   it("shows a setup's checks, and a fix says what it will do before it is applied", async () => {
@@ -68,9 +68,9 @@ describe('the health home in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
     expect(await backend(page, (b) => b.fixRequests.length)).toBe(0);
     await page.getByTestId('confirm-fix').click();
-    await expect.poll(() => stream.getAttribute('data-state')).toBe('green');
+    await expect.poll(() => stream.getAttribute('data-state'), { timeout: 15_000 }).toBe('green');
     expect(await page.getByTestId('check-delivery').getAttribute('data-state')).toBe('red');
-    await expect.poll(() => page.getByTestId('setup-status').textContent()).toBe('Done. The log stream is now: Working.');
+    await expect.poll(() => page.getByTestId('setup-status').textContent(), { timeout: 15_000 }).toBe('Done. The log stream is now: Working.');
     expect(await backend(page, (b) => b.fixRequests)).toEqual([{ id: 2, fix: 'resume_stream' }]);
 
     await page.getByTestId('go-home').click();
@@ -89,7 +89,7 @@ describe('the health home in Chromium', () => {
     await expectHeading(page, 'Production');
     await backend(page, (b) => b.breakSetup(1, { event_subscription: 'amber' }));
     await page.getByTestId('check-now').click();
-    await expect.poll(() => page.getByTestId('check-event_subscription').getAttribute('data-state')).toBe('amber');
+    await expect.poll(() => page.getByTestId('check-event_subscription').getAttribute('data-state'), { timeout: 15_000 }).toBe('amber');
     expect(await page.getByTestId('setup-status').textContent()).toMatch(/^Checked at \d\d:\d\d: Needs attention\.$/);
   });
 
@@ -113,11 +113,11 @@ describe('the health home in Chromium', () => {
     await expectHeading(page, 'Staging');
     await tabTo('Resume the stream');
     await page.keyboard.press('Enter');
-    await expect.poll(() => focusedName()).toBe('Do it');
+    await expect.poll(() => focusedName(), { timeout: 15_000 }).toBe('Do it');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('check-log_stream').getAttribute('data-state')).toBe('green');
+    await expect.poll(() => page.getByTestId('check-log_stream').getAttribute('data-state'), { timeout: 15_000 }).toBe('green');
     // Focus stays at the check that was fixed.
-    await expect.poll(() => focusedName()).toBe('The log stream');
+    await expect.poll(() => focusedName(), { timeout: 15_000 }).toBe('The log stream');
     await tabTo('← Back to your setups'); // the arrow is hidden from screen readers, not from textContent
     await page.keyboard.press('Enter');
     await expectHeading(page, 'Your setups');

@@ -51,14 +51,14 @@ describe('step 1 in Chromium, keyboard only', () => {
       // Arrow keys move between the two ways, as in any radio group.
       await page.keyboard.press('ArrowLeft');
       expect(await focused(page)).toBe('INPUT:Use an existing resource group');
-      await expect.poll(() => page.getByTestId('resource-group-status').textContent()).toContain('3 resource groups');
+      await expect.poll(() => page.getByTestId('resource-group-status').textContent(), { timeout: 15_000 }).toContain('3 resource groups');
       await tabTo(page, 'INPUT:Search resource groups', 3);
       await page.keyboard.type('sec');
-      await expect.poll(() => page.getByTestId('resource-group-status').textContent()).toContain('1 of 3 resource groups');
+      await expect.poll(() => page.getByTestId('resource-group-status').textContent(), { timeout: 15_000 }).toContain('1 of 3 resource groups');
       await page.keyboard.press('Tab');
       expect(await focused(page)).toBe('INPUT:security-logs East US 2 (eastus2)');
       await page.keyboard.press('Space');
-      await expect.poll(() => page.getByTestId('group-region').textContent()).toContain('Auth0 will deliver events to East US 2 (eastus2)');
+      await expect.poll(() => page.getByTestId('group-region').textContent(), { timeout: 15_000 }).toContain('Auth0 will deliver events to East US 2 (eastus2)');
       expect(await seriousViolations(page), theme).toEqual([]);
       await page.screenshot({ path: `${screenshots}/prepare-azure-existing-${theme}.png`, fullPage: true });
       await tabTo(page, 'Prepare Azure');
@@ -77,7 +77,7 @@ describe('step 1 in Chromium, keyboard only', () => {
     const { page } = await openStepOne();
     await tabTo(page, 'INPUT:Create a new one');
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => page.getByTestId('resource-group-status').textContent()).toContain('3 resource groups');
+    await expect.poll(() => page.getByTestId('resource-group-status').textContent(), { timeout: 15_000 }).toContain('3 resource groups');
     await tabTo(page, /^INPUT:analytics/, 3);
     await page.keyboard.press('ArrowDown');
     expect(await focused(page)).toBe('INPUT:legacy-apps West US 3 (westus3)');
@@ -100,12 +100,12 @@ describe('step 1 in Chromium, keyboard only', () => {
     await tabTo(page, 'INPUT:Create a new one');
     await page.keyboard.press('ArrowLeft');
     const alert = page.getByRole('alert');
-    await expect.poll(() => alert.textContent()).toContain('The resource groups could not be loaded.');
+    await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toContain('The resource groups could not be loaded.');
     expect(await alert.textContent()).toContain('Ask an Owner of the subscription for the Reader role');
     expect(await seriousViolations(page)).toEqual([]);
     await tabTo(page, 'Load them again', 4);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('resource-group-status').textContent()).toContain('3 resource groups');
+    await expect.poll(() => page.getByTestId('resource-group-status').textContent(), { timeout: 15_000 }).toContain('3 resource groups');
   });
 
   it('checks a new name as it is typed', async () => {
@@ -115,7 +115,7 @@ describe('step 1 in Chromium, keyboard only', () => {
     await page.keyboard.type('.');
     const name = page.getByLabel('Name of the new resource group');
     expect(await name.getAttribute('aria-invalid')).toBe('true');
-    await expect.poll(() => page.locator('#resource-group-problem').textContent()).toBe('The name must not end with a dot.');
+    await expect.poll(() => page.locator('#resource-group-problem').textContent(), { timeout: 15_000 }).toBe('The name must not end with a dot.');
     expect(await page.getByRole('main').getByRole('button', { name: 'Prepare Azure' }).isDisabled()).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Backspace');
@@ -129,17 +129,17 @@ describe('step 1 in Chromium, keyboard only', () => {
       await tabTo(page, 'Prepare Azure');
       await page.keyboard.press('Enter');
       const panel = page.getByRole('region', { name: 'Waiting for Azure to turn on Event Grid' });
-      await expect.poll(() => panel.count()).toBe(1);
+      await expect.poll(() => panel.count(), { timeout: 15_000 }).toBe(1);
       const announced = page.getByTestId('provider-wait-announced');
       expect(await announced.getAttribute('aria-live')).toBe('polite');
       expect(await announced.textContent()).toContain('What Azure says now: Registering');
       expect(await panel.textContent()).toContain('Azure usually takes a few minutes.');
-      await expect.poll(() => page.getByTestId('provider-wait-elapsed').textContent()).toMatch(/^Waited so far: \d+ s$/);
+      await expect.poll(() => page.getByTestId('provider-wait-elapsed').textContent(), { timeout: 15_000 }).toMatch(/^Waited so far: \d+ s$/);
       expect(await seriousViolations(page), theme).toEqual([]);
       await page.screenshot({ path: `${screenshots}/provider-wait-${theme}.png`, fullPage: true });
       await tabTo(page, 'Stop waiting');
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.getByRole('alert').textContent()).toContain('Stopped: you cancelled the step.');
+      await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toContain('Stopped: you cancelled the step.');
       expect(await panel.count()).toBe(0);
     });
   }
@@ -148,7 +148,7 @@ describe('step 1 in Chromium, keyboard only', () => {
     const { page } = await openStepOne({ registrationWait: true });
     await tabTo(page, 'Prepare Azure');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('provider-wait-announced').textContent()).toContain('Registering');
+    await expect.poll(() => page.getByTestId('provider-wait-announced').textContent(), { timeout: 15_000 }).toContain('Registering');
     await page.evaluate(() => (window as unknown as { __FAKE_BACKEND__: { finishRegistration(): void } }).__FAKE_BACKEND__.finishRegistration());
     await expectHeading(page, 'Step 2 – Create the Auth0 stream');
   });
@@ -160,17 +160,17 @@ describe('step 1 in an Azure cloud Auth0 cannot deliver to, in Chromium', () => 
       const page = await signInScreen(harness(), { azureCloud: 'us_government' }, theme);
       await page.getByLabel('With a code, on any device').check();
       await page.getByRole('button', { name: 'Get a sign-in code' }).click();
-      await expect.poll(() => backend(page, (b) => b.azureWaiting)).toBe(true);
+      await expect.poll(() => backend(page, (b) => b.azureWaiting), { timeout: 15_000 }).toBe(true);
       await backend(page, (b) => b.approveAzureSignIn());
       await page.getByLabel('Auth0 domain', { exact: true }).fill('acme.eu.auth0.com');
       await page.getByLabel('Client ID').fill('m2m-1');
       await page.getByLabel('Client secret', { exact: true }).fill('auth0-s3cret');
       await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
-      await expect.poll(() => page.getByTestId('signed-in').count()).toBe(1);
+      await expect.poll(() => page.getByTestId('signed-in').count(), { timeout: 15_000 }).toBe(1);
       await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
       await expectHeading(page, 'Step 1 – Prepare Azure');
       const notice = page.getByTestId('cloud-unsupported');
-      await expect.poll(() => notice.getByRole('heading').textContent()).toBe('Auth0 cannot deliver events to Azure Government');
+      await expect.poll(() => notice.getByRole('heading').textContent(), { timeout: 15_000 }).toBe('Auth0 cannot deliver events to Azure Government');
       expect(await notice.textContent()).toContain("point the app at Azure's public cloud");
       expect(await page.getByRole('main').getByRole('button', { name: 'Prepare Azure', exact: true }).isDisabled()).toBe(true);
       expect(await backend(page, (b) => b.calls.includes('run_step'))).toBe(false);

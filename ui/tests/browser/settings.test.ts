@@ -30,21 +30,21 @@ describe('Settings in Chromium, keyboard only', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`opens from the welcome page, saves the client id, and Escape returns (${colorScheme})`, async () => {
       const { page } = await openApp(harness(), { colorScheme, scenario: { noAzureClientId: true } });
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Send your Auth0 logs to Azure Event Grid');
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 15_000 }).toBe('Send your Auth0 logs to Azure Event Grid');
       await tabTo(page, '⚙ Settings', 'Shift+Tab');
       await page.keyboard.press('Enter');
-      await expect.poll(() => focused(page)).toBe('h1:Settings');
-      await expect.poll(() => page.getByTestId('registration-command').textContent()).toContain('az ad app create');
-      await expect.poll(() => page.getByTestId('settings-version').textContent()).toContain('Version 9.8.7');
+      await expect.poll(() => focused(page), { timeout: 15_000 }).toBe('h1:Settings');
+      await expect.poll(() => page.getByTestId('registration-command').textContent(), { timeout: 15_000 }).toContain('az ad app create');
+      await expect.poll(() => page.getByTestId('settings-version').textContent(), { timeout: 15_000 }).toContain('Version 9.8.7');
       await check(page, `settings-${colorScheme}`);
       await tabTo(page, 'Application (client) ID of the app registration');
       await page.keyboard.type('5d3c1a2b-7e4f-4a10-9b8c-0123456789ab');
       await tabTo(page, 'Save');
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.getByText('Saved. Start the Azure sign-in again to use it.').count()).toBe(1);
+      await expect.poll(() => page.getByText('Saved. Start the Azure sign-in again to use it.').count(), { timeout: 15_000 }).toBe(1);
       expect(await backend(page, (b) => b.settings.azureClientId)).toBe('5d3c1a2b-7e4f-4a10-9b8c-0123456789ab');
       await page.keyboard.press('Escape');
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Send your Auth0 logs to Azure Event Grid');
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 15_000 }).toBe('Send your Auth0 logs to Azure Event Grid');
       expect(await focused(page)).toBe('button:⚙ Settings');
     });
   }
@@ -52,21 +52,21 @@ describe('Settings in Chromium, keyboard only', () => {
   it('in the middle of signing in: shows who is signed in, signs Azure out, and Back returns to Sign in', async () => {
     const { page } = await openApp(harness());
     await page.getByRole('main').getByRole('button', { name: /Connect my Auth0 and Azure/ }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in to Auth0 and Azure');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 15_000 }).toBe('Sign in to Auth0 and Azure');
     await page.getByLabel('With my Azure CLI sign-in (az login)').check();
     await page.getByRole('button', { name: 'Use my Azure CLI sign-in' }).click();
-    await expect.poll(() => page.getByTestId('azure-account').textContent()).toContain('ada@contoso.com');
+    await expect.poll(() => page.getByTestId('azure-account').textContent(), { timeout: 15_000 }).toContain('ada@contoso.com');
     await tabTo(page, '⚙ Settings', 'Shift+Tab');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('settings-azure').textContent()).toContain("the Azure CLI's sign-in");
+    await expect.poll(() => page.getByTestId('settings-azure').textContent(), { timeout: 15_000 }).toContain("the Azure CLI's sign-in");
     expect(await page.getByTestId('settings-auth0').textContent()).toContain('Not signed in.');
     await check(page, 'settings-signed-in');
     await tabTo(page, 'Sign out of Azure');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('settings-azure').textContent()).toContain('Not signed in.');
+    await expect.poll(() => page.getByTestId('settings-azure').textContent(), { timeout: 15_000 }).toContain('Not signed in.');
     await tabTo(page, 'Back');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in to Auth0 and Azure');
-    await expect.poll(() => page.getByRole('button', { name: 'Sign in to Azure in the browser' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 15_000 }).toBe('Sign in to Auth0 and Azure');
+    await expect.poll(() => page.getByRole('button', { name: 'Sign in to Azure in the browser' }).count(), { timeout: 15_000 }).toBe(1);
   });
 });

@@ -15,11 +15,11 @@ describe('the other ways to sign in, in Chromium', () => {
     await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
     await page.getByLabel('Client ID').fill('m2m-key');
     await page.getByRole('button', { name: 'Choose file…' }).click();
-    await expect.poll(() => page.getByLabel('Private key file (PEM)').inputValue()).toBe(CHOSEN_KEY_FILE);
+    await expect.poll(() => page.getByLabel('Private key file (PEM)').inputValue(), { timeout: 15_000 }).toBe(CHOSEN_KEY_FILE);
     await page.getByLabel('Signing algorithm').selectOption('PS256');
     await check(page, 'sign-in-private-key');
     await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
-    await expect.poll(() => page.getByTestId('auth0-account').textContent()).toContain('with application m2m-key');
+    await expect.poll(() => page.getByTestId('auth0-account').textContent(), { timeout: 15_000 }).toContain('with application m2m-key');
     expect(await backend(page, (b) => b.keyRequests)).toEqual([
       { domain: 'acme.eu.auth0.com', clientId: 'm2m-key', keyFile: CHOSEN_KEY_FILE, algorithm: 'PS256' },
     ]);
@@ -32,7 +32,7 @@ describe('the other ways to sign in, in Chromium', () => {
     await page.getByLabel('Client ID').fill('m2m-1');
     await page.getByLabel('Client secret', { exact: true }).fill('s3cret-auth0');
     await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
-    await expect.poll(() => canonical.getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => canonical.getAttribute('aria-invalid'), { timeout: 15_000 }).toBe('true');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('auth0-canonical-domain');
     expect(await page.getByTestId('canonical-domain').textContent()).toContain('Settings, in the Domain field');
     expect(await backend(page, (b) => b.auth0Domains)).toEqual([]);
@@ -41,7 +41,7 @@ describe('the other ways to sign in, in Chromium', () => {
     await canonical.fill('acme.eu.auth0.com');
     await page.getByLabel('Client secret', { exact: true }).fill('s3cret-auth0');
     await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
-    await expect.poll(() => page.getByTestId('auth0-account').textContent()).toContain(
+    await expect.poll(() => page.getByTestId('auth0-account').textContent(), { timeout: 15_000 }).toContain(
       "the setup uses the tenant's own domain acme.eu.auth0.com",
     );
     expect(await backend(page, (b) => b.auth0Domains)).toEqual([{ domain: 'login.acme.com', canonicalDomain: 'acme.eu.auth0.com' }]);
@@ -57,7 +57,7 @@ describe('the other ways to sign in, in Chromium', () => {
       await page.getByLabel('Management API token', { exact: true }).fill('eyJ.pasted-s3cret.sig');
       await check(page, `sign-in-token-${colorScheme}`);
       await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
-      await expect.poll(() => page.getByTestId('auth0-account').textContent()).toContain('It is forgotten when you close the app.');
+      await expect.poll(() => page.getByTestId('auth0-account').textContent(), { timeout: 15_000 }).toContain('It is forgotten when you close the app.');
       expect(await page.content()).not.toContain('pasted-s3cret');
       expect(await backend(page, (b) => b.auth0Account?.remembered)).toBe(false);
       await check(page, `sign-in-token-done-${colorScheme}`);
@@ -70,7 +70,7 @@ describe('the other ways to sign in, in Chromium', () => {
     await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
     await page.getByLabel('Management API token', { exact: true }).fill('expired-token');
     await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
-    await expect.poll(() => page.getByTestId('auth0-error').getAttribute('data-code')).toBe('auth0_unauthorized');
+    await expect.poll(() => page.getByTestId('auth0-error').getAttribute('data-code'), { timeout: 15_000 }).toBe('auth0_unauthorized');
     await check(page, 'sign-in-token-expired');
   });
 
@@ -78,14 +78,14 @@ describe('the other ways to sign in, in Chromium', () => {
     const missing = await signInScreen(harness(), { noAzureCli: true });
     await missing.getByLabel('With my Azure CLI sign-in (az login)').check();
     await missing.getByRole('button', { name: 'Use my Azure CLI sign-in' }).click();
-    await expect.poll(() => missing.getByTestId('azure-error').textContent()).toContain('Install the Azure CLI');
+    await expect.poll(() => missing.getByTestId('azure-error').textContent(), { timeout: 15_000 }).toContain('Install the Azure CLI');
     await check(missing, 'sign-in-az-missing');
 
     const page = await signInScreen(harness());
     await page.getByLabel('With my Azure CLI sign-in (az login)').check();
     await page.getByRole('button', { name: 'Use my Azure CLI sign-in' }).click();
-    await expect.poll(() => page.getByTestId('azure-account').textContent()).toContain('ada@contoso.com');
-    await expect.poll(() => page.getByTestId('tenant-current').textContent()).toBe('Working in directory Contoso.');
+    await expect.poll(() => page.getByTestId('azure-account').textContent(), { timeout: 15_000 }).toContain('ada@contoso.com');
+    await expect.poll(() => page.getByTestId('tenant-current').textContent(), { timeout: 15_000 }).toBe('Working in directory Contoso.');
     expect(await page.getByLabel('Switch to another directory').count()).toBe(0);
     await check(page, 'sign-in-az');
   });
@@ -94,7 +94,7 @@ describe('the other ways to sign in, in Chromium', () => {
     const page = await signInScreen(harness());
     await page.getByLabel('With a service principal (for automation)').check();
     await page.getByRole('button', { name: 'Check and sign in to Azure' }).click();
-    await expect.poll(() => page.getByText('Type the client secret.').count()).toBe(1);
+    await expect.poll(() => page.getByText('Type the client secret.').count(), { timeout: 15_000 }).toBe(1);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('sp-tenant');
     expect(await backend(page, (b) => b.calls.includes('sign_in_azure_service_principal'))).toBe(false);
     await check(page, 'sign-in-service-principal-problems');
@@ -102,7 +102,7 @@ describe('the other ways to sign in, in Chromium', () => {
     await page.getByLabel('Application (client) ID').fill('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
     await page.getByTestId('service-principal').getByLabel('Client secret').fill('sp-s3cret');
     await page.getByRole('button', { name: 'Check and sign in to Azure' }).click();
-    await expect.poll(() => page.getByTestId('azure-account').textContent()).toContain('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
+    await expect.poll(() => page.getByTestId('azure-account').textContent(), { timeout: 15_000 }).toContain('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
     expect(await page.content()).not.toContain('sp-s3cret');
     await check(page, 'sign-in-service-principal');
   });
@@ -111,18 +111,18 @@ describe('the other ways to sign in, in Chromium', () => {
     const page = await signInScreen(harness());
     await page.getByLabel('With a code, on any device').check();
     await page.getByRole('button', { name: 'Get a sign-in code' }).click();
-    await expect.poll(() => backend(page, (b) => b.azureWaiting)).toBe(true);
+    await expect.poll(() => backend(page, (b) => b.azureWaiting), { timeout: 15_000 }).toBe(true);
     await backend(page, (b) => b.approveAzureSignIn());
-    await expect.poll(() => page.getByTestId('tenant-current').textContent()).toBe('Working in directory Contoso.');
+    await expect.poll(() => page.getByTestId('tenant-current').textContent(), { timeout: 15_000 }).toBe('Working in directory Contoso.');
     await check(page, 'sign-in-tenants');
     await page.getByLabel('Switch to another directory').selectOption('tenant-locked');
     await page.getByRole('button', { name: 'Switch directory' }).click();
-    await expect.poll(() => page.getByTestId('tenant-error').textContent()).toContain('multi-factor authentication');
+    await expect.poll(() => page.getByTestId('tenant-error').textContent(), { timeout: 15_000 }).toContain('multi-factor authentication');
     await check(page, 'sign-in-tenant-refused');
     await page.getByLabel('Switch to another directory').selectOption('tenant-fabrikam');
     await page.getByRole('button', { name: 'Switch directory' }).click();
-    await expect.poll(() => page.getByTestId('tenant-switched').textContent()).toContain('Now working in directory Fabrikam.');
-    await expect.poll(() => page.getByTestId('tenant-current').textContent()).toBe('Working in directory Fabrikam.');
+    await expect.poll(() => page.getByTestId('tenant-switched').textContent(), { timeout: 15_000 }).toContain('Now working in directory Fabrikam.');
+    await expect.poll(() => page.getByTestId('tenant-current').textContent(), { timeout: 15_000 }).toBe('Working in directory Fabrikam.');
     expect(await backend(page, (b) => b.azureAccount?.tenantId)).toBe('tenant-fabrikam');
     await check(page, 'sign-in-tenant-switched');
   });
@@ -135,11 +135,11 @@ describe('a certificate, in Chromium', () => {
     await page.getByLabel('Directory (tenant) ID').fill('contoso.onmicrosoft.com');
     await page.getByLabel('Application (client) ID').fill('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
     await page.getByRole('button', { name: 'Choose file…' }).click();
-    await expect.poll(() => page.getByLabel('Certificate file (PEM or .pfx)').inputValue()).toBe(CHOSEN_CERTIFICATE);
+    await expect.poll(() => page.getByLabel('Certificate file (PEM or .pfx)').inputValue(), { timeout: 15_000 }).toBe(CHOSEN_CERTIFICATE);
     await page.getByLabel('Certificate password (leave empty if it has none)').fill('pfx-s3cret');
     await check(page, 'sign-in-certificate');
     await page.getByRole('button', { name: 'Check the certificate and sign in to Azure' }).click();
-    await expect.poll(() => page.getByTestId('azure-account').textContent()).toContain('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
+    await expect.poll(() => page.getByTestId('azure-account').textContent(), { timeout: 15_000 }).toContain('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
     expect(await page.content()).not.toContain('pfx-s3cret');
   });
 });

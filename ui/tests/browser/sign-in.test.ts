@@ -18,14 +18,14 @@ describe('signing in to Auth0 and Azure in Chromium', () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: harness().baseUrl });
     await check(page, 'sign-in-choices');
     await page.getByRole('button', { name: 'Sign in to Azure in the browser' }).click();
-    await expect.poll(() => page.getByLabel('Sign-in link').inputValue()).toBe(SIGN_IN_URL);
-    await expect.poll(() => azureWaiting(page)).toBe(true);
+    await expect.poll(() => page.getByLabel('Sign-in link').inputValue(), { timeout: 15_000 }).toBe(SIGN_IN_URL);
+    await expect.poll(() => azureWaiting(page), { timeout: 15_000 }).toBe(true);
     await check(page, 'sign-in-browser-waiting');
     await page.getByRole('button', { name: 'Copy link' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Link copied.' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Link copied.' }).count(), { timeout: 15_000 }).toBe(1);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(SIGN_IN_URL);
     await page.getByRole('button', { name: 'Cancel sign-in' }).click();
-    await expect.poll(() => page.getByTestId('azure-cancelled').textContent()).toContain('Sign-in cancelled.');
+    await expect.poll(() => page.getByTestId('azure-cancelled').textContent(), { timeout: 15_000 }).toContain('Sign-in cancelled.');
     expect(await page.getByTestId('azure-error').count()).toBe(0);
     expect(await azureWaiting(page)).toBe(false);
     await check(page, 'sign-in-cancelled');
@@ -35,21 +35,21 @@ describe('signing in to Auth0 and Azure in Chromium', () => {
     const page = await signInScreen(harness());
     await page.getByLabel('With a code, on any device').check();
     await page.getByRole('button', { name: 'Get a sign-in code' }).click();
-    await expect.poll(() => page.getByTestId('device-code').textContent()).toBe('GHJK-LMNP');
+    await expect.poll(() => page.getByTestId('device-code').textContent(), { timeout: 15_000 }).toBe('GHJK-LMNP');
     expect(await page.getByText('Open https://microsoft.com/devicelogin in any browser').count()).toBe(1);
     await check(page, 'sign-in-device-code');
-    await expect.poll(() => azureWaiting(page)).toBe(true);
+    await expect.poll(() => azureWaiting(page), { timeout: 15_000 }).toBe(true);
     await page.evaluate(() => (window as unknown as { __FAKE_BACKEND__: FakeBackend }).__FAKE_BACKEND__.approveAzureSignIn());
-    await expect.poll(() => page.getByTestId('azure-account').textContent()).toContain('ada@contoso.com');
+    await expect.poll(() => page.getByTestId('azure-account').textContent(), { timeout: 15_000 }).toContain('ada@contoso.com');
   });
 
   it('without an app registration says so before the click, with a message for IT holding the exact command', async () => {
     const page = await signInScreen(harness(), { noAzureClientId: true });
-    await expect.poll(() => page.getByTestId('no-registration').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('no-registration').count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByLabel('Message to your IT department').inputValue()).toContain(REGISTRATION_COMMAND);
     await check(page, 'sign-in-no-client-id');
     await page.getByRole('button', { name: 'Sign in to Azure in the browser' }).click();
-    await expect.poll(() => page.getByTestId('azure-error').textContent()).toContain('Settings shows the command');
+    await expect.poll(() => page.getByTestId('azure-error').textContent(), { timeout: 15_000 }).toContain('Settings shows the command');
   });
 
   it('names the Auth0 scopes the application lacks, and the secret never shows again', async () => {
@@ -58,14 +58,14 @@ describe('signing in to Auth0 and Azure in Chromium', () => {
     await page.getByLabel('Client ID').fill('m2m-1');
     await page.getByLabel('Client secret', { exact: true }).fill('auth0-s3cret');
     await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
-    await expect.poll(() => page.getByTestId('missing-scopes').textContent()).toContain('It lacks: read:logs.');
+    await expect.poll(() => page.getByTestId('missing-scopes').textContent(), { timeout: 15_000 }).toContain('It lacks: read:logs.');
     expect(await page.content()).not.toContain('s3cret');
     await check(page, 'sign-in-missing-scope');
   });
 
   it('says when no keychain keeps the sign-in, and what to do', async () => {
     const page = await signInScreen(harness(), { sessionOnly: true });
-    await expect.poll(() => page.getByTestId('session-only').textContent()).toContain('will not be remembered');
+    await expect.poll(() => page.getByTestId('session-only').textContent(), { timeout: 15_000 }).toContain('will not be remembered');
     expect(await page.getByTestId('session-only').textContent()).toContain('gnome-keyring');
     await check(page, 'sign-in-session-only');
   });

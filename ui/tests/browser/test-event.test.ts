@@ -32,15 +32,15 @@ async function doneScreen(scenario: Scenario, colorScheme: 'light' | 'dark' = 'l
   await page.getByRole('main').getByRole('button', { name: /Connect my Auth0 and Azure/ }).click();
   await page.getByLabel('With a code, on any device').check();
   await page.getByRole('button', { name: 'Get a sign-in code' }).click();
-  await expect.poll(() => backend(page, (b) => b.azureWaiting)).toBe(true);
+  await expect.poll(() => backend(page, (b) => b.azureWaiting), { timeout: 15_000 }).toBe(true);
   await backend(page, (b) => b.approveAzureSignIn());
   await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
   await page.getByLabel('Client ID').fill('m2m-1');
   await page.getByLabel('Client secret', { exact: true }).fill('auth0-s3cret');
   await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
-  await expect.poll(() => page.getByTestId('signed-in').textContent()).toContain('application m2m-1');
+  await expect.poll(() => page.getByTestId('signed-in').textContent(), { timeout: 15_000 }).toContain('application m2m-1');
   await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
-  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Done: every step is in place');
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 15_000 }).toBe('Done: every step is in place');
   return page;
 }
 
@@ -54,7 +54,7 @@ describe('the test event in the own clouds, in Chromium', () => {
     it(`follows it from Auth0 to the destination (${theme})`, async () => {
       const page = await doneScreen({}, theme);
       expect(await page.getByText(/a sign-in attempt with a wrong password for the app itself/).count()).toBe(1);
-        await expect.poll(() => stageState(page, 'delivered')).toBe('done');
+        await expect.poll(() => stageState(page, 'delivered'), { timeout: 15_000 }).toBe('done');
       expect(await stageState(page, 'recorded')).toBe('done');
       expect(await stageState(page, 'published')).toBe('done');
       expect(await page.getByTestId('test-stages').textContent()).toContain('Event Grid received it: Done after 95 s');
@@ -67,7 +67,7 @@ describe('the test event in the own clouds, in Chromium', () => {
 
   it('says what an entry Auth0\'s log search did not show means when Event Grid received it', async () => {
     const page = await doneScreen({ testEventUnrecorded: true });
-    await expect.poll(() => stageState(page, 'delivered')).toBe('done');
+    await expect.poll(() => stageState(page, 'delivered'), { timeout: 15_000 }).toBe('done');
     expect(await stageState(page, 'recorded')).toBe('not_seen');
     const recorded = page.getByTestId('test-stages').locator('[data-stage="recorded"]');
     expect(await recorded.textContent()).toContain('Event Grid received it, so Auth0 did log it');
@@ -76,7 +76,7 @@ describe('the test event in the own clouds, in Chromium', () => {
 
   it('shows what it waits for, with its limit, and stops watching on request', async () => {
     const page = await doneScreen({ testEventHold: true });
-    await expect.poll(() => stageState(page, 'published')).toBe('waiting');
+    await expect.poll(() => stageState(page, 'published'), { timeout: 15_000 }).toBe('waiting');
     expect(await stageState(page, 'recorded')).toBe('done');
     const published = page.getByTestId('test-stages').locator('[data-stage="published"]');
     expect(await published.textContent()).toContain('gives up after 10 min');
@@ -84,7 +84,7 @@ describe('the test event in the own clouds, in Chromium', () => {
     expect(await page.getByTestId('first-event').textContent()).toContain('Waiting for the first event…');
     await check(page, 'done-cloud-test-event-waiting');
     await page.getByRole('button', { name: 'Stop watching' }).click();
-    await expect.poll(() => page.getByTestId('test-stopped').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('test-stopped').count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(await page.getByTestId('first-event').textContent()).toContain('has not arrived within the wait');
     expect(await page.getByRole('main').getByRole('button', { name: 'Retry the test event' }).isEnabled()).toBe(true);

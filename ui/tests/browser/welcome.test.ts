@@ -6,14 +6,14 @@ const harness = useHarness();
 describe('the built welcome page in Chromium', () => {
   it('shows the version Rust reports over IPC', async () => {
     const { page } = await openApp(harness());
-    await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('Version 9.8.7 · Tauri 2.99.0');
+    await expect.poll(() => page.getByTestId('app-version').textContent(), { timeout: 15_000 }).toBe('Version 9.8.7 · Tauri 2.99.0');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Send your Auth0 logs to Azure Event Grid');
     await page.screenshot({ path: `${screenshots}/welcome-light.png`, fullPage: true });
   });
 
   it('says so when the version cannot be read', async () => {
     const { page } = await openApp(harness(), { scenario: { appInfo: 'fail' } });
-    await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('Version unavailable');
+    await expect.poll(() => page.getByTestId('app-version').textContent(), { timeout: 15_000 }).toBe('Version unavailable');
   });
 
   it('follows the system dark theme', async () => {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use cloud_sandbox::SandboxConfig;
+use cloud_sandbox::{FaultKind, FaultRule, Faults, SandboxConfig};
 use reqwest::Method;
 use serde_json::json;
 
@@ -447,5 +447,67 @@ async fn extra_seeds_exist() {
     assert_eq!(
         (status.as_u16(), group["location"].as_str()),
         (200, Some("northeurope"))
+    );
+}
+
+/// A dropped connection ends with no answer at all: unhandled, the write never happened; handled, it did
+/// and is logged, only its answer lost. A 429 without `Retry-After` says nothing about how long to wait.
+#[tokio::test]
+async fn dropped_connections_and_bare_429s() {
+    let env = start().await;
+    let token = env.azure_token().await;
+    let handle = env.sandbox.handle();
+    let group = |name: &str| format!("{}?{RM}", env.group_path(name));
+    let put = |name: &str| {
+        env.http
+            .put(format!("{}{}", env.info().azure_management, group(name)))
+            .bearer_auth(&token)
+            .json(&json!({"location": "westeurope"}))
+            .send()
+    };
+    for handled in [false, true] {
+        handle.set_faults(Faults {
+            rules: vec![
+                FaultRule::new(FaultKind::DropConnection {
+                    handled,
+                    delay_millis: 0,
+                })
+                .on_writes()
+                .times(1),
+            ],
+            ..Faults::default()
+        });
+        let name = format!("dropped-{handled}");
+        let before = handle.requests().len();
+        let error = put(&name).await.expect_err("no answer at all");
+        assert!(!error.is_connect(), "the connection was open: {error:?}");
+        let (status, _) = json_of(env.arm(Method::GET, &group(&name), &token, None).await).await;
+        assert_eq!(
+            status.as_u16(),
+            if handled { 200 } else { 404 },
+            "handled: {handled}"
+        );
+        let logged: Vec<_> = handle.requests()[before..]
+            .iter()
+            .filter(|r| r.method == "PUT")
+            .map(|r| r.status)
+            .collect();
+        assert_eq!(
+            logged,
+            if handled { vec![201] } else { vec![] },
+            "handled: {handled}"
+        );
+        assert_eq!(handle.faults().rules[0].fired, 1);
+    }
+    handle.set_faults(Faults {
+        rules: vec![FaultRule::new(FaultKind::TooManyRequestsWithoutRetryAfter).times(1)],
+        ..Faults::default()
+    });
+    let answer = put("throttled").await.unwrap();
+    assert_eq!(answer.status(), 429);
+    assert!(
+        answer.headers().get("retry-after").is_none(),
+        "{:?}",
+        answer.headers()
     );
 }

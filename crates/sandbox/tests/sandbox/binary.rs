@@ -1,19 +1,31 @@
 //! The binary prints exactly one JSON line with the documented fields once listening.
 
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
+/// The sandbox child, killed and reaped when dropped: when an assertion fails first, as when the test passes.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn binary_prints_one_json_line_with_the_documented_fields() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cloud-sandbox"))
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("binary starts");
-    let stdout = child.stdout.take().unwrap();
+    let mut child = Killed(
+        Command::new(env!("CARGO_BIN_EXE_cloud-sandbox"))
+            .args(["--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("binary starts"),
+    );
+    let stdout = child.0.stdout.take().unwrap();
     let mut reader = BufReader::new(stdout);
     let mut line = String::new();
     reader.read_line(&mut line).unwrap();
@@ -49,10 +61,10 @@ fn binary_prints_one_json_line_with_the_documented_fields() {
     // The three hosts are distinct ports, as they are different hosts in reality.
     assert_ne!(info["auth0_domain"], info["azure_authority"]);
     assert_ne!(info["azure_authority"], info["azure_management"]);
-    child.kill().unwrap();
+    child.0.kill().unwrap();
     let mut rest = String::new();
     reader.read_to_string(&mut rest).unwrap();
-    let _ = child.wait();
+    drop(child);
     assert_eq!(rest, "", "nothing but the one line on stdout");
 }
 

@@ -128,8 +128,10 @@ pub struct TestEventResult {
     pub client_id: Option<String>,
     /// How many events the sandbox's receiver holds now (0 in the user's own clouds).
     pub received: u32,
-    /// The CloudEvents `type` of the newest event received, when one arrived (sandbox only).
-    pub newest_type: Option<String>,
+    /// The CloudEvents `type` of the test event just sent, once the sandbox's receiver holds it (matched by
+    /// its id, so events from earlier tests do not count); `None` while it has not arrived, and in the user's
+    /// own clouds (sandbox only).
+    pub arrived_type: Option<String>,
     /// Recorded by Auth0, received by Event Grid, delivered: in the user's own clouds; empty in the sandbox.
     pub stages: Vec<StageReport>,
 }
@@ -137,13 +139,13 @@ pub struct TestEventResult {
 impl TestEventResult {
     /// A login the in-process sandbox simulated, and what its receiver holds after it (no stages: the
     /// receiver is looked at directly).
-    pub fn simulated_login(user: String, received: u32, newest_type: Option<String>) -> Self {
+    pub fn simulated_login(user: String, received: u32, arrived_type: Option<String>) -> Self {
         Self {
             log_type: "s".into(),
             user: Some(user),
             client_id: None,
             received,
-            newest_type,
+            arrived_type,
             stages: Vec::new(),
         }
     }
@@ -359,7 +361,7 @@ async fn send_and_follow(
         user: None,
         client_id: Some(client_id),
         received: 0,
-        newest_type: None,
+        arrived_type: None,
         stages: vec![recorded, published, delivered],
     })
 }

@@ -289,7 +289,7 @@ impl World {
 }
 
 /// Finds an array by key anywhere in the sandbox state (its layout is the sandbox's business).
-fn find<'a>(value: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
+pub fn find<'a>(value: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
     static NULL: serde_json::Value = serde_json::Value::Null;
     match value {
         serde_json::Value::Object(map) => {

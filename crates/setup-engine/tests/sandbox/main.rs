@@ -10,6 +10,7 @@ mod health;
 mod partial;
 mod resume;
 mod setup;
+mod soak;
 mod sovereign;
 mod teardown;
 mod test_event;

@@ -1,7 +1,7 @@
 //! Signing in to Auth0: a machine-to-machine application with its client secret or private key, or a pasted
 //! Management API token.
 
-use setup_engine::{Secret, SetupError};
+use setup_engine::SetupError;
 
 use super::types::{
     Auth0AccountInfo, Auth0PrivateKeyRequest, Auth0SignInRequest, Auth0TokenRequest, KeyAlgorithm,
@@ -21,7 +21,7 @@ impl CloudAccounts {
                 request.domain.trim(),
                 request.canonical_domain.as_deref(),
                 request.client_id.trim(),
-                Secret::new(request.client_secret),
+                request.client_secret,
             )
             .await?;
         self.adopt_auth0(session).await
@@ -67,7 +67,7 @@ impl CloudAccounts {
             .with_management_token(
                 request.domain.trim(),
                 request.canonical_domain.as_deref(),
-                Secret::new(request.token),
+                request.token,
                 request.remember,
             )
             .await?;

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use setup_engine::{ErrorCode, Secret, SetupError};
+use setup_engine::{ErrorCode, SetupError};
 
 use super::types::{
     AzureAccountInfo, AzureCertificateRequest, AzureServicePrincipalRequest, AzureSignInMethod,
@@ -60,6 +60,9 @@ impl CloudAccounts {
             // The cancel handle stays for `cancel_azure`, which may come while this waits.
             (inner.pending.take(), inner.cancel.clone())
         };
+        if pending.is_none() && cancel.as_ref().is_some_and(SignInCancel::is_cancelled) {
+            return Err(crate::SignInError::Cancelled.into());
+        }
         let (Some(pending), Some(cancel)) = (pending, cancel) else {
             return Err(SetupError::new(
                 ErrorCode::InvalidInput,
@@ -127,7 +130,7 @@ impl CloudAccounts {
             .with_service_principal(
                 &request.tenant_id,
                 &request.client_id,
-                Secret::new(request.client_secret),
+                request.client_secret,
             )
             .await?;
         self.adopt_azure(session).await
@@ -151,7 +154,7 @@ impl CloudAccounts {
                 &request.tenant_id,
                 &request.client_id,
                 certificate_file,
-                request.password.map(Secret::new),
+                request.password,
             )
             .await?;
         self.adopt_azure(session).await
@@ -205,17 +208,23 @@ impl CloudAccounts {
         })
     }
 
-    /// Cancels the pending Azure sign-in, if any. The sign-in stays pending so that `finish_azure`, called
-    /// before or after, answers "cancelled" either way.
+    /// Cancels the pending Azure sign-in, if any, and drops it: its loopback listener stops and its port is
+    /// freed, so a late callback finds nothing. `finish_azure`, called before or after, answers "cancelled".
+    /// Answers `false` when nothing was left to cancel (none pending, or it had already committed: then
+    /// `finish_azure` answers who signed in).
     pub fn cancel_azure(&self) -> bool {
-        let inner = self.inner();
-        match &inner.cancel {
-            Some(cancel) if !cancel.is_cancelled() => {
-                cancel.cancel();
-                true
-            }
-            _ => false,
-        }
+        let (cancelled, pending) = {
+            let mut inner = self.inner();
+            let cancelled = inner
+                .cancel
+                .as_ref()
+                .is_some_and(|cancel| !cancel.is_cancelled() && cancel.cancel());
+            inner.pending_url = None;
+            (cancelled, inner.pending.take())
+        };
+        // Dropped outside the lock: a browser sign-in's listener shuts down here.
+        drop(pending);
+        cancelled
     }
 }
 

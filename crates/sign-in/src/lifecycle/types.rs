@@ -1,6 +1,8 @@
 //! What crosses IPC about signing in: the requests the window sends, the prompts and accounts it gets back.
-//! None holds a secret in a reply; the requests that carry one are not `Debug`.
+//! None holds a secret in a reply; a request's secret is decoded straight into a `Secret` (redacted when
+//! printed, wiped when dropped), and the requests that carry one are not `Debug` all the same.
 
+use cloud_http::Secret;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -90,7 +92,8 @@ pub struct Auth0SignInRequest {
     #[serde(default)]
     pub canonical_domain: Option<String>,
     pub client_id: String,
-    pub client_secret: String,
+    #[ts(type = "string")]
+    pub client_secret: Secret,
 }
 
 /// An Auth0 application that proves who it is with a private key (private-key JWT). The window sends the key
@@ -123,7 +126,8 @@ pub struct Auth0TokenRequest {
     /// As in [`Auth0SignInRequest`].
     #[serde(default)]
     pub canonical_domain: Option<String>,
-    pub token: String,
+    #[ts(type = "string")]
+    pub token: Secret,
     pub remember: bool,
 }
 
@@ -133,7 +137,8 @@ pub struct Auth0TokenRequest {
 pub struct AzureServicePrincipalRequest {
     pub tenant_id: String,
     pub client_id: String,
-    pub client_secret: String,
+    #[ts(type = "string")]
+    pub client_secret: Secret,
 }
 
 /// An Azure app registration signing in with a certificate: the file's path (PEM with the private key, or
@@ -145,7 +150,8 @@ pub struct AzureCertificateRequest {
     pub client_id: String,
     pub certificate_file: String,
     /// Empty or absent: the file has no password.
-    pub password: Option<String>,
+    #[ts(type = "string | null")]
+    pub password: Option<Secret>,
 }
 
 /// A file the user picks in the system's file dialog; decides the dialog's filter.

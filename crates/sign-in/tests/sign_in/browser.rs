@@ -308,3 +308,25 @@ async fn a_cancelled_wait_closes_the_listener() {
     }
     assert!(refused, "the listener still answers after Cancel");
 }
+
+/// The deadline runs from the moment the port is bound, not from when the app starts waiting: a wait begun
+/// after it has passed ends at once as timed out, even with the right callback already at the door.
+#[tokio::test]
+async fn the_deadline_runs_from_the_bind_not_from_the_wait() {
+    let timeout = Duration::from_secs(1);
+    let mut listener = LoopbackListener::bind("expected").await.unwrap();
+    let callback = format!(
+        "http://127.0.0.1:{}/?state=expected&code=c",
+        listener.port()
+    );
+    // Past the deadline before anyone waits (real time: the listener's clock is the system's).
+    tokio::time::sleep(timeout + Duration::from_millis(200)).await;
+    let browser = tokio::spawn(async move { reqwest::Client::new().get(&callback).send().await });
+    let outcome = listener.wait(timeout, &SignInCancel::new()).await;
+    assert!(
+        matches!(outcome, Err(SignInError::TimedOut { .. })),
+        "{outcome:?}"
+    );
+    drop(listener);
+    let _ = browser.await.unwrap();
+}

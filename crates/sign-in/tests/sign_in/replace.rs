@@ -140,7 +140,7 @@ async fn each_auth0_sign_in_that_replaces_another_removes_its_keychain_entries()
     let token_request = |remember| Auth0TokenRequest {
         domain: domain.clone(),
         canonical_domain: None,
-        token: token.clone(),
+        token: token.clone().into(),
         remember,
     };
     app.sign_in_auth0_token(token_request(true)).await.unwrap();

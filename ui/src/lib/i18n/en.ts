@@ -521,6 +521,14 @@ export const en = {
     saveInterval: 'Save schedule',
     intervalSaved: (minutes: number | null) =>
       minutes === 0 ? 'Saved: setups are not checked on a schedule.' : `Saved: setups are checked every ${minutes ?? 15} minutes.`,
+    supportHeading: 'Getting help',
+    supportHint:
+      'The app keeps a log file a day (the last seven) in its logs folder. The diagnostics name this app\'s version, your system and the last errors with their correlation ids; neither holds a password, a secret or a webhook\'s key.',
+    openLogs: 'Open logs folder',
+    copyDiagnostics: 'Copy diagnostics',
+    diagnosticsCopied: 'Diagnostics copied: paste them into your message to support.',
+    openLogsFailed: 'The logs folder could not be opened',
+    copyFailed: 'The diagnostics could not be copied',
     aboutHeading: 'About this app',
     version: (version: string, tauri: string) => `Version ${version} · Tauri ${tauri}`,
     loadFailed: 'The settings could not be read',
@@ -826,7 +834,7 @@ export const en = {
     sendTest: 'Send a test event',
     sendTestHint: 'The app made a successful login in the sandbox and watches for it at the receiver.',
     sending: 'Sending a test login and waiting for it to arrive…',
-    arrived: (count: number, type: string) => `Arrived: the receiver now holds ${count} event(s); the newest is ${type}.`,
+    arrived: (count: number, type: string) => `Arrived: the test event (${type}) is at the receiver, which now holds ${count} event(s).`,
     notArrived: 'The test login was written, but it has not arrived. Look at what the checks found below, then retry.',
     notArrivedCloud: 'The test event has not arrived within the wait. What was seen is shown below; retry in a few minutes.',
     sendTestCloudHint:

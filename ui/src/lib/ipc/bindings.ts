@@ -241,9 +241,11 @@ clientId: string | null,
  */
 received: number, 
 /**
- * The CloudEvents `type` of the newest event received, when one arrived (sandbox only).
+ * The CloudEvents `type` of the test event just sent, once the sandbox's receiver holds it (matched by
+ * its id, so events from earlier tests do not count); `None` while it has not arrived, and in the user's
+ * own clouds (sandbox only).
  */
-newestType: string | null, 
+arrivedType: string | null, 
 /**
  * Recorded by Auth0, received by Event Grid, delivered: in the user's own clouds; empty in the sandbox.
  */
@@ -642,3 +644,5 @@ file_name: string, text: string,
  * A webhook URL's query (its key) was left out; the export says so too.
  */
 webhook_key_left_out: boolean, };
+
+export type FirstScreen = "welcome" | "home" | "wizard";

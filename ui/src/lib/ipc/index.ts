@@ -31,6 +31,7 @@ import type {
   Draft,
   EndpointCheck,
   SessionInfo,
+  SetupError,
   SetupEvent,
   SetupInputs,
   SetupReport,
@@ -39,6 +40,7 @@ import type {
   SubscriptionChoice,
   TestEventResult,
   ExportFormat,
+  FirstScreen,
   Exported,
   TeardownPlan,
   TeardownReport,
@@ -78,6 +80,27 @@ export const SETUPS_CHANGED = 'setups-changed';
 /** The product name and versions, as the Rust side knows them. */
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>('app_info');
+}
+
+/** Tells the app its first screen is painted; it writes how long that took to the log, once per run. */
+export function windowPainted(screen: FirstScreen): Promise<void> {
+  return invoke<void>('window_painted', { screen });
+}
+
+/** Tells Rust the window showed this error, so "Copy diagnostics" can list it (without any address's query). */
+export function errorShown(error: SetupError): Promise<void> {
+  return invoke<void>('error_shown', { error });
+}
+
+/** Puts the diagnostics (versions, system, log folder, the last errors with their correlation ids) on the
+ * clipboard from Rust, and answers the same text. */
+export function copyDiagnostics(): Promise<string> {
+  return invoke<string>('copy_diagnostics');
+}
+
+/** Opens the app's log folder in the file manager (Rust knows which; the window names none). */
+export function openLogsFolder(): Promise<void> {
+  return invoke<void>('open_logs_folder');
 }
 
 /** Starts the built-in sandbox in the app and signs in with its seeded credentials. */

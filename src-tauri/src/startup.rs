@@ -1,0 +1,74 @@
+//! How long the window took to show its first screen, written once to the log ("window painted"): what support
+//! reads when someone says the app is slow to open, and what `make bench` times against a bare WebKitGTK window.
+//!
+//! The clock starts when `run` starts (the process's first moment that is ours); the front end reports after the
+//! first screen was laid out and two animation frames passed, i.e. once WebKit has painted it.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+static STARTED: OnceLock<Instant> = OnceLock::new();
+static REPORTED: AtomicBool = AtomicBool::new(false);
+
+/// Starts the clock; later calls change nothing.
+pub fn mark_start() {
+    STARTED.get_or_init(Instant::now);
+}
+
+/// The first screen the window painted. Only these names are logged, so the window cannot write free text into
+/// the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstScreen {
+    Welcome,
+    Home,
+    Wizard,
+}
+
+impl FirstScreen {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Welcome => "welcome",
+            Self::Home => "home",
+            Self::Wizard => "wizard",
+        }
+    }
+}
+
+/// Milliseconds since `mark_start`, the first time it is asked; `None` afterwards (one report per run).
+fn first_report() -> Option<u128> {
+    if REPORTED.swap(true, Ordering::SeqCst) {
+        return None;
+    }
+    Some(STARTED.get_or_init(Instant::now).elapsed().as_millis())
+}
+
+/// The front end painted its first screen.
+#[tauri::command]
+pub fn window_painted(screen: FirstScreen) {
+    if let Some(elapsed_ms) = first_report() {
+        tracing::info!(screen = screen.name(), elapsed_ms, "window painted");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_first_paint_is_reported() {
+        mark_start();
+        assert!(first_report().is_some());
+        assert_eq!(first_report(), None);
+    }
+
+    #[test]
+    fn the_window_names_a_known_screen_only() {
+        assert_eq!(
+            serde_json::from_str::<FirstScreen>("\"home\"").unwrap(),
+            FirstScreen::Home
+        );
+        assert!(serde_json::from_str::<FirstScreen>("\"home\\nforged line\"").is_err());
+    }
+}
