@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever the build and the tests need and is not there yet: Debian/Ubuntu packages (WebKitGTK and
-# friends, Xvfb, Chromium, the WebKit WebDriver), the front end's npm packages, and tauri-driver. Every check is
-# cheap, so running it when everything is present takes well under a second.
+# friends, Xvfb, Chromium, the WebKit WebDriver, rpm for the package test), the front end's npm packages, and
+# tauri-driver. Every check is cheap, so running it when everything is present takes well under a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,7 @@ packages=(
   xvfb xauth webkit2gtk-driver                                                   # the real window, headless
   dbus dbus-x11 gnome-keyring                                                    # a Secret Service for keychain tests
   shellcheck                                                                     # make lint: the shell exports
+  rpm desktop-file-utils                                                         # make test-package
 )
 # Debian ships Chromium as `chromium`; Ubuntu as `chromium-browser`.
 if apt-cache show chromium >/dev/null 2>&1 || dpkg -s chromium >/dev/null 2>&1; then

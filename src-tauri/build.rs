@@ -1,7 +1,23 @@
 //! Compiles the app's capability files and declares the commands the front end may invoke, so that a command
-//! without a matching permission in `capabilities/` is refused at run time rather than silently exposed.
+//! without a matching permission in `capabilities/` is refused at run time rather than silently exposed. It also
+//! refuses a build whose updater variables are half set or wrong (the rules of `src/update_release.rs`).
+
+#[path = "src/update_release.rs"]
+#[allow(dead_code)]
+mod update_release;
 
 fn main() {
+    for variable in [
+        update_release::PUBKEY_VARIABLE,
+        update_release::ENDPOINT_VARIABLE,
+    ] {
+        println!("cargo:rerun-if-env-changed={variable}");
+    }
+    let pubkey = std::env::var(update_release::PUBKEY_VARIABLE).ok();
+    let endpoint = std::env::var(update_release::ENDPOINT_VARIABLE).ok();
+    if let Err(problem) = update_release::from_build(pubkey.as_deref(), endpoint.as_deref()) {
+        panic!("{problem}");
+    }
     let manifest = tauri_build::AppManifest::new().commands(app_commands());
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

@@ -17,6 +17,8 @@ mod startup;
 mod state;
 mod support;
 mod teardown;
+mod update_release;
+pub mod updates;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -195,8 +197,15 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
 /// Logging starts as the app is set up, once Tauri knows the platform's log folder (`logs`).
 pub fn run() {
     startup::mark_start();
-    build_app(tauri::Builder::default().plugin(single_instance::plugin()))
-        .run(tauri::generate_context!())
+    let release = updates::compiled_in();
+    let mut context = tauri::generate_context!();
+    updates::configure(&mut context, release.as_ref());
+    let builder = updates::register(
+        build_app(tauri::Builder::default().plugin(single_instance::plugin())),
+        release.as_ref(),
+    );
+    updates::check_at_start(builder, release.as_ref())
+        .run(context)
         .expect("the desktop app could not start");
 }
 

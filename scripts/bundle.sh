@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds the release app and the auth0-eventgrid command line, then packages both with Tauri's bundler: a .deb and
+# an .rpm under <target>/release/bundle/. Nothing is downloaded: only the bundlers that need no tool from the
+# internet run here (AppImage, .msi/NSIS and .dmg are built on a release machine, see the README).
+#
+#   scripts/bundle.sh                  # BUNDLES=deb,rpm by default
+#   PROFILE=debug scripts/bundle.sh    # packages the test build's binaries (make test-binaries) as they are:
+#                                      # what `make test` installs, to check the packaging without a release build
+#
+# The updater is compiled in, and its signed artifacts made, only when AUTH0_EVENTGRID_UPDATER_PUBKEY and
+# AUTH0_EVENTGRID_UPDATER_ENDPOINT are set (then TAURI_SIGNING_PRIVATE_KEY must be too); the Azure app
+# registration's id comes from AUTH0_EVENTGRID_AZURE_CLIENT_ID when set. The front end must be built (make ui).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+
+bundles=${BUNDLES:-deb,rpm}
+target_dir=$(cargo metadata --format-version 1 --no-deps --locked |
+  node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).target_directory))')
+profile=${PROFILE:-release}
+case "$profile" in
+  release)
+    # One build of both binaries, so the dependencies they share are compiled once with one feature set.
+    say "building the release app and command line"
+    cargo build --release --locked -p auth0-eventgrid-setup -p auth0-eventgrid
+    ;;
+  debug)
+    for binary in auth0-eventgrid-setup auth0-eventgrid; do
+      [ -x "$target_dir/debug/$binary" ] || { echo "$target_dir/debug/$binary is missing: run make test-binaries" >&2; exit 1; }
+    done
+    ;;
+  *) echo "PROFILE must be release or debug, not '$profile'" >&2; exit 2 ;;
+esac
+cli="$target_dir/$profile/auth0-eventgrid"
+bundle_dir="$target_dir/$profile/bundle"
+
+# What only the Linux packages need, merged over tauri.conf.json for this run alone:
+# - a product name without spaces: the bundler names the desktop entry, the package files and the package after it
+#   (auth0-eventgrid-setup.desktop, not "Auth0 Event Grid Setup.desktop"); the app keeps its own name (the entry's
+#   Name= comes from src-tauri/packaging/app.desktop), as the binary is built from tauri.conf.json alone;
+# - the command line at /usr/bin/auth0-eventgrid, from this build's target folder;
+# - with an updater key: the key, the endpoint and signed update artifacts.
+config=$(CLI="$cli" node -e '
+  const env = process.env;
+  const files = { "/usr/bin/auth0-eventgrid": env.CLI };
+  const config = {
+    productName: "auth0-eventgrid-setup",
+    bundle: { linux: { deb: { files }, rpm: { files } } },
+  };
+  if (env.AUTH0_EVENTGRID_UPDATER_PUBKEY) {
+    config.bundle.createUpdaterArtifacts = true;
+    config.plugins = {
+      updater: { pubkey: env.AUTH0_EVENTGRID_UPDATER_PUBKEY, endpoints: [env.AUTH0_EVENTGRID_UPDATER_ENDPOINT] },
+    };
+  }
+  console.log(JSON.stringify(config));
+')
+
+# A package of an earlier build (or under an earlier name) must not be mistaken for this one.
+rm -rf "$bundle_dir/deb" "$bundle_dir/rpm"
+say "packaging ($profile): $bundles"
+debug_flag=()
+[ "$profile" = debug ] && debug_flag=(--debug)
+ui/node_modules/.bin/tauri bundle --ci "${debug_flag[@]}" --bundles "$bundles" --config "$config"
+
+say "made:"
+find "$bundle_dir" -maxdepth 2 -type f \( -name '*.deb' -o -name '*.rpm' -o -name '*.sig' \) \
+  -printf '  %p (%s bytes)\n' >&2
