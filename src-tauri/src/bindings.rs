@@ -14,9 +14,9 @@ use setup_store::{CheckSince, CreatedResources, SavedSetup, SetupAccounts};
 use sign_in::{
     Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest, Auth0SignInRequest,
     Auth0TokenRequest, AzureAccountInfo, AzureAccountMethod, AzureCertificateRequest,
-    AzureServicePrincipalRequest, AzureSignInMethod, AzureSignInPrompt, AzureTenants, CloudName,
-    KeyAlgorithm, KeyFileKind, KeychainStatus, LinkTarget, Mode, SessionInfo, Settings,
-    SettingsOverview, SignedIn, TenantChoice,
+    AzureServicePrincipalRequest, AzureSignInMethod, AzureSignInPrompt, AzureTenants,
+    ChosenKeyFile, CloudName, KeyAlgorithm, KeyFileKind, KeychainStatus, LinkTarget, Mode,
+    SessionInfo, Settings, SettingsOverview, SignedIn, TenantChoice,
 };
 
 /// The full text of the generated TypeScript file.
@@ -48,6 +48,7 @@ pub fn typescript_bindings() -> String {
         AzureServicePrincipalRequest::decl(&cfg),
         AzureCertificateRequest::decl(&cfg),
         KeyFileKind::decl(&cfg),
+        ChosenKeyFile::decl(&cfg),
         CloudName::decl(&cfg),
         TenantChoice::decl(&cfg),
         AzureTenants::decl(&cfg),

@@ -20,8 +20,8 @@ use crate::state::{AppState, Session};
 use sign_in::{
     Auth0AccountInfo, Auth0PrivateKeyRequest, Auth0SignInRequest, Auth0TokenRequest,
     AzureAccountInfo, AzureCertificateRequest, AzureServicePrincipalRequest, AzureSignInMethod,
-    AzureSignInPrompt, AzureTenants, CloudName, KeyFileKind, KeychainStatus, LinkTarget,
-    SANDBOX_INBOX, SessionInfo, Settings, SettingsOverview, SignedIn,
+    AzureSignInPrompt, AzureTenants, ChosenKeyFile, CloudName, KeyFileKind, KeychainStatus,
+    LinkTarget, SANDBOX_INBOX, SessionInfo, Settings, SettingsOverview, SignedIn,
 };
 
 /// What the app says about itself: shown on the welcome page and copied into diagnostics.
@@ -114,7 +114,8 @@ pub async fn sign_in_auth0(
     Ok(account)
 }
 
-/// Signs in to Auth0 with a private-key JWT (the key file's path is kept, never the key), naming missing scopes.
+/// Signs in to Auth0 with a private-key JWT, the key file named by the handle `choose_key_file` gave (its path
+/// is kept, never the key), naming missing scopes.
 #[tauri::command]
 pub async fn sign_in_auth0_private_key(
     state: State<'_, AppState>,
@@ -219,14 +220,15 @@ pub async fn settings_overview(state: State<'_, AppState>) -> Result<SettingsOve
     Ok(overview)
 }
 
-/// Opens the system's file dialog (from Rust: the window is granted no dialog permission) and answers only
-/// the chosen file's path, or nothing when the user closed the dialog.
+/// Opens the system's file dialog (from Rust: the window is granted no dialog permission) and keeps the chosen
+/// file's path in Rust: the window gets only a random handle to name it by when signing in, and the file's name
+/// to show; nothing when the user closed the dialog.
 #[tauri::command]
 pub async fn choose_key_file(
     state: State<'_, AppState>,
     kind: KeyFileKind,
     title: String,
-) -> Result<Option<String>, SetupError> {
+) -> Result<Option<ChosenKeyFile>, SetupError> {
     state.accounts.choose_key_file(kind, title).await
 }
 

@@ -172,11 +172,33 @@ impl World {
         .expect("the sandbox's application signs in")
     }
 
-    /// Signs in to the sandbox's Auth0 tenant with the private key in `key_file`, `client_id` as typed.
+    /// The person picks `path` in the file dialog for `kind`: the window's reply (a handle and a name).
+    fn choose_file(&self, kind: &str, path: &std::path::Path) -> Value {
+        *self.dialog.picks.lock().unwrap() = Some(path.to_owned());
+        let chosen = self
+            .invoke(
+                "choose_key_file",
+                json!({ "kind": kind, "title": "Choose the file" }),
+            )
+            .expect("a file chosen");
+        *self.dialog.picks.lock().unwrap() = None;
+        chosen
+    }
+
+    /// The handle the window gets for `path` picked in the file dialog for `kind`.
+    fn chosen_handle(&self, kind: &str, path: &std::path::Path) -> String {
+        self.choose_file(kind, path)["handle"]
+            .as_str()
+            .expect("a handle")
+            .to_owned()
+    }
+
+    /// Signs in to the sandbox's Auth0 tenant with the key file the handle `key_file` names, `client_id` as
+    /// typed.
     fn sign_in_auth0_private_key(
         &self,
         client_id: &str,
-        key_file: impl serde::Serialize,
+        key_file: &str,
         algorithm: &str,
     ) -> Result<Value, Value> {
         self.invoke(
@@ -705,24 +727,34 @@ fn a_private_key_file_is_checked_before_anything_is_sent() {
     )
     .unwrap();
     let missing = folder.path().join("missing.pem");
-    let before = requests_seen(&world);
+    let device = std::path::PathBuf::from("/dev/zero");
+    // Each file chosen in the dialog just before signing in (a new choice replaces the previous one).
+    let chosen = |path: &std::path::PathBuf| world.chosen_handle("auth0_private_key", path);
     let cases = [
-        ("", "choose the private key file"),
-        ("keys/auth0.pem", "full path"),
-        (missing.to_str().unwrap(), "could not read"),
-        (not_a_key.to_str().unwrap(), "is not an RSA private key"),
+        (None, "", "choose the private key file"),
+        (
+            None,
+            "keys/auth0.pem",
+            "is not a file chosen in this app's file dialog",
+        ),
+        (Some(&missing), "", "could not read"),
+        (Some(&device), "", "not a regular file"),
+        (Some(&not_a_key), "", "is not an RSA private key"),
     ];
-    for (key_file, rule) in cases {
+    let before = requests_seen(&world);
+    for (path, sent, rule) in cases {
+        let key_file = path.map(chosen).unwrap_or_else(|| sent.to_owned());
         let error = world
-            .sign_in_auth0_private_key(&info.auth0_client_id, key_file, "RS256")
+            .sign_in_auth0_private_key(&info.auth0_client_id, &key_file, "RS256")
             .expect_err("refused");
         assert_eq!(error["code"], "invalid_input", "{error}");
         assert_eq!(error["field"], "auth0_private_key_path", "{error}");
         assert!(
             error["message"].as_str().unwrap().contains(rule),
-            "{key_file}: {error}"
+            "{path:?} {sent}: {error}"
         );
     }
+    let not_a_key = chosen(&not_a_key);
     let unknown = world
         .sign_in_auth0_private_key(&info.auth0_client_id, &not_a_key, "HS256")
         .expect_err("an algorithm Auth0 does not offer for private keys");
@@ -1145,6 +1177,7 @@ fn a_private_key_signs_in_to_auth0_keeping_only_the_key_file_path() {
     let key_file = folder.path().join("auth0-private.pem");
     let pem = String::from_utf8(pair.private_pem()).unwrap();
     std::fs::write(&key_file, &pem).unwrap();
+    let key_file = world.chosen_handle("auth0_private_key", &key_file);
 
     let wrong_algorithm = world
         .sign_in_auth0_private_key(&info.auth0_client_id, &key_file, "RS256")
@@ -1196,19 +1229,44 @@ fn a_certificate_signs_in_to_azure_as_the_service_principal() {
     std::fs::write(&file, pair.combined_pem(None)).unwrap();
 
     let before = requests_seen(&world);
-    let relative = world
+    let path = world
         .invoke(
             "sign_in_azure_certificate",
             json!({ "request": {
                 "tenantId": info.azure_tenant_id,
                 "clientId": info.azure_client_id,
-                "certificateFile": "event-grid-setup.pem",
+                "certificateFile": file,
                 "password": null,
             }}),
         )
-        .expect_err("not a full path");
-    assert_eq!(relative["field"], "azure_certificate_path", "{relative}");
+        .expect_err("a path, not a file chosen in the dialog");
+    assert_eq!(path["field"], "azure_certificate_path", "{path}");
+    assert!(
+        path["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a file chosen in this app's file dialog"),
+        "{path}"
+    );
     assert_eq!(requests_seen(&world), before, "nothing was sent");
+    let auth0_key = world.chosen_handle("auth0_private_key", &file);
+    let other_kind = world
+        .invoke(
+            "sign_in_azure_certificate",
+            json!({ "request": {
+                "tenantId": info.azure_tenant_id,
+                "clientId": info.azure_client_id,
+                "certificateFile": auth0_key,
+                "password": null,
+            }}),
+        )
+        .expect_err("a file chosen as an Auth0 key is not the certificate");
+    assert_eq!(
+        other_kind["field"], "azure_certificate_path",
+        "{other_kind}"
+    );
+    assert_eq!(requests_seen(&world), before, "nothing was sent");
+    let certificate = world.chosen_handle("azure_certificate", &file);
 
     let account = world
         .invoke(
@@ -1216,7 +1274,7 @@ fn a_certificate_signs_in_to_azure_as_the_service_principal() {
             json!({ "request": {
                 "tenantId": info.azure_tenant_id,
                 "clientId": info.azure_client_id,
-                "certificateFile": file,
+                "certificateFile": certificate,
                 "password": "",
             }}),
         )
@@ -1234,7 +1292,7 @@ fn a_certificate_signs_in_to_azure_as_the_service_principal() {
 }
 
 #[test]
-fn the_file_dialog_answers_only_the_chosen_path() {
+fn the_file_dialog_answers_a_handle_and_the_file_name_never_the_path() {
     let world = World::start();
     let closed = world
         .invoke(
@@ -1244,16 +1302,30 @@ fn the_file_dialog_answers_only_the_chosen_path() {
         .unwrap();
     assert_eq!(closed, Value::Null, "the dialog was closed");
 
-    *world.dialog.picks.lock().unwrap() = Some("/home/ada/keys/event-grid-setup.pfx".into());
-    let chosen = world
-        .invoke(
-            "choose_key_file",
-            json!({ "kind": "azure_certificate", "title": "Choose the certificate" }),
-        )
-        .unwrap();
-    assert_eq!(chosen, json!("/home/ada/keys/event-grid-setup.pfx"));
+    let chosen = world.choose_file(
+        "azure_certificate",
+        std::path::Path::new("/home/ada/keys/event-grid-setup.pfx"),
+    );
+    let reply = chosen.to_string();
+    assert_eq!(chosen["name"], "event-grid-setup.pfx", "{chosen}");
+    let handle = chosen["handle"].as_str().expect("a handle");
+    assert!(handle.len() >= 32, "an unguessable handle: {chosen}");
+    assert_eq!(
+        chosen.as_object().unwrap().len(),
+        2,
+        "a handle and a name only: {chosen}"
+    );
+    for part in ["/", "\\", "home", "ada", "keys"] {
+        assert!(!reply.contains(part), "{part} of the path in {reply}");
+    }
+    let again = world.chosen_handle(
+        "azure_certificate",
+        std::path::Path::new("/home/ada/keys/event-grid-setup.pfx"),
+    );
+    assert_ne!(again, handle, "each choice gets a new handle");
+
     let asked = world.dialog.asked.lock().unwrap().clone();
-    assert_eq!(asked.len(), 2);
+    assert_eq!(asked.len(), 3);
     assert_eq!(asked[0].title, "Choose the private key");
     assert_eq!(asked[0].extensions, ["pem", "key"]);
     assert_eq!(asked[1].extensions, ["pem", "pfx", "p12"]);
@@ -1267,8 +1339,71 @@ fn the_file_dialog_answers_only_the_chosen_path() {
     assert!(error.to_string().contains("ssh_key"), "{error}");
     assert_eq!(
         world.dialog.asked.lock().unwrap().len(),
-        2,
+        3,
         "no dialog opened"
+    );
+}
+
+#[test]
+fn only_a_file_chosen_in_the_dialog_is_read_when_signing_in() {
+    let world = World::start();
+    let info = world.sandbox.info();
+    let pair = KeyPair::new();
+    world
+        .sandbox
+        .handle()
+        .add_auth0_public_key(&info.auth0_client_id, &pair.public_pem(), "RS256")
+        .expect("the sandbox registers the public key");
+    let folder = tempfile::tempdir().unwrap();
+    let key_file = folder.path().join("auth0-private.pem");
+    std::fs::write(&key_file, pair.private_pem()).unwrap();
+    let before = requests_seen(&world);
+
+    // The window names a file itself: its path (a working key, had it been read), a made-up handle, a
+    // network path. Each is refused naming the field, and nothing is read, sent or kept.
+    let made_up = "0123456789abcdef0123456789abcdef";
+    for sent in [
+        key_file.to_str().unwrap(),
+        made_up,
+        "\\\\attacker.example\\share\\key.pem",
+    ] {
+        let error = world
+            .sign_in_auth0_private_key(&info.auth0_client_id, sent, "RS256")
+            .expect_err("not a file chosen in the dialog");
+        assert_eq!(error["code"], "invalid_input", "{error}");
+        assert_eq!(error["field"], "auth0_private_key_path", "{error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("not a file chosen in this app's file dialog"),
+            "{sent}: {error}"
+        );
+        assert!(
+            !error.to_string().contains(sent),
+            "the refusal does not echo what was sent: {error}"
+        );
+    }
+    assert_eq!(requests_seen(&world), before, "nothing was sent");
+    assert!(world.keychain_names().is_empty(), "nothing was kept");
+
+    // The handle the dialog's choice gave signs in as a path did before.
+    let chosen = world.choose_file("auth0_private_key", &key_file);
+    assert_eq!(chosen["name"], "auth0-private.pem", "{chosen}");
+    let account = world
+        .sign_in_auth0_private_key(
+            &info.auth0_client_id,
+            chosen["handle"].as_str().unwrap(),
+            "RS256",
+        )
+        .expect("the chosen key signs in");
+    assert_eq!(account["method"], "private_key", "{account}");
+    let names = world.kept_credentials();
+    assert_eq!(names.len(), 1, "{names:?}");
+    let kept = world.store.read(&names[0]).unwrap().unwrap();
+    assert!(
+        String::from_utf8_lossy(&kept).contains("auth0-private.pem"),
+        "the path is kept in Rust's keychain entry"
     );
 }
 

@@ -65,6 +65,8 @@ export type Scenario = {
   noAzureCli?: boolean;
   /** The file dialog is closed without choosing. */
   fileDialogClosed?: boolean;
+  /** Rust no longer knows the chosen key or certificate file's handle (it refuses it as not chosen). */
+  keyFileForgotten?: boolean;
   /** Listing the Azure directories fails. */
   tenantsFail?: boolean;
   /** The sandbox's receiver already holds this many events (from earlier tests) when the app starts. */
@@ -166,8 +168,14 @@ export const TENANTS = [
   { tenantId: 'tenant-fabrikam', displayName: 'Fabrikam', defaultDomain: 'fabrikam.onmicrosoft.com' },
   { tenantId: 'tenant-locked', displayName: 'Locked Ltd', defaultDomain: 'locked.onmicrosoft.com' },
 ];
-export const CHOSEN_KEY_FILE = '/home/ada/keys/auth0-private.pem';
-export const CHOSEN_CERTIFICATE = '/home/ada/keys/event-grid-setup.pfx';
+/** What choose_key_file answers: a handle Rust keeps the path behind, and the file's name (never its folder). */
+export const CHOSEN_KEY_FILE = { handle: '3f9c0a7e5b2d4c6e8a1f0b9d7c5e3a21', name: 'auth0-private.pem' };
+export const CHOSEN_CERTIFICATE = { handle: 'c81d4e6f2a0b9c7d5e3f1a8b6c4d2e09', name: 'event-grid-setup.pfx' };
+
+/** Rust's refusal of a key or certificate file the dialog did not hand out (a path, a made-up handle). */
+function notChosen(field: string, choose: string) {
+  return setupError('invalid_input', `${field}: is not a file chosen in this app's file dialog: ${choose}`, `Correct ${field} and try again.`, field);
+}
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A few of the engine's lists (the real ones are checked over IPC in src-tauri/tests/ipc.rs). */
@@ -625,13 +633,8 @@ export class FakeBackend {
         const { canonicalDomain: _canonical, ...asSent } = request;
         this.keyRequests.push(asSent);
         this.#checkDomains(request);
-        if (!request.keyFile.startsWith('/')) {
-          throw setupError(
-            'invalid_input',
-            'auth0_private_key_path: must be the full path of the key file, such as /home/ada/keys/auth0-private.pem',
-            'Correct auth0_private_key_path and try again.',
-            'auth0_private_key_path',
-          );
+        if (request.keyFile !== CHOSEN_KEY_FILE.handle || this.scenario.keyFileForgotten) {
+          throw notChosen('auth0_private_key_path', 'choose the private key file (PEM) of the application');
         }
         return this.#auth0SignedIn(request, request.clientId, 'private_key', true);
       }
@@ -668,13 +671,8 @@ export class FakeBackend {
         const request = args.request as { tenantId: string; clientId: string; certificateFile: string; password: string | null };
         if (request.password) this.secretsReceived.push(request.password);
         this.certificateRequests.push({ ...request, password: request.password ? '(given)' : null });
-        if (!request.certificateFile.startsWith('/')) {
-          throw setupError(
-            'invalid_input',
-            'azure_certificate_path: must be the full path of the certificate file',
-            'Correct azure_certificate_path and try again.',
-            'azure_certificate_path',
-          );
+        if (request.certificateFile !== CHOSEN_CERTIFICATE.handle || this.scenario.keyFileForgotten) {
+          throw notChosen('azure_certificate_path', 'choose the certificate file (PEM with its private key, or .pfx)');
         }
         return this.#azureSignedIn({ username: request.clientId, displayName: request.clientId, tenantId: request.tenantId, method: 'certificate' });
       }

@@ -45,7 +45,7 @@ pub use lifecycle::{
     APP_IDENTIFIER, Auth0AccountInfo, Auth0AccountMethod, Auth0PrivateKeyRequest,
     Auth0SignInRequest, Auth0TokenRequest, AzureAccountInfo, AzureAccountMethod,
     AzureCertificateRequest, AzureServicePrincipalRequest, AzureSignInMethod, AzureSignInPrompt,
-    AzureTenants, CHECK_INTERVAL_RANGE, ChooseFile, CloudAccounts, CloudName,
+    AzureTenants, CHECK_INTERVAL_RANGE, ChooseFile, ChosenKeyFile, CloudAccounts, CloudName,
     DEFAULT_CHECK_INTERVAL_MINUTES, FileChoice, KeyAlgorithm, KeyFileKind, KeychainStatus,
     LinkTarget, OpenUrl, Settings, SettingsOverview, SignInSetup, SignedIn, SignedInConnection,
     TenantChoice, app_folder,

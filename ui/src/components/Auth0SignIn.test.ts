@@ -115,7 +115,7 @@ describe('Auth0 behind a custom domain', () => {
 });
 
 describe('Auth0 with a private key file', () => {
-  it('takes the key file from the file dialog, sends only its path and the algorithm, and names the application', async () => {
+  it('takes the key file from the file dialog, shows its name, sends only its handle and the algorithm', async () => {
     const { backend, user } = await signInScreen();
     await user.click(screen.getByLabelText('With a private key file (Private Key JWT)'));
     expect(screen.queryByLabelText('Client secret')).toBeNull();
@@ -124,29 +124,45 @@ describe('Auth0 with a private key file', () => {
     const submit = screen.getByRole('button', { name: 'Check and sign in to Auth0' });
     expect(submit).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Choose file…' }));
-    await expect.poll(() => (screen.getByLabelText('Private key file (PEM)') as HTMLInputElement).value, { timeout: 5_000 }).toBe(CHOSEN_KEY_FILE);
+    await expect.poll(() => (screen.getByLabelText('Private key file (PEM)') as HTMLInputElement).value, { timeout: 5_000 }).toBe(CHOSEN_KEY_FILE.name);
     await user.selectOptions(screen.getByLabelText('Signing algorithm'), 'PS256');
     await user.click(submit);
     expect(await screen.findByTestId('auth0-account')).toHaveTextContent('Signed in to tenant acme.eu.auth0.com with application m2m-key.');
     expect(backend.keyRequests).toEqual([
-      { domain: 'acme.eu.auth0.com', clientId: 'm2m-key', keyFile: CHOSEN_KEY_FILE, algorithm: 'PS256' },
+      { domain: 'acme.eu.auth0.com', clientId: 'm2m-key', keyFile: CHOSEN_KEY_FILE.handle, algorithm: 'PS256' },
     ]);
     expect(backend.auth0Account?.method).toBe('private_key');
+    expect(document.body.innerHTML).not.toContain(CHOSEN_KEY_FILE.handle);
   });
 
-  it('keeps a typed path when the dialog is closed, and shows the field problem Rust names', async () => {
+  it('takes no typed path: with the dialog closed no file is chosen and nothing can be sent', async () => {
     const { backend, user } = await signInScreen({ fileDialogClosed: true });
     await user.click(screen.getByLabelText('With a private key file (Private Key JWT)'));
     await user.type(screen.getByLabelText('Auth0 domain'), 'acme.eu.auth0.com');
     await user.type(screen.getByLabelText('Client ID'), 'm2m-key');
-    await user.type(screen.getByLabelText('Private key file (PEM)'), 'keys/auth0.pem');
+    const field = screen.getByLabelText('Private key file (PEM)');
+    expect(field).toHaveAttribute('readonly');
+    await user.type(field, '/etc/passwd');
+    expect(field).toHaveValue('');
     await user.click(screen.getByRole('button', { name: 'Choose file…' }));
     await expect.poll(() => backend.calls.includes('choose_key_file'), { timeout: 5_000 }).toBe(true);
-    expect(screen.getByLabelText('Private key file (PEM)')).toHaveValue('keys/auth0.pem');
+    expect(field).toHaveValue('');
+    expect(field).toHaveAttribute('placeholder', 'No file chosen');
+    expect(screen.getByRole('button', { name: 'Check and sign in to Auth0' })).toBeDisabled();
+    expect(backend.keyRequests).toEqual([]);
+  });
+
+  it('shows the field problem Rust names when it no longer knows the chosen file', async () => {
+    const { user } = await signInScreen({ keyFileForgotten: true });
+    await user.click(screen.getByLabelText('With a private key file (Private Key JWT)'));
+    await user.type(screen.getByLabelText('Auth0 domain'), 'acme.eu.auth0.com');
+    await user.type(screen.getByLabelText('Client ID'), 'm2m-key');
+    await user.click(screen.getByRole('button', { name: 'Choose file…' }));
+    await expect.poll(() => (screen.getByLabelText('Private key file (PEM)') as HTMLInputElement).value, { timeout: 5_000 }).toBe(CHOSEN_KEY_FILE.name);
     await user.click(screen.getByRole('button', { name: 'Check and sign in to Auth0' }));
     const error = await screen.findByTestId('auth0-error');
     expect(error).toHaveAttribute('data-code', 'invalid_input');
-    expect(error).toHaveTextContent('must be the full path of the key file');
+    expect(error).toHaveTextContent("is not a file chosen in this app's file dialog");
   });
 });
 

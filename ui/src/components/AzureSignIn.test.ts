@@ -131,11 +131,11 @@ describe('Azure with a certificate', () => {
     await user.type(screen.getByLabelText('Directory (tenant) ID'), 'contoso.onmicrosoft.com');
     await user.type(screen.getByLabelText('Application (client) ID'), '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
     await user.click(screen.getByRole('button', { name: 'Check the certificate and sign in to Azure' }));
-    expect(screen.getByText('Choose the certificate file, or type its full path.')).toBeInTheDocument();
+    expect(screen.getByText('Choose the certificate file.')).toBeInTheDocument();
     expect(screen.getByLabelText('Certificate file (PEM or .pfx)')).toHaveFocus();
     expect(backend.calls).not.toContain('sign_in_azure_certificate');
     await user.click(screen.getByRole('button', { name: 'Choose file…' }));
-    await expect.poll(() => (screen.getByLabelText('Certificate file (PEM or .pfx)') as HTMLInputElement).value, { timeout: 5_000 }).toBe(CHOSEN_CERTIFICATE);
+    await expect.poll(() => (screen.getByLabelText('Certificate file (PEM or .pfx)') as HTMLInputElement).value, { timeout: 5_000 }).toBe(CHOSEN_CERTIFICATE.name);
     await user.type(screen.getByLabelText('Certificate password (leave empty if it has none)'), 'pfx-s3cret');
     await user.click(screen.getByRole('button', { name: 'Check the certificate and sign in to Azure' }));
     expect(await screen.findByTestId('azure-account')).toHaveTextContent('Signed in as 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
@@ -143,7 +143,7 @@ describe('Azure with a certificate', () => {
       {
         tenantId: 'contoso.onmicrosoft.com',
         clientId: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
-        certificateFile: CHOSEN_CERTIFICATE,
+        certificateFile: CHOSEN_CERTIFICATE.handle,
         password: '(given)',
       },
     ]);
@@ -156,7 +156,8 @@ describe('Azure with a certificate', () => {
     await user.click(screen.getByLabelText('With a service principal and a certificate'));
     await user.type(screen.getByLabelText('Directory (tenant) ID'), 'contoso.onmicrosoft.com');
     await user.type(screen.getByLabelText('Application (client) ID'), '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
-    await user.type(screen.getByLabelText('Certificate file (PEM or .pfx)'), '/keys/app.pem');
+    await user.click(screen.getByRole('button', { name: 'Choose file…' }));
+    await expect.poll(() => (screen.getByLabelText('Certificate file (PEM or .pfx)') as HTMLInputElement).value, { timeout: 5_000 }).toBe(CHOSEN_CERTIFICATE.name);
     await user.click(screen.getByRole('button', { name: 'Check the certificate and sign in to Azure' }));
     await screen.findByTestId('azure-account');
     expect(backend.certificateRequests[0]?.password).toBeNull();

@@ -15,13 +15,13 @@ describe('the other ways to sign in, in Chromium', () => {
     await page.getByLabel('Auth0 domain').fill('acme.eu.auth0.com');
     await page.getByLabel('Client ID').fill('m2m-key');
     await page.getByRole('button', { name: 'Choose file…' }).click();
-    await expect.poll(() => page.getByLabel('Private key file (PEM)').inputValue(), { timeout: 15_000 }).toBe(CHOSEN_KEY_FILE);
+    await expect.poll(() => page.getByLabel('Private key file (PEM)').inputValue(), { timeout: 15_000 }).toBe(CHOSEN_KEY_FILE.name);
     await page.getByLabel('Signing algorithm').selectOption('PS256');
     await check(page, 'sign-in-private-key');
     await page.getByRole('button', { name: 'Check and sign in to Auth0' }).click();
     await expect.poll(() => page.getByTestId('auth0-account').textContent(), { timeout: 15_000 }).toContain('with application m2m-key');
     expect(await backend(page, (b) => b.keyRequests)).toEqual([
-      { domain: 'acme.eu.auth0.com', clientId: 'm2m-key', keyFile: CHOSEN_KEY_FILE, algorithm: 'PS256' },
+      { domain: 'acme.eu.auth0.com', clientId: 'm2m-key', keyFile: CHOSEN_KEY_FILE.handle, algorithm: 'PS256' },
     ]);
   });
 
@@ -135,7 +135,7 @@ describe('a certificate, in Chromium', () => {
     await page.getByLabel('Directory (tenant) ID').fill('contoso.onmicrosoft.com');
     await page.getByLabel('Application (client) ID').fill('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
     await page.getByRole('button', { name: 'Choose file…' }).click();
-    await expect.poll(() => page.getByLabel('Certificate file (PEM or .pfx)').inputValue(), { timeout: 15_000 }).toBe(CHOSEN_CERTIFICATE);
+    await expect.poll(() => page.getByLabel('Certificate file (PEM or .pfx)').inputValue(), { timeout: 15_000 }).toBe(CHOSEN_CERTIFICATE.name);
     await page.getByLabel('Certificate password (leave empty if it has none)').fill('pfx-s3cret');
     await check(page, 'sign-in-certificate');
     await page.getByRole('button', { name: 'Check the certificate and sign in to Azure' }).click();

@@ -5,8 +5,9 @@ use setup_engine::SetupError;
 
 use super::types::{
     Auth0AccountInfo, Auth0PrivateKeyRequest, Auth0SignInRequest, Auth0TokenRequest, KeyAlgorithm,
+    KeyFileKind,
 };
-use super::{CloudAccounts, auth0_info, chosen_file};
+use super::{CloudAccounts, auth0_info};
 use crate::{AssertionAlgorithm, Auth0Session};
 
 impl CloudAccounts {
@@ -27,18 +28,14 @@ impl CloudAccounts {
         self.adopt_auth0(session).await
     }
 
-    /// Gets a token with a client assertion signed by the key in `key_file`; the key file's path (not the key)
-    /// is kept in the keychain so that a restart can sign in again.
+    /// Gets a token with a client assertion signed by the key in the file chosen in the dialog (the request
+    /// names it by its handle); the key file's path (not the key) is kept in the keychain so that a restart can
+    /// sign in again.
     pub async fn sign_in_auth0_private_key(
         &self,
         request: Auth0PrivateKeyRequest,
     ) -> Result<Auth0AccountInfo, SetupError> {
-        let key_file = chosen_file(
-            &request.key_file,
-            "auth0_private_key_path",
-            "choose the private key file (PEM) of the application",
-            "the key file, such as /home/ada/keys/auth0-private.pem",
-        )?;
+        let key_file = self.chosen_key_file(KeyFileKind::Auth0PrivateKey, &request.key_file)?;
         let algorithm = match request.algorithm {
             KeyAlgorithm::RS256 => AssertionAlgorithm::RS256,
             KeyAlgorithm::PS256 => AssertionAlgorithm::PS256,
@@ -49,7 +46,7 @@ impl CloudAccounts {
                 request.domain.trim(),
                 request.canonical_domain.as_deref(),
                 request.client_id.trim(),
-                key_file,
+                &key_file,
                 algorithm,
             )
             .await?;

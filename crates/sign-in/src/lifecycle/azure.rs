@@ -8,9 +8,9 @@ use setup_engine::{ErrorCode, SetupError};
 
 use super::types::{
     AzureAccountInfo, AzureCertificateRequest, AzureServicePrincipalRequest, AzureSignInMethod,
-    AzureSignInPrompt, AzureTenants, TenantChoice,
+    AzureSignInPrompt, AzureTenants, KeyFileKind, TenantChoice,
 };
-use super::{CloudAccounts, Pending, azure_info, chosen_file, minutes, transport};
+use super::{CloudAccounts, Pending, azure_info, minutes, transport};
 use crate::{AzureSession, SignInCancel};
 
 impl CloudAccounts {
@@ -136,24 +136,20 @@ impl CloudAccounts {
         self.adopt_azure(session).await
     }
 
-    /// Signs in as an app registration with a certificate file, checked at once by getting a token; the path
-    /// is remembered and the password (if any) kept in the keychain.
+    /// Signs in as an app registration with the certificate file chosen in the dialog (the request names it by
+    /// its handle), checked at once by getting a token; the path is remembered and the password (if any) kept in the keychain.
     pub async fn sign_in_azure_certificate(
         &self,
         request: AzureCertificateRequest,
     ) -> Result<AzureAccountInfo, SetupError> {
-        let certificate_file = chosen_file(
-            &request.certificate_file,
-            "azure_certificate_path",
-            "choose the certificate file (PEM with its private key, or .pfx)",
-            "the certificate file, such as /home/ada/keys/event-grid-setup.pem",
-        )?;
+        let certificate_file =
+            self.chosen_key_file(KeyFileKind::AzureCertificate, &request.certificate_file)?;
         let azure = self.azure_sign_in().await?;
         let session = azure
             .with_service_principal_certificate(
                 &request.tenant_id,
                 &request.client_id,
-                certificate_file,
+                &certificate_file,
                 request.password,
             )
             .await?;

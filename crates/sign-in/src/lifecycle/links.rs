@@ -1,10 +1,12 @@
 //! The pages the app opens and the files it asks for: the window names a page or a kind of file, Rust builds
-//! the address or asks the file dialog.
+//! the address or asks the file dialog (and keeps the chosen file's path, see `key_files`).
+
+use std::path::PathBuf;
 
 use setup_engine::{ErrorCode, SetupError};
 
-use super::types::{KeyFileKind, LinkTarget};
-use super::{CloudAccounts, FileChoice};
+use super::types::{ChosenKeyFile, KeyFileKind, LinkTarget};
+use super::{CloudAccounts, FileChoice, key_files};
 
 /// Event Grid partner topics across the user's subscriptions.
 const AZURE_PORTAL_PARTNER_TOPICS: &str =
@@ -143,12 +145,14 @@ impl CloudAccounts {
         }
     }
 
-    /// Asks for a key or certificate file; only its path comes back (the file is read when signing in).
+    /// Asks for a key or certificate file and keeps its path here: the window gets only a random handle for
+    /// it (to send back when signing in) and the file's name, or nothing when the dialog was closed. The file
+    /// is read when signing in.
     pub async fn choose_key_file(
         &self,
         kind: KeyFileKind,
         title: String,
-    ) -> Result<Option<String>, SetupError> {
+    ) -> Result<Option<ChosenKeyFile>, SetupError> {
         let (filter_name, extensions): (&'static str, &'static [&'static str]) = match kind {
             KeyFileKind::Auth0PrivateKey => ("PEM (*.pem, *.key)", &["pem", "key"]),
             KeyFileKind::AzureCertificate => {
@@ -163,16 +167,33 @@ impl CloudAccounts {
         let Some(path) = (self.setup.choose_file)(choice).await else {
             return Ok(None);
         };
-        let field = match kind {
-            KeyFileKind::Auth0PrivateKey => "auth0_private_key_path",
-            KeyFileKind::AzureCertificate => "azure_certificate_path",
-        };
-        path.to_str().map(|path| Some(path.to_owned())).ok_or_else(|| {
-            SetupError::invalid(
-                field,
-                "the chosen file's path has characters this app cannot pass on: move or rename the file",
-            )
-        })
+        self.keep_key_file(kind, path).map(Some)
+    }
+
+    /// Keeps `path` as the file chosen for `kind` (what the file dialog does; Rust callers such as tests give
+    /// the path themselves) and answers the handle a sign-in request names it by, with the file's name. A
+    /// path that is not valid Unicode is refused: the keychain keeps the path as text for the next start.
+    pub fn keep_key_file(
+        &self,
+        kind: KeyFileKind,
+        path: PathBuf,
+    ) -> Result<ChosenKeyFile, SetupError> {
+        if path.to_str().is_none() {
+            return Err(SetupError::invalid(
+                key_files::field(kind),
+                "the chosen file's path has characters this app cannot keep: move or rename the file",
+            ));
+        }
+        self.inner().key_files.keep(kind, path)
+    }
+
+    /// The path of the file chosen for `kind` that `handle` names; any other handle is refused naming the field.
+    pub(super) fn chosen_key_file(
+        &self,
+        kind: KeyFileKind,
+        handle: &str,
+    ) -> Result<PathBuf, SetupError> {
+        key_files::resolve(&self.inner().key_files, kind, handle)
     }
 }
 

@@ -8,6 +8,7 @@
 mod auth0;
 mod azure;
 mod connection;
+mod key_files;
 mod links;
 mod restore;
 mod settings;
@@ -114,6 +115,8 @@ struct Inner {
     auth0: Option<Auth0Session>,
     /// Counts every change of the signed-in sessions, so an engine built from them knows when it is stale.
     changes: u64,
+    /// The key and certificate files chosen in the file dialog, by the handles the window was given.
+    key_files: key_files::KeyFiles,
 }
 
 impl Inner {
@@ -215,27 +218,6 @@ impl CloudAccounts {
             .await
             .map_err(SetupError::from)
     }
-}
-
-/// The key or certificate file a sign-in reads, as the user chose it: a full path, checked before anything
-/// is read; `full_path` says which file the path must name.
-fn chosen_file<'a>(
-    path: &'a str,
-    field: &str,
-    choose: &str,
-    full_path: &str,
-) -> Result<&'a Path, SetupError> {
-    let path = Path::new(path.trim());
-    if path.as_os_str().is_empty() {
-        return Err(SetupError::invalid(field, choose));
-    }
-    if !path.is_absolute() {
-        return Err(SetupError::invalid(
-            field,
-            format!("must be the full path of {full_path}"),
-        ));
-    }
-    Ok(path)
 }
 
 fn azure_info(account: &crate::AzureAccount) -> AzureAccountInfo {

@@ -96,8 +96,9 @@ pub struct Auth0SignInRequest {
     pub client_secret: Secret,
 }
 
-/// An Auth0 application that proves who it is with a private key (private-key JWT). The window sends the key
-/// file's path, never the key; the path is kept in the keychain so a restart can sign a new assertion.
+/// An Auth0 application that proves who it is with a private key (private-key JWT). The window sends the
+/// handle [`ChosenKeyFile`] gave it for the key file, never a path or the key: Rust looks the path up, and
+/// keeps it in the keychain so a restart can sign a new assertion.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Auth0PrivateKeyRequest {
@@ -106,6 +107,7 @@ pub struct Auth0PrivateKeyRequest {
     #[serde(default)]
     pub canonical_domain: Option<String>,
     pub client_id: String,
+    /// The handle `choose_key_file` answered for the key file (kind `auth0_private_key`).
     pub key_file: String,
     pub algorithm: KeyAlgorithm,
 }
@@ -141,13 +143,15 @@ pub struct AzureServicePrincipalRequest {
     pub client_secret: Secret,
 }
 
-/// An Azure app registration signing in with a certificate: the file's path (PEM with the private key, or
-/// PKCS#12) and its password if it has one. Not `Debug`: it carries a secret.
+/// An Azure app registration signing in with a certificate: the handle [`ChosenKeyFile`] gave the window for
+/// the file (PEM with the private key, or PKCS#12; the path stays in Rust) and its password if it has one. Not
+/// `Debug`: it carries a secret.
 #[derive(Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AzureCertificateRequest {
     pub tenant_id: String,
     pub client_id: String,
+    /// The handle `choose_key_file` answered for the certificate file (kind `azure_certificate`).
     pub certificate_file: String,
     /// Empty or absent: the file has no password.
     #[ts(type = "string | null")]
@@ -155,13 +159,23 @@ pub struct AzureCertificateRequest {
 }
 
 /// A file the user picks in the system's file dialog; decides the dialog's filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyFileKind {
     /// A PEM private key (`.pem`, `.key`).
     Auth0PrivateKey,
     /// A certificate with its private key (`.pem`, `.pfx`, `.p12`).
     AzureCertificate,
+}
+
+/// A key or certificate file chosen in the file dialog, as the window knows it: a random handle to send back
+/// in the sign-in request, and the file's name without its folder, to show. The path stays in Rust.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChosenKeyFile {
+    pub handle: String,
+    /// Such as `auth0-private.pem`.
+    pub name: String,
 }
 
 /// One cloud, for signing out of it alone.

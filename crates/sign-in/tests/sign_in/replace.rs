@@ -9,7 +9,7 @@ use cloud_sandbox::testing::KeyPair;
 use sign_in::{
     Auth0AccountMethod, Auth0PrivateKeyRequest, Auth0SignInRequest, Auth0TokenRequest,
     AzureAccountMethod, AzureCertificateRequest, AzureServicePrincipalRequest, AzureSignInMethod,
-    AzureSignInPrompt, CloudAccounts, KeyAlgorithm, SignInSetup, SignedIn,
+    AzureSignInPrompt, CloudAccounts, KeyAlgorithm, KeyFileKind, SignInSetup, SignedIn,
 };
 
 use crate::common::{Browser, PUBLIC_CLIENT_ID, World};
@@ -61,8 +61,14 @@ fn secret_request(world: &World, client_secret: &str) -> Auth0SignInRequest {
     }
 }
 
-/// A private-key application registered in the sandbox; its client id, and the key file in `dir`.
-fn key_request(world: &World, dir: &Path, name: &str) -> (String, Auth0PrivateKeyRequest) {
+/// A private-key application registered in the sandbox; its client id, and the request naming its key file in
+/// `dir` by the handle `app` gave for it (as the file dialog would).
+fn key_request(
+    world: &World,
+    app: &CloudAccounts,
+    dir: &Path,
+    name: &str,
+) -> (String, Auth0PrivateKeyRequest) {
     let pair = KeyPair::new();
     let registered = world
         .handle()
@@ -79,7 +85,10 @@ fn key_request(world: &World, dir: &Path, name: &str) -> (String, Auth0PrivateKe
         domain: world.sandbox.info().auth0_domain.clone(),
         canonical_domain: None,
         client_id: registered.client_id.clone(),
-        key_file: path.to_str().unwrap().into(),
+        key_file: app
+            .keep_key_file(KeyFileKind::Auth0PrivateKey, path)
+            .unwrap()
+            .handle,
         algorithm: KeyAlgorithm::RS256,
     };
     (registered.client_id, request)
@@ -121,7 +130,7 @@ async fn each_auth0_sign_in_that_replaces_another_removes_its_keychain_entries()
     only_entries_of(&world, &secret_account);
 
     // → a private key (another application): the client secret goes.
-    let (first_app, request) = key_request(&world, keys.path(), "first.pem");
+    let (first_app, request) = key_request(&world, &app, keys.path(), "first.pem");
     let signed = app.sign_in_auth0_private_key(request).await.unwrap();
     assert_eq!(signed.method, Auth0AccountMethod::PrivateKey);
     only_entries_of(&world, &format!("auth0:{first_app}@{domain}"));
@@ -129,7 +138,7 @@ async fn each_auth0_sign_in_that_replaces_another_removes_its_keychain_entries()
     assert_eq!(back.client_id.as_deref(), Some(first_app.as_str()));
 
     // → another application's private key: the first application's key path goes.
-    let (second_app, request) = key_request(&world, keys.path(), "second.pem");
+    let (second_app, request) = key_request(&world, &app, keys.path(), "second.pem");
     app.sign_in_auth0_private_key(request).await.unwrap();
     only_entries_of(&world, &format!("auth0:{second_app}@{domain}"));
     let back = restored(&world, folder.path()).await.auth0.unwrap();
@@ -179,8 +188,8 @@ async fn a_failed_auth0_replacement_keeps_the_previous_sign_in_until_one_succeed
     app.sign_in_auth0(secret_request(&world, "wrong"))
         .await
         .unwrap_err();
-    let (_, mut request) = key_request(&world, keys.path(), "key.pem");
-    let (_, other) = key_request(&world, keys.path(), "other.pem");
+    let (_, mut request) = key_request(&world, &app, keys.path(), "key.pem");
+    let (_, other) = key_request(&world, &app, keys.path(), "other.pem");
     request.key_file = other.key_file;
     app.sign_in_auth0_private_key(request).await.unwrap_err();
     assert_eq!(world.store.names(), before);
@@ -188,7 +197,7 @@ async fn a_failed_auth0_replacement_keeps_the_previous_sign_in_until_one_succeed
     assert_eq!(back.method, Auth0AccountMethod::ClientSecret);
 
     // Then one that succeeds replaces it.
-    let (client_id, request) = key_request(&world, keys.path(), "right.pem");
+    let (client_id, request) = key_request(&world, &app, keys.path(), "right.pem");
     app.sign_in_auth0_private_key(request).await.unwrap();
     only_entries_of(&world, &format!("auth0:{client_id}@{}", info.auth0_domain));
 }
@@ -254,7 +263,10 @@ async fn each_azure_sign_in_that_replaces_another_removes_its_keychain_entries()
     app.sign_in_azure_certificate(AzureCertificateRequest {
         tenant_id: info.azure_tenant_id.clone(),
         client_id: info.azure_client_id.clone(),
-        certificate_file: path.to_str().unwrap().into(),
+        certificate_file: app
+            .keep_key_file(KeyFileKind::AzureCertificate, path)
+            .unwrap()
+            .handle,
         password: Some("pem-password".into()),
     })
     .await

@@ -516,7 +516,11 @@ export type Auth0PrivateKeyRequest = { domain: string,
 /**
  * As in [`Auth0SignInRequest`].
  */
-canonicalDomain: string | null, clientId: string, keyFile: string, algorithm: KeyAlgorithm, };
+canonicalDomain: string | null, clientId: string, 
+/**
+ * The handle `choose_key_file` answered for the key file (kind `auth0_private_key`).
+ */
+keyFile: string, algorithm: KeyAlgorithm, };
 
 export type KeyAlgorithm = "RS256" | "PS256";
 
@@ -528,13 +532,23 @@ canonicalDomain: string | null, token: string, remember: boolean, };
 
 export type AzureServicePrincipalRequest = { tenantId: string, clientId: string, clientSecret: string, };
 
-export type AzureCertificateRequest = { tenantId: string, clientId: string, certificateFile: string, 
+export type AzureCertificateRequest = { tenantId: string, clientId: string, 
+/**
+ * The handle `choose_key_file` answered for the certificate file (kind `azure_certificate`).
+ */
+certificateFile: string, 
 /**
  * Empty or absent: the file has no password.
  */
 password: string | null, };
 
 export type KeyFileKind = "auth0_private_key" | "azure_certificate";
+
+export type ChosenKeyFile = { handle: string, 
+/**
+ * Such as `auth0-private.pem`.
+ */
+name: string, };
 
 export type CloudName = "azure" | "auth0";
 

@@ -18,6 +18,7 @@ import type {
   AzureCertificateRequest,
   AzureServicePrincipalRequest,
   AzureTenants,
+  ChosenKeyFile,
   CloudName,
   KeyFileKind,
   AzureAccountInfo,
@@ -132,7 +133,8 @@ export function signInAuth0(request: Auth0SignInRequest): Promise<Auth0AccountIn
   return invoke<Auth0AccountInfo>('sign_in_auth0', { request });
 }
 
-/** Signs in to Auth0 with a private-key JWT; only the key file's path is sent, the key is read by Rust. */
+/** Signs in to Auth0 with a private-key JWT; the key file is named by the handle `chooseKeyFile` gave, and
+ * read by Rust. */
 export function signInAuth0PrivateKey(request: Auth0PrivateKeyRequest): Promise<Auth0AccountInfo> {
   return invoke<Auth0AccountInfo>('sign_in_auth0_private_key', { request });
 }
@@ -142,9 +144,10 @@ export function signInAuth0Token(request: Auth0TokenRequest): Promise<Auth0Accou
   return invoke<Auth0AccountInfo>('sign_in_auth0_token', { request });
 }
 
-/** Opens the system's file dialog from Rust; answers the chosen path, or null when the dialog was closed. */
-export function chooseKeyFile(kind: KeyFileKind, title: string): Promise<string | null> {
-  return invoke<string | null>('choose_key_file', { kind, title });
+/** Opens the system's file dialog from Rust, which keeps the chosen file's path; answers a handle to name the
+ * file by when signing in and its name to show (never the path), or null when the dialog was closed. */
+export function chooseKeyFile(kind: KeyFileKind, title: string): Promise<ChosenKeyFile | null> {
+  return invoke<ChosenKeyFile | null>('choose_key_file', { kind, title });
 }
 
 /** Signs in to Azure with the Azure CLI's own sign-in (az login). */
