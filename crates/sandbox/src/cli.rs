@@ -297,6 +297,56 @@ mod tests {
     }
 
     #[test]
+    fn a_drop_rate_and_a_seed_become_two_seeded_drop_rules() {
+        let config = parse(&["--fault-drop-rate", "0.5", "--fault-seed", "7"])
+            .to_config()
+            .unwrap();
+        assert_eq!(config.faults.seed, Some(7));
+        let rules: Vec<_> = config
+            .faults
+            .rules
+            .iter()
+            .map(|rule| (rule.kind.clone(), rule.rate))
+            .collect();
+        // Half the rate drops before the request is handled, half after (its effect stays, its answer is lost).
+        assert_eq!(
+            rules,
+            [false, true].map(|handled| (
+                FaultKind::DropConnection {
+                    handled,
+                    delay_millis: 0
+                },
+                0.25
+            ))
+        );
+    }
+
+    #[test]
+    fn a_drop_rate_outside_zero_to_one_is_refused_naming_the_flag() {
+        for rate in ["0", "1.5", "-0.1", "NaN"] {
+            let error = parse(&[&format!("--fault-drop-rate={rate}")])
+                .to_config()
+                .unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains("--fault-drop-rate must be greater than 0 and at most 1"),
+                "{rate}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_seed_that_is_not_a_whole_number_is_refused_naming_the_flag() {
+        for seed in ["x", "-1", "1.5"] {
+            let error = Args::try_parse_from(["cloud-sandbox", &format!("--fault-seed={seed}")])
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("--fault-seed"), "{seed}: {error}");
+        }
+    }
+
+    #[test]
     fn flags_become_configuration() {
         let config = parse(&[
             "--listen",

@@ -12,6 +12,37 @@ use crate::error::SignInError;
 /// The client id baked in at build time, if the build set one.
 pub const BUILD_CLIENT_ID: Option<&str> = option_env!("AUTH0_EVENTGRID_AZURE_CLIENT_ID");
 
+/// The host of the browser sign-in's loopback redirect URI: `localhost` unless the build sets
+/// `AUTH0_EVENTGRID_AZURE_REDIRECT_HOST=127.0.0.1`, for a distributor whose app registration lists
+/// `http://127.0.0.1` (added through its manifest: the portal's box refuses it). RFC 8252 §8.3 prefers the IP
+/// literal, and so does Microsoft's reply-URL page; registrations made as the README says list
+/// `http://localhost`, so that stays the default. Any other value stops the build.
+pub const REDIRECT_HOST: &str = redirect_host(option_env!("AUTH0_EVENTGRID_AZURE_REDIRECT_HOST"));
+
+const fn redirect_host(chosen: Option<&str>) -> &str {
+    match chosen {
+        None => "localhost",
+        Some(host) if same(host, "localhost") => "localhost",
+        Some(host) if same(host, "127.0.0.1") => "127.0.0.1",
+        Some(_) => panic!("AUTH0_EVENTGRID_AZURE_REDIRECT_HOST must be localhost or 127.0.0.1"),
+    }
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Azure Service Management (Resource Manager) and its delegated `user_impersonation` permission.
 #[derive(Debug, Clone)]
 pub struct AzureSignInConfig {
@@ -123,6 +154,17 @@ mod tests {
     use azure_client::AzureCloud;
 
     use super::*;
+
+    #[test]
+    fn the_redirect_host_is_localhost_unless_the_build_names_the_ip_literal() {
+        assert_eq!(redirect_host(None), "localhost");
+        assert_eq!(redirect_host(Some("localhost")), "localhost");
+        assert_eq!(redirect_host(Some("127.0.0.1")), "127.0.0.1");
+        for wrong in ["[::1]", "127.0.0.2", "example.com", ""] {
+            let refused = std::panic::catch_unwind(|| redirect_host(Some(wrong)));
+            assert!(refused.is_err(), "{wrong} was accepted");
+        }
+    }
 
     fn config() -> AzureSignInConfig {
         AzureSignInConfig::new(AzureEndpoints::for_cloud(&AzureCloud::Public).unwrap())

@@ -183,9 +183,10 @@ impl LoopbackListener {
         self.port
     }
 
-    /// `http://localhost:{port}`: the loopback redirect URI Entra ID accepts on any port.
+    /// `http://localhost:{port}` (or `http://127.0.0.1:{port}` in a build that chose it,
+    /// `config::REDIRECT_HOST`): the loopback redirect URI Entra ID accepts on any port.
     pub fn redirect_uri(&self) -> String {
-        format!("http://localhost:{}", self.port)
+        format!("http://{}:{}", crate::config::REDIRECT_HOST, self.port)
     }
 
     /// Waits for the browser's return until `timeout` after the port was bound, unless `cancel` fires first.

@@ -6,11 +6,12 @@ const SERVICE_MANAGEMENT_APP_ID: &str = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
 const USER_IMPERSONATION_SCOPE_ID: &str = "41094075-9dad-400e-a0bd-54e686782033";
 
 /// The command an administrator runs once to register the app (multi-tenant public client, Azure Service
-/// Management `user_impersonation`, redirect `http://localhost`).
+/// Management `user_impersonation`, redirect `http://localhost`, or `http://127.0.0.1` in a build that uses it).
 pub fn registration_command() -> String {
+    let redirect_host = crate::config::REDIRECT_HOST;
     format!(
         "az ad app create --display-name \"Auth0 Event Grid Setup\" --sign-in-audience AzureADMultipleOrgs \
-         --is-fallback-public-client true --public-client-redirect-uris http://localhost \
+         --is-fallback-public-client true --public-client-redirect-uris http://{redirect_host} \
          --required-resource-accesses '[{{\"resourceAppId\":\"{SERVICE_MANAGEMENT_APP_ID}\",\"resourceAccess\":\
          [{{\"id\":\"{USER_IMPERSONATION_SCOPE_ID}\",\"type\":\"Scope\"}}]}}]' --query appId --output tsv"
     )
@@ -20,12 +21,14 @@ pub fn registration_command() -> String {
 /// shows the administrator's command beside it (the Sign in screen's message to IT, and Settings), each with a
 /// copy button.
 pub fn registration_remedy() -> String {
-    "Signing in with a Microsoft account needs this app to be registered once in Microsoft Entra ID. An \
+    format!(
+        "Signing in with a Microsoft account needs this app to be registered once in Microsoft Entra ID. An \
      administrator registers it as a multi-tenant public client that may use Azure Service Management \
-     (user_impersonation), with the redirect address http://localhost; Settings shows the command to send them. \
+     (user_impersonation), with the redirect address http://{}; Settings shows the command to send them. \
      Then enter the application (client) ID they give you in Settings. Until then, sign in with the Azure CLI \
-     (az login) or a service principal."
-        .to_owned()
+     (az login) or a service principal.",
+        crate::config::REDIRECT_HOST
+    )
 }
 
 #[cfg(test)]
@@ -39,7 +42,10 @@ mod tests {
         for needed in [
             "AzureADMultipleOrgs",
             "--is-fallback-public-client true",
-            "--public-client-redirect-uris http://localhost",
+            &format!(
+                "--public-client-redirect-uris http://{}",
+                crate::config::REDIRECT_HOST
+            ),
             SERVICE_MANAGEMENT_APP_ID,
             USER_IMPERSONATION_SCOPE_ID,
         ] {

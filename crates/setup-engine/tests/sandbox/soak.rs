@@ -5,6 +5,7 @@
 //! is resumed (faults still on) until it completes; it never panics or hangs, and it ends with exactly the
 //! resources of a clean run. `make soak` runs 20 seeds (`SOAK_SEEDS`); the normal test run a few.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use cloud_sandbox::{FaultKind, FaultRule, Faults, SandboxConfig};
@@ -53,6 +54,8 @@ fn all_faults(seed: u64) -> Faults {
 struct SeedOutcome {
     runs: usize,
     fired: u32,
+    /// What fired, by kind of fault.
+    by_kind: BTreeMap<&'static str, u32>,
     expired_tokens: usize,
     stops: Vec<ErrorCode>,
 }
@@ -106,11 +109,28 @@ async fn soak_one(seed: u64, expected: &serde_json::Value) -> SeedOutcome {
         .unwrap();
     assert_eq!(saved.completed, STEPS.to_vec(), "seed {seed}");
     let faults = world.sandbox.handle().faults();
+    let mut by_kind = BTreeMap::new();
+    for rule in &faults.rules {
+        *by_kind.entry(kind_name(&rule.kind)).or_default() += rule.fired;
+    }
+    *by_kind.entry("failed long-running operation").or_default() += 1 - faults.failing_operations;
     SeedOutcome {
         runs,
-        fired: faults.rules.iter().map(|r| r.fired).sum::<u32>() + 1 - faults.failing_operations,
+        fired: by_kind.values().sum(),
+        by_kind,
         expired_tokens: world.requests().iter().filter(|r| r.status == 401).count(),
         stops,
+    }
+}
+
+fn kind_name(kind: &FaultKind) -> &'static str {
+    match kind {
+        FaultKind::Latency { .. } => "latency",
+        FaultKind::TooManyRequests { .. } => "429 with Retry-After",
+        FaultKind::TooManyRequestsWithoutRetryAfter => "429 without Retry-After",
+        FaultKind::ServerError { .. } => "5xx",
+        FaultKind::DropConnection { handled: false, .. } => "dropped before handling",
+        FaultKind::DropConnection { handled: true, .. } => "dropped after handling",
     }
 }
 
@@ -125,6 +145,7 @@ async fn fault_soak_every_fault_at_once() {
     let expected = clean.summary();
     let started = std::time::Instant::now();
     let (mut resumed, mut fired, mut expired) = (0, 0, 0);
+    let mut by_kind: BTreeMap<&str, u32> = BTreeMap::new();
     for seed in 1..=seeds {
         let outcome = soak_one(seed, &expected).await;
         eprintln!(
@@ -134,6 +155,9 @@ async fn fault_soak_every_fault_at_once() {
         );
         resumed += usize::from(outcome.runs > 1);
         fired += outcome.fired;
+        for (kind, count) in &outcome.by_kind {
+            *by_kind.entry(kind).or_default() += count;
+        }
         expired += outcome.expired_tokens;
     }
     eprintln!(
@@ -141,4 +165,15 @@ async fn fault_soak_every_fault_at_once() {
          expired-token refusals, {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    let breakdown: Vec<String> = by_kind
+        .iter()
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect();
+    eprintln!("soak: faults fired by kind: {}", breakdown.join(", "));
+    // Each kind the soak switches on must have been met at least once, or the soak proves less than it says.
+    if seeds >= 3 {
+        for (kind, count) in &by_kind {
+            assert!(*count > 0, "soak: no {kind} fired in {seeds} seeds");
+        }
+    }
 }
