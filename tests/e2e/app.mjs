@@ -29,6 +29,10 @@ export async function launch(configHome, theme, extraEnv = {}) {
       await session.close();
       await driver.stop();
     },
+    /** Ends the app as a crash would (SIGKILL, see `kill` in webdriver.mjs); returns the processes killed. */
+    async crash() {
+      return driver.kill();
+    },
   };
 }
 

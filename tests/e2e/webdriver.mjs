@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { LAUNCH_MARKER, killMarked, killOnExit, newMarker, signalGroup, signalMarked } from './processes.mjs';
+import { LAUNCH_MARKER, killMarked, killOnExit, marked, newMarker, signalGroup, signalMarked } from './processes.mjs';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
@@ -71,15 +71,35 @@ export async function startDriver({ driverPath = process.env.TAURI_DRIVER ?? 'ta
     if (Date.now() > deadline) throw abandon('tauri-driver did not start within 30 s');
     await delay(100);
   }
+  // Stopped or killed once: whichever comes first ends the launch, the other then has nothing to do.
+  let ended = false;
   return {
     base,
     /** Ends every process of this launch except the drivers (an app left by a failed session request). */
     killApps(application) {
       signalMarked(LAUNCH_MARKER, launch, 'SIGKILL', ({ command }) => command.startsWith(application));
     },
+    /**
+     * Kills every process of this launch at once with SIGKILL, as a crash or a power cut would end the app:
+     * the drivers' process group (the app and WebKit's helpers are in it), then whatever of the launch left it.
+     * Nothing gets to close, save or clean up. Returns the processes that were killed.
+     */
+    async kill() {
+      if (ended) return [];
+      ended = true;
+      const running = marked(LAUNCH_MARKER, launch);
+      signalGroup(child.pid, 'SIGKILL');
+      await killMarked(LAUNCH_MARKER, launch);
+      await Promise.race([exited, delay(5_000)]);
+      guard.release();
+      showOutput();
+      return running;
+    },
     async stop() {
       // tauri-driver is asked first: it stops WebKitWebDriver and waits for it (no zombie is left behind). Whatever
       // of this launch is still there afterwards is killed.
+      if (ended) return;
+      ended = true;
       child.kill('SIGTERM');
       await Promise.race([exited, delay(5_000)]);
       signalGroup(child.pid, 'SIGKILL');

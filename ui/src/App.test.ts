@@ -201,4 +201,37 @@ describe('draft saving', () => {
     expect(order).toEqual(['first', 'second']);
     expect(backend.draft?.inputs.stream_name).toBe('second');
   });
+
+  it('sends only the latest of the changes made while a save is under way', async () => {
+    clearMocks();
+    const backend = new FakeBackend();
+    const order: string[] = [];
+    let releaseFirst: () => void = () => undefined;
+    mockIPC(async (cmd, args) => {
+      if (cmd === 'save_draft') {
+        const name = (args as { draft: { inputs: { stream_name: string } } }).draft.inputs.stream_name;
+        if (order.length === 0) await new Promise<void>((resolve) => (releaseFirst = resolve));
+        order.push(name);
+      }
+      return backend.handle(cmd, args as Record<string, unknown>);
+    });
+    const { Wizard } = await import('./lib/wizard.svelte');
+    const wizard = new Wizard(Promise.resolve({ productName: 'x', version: '1', tauriVersion: '2' }), DEFAULT_INPUTS);
+    wizard.inputs.stream_name = 's';
+    const saves = [wizard.save()];
+    // Typed while the first save is slow: one key, one change each.
+    for (const name of ['se', 'sec', 'secu']) {
+      wizard.inputs.stream_name = name;
+      saves.push(wizard.save());
+    }
+    await Promise.resolve();
+    releaseFirst();
+    await Promise.all(saves);
+    expect(order).toEqual(['s', 'secu']);
+    expect(backend.draft?.inputs.stream_name).toBe('secu');
+    // Later changes are saved as before.
+    wizard.inputs.stream_name = 'security';
+    await wizard.save();
+    expect(order).toEqual(['s', 'secu', 'security']);
+  });
 });

@@ -142,7 +142,9 @@ export class Wizard {
   /** The Settings screen is shown over the current screen. */
   settingsOpen = $state(false);
   #timer: ReturnType<typeof setInterval> | undefined;
-  #saving: Promise<void> = Promise.resolve();
+  /** The save under way, if any, and the draft to save after it (only the latest one waits). */
+  #saving: Promise<void> | null = null;
+  #unsaved: Draft | null = null;
   #lastAction: { what: Activity; action: () => Promise<void> } | null = null;
 
   readonly #defaults: SetupInputs;
@@ -490,13 +492,25 @@ export class Wizard {
   }
 
   /**
-   * Saves the draft as it is now. Saves are sent one after another: Rust runs commands concurrently, so two
-   * saves in flight could finish in the wrong order and leave an older draft on disk.
+   * Saves the draft as it is now; resolves once it is on disk. Saves are sent one after another: Rust runs
+   * commands concurrently, so two saves in flight could finish in the wrong order and leave an older draft on
+   * disk. While one is under way only the latest draft waits, not one per change: every key typed changes the
+   * draft, a save also writes the keychain (a webhook's key), and a queue of stale drafts would keep what was
+   * typed last off the disk for seconds, lost if the app is killed meanwhile.
    */
   save(): Promise<void> {
-    const draft = { mode: this.mode, screen: this.screen, inputs: $state.snapshot(this.inputs) };
-    this.#saving = this.#saving.then(() => ipc.saveDraft(draft).catch(() => undefined));
+    this.#unsaved = { mode: this.mode, screen: this.screen, inputs: $state.snapshot(this.inputs) };
+    this.#saving ??= this.#saveUnsaved();
     return this.#saving;
+  }
+
+  async #saveUnsaved(): Promise<void> {
+    while (this.#unsaved) {
+      const draft = this.#unsaved;
+      this.#unsaved = null;
+      await ipc.saveDraft(draft).catch(() => undefined);
+    }
+    this.#saving = null;
   }
 
   #adopt(session: SessionInfo): void {
