@@ -5,107 +5,27 @@
 // browser signs in on the identity platform's page and is sent back to the app's loopback address. The device
 // code is read off the window and typed on the device page. Needs a display, `make app` and the sandbox binary.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { launch, person, root, shoot } from './app.mjs';
-import { killOnExit } from './processes.mjs';
-
-const { chromium } = createRequire(join(root, 'ui/package.json'))('playwright-core');
-const SANDBOX = process.env.SANDBOX_BINARY ?? join(root, 'target/debug/cloud-sandbox');
-// Any application (client) id: the sandbox's identity platform plays a tenant where it is registered.
-const APP_CLIENT_ID = '5d3c1a2b-7e4f-4a10-9b8c-0123456789ab';
+import { person, shoot } from './app.mjs';
+import { launchCloudApp, signInInBrowser, signInToAuth0, startBrowser, startSandbox } from './cloud.mjs';
 
 let sandbox;
 let info;
 let browser;
 
-/** The sandbox binary, ready once it prints its one JSON line. */
-async function startSandbox() {
-  const child = spawn(SANDBOX, [], { stdio: ['ignore', 'pipe', 'inherit'] });
-  // Killed with this file's process, however it ends (a failed `before` never reaches `after`).
-  killOnExit(() => child.kill('SIGKILL'));
-  const lines = createInterface({ input: child.stdout });
-  const first = await new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code} before it was ready`)));
-    lines.once('line', resolve);
-  });
-  return { child, info: JSON.parse(first) };
-}
-
-/** A folder holding a stand-in `xdg-open` that records each link the app opens, one per line. */
-function recordingOpener() {
-  const folder = mkdtempSync(join(tmpdir(), 'opened-'));
-  const log = join(folder, 'opened.txt');
-  const script = join(folder, 'xdg-open');
-  writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\n`);
-  chmodSync(script, 0o755);
-  return {
-    folder,
-    /** Waits for the next link the app opens after `seen` links. */
-    async next(seen, session) {
-      return session.waitFor(async () => {
-        const links = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [];
-        if (links.length <= seen) throw new Error('the app has not opened a link yet');
-        return links[seen];
-      });
-    },
-  };
-}
-
-/** The app in cloud mode, pointed at the sandbox, with its own config folder and link recorder. */
-async function launchCloudApp(configHome = mkdtempSync(join(tmpdir(), 'cloud-e2e-')), { keep = false } = {}) {
-  const opener = recordingOpener();
-  const app = await launch(configHome, 'light', {
-    PATH: `${opener.folder}:${process.env.PATH}`,
-    AUTH0_EVENTGRID_AZURE_CLOUD: 'custom',
-    AUTH0_EVENTGRID_AZURE_AUTHORITY_URL: info.azure_authority,
-    AUTH0_EVENTGRID_AZURE_MANAGEMENT_URL: info.azure_management,
-    AUTH0_EVENTGRID_AZURE_CLIENT_ID: APP_CLIENT_ID,
-  });
-  return {
-    ...app,
-    opener,
-    configHome,
-    async quit() {
-      await app.quit();
-      if (!keep) rmSync(configHome, { recursive: true, force: true });
-      rmSync(opener.folder, { recursive: true, force: true });
-    },
-  };
-}
-
 before(async () => {
-  ({ child: sandbox, info } = await startSandbox());
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  sandbox = await startSandbox();
+  ({ info } = sandbox);
+  browser = await startBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  sandbox?.kill();
+  await sandbox?.stop();
 });
-
-/** The person, in the system browser: signs in on the identity platform's page and is sent back to the app. */
-async function signInInBrowser(link, user) {
-  const page = await browser.newPage();
-  try {
-    await page.goto(link);
-    await page.getByLabel('Email').fill(user.name);
-    await page.getByLabel('Password').fill(user.password);
-    await Promise.all([page.waitForURL(/^http:\/\/localhost:\d+\//), page.getByRole('button').first().click()]);
-    return await page.textContent('body');
-  } finally {
-    await page.close();
-  }
-}
 
 /**
  * A device-code sign-in as a person does it: asks the window for a code, reads the code and the page to open off
@@ -129,14 +49,6 @@ async function signInWithDeviceCode(you, session, user) {
   } finally {
     await tab.close();
   }
-}
-
-/** Signs in to Auth0 with the sandbox tenant's machine-to-machine application, typing like a person. */
-async function signInToAuth0(you) {
-  await you.type('#auth0-domain', info.auth0_domain);
-  await you.type('#auth0-client-id', info.auth0_client_id);
-  await you.type('#auth0-client-secret', info.auth0_client_secret);
-  await you.click('Check and sign in to Auth0');
 }
 
 /**
@@ -175,7 +87,7 @@ const DESTINATIONS = [
 ];
 
 test('a setup with no id typed: every destination chosen from a list, the webhook walk in at most 14 actions', { timeout: 300_000 }, async () => {
-  const app = await launchCloudApp();
+  const app = await launchCloudApp(info);
   try {
     const { session } = app;
     const you = person(session);
@@ -184,9 +96,9 @@ test('a setup with no id typed: every destination chosen from a list, the webhoo
     await you.heading('Sign in to Auth0 and Azure');
     await you.click('Sign in to Azure in the browser');
     const user = info.users[0];
-    assert.match(await signInInBrowser(await app.opener.next(0, session), user), new RegExp(`Signed in as ${user.name}`));
+    assert.match(await signInInBrowser(browser, await app.opener.next(0, session), user), new RegExp(`Signed in as ${user.name}`));
     await session.waitForText('[data-testid="azure-account"]', (text) => text.includes(user.name));
-    await signInToAuth0(you);
+    await signInToAuth0(you, info);
     await session.waitForText('[data-testid="signed-in"]', (text) => text.includes(info.auth0_client_id));
     await you.click('Continue');
     await you.heading('Step 1 – Prepare Azure');
@@ -241,7 +153,7 @@ test('a setup with no id typed: every destination chosen from a list, the webhoo
 });
 
 test('signs in to Azure in the browser and to Auth0, switches directory, and sets everything up there', { timeout: 300_000 }, async () => {
-  const app = await launchCloudApp();
+  const app = await launchCloudApp(info);
   try {
     const { session } = app;
     const you = person(session);
@@ -260,10 +172,10 @@ test('signs in to Azure in the browser and to Auth0, switches directory, and set
     assert.match(url.searchParams.get('redirect_uri'), /^http:\/\/localhost:\d+$/);
 
     const user = info.users[0];
-    assert.match(await signInInBrowser(link, user), new RegExp(`Signed in as ${user.name}`));
+    assert.match(await signInInBrowser(browser, link, user), new RegExp(`Signed in as ${user.name}`));
     await session.waitForText('[data-testid="azure-account"]', (text) => text.includes(user.name));
 
-    await signInToAuth0(you);
+    await signInToAuth0(you, info);
     // Both clouds signed in: the screen says who, and Continue leads to the steps.
     await session.waitForText('[data-testid="signed-in"]', (text) => text.includes(info.auth0_client_id) && text.includes(user.name));
 
@@ -341,7 +253,7 @@ test('signs in to Azure in the browser and to Auth0, switches directory, and set
 });
 
 test('signs in to Azure with a device code typed on the device page', async () => {
-  const app = await launchCloudApp();
+  const app = await launchCloudApp(info);
   try {
     const { session } = app;
     const you = person(session);
@@ -356,7 +268,7 @@ test('signs in to Azure with a device code typed on the device page', async () =
 });
 
 test('a cancelled browser sign-in can be started again', async () => {
-  const app = await launchCloudApp();
+  const app = await launchCloudApp(info);
   try {
     const { session } = app;
     const you = person(session);
@@ -374,7 +286,7 @@ test('a cancelled browser sign-in can be started again', async () => {
     await you.click('Sign in to Azure in the browser');
     const second = await app.opener.next(1, session);
     const user = info.users[0];
-    await signInInBrowser(second, user);
+    await signInInBrowser(browser, second, user);
     await session.waitForText('[data-testid="azure-account"]', (text) => text.includes(user.name));
   } finally {
     await app.quit();
@@ -389,14 +301,14 @@ test('with a system keychain, the sign-ins outlive a restart and Sign out forget
   const configHome = mkdtempSync(join(tmpdir(), 'cloud-e2e-keychain-'));
   const user = info.users[0];
   try {
-    const first = await launchCloudApp(configHome, { keep: true });
+    const first = await launchCloudApp(info, configHome, { keep: true });
     try {
       const { session } = first;
       const you = person(session);
       await you.click('Connect my Auth0 and Azure');
       await you.heading('Sign in to Auth0 and Azure');
       await signInWithDeviceCode(you, session, user);
-      await signInToAuth0(you);
+      await signInToAuth0(you, info);
       await session.waitForText('[data-testid="signed-in"]', (text) => text.includes(user.name));
       // No "not remembered" notice: this session has a keychain.
       const notice = await session.execute('return document.querySelector(\'[data-testid="session-only"]\') !== null;');
@@ -406,7 +318,7 @@ test('with a system keychain, the sign-ins outlive a restart and Sign out forget
     }
 
     // Nothing secret was written to the app's folders, yet the next start is still signed in to both clouds.
-    const second = await launchCloudApp(configHome, { keep: true });
+    const second = await launchCloudApp(info, configHome, { keep: true });
     try {
       const { session } = second;
       const you = person(session);
@@ -431,7 +343,7 @@ test('with a system keychain, the sign-ins outlive a restart and Sign out forget
       await second.quit();
     }
 
-    const third = await launchCloudApp(configHome, { keep: true });
+    const third = await launchCloudApp(info, configHome, { keep: true });
     try {
       const you = person(third.session);
       await toSignIn(you, third.session);
