@@ -55,10 +55,14 @@ impl CloudAccounts {
 
     /// Waits for the pending Azure sign-in to finish in the browser (or on the device page).
     pub async fn finish_azure(&self) -> Result<AzureAccountInfo, SetupError> {
-        let (pending, cancel) = {
+        let (pending, cancel, sign_outs) = {
             let mut inner = self.inner();
             // The cancel handle stays for `cancel_azure`, which may come while this waits.
-            (inner.pending.take(), inner.cancel.clone())
+            (
+                inner.pending.take(),
+                inner.cancel.clone(),
+                inner.azure_sign_outs,
+            )
         };
         if pending.is_none() && cancel.as_ref().is_some_and(SignInCancel::is_cancelled) {
             return Err(crate::SignInError::Cancelled.into());
@@ -74,13 +78,40 @@ impl CloudAccounts {
             Pending::Browser(browser) => browser.finish(&cancel).await,
             Pending::Device(device) => device.finish(&cancel).await,
         }?;
-        self.adopt_azure(session).await
+        self.adopt_azure_since(session, Some(sign_outs)).await
     }
 
     /// Keeps `session` as this run's Azure sign-in and remembers who it is for the next start.
     async fn adopt_azure(&self, session: AzureSession) -> Result<AzureAccountInfo, SetupError> {
+        self.adopt_azure_since(session, None).await
+    }
+
+    /// Keeps `session` unless the person signed Azure out after it started (`sign_outs`, the count of sign-outs
+    /// then): a sign-out that lands after the sign-in committed, while its tokens were being stored, wins, and
+    /// what the sign-in stored is removed. The check and the keeping happen under one lock, so a sign-out comes
+    /// either before (this refuses) or after (it signs this session out).
+    async fn adopt_azure_since(
+        &self,
+        session: AzureSession,
+        sign_outs: Option<u64>,
+    ) -> Result<AzureAccountInfo, SetupError> {
         let account = session.account().clone();
-        let previous = self.inner().set_azure(Some(session));
+        let kept = {
+            let mut inner = self.inner();
+            if sign_outs.is_some_and(|then| then != inner.azure_sign_outs) {
+                Err(session)
+            } else {
+                Ok(inner.set_azure(Some(session)))
+            }
+        };
+        let previous = match kept {
+            Ok(previous) => previous,
+            Err(session) => {
+                tracing::info!("an Azure sign-in finished after a sign-out: not kept");
+                session.sign_out().await?;
+                return Err(crate::SignInError::Cancelled.into());
+            }
+        };
         self.remember().await?;
         // Replace means remove: the previous sign-in's secrets go once this one has succeeded.
         if let Some(previous) = previous

@@ -101,6 +101,9 @@ pub struct CloudAccounts {
     accounts: AccountFile,
     settings_file: PathBuf,
     inner: Mutex<Inner>,
+    /// One save of the account file at a time, each reading the sessions once it holds this: two saves that
+    /// overlap (a sign-in finishing while a sign-out runs) cannot leave the older picture on disk.
+    remembering: tokio::sync::Mutex<()>,
 }
 
 #[derive(Default)]
@@ -115,6 +118,9 @@ struct Inner {
     auth0: Option<Auth0Session>,
     /// Counts every change of the signed-in sessions, so an engine built from them knows when it is stale.
     changes: u64,
+    /// Counts Azure sign-outs, so a browser or device sign-in that committed before a sign-out and finished
+    /// after it is not kept (`finish_azure`).
+    azure_sign_outs: u64,
     /// The key and certificate files chosen in the file dialog, by the handles the window was given.
     key_files: key_files::KeyFiles,
 }
@@ -122,6 +128,9 @@ struct Inner {
 impl Inner {
     fn set_azure(&mut self, session: Option<AzureSession>) -> Option<AzureSession> {
         self.changes += 1;
+        if session.is_none() {
+            self.azure_sign_outs += 1;
+        }
         std::mem::replace(&mut self.azure, session)
     }
 
@@ -158,6 +167,7 @@ impl CloudAccounts {
             accounts,
             settings_file,
             inner: Mutex::default(),
+            remembering: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -206,6 +216,7 @@ impl CloudAccounts {
 
     /// Writes who is signed in (no secret) so the next start can restore the sessions from the keychain.
     async fn remember(&self) -> Result<(), SetupError> {
+        let _one_at_a_time = self.remembering.lock().await;
         let accounts = {
             let inner = self.inner();
             crate::SignedInAccounts {

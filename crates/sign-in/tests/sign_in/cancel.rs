@@ -155,3 +155,64 @@ async fn a_cancel_racing_the_callback_wins_whenever_it_is_accepted() {
     }
     println!("cancel accepted {won} times, too late {too_late} times");
 }
+
+/// Sign out (of both clouds, or of Azure alone) fired together with the browser's right callback, many times,
+/// landing anywhere from before the callback to after the sign-in finished, including after it committed and
+/// while it was storing its tokens. Whatever the order, once both are over nothing is signed in, remembered or
+/// left in the keychain: a sign-out the person asked for after starting a sign-in always wins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_out_racing_the_callback_always_wins() {
+    let world = World::start().await;
+    let (name, password) = world.user();
+    let (mut refused, mut removed) = (0, 0);
+    for round in 0..50 {
+        assert!(world.store.names().is_empty(), "round {round}: left over");
+        let folder = tempfile::tempdir().unwrap();
+        let accounts = std::sync::Arc::new(accounts(&world, folder.path()));
+        let (url, _port) = start_browser(&accounts).await;
+        let callback = Browser::new().sign_in(&url, &name, &password).await;
+        let finishing = accounts.clone();
+        let finish = tokio::spawn(async move { finishing.finish_azure().await });
+        let returning =
+            tokio::spawn(async move { reqwest::Client::new().get(&callback).send().await });
+        if round % 3 == 2 {
+            // Just after the commit: the sign-in has put its refresh token in the keychain and may not yet be
+            // kept as this run's session.
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while world.store.names().is_empty() && Instant::now() < deadline {
+                tokio::task::yield_now().await;
+            }
+        } else {
+            for _ in 0..(round % 10) * round {
+                tokio::task::yield_now().await;
+            }
+        }
+        if round % 2 == 0 {
+            accounts.sign_out().await.unwrap();
+        } else {
+            accounts.sign_out_cloud(CloudName::Azure).await.unwrap();
+        }
+        let _ = returning.await.unwrap();
+        match finish.await.unwrap() {
+            Ok(_) => {
+                // Finished before the sign-out took its session: the sign-out removed it.
+                removed += 1;
+            }
+            Err(error) => {
+                assert_eq!(error.code, ErrorCode::Cancelled, "round {round}: {error:?}");
+                refused += 1;
+            }
+        }
+        let remembered = AccountFile::at(folder.path().join("accounts.json"))
+            .load()
+            .await
+            .unwrap();
+        assert!(
+            world.store.names().is_empty(),
+            "round {round}: still in the keychain after the sign-out: {:?}",
+            world.store.names()
+        );
+        assert!(remembered.azure.is_none(), "round {round}: remembered");
+    }
+    println!("sign-in ended by the sign-out {refused} times, kept then removed {removed} times");
+}
