@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the release app and the auth0-eventgrid command line, then packages both with Tauri's bundler: a .deb and
+# Builds the release app and the auth0-eventgrid command line, then packages the app (which is the command line too
+# when started as auth0-eventgrid) with Tauri's bundler: a .deb and
 # an .rpm under <target>/release/bundle/. Nothing is downloaded: only the bundlers that need no tool from the
 # internet run here (AppImage, .msi/NSIS and .dmg are built on a release machine, see the README).
 #
@@ -32,21 +33,23 @@ case "$profile" in
     ;;
   *) echo "PROFILE must be release or debug, not '$profile'" >&2; exit 2 ;;
 esac
-cli="$target_dir/$profile/auth0-eventgrid"
 bundle_dir="$target_dir/$profile/bundle"
 
 # What only the Linux packages need, merged over tauri.conf.json for this run alone:
 # - a product name without spaces: the bundler names the desktop entry, the package files and the package after it
 #   (auth0-eventgrid-setup.desktop, not "Auth0 Event Grid Setup.desktop"); the app keeps its own name (the entry's
 #   Name= comes from src-tauri/packaging/app.desktop), as the binary is built from tauri.conf.json alone;
-# - the command line at /usr/bin/auth0-eventgrid, from this build's target folder;
+# - the command line: /usr/bin/auth0-eventgrid is a link to the app, which runs the command line when started under
+#   that name (src-tauri/src/main.rs), so the package carries one binary. The link is made by the package's
+#   scripts after installing and removed before removing (whether the bundler's `files` keeps a symbolic link as
+#   one was not checked, so it is not relied on);
 # - with an updater key: the key, the endpoint and signed update artifacts.
-config=$(CLI="$cli" node -e '
+config=$(PACKAGING="$PWD/src-tauri/packaging" node -e '
   const env = process.env;
-  const files = { "/usr/bin/auth0-eventgrid": env.CLI };
+  const scripts = { postInstallScript: `${env.PACKAGING}/link-cli.sh`, preRemoveScript: `${env.PACKAGING}/unlink-cli.sh` };
   const config = {
     productName: "auth0-eventgrid-setup",
-    bundle: { linux: { deb: { files }, rpm: { files } } },
+    bundle: { linux: { deb: scripts, rpm: scripts } },
   };
   if (env.AUTH0_EVENTGRID_UPDATER_PUBKEY) {
     config.bundle.createUpdaterArtifacts = true;

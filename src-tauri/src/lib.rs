@@ -10,6 +10,7 @@ mod export;
 mod file_dialog;
 mod import;
 pub mod logs;
+pub mod multicall;
 mod schedule;
 mod setups;
 mod single_instance;

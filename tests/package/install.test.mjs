@@ -8,7 +8,7 @@
 // package is installed already. Whatever happens, the package is purged and every process started is ended.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, closeSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -53,6 +53,21 @@ function traces() {
   const { stdout } = spawnSync('find', ['/usr', '/etc', '/opt', '/var/lib', '-xdev', ...pattern], { encoding: 'utf8' });
   return stdout.split('\n').filter(Boolean).sort();
 }
+/** The files among `paths` (under `root`) that are ELF binaries, by their first four bytes. */
+function elfFiles(paths, root) {
+  return paths.filter((path) => {
+    const file = join(root, path);
+    if (!existsSync(file) || !lstatSync(file).isFile()) return false;
+    const fd = openSync(file, 'r');
+    const magic = Buffer.alloc(4);
+    try {
+      readSync(fd, magic, 0, 4, 0);
+    } finally {
+      closeSync(fd);
+    }
+    return magic.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+  });
+}
 function purge() {
   if (installed()) runAsRoot('dpkg', ['--purge', PACKAGE]);
 }
@@ -63,7 +78,7 @@ const rpm = onlyPackage(join(bundleDir, 'rpm'), '.rpm');
 const debFiles = run('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -t', 'sh', deb])
   .split('\n')
   .filter((line) => line && !line.endsWith('/'))
-  .map((line) => line.replace(/^\.\//, '/'));
+  .map((line) => line.replace(/^\.?\/?/, '/'));
 let tracesBefore;
 let home;
 let guard;
@@ -110,10 +125,12 @@ test('the .deb installs with its dependencies declared, the app, the command lin
 
   const files = run('dpkg-query', ['-L', PACKAGE]).split('\n').filter(Boolean);
   assert.deepEqual(files.filter((path) => /\s/.test(path)), [], 'no installed path has a space');
-  for (const binary of ['/usr/bin/auth0-eventgrid-setup', '/usr/bin/auth0-eventgrid']) {
-    assert.ok(files.includes(binary), `${binary} is installed`);
-    assert.equal(statSync(binary).mode & 0o755, 0o755, `${binary} is executable`);
-  }
+  assert.ok(files.includes('/usr/bin/auth0-eventgrid-setup'), 'the app is installed');
+  assert.equal(statSync('/usr/bin/auth0-eventgrid-setup').mode & 0o755, 0o755, 'the app is executable');
+  // One binary: the command line is the app started under another name, a link the package's postinst makes.
+  assert.ok(lstatSync('/usr/bin/auth0-eventgrid').isSymbolicLink(), '/usr/bin/auth0-eventgrid is a symbolic link');
+  assert.equal(realpathSync('/usr/bin/auth0-eventgrid'), realpathSync('/usr/bin/auth0-eventgrid-setup'));
+  assert.deepEqual(elfFiles(debFiles, '/'), ['/usr/bin/auth0-eventgrid-setup'], 'the .deb holds one ELF binary, the app');
   const entry = '/usr/share/applications/auth0-eventgrid-setup.desktop';
   assert.ok(files.includes(entry));
   const desktop = readFileSync(entry, 'utf8');
@@ -163,7 +180,7 @@ test('the installed app paints the welcome page', async () => {
 test('purging the .deb leaves nothing of it on the system', () => {
   runAsRoot('dpkg', ['--purge', PACKAGE]);
   assert.ok(!installed());
-  assert.deepEqual(debFiles.filter((path) => existsSync(path)), [], 'files of the package still present');
+  assert.deepEqual(debFiles.filter((path) => existsSync(path) && !lstatSync(path).isDirectory()), [], 'files of the package still present');
   assert.deepEqual(traces(), tracesBefore, 'paths named after the app appeared on the system');
 });
 
@@ -180,14 +197,21 @@ test('the .rpm installs the app, the command line, the desktop entry and the lic
     const files = run('rpm', ['--root', rpmRoot, '-ql', PACKAGE]).split('\n').filter(Boolean);
     for (const path of [
       '/usr/bin/auth0-eventgrid-setup',
-      '/usr/bin/auth0-eventgrid',
       '/usr/share/applications/auth0-eventgrid-setup.desktop',
       `/usr/share/licenses/${PACKAGE}/LICENSE`,
     ]) {
       assert.ok(files.includes(path) && existsSync(join(rpmRoot, path)), `${path} in the .rpm`);
     }
     assert.deepEqual(files.filter((path) => /\s/.test(path)), []);
+    assert.deepEqual(elfFiles(files, rpmRoot), ['/usr/bin/auth0-eventgrid-setup'], 'the .rpm holds one ELF binary, the app');
+    // The link to the command line is made by the %post scriptlet, which an install into a bare root cannot run
+    // (--noscripts: it has no shell). Its scriptlets are checked by their text, and the link made as they make it.
+    const scripts = run('rpm', ['-qp', '--scripts', rpm]);
+    assert.match(scripts, /^postinstall scriptlet[^\n]*\n(.*\n)*ln -sf auth0-eventgrid-setup \/usr\/bin\/auth0-eventgrid$/m);
+    assert.match(scripts, /^preuninstall scriptlet[^\n]*\n(.*\n)*.*rm -f \/usr\/bin\/auth0-eventgrid/m);
+    symlinkSync('auth0-eventgrid-setup', join(rpmRoot, 'usr/bin/auth0-eventgrid'));
     assert.equal(run(join(rpmRoot, 'usr/bin/auth0-eventgrid'), ['--version']).trim(), `auth0-eventgrid ${workspaceVersion}`);
+    rmSync(join(rpmRoot, 'usr/bin/auth0-eventgrid'));
     run('rpm', ['--root', rpmRoot, '--erase', '--nodeps', '--noscripts', PACKAGE]);
     assert.deepEqual(files.filter((path) => existsSync(join(rpmRoot, path))), []);
   } finally {
