@@ -67,6 +67,23 @@ debug_flag=()
 [ "$profile" = debug ] && debug_flag=(--debug)
 ui/node_modules/.bin/tauri bundle --ci "${debug_flag[@]}" --bundles "$bundles" --config "$config"
 
+# Tauri's .deb bundler compresses with gzip only. The .deb is repacked with xz, as Debian's own packages are: the
+# same files, scripts and md5sums, about a third smaller (12.7 MB with gzip, 8.0 MB with xz -9, 5 December 2026).
+# dpkg-deb is part of dpkg, on every Debian and Ubuntu machine. The test build's far larger packages get xz's
+# fastest level: the test checks that the xz package installs, not its size.
+if [ -d "$bundle_dir/deb" ] && command -v dpkg-deb >/dev/null; then
+  level=9
+  [ "$profile" = debug ] && level=1
+  for deb in "$bundle_dir"/deb/*.deb; do
+    say "repacking $(basename "$deb") with xz -$level"
+    unpacked=$(mktemp -d)
+    dpkg-deb --raw-extract "$deb" "$unpacked/root"
+    dpkg-deb --root-owner-group -Zxz "-z$level" --build "$unpacked/root" "$deb.xz-tmp" >/dev/null
+    mv -f "$deb.xz-tmp" "$deb"
+    rm -rf "$unpacked"
+  done
+fi
+
 say "made:"
 find "$bundle_dir" -maxdepth 2 -type f \( -name '*.deb' -o -name '*.rpm' -o -name '*.sig' \) \
   -printf '  %p (%s bytes)\n' >&2

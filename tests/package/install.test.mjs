@@ -131,6 +131,8 @@ test('the .deb installs with its dependencies declared, the app, the command lin
   assert.ok(lstatSync('/usr/bin/auth0-eventgrid').isSymbolicLink(), '/usr/bin/auth0-eventgrid is a symbolic link');
   assert.equal(realpathSync('/usr/bin/auth0-eventgrid'), realpathSync('/usr/bin/auth0-eventgrid-setup'));
   assert.deepEqual(elfFiles(debFiles, '/'), ['/usr/bin/auth0-eventgrid-setup'], 'the .deb holds one ELF binary, the app');
+  // make bundle repacks Tauri's gzip .deb with xz, as Debian's own packages are (scripts/bundle.sh).
+  assert.deepEqual(run('ar', ['t', deb]).trim().split('\n'), ['debian-binary', 'control.tar.xz', 'data.tar.xz']);
   const entry = '/usr/share/applications/auth0-eventgrid-setup.desktop';
   assert.ok(files.includes(entry));
   const desktop = readFileSync(entry, 'utf8');
