@@ -190,6 +190,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             support::error_shown,
             support::copy_diagnostics,
             support::open_logs_folder,
+            commands::close_window,
         ])
 }
 
