@@ -79,5 +79,6 @@ fn app_commands() -> &'static [&'static str] {
         "error_shown",
         "copy_diagnostics",
         "open_logs_folder",
+        "close_window",
     ]
 }

@@ -245,6 +245,20 @@ pub async fn open_link(state: State<'_, AppState>, target: LinkTarget) -> Result
     Ok((state.accounts.setup.open_url)(&url))
 }
 
+/// Done's "Close": closes the window that asked, as its close button would (the app ends with its last window).
+#[tauri::command]
+pub fn close_window<R: tauri::Runtime>(window: tauri::WebviewWindow<R>) -> Result<(), SetupError> {
+    tracing::info!("the window closes from Done");
+    window.close().map_err(|e| {
+        tracing::warn!(error = %e, "the window could not close");
+        SetupError::new(
+            ErrorCode::OperationFailed,
+            "The window could not close.",
+            "Close it with its own close button.",
+        )
+    })
+}
+
 #[tauri::command]
 pub async fn load_settings(state: State<'_, AppState>) -> Result<Settings, SetupError> {
     state.accounts.settings().await

@@ -57,9 +57,13 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         // Asking the keychain whether it answers takes a D-Bus round trip on Linux; once, before the window.
         let choose_file = file_dialog::system(app.handle().clone());
         let mut setup = tauri::async_runtime::block_on(SignInSetup::system(open_url, choose_file));
+        // A wrong preset stops the start: the log names the variable for the administrator, the error the
+        // app fails with says in plain words which preset is wrong and who can correct it.
         let presets = sign_in::AzurePresets::from_process().map_err(|e| {
-            tracing::error!(field = ?e.field, "{}", e.message);
-            e.message
+            tracing::error!(variable = ?e.field, remedy = %e.remedy, "{}", e.message);
+            let shown = sign_in::AzurePresets::window_error(|name| std::env::var(name).ok(), &e);
+            tracing::error!("{} {}", shown.message, shown.remedy);
+            format!("{} {}", shown.message, shown.remedy)
         })?;
         setup.azure_cloud = presets.azure_cloud;
         setup.azure_client_id = presets.azure_client_id;
@@ -191,6 +195,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             support::error_shown,
             support::copy_diagnostics,
             support::open_logs_folder,
+            commands::close_window,
         ])
 }
 

@@ -404,6 +404,8 @@ export class FakeBackend {
   shownErrors: SetupError[] = [];
   /** How often open_logs_folder opened the folder. */
   logsFolderOpened = 0;
+  /** How often close_window closed the window. */
+  windowClosed = 0;
   /** Every teardown_setup request with the plan the window confirmed. */
   teardowns: { id: number; plan: TeardownPlan }[] = [];
   importCalls = 0;
@@ -919,6 +921,9 @@ export class FakeBackend {
       }
       case 'open_logs_folder':
         this.logsFolderOpened += 1;
+        return null;
+      case 'close_window':
+        this.windowClosed += 1;
         return null;
       case 'import_setup': {
         this.importCalls += 1;

@@ -290,12 +290,17 @@ pub struct Settings {
     /// Comma-separated Auth0 event categories (e.g. auth.login.fail,auth.signup.success); none = all.
     #[arg(long, value_delimiter = ',')]
     pub event_categories: Option<Vec<String>>,
-    /// Mask or hash these personal fields in the logs (comma list: first_name,last_name,username,email,phone,address).
+    /// Mask or hash these personal fields in the logs (comma list: first_name,last_name,username,email,phone,address)
+    /// [default: all of them; personal data is masked unless --no-pii-masking].
     #[arg(long, value_delimiter = ',')]
     pub pii_fields: Option<Vec<String>>,
-    /// How to protect --pii-fields: mask or hash [default: mask].
+    /// How to protect the personal fields: mask or hash [default: mask].
     #[arg(long)]
     pub pii_method: Option<String>,
+    /// Send personal data in the logs unmasked (by default every personal field is masked).
+    #[arg(long, conflicts_with_all = ["pii_fields", "pii_method"])]
+    #[serde(default)]
+    pub no_pii_masking: bool,
     /// Stream logs from this ISO-8601 instant.
     #[arg(long)]
     pub start_from: Option<String>,

@@ -34,8 +34,12 @@ pub fn merge(flags: Settings) -> Result<Settings, SetupError> {
         error.message = format!("{}: {}", path.display(), error.message);
         error
     })?;
+    // A file's "no masking" gives way to fields chosen by a flag.
+    let no_pii_masking = flags.no_pii_masking
+        || (file.no_pii_masking && flags.pii_fields.is_none() && flags.pii_method.is_none());
     Ok(Settings {
         config: flags.config,
+        no_pii_masking,
         auth0_domain: flags.auth0_domain.or(file.auth0_domain),
         auth0_audience: flags.auth0_audience.or(file.auth0_audience),
         stream_name: flags.stream_name.or(file.stream_name),
@@ -93,9 +97,10 @@ fn read_config(text: &str) -> Result<Settings, SetupError> {
 /// A document's inputs as the flags that would set them, so flags override them field by field.
 fn from_document(inputs: SetupInputs) -> Settings {
     let destination = inputs.destination;
-    let (pii_fields, pii_method) = match inputs.pii {
-        Some(pii) => (Some(pii.log_fields), Some(pii.method)),
-        None => (None, None),
+    let (pii_fields, pii_method, no_pii_masking) = match inputs.pii {
+        Some(pii) => (Some(pii.log_fields), Some(pii.method), false),
+        // A document without `pii` turned masking off.
+        None => (None, None, true),
     };
     let (dead_letter_storage_account_id, dead_letter_container) = match inputs.dead_letter {
         Some(dead_letter) => (
@@ -115,6 +120,7 @@ fn from_document(inputs: SetupInputs) -> Settings {
         event_categories: Some(inputs.event_categories),
         pii_fields,
         pii_method,
+        no_pii_masking,
         start_from: inputs.start_from,
         destination: Some(Destination::from(destination.kind)),
         webhook_url: destination.webhook_url,
@@ -179,10 +185,17 @@ pub fn inputs(s: &Settings) -> Result<SetupInputs, SetupError> {
         create_resource_group: s.create_resource_group,
         authorization_days: s.authorization_days.unwrap_or(defaults.authorization_days),
         event_categories: s.event_categories.clone().unwrap_or_default(),
-        pii: s.pii_fields.clone().map(|fields| PiiInput {
-            log_fields: fields,
-            method: s.pii_method.clone().unwrap_or_else(|| "mask".into()),
-        }),
+        // Personal data is masked unless turned off, as in the window: every field Auth0 can mask unless
+        // --pii-fields chooses.
+        pii: if s.no_pii_masking {
+            None
+        } else {
+            let default_fields = defaults.pii.map(|pii| pii.log_fields).unwrap_or_default();
+            Some(PiiInput {
+                log_fields: s.pii_fields.clone().unwrap_or(default_fields),
+                method: s.pii_method.clone().unwrap_or_else(|| "mask".into()),
+            })
+        },
         start_from: s.start_from.clone(),
         destination: DestinationInput {
             kind,
@@ -348,6 +361,72 @@ mod tests {
             crate::args::Command::Setup { settings, .. } => settings,
             _ => panic!("not setup"),
         }
+    }
+
+    const REQUIRED: [&str; 8] = [
+        "--auth0-domain",
+        "acme.eu.auth0.com",
+        "--subscription-id",
+        "11111111-2222-3333-4444-555555555555",
+        "--resource-group",
+        "rg",
+        "--region",
+        "westeurope",
+    ];
+
+    fn setup_inputs(extra: &[&str]) -> SetupInputs {
+        let args = [&["auth0-eventgrid", "setup"][..], &REQUIRED[..], extra].concat();
+        inputs(&merge(parse(&args)).unwrap()).unwrap()
+    }
+
+    /// As in the window, personal data is masked unless turned off: every field Auth0 can mask by default,
+    /// the fields --pii-fields chooses, none with --no-pii-masking; the two together are refused.
+    #[test]
+    fn personal_data_is_masked_unless_turned_off() {
+        assert_eq!(setup_inputs(&[]).pii, setup_engine::default_inputs().pii);
+        assert_eq!(
+            setup_inputs(&["--pii-fields", "email,phone", "--pii-method", "hash"]).pii,
+            Some(PiiInput {
+                log_fields: vec!["email".into(), "phone".into()],
+                method: "hash".into(),
+            })
+        );
+        assert_eq!(setup_inputs(&["--no-pii-masking"]).pii, None);
+        for both in [
+            &["--no-pii-masking", "--pii-fields", "email"][..],
+            &["--no-pii-masking", "--pii-method", "hash"][..],
+        ] {
+            let args = [&["auth0-eventgrid", "setup"][..], both].concat();
+            let error = crate::args::Cli::try_parse_from(args).unwrap_err();
+            assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
+        }
+    }
+
+    /// A document without `pii` turned masking off, and keeps it off; a flag choosing fields turns it on.
+    #[test]
+    fn a_document_without_masking_stays_unmasked_unless_a_flag_chooses_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("setup.json");
+        let document = SetupDocument::new(SetupInputs {
+            auth0_domain: "acme.eu.auth0.com".into(),
+            subscription_id: "11111111-2222-3333-4444-555555555555".into(),
+            pii: None,
+            ..setup_engine::default_inputs()
+        });
+        std::fs::write(&file, document.to_json()).unwrap();
+        let config = file.to_str().unwrap();
+        let read = |extra: &[&str]| {
+            let args = [&["auth0-eventgrid", "setup", "--config", config][..], extra].concat();
+            inputs(&merge(parse(&args)).unwrap()).unwrap().pii
+        };
+        assert_eq!(read(&[]), None);
+        assert_eq!(
+            read(&["--pii-fields", "email"]),
+            Some(PiiInput {
+                log_fields: vec!["email".into()],
+                method: "mask".into(),
+            })
+        );
     }
 
     #[test]

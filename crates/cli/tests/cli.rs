@@ -191,6 +191,69 @@ async fn setup_status_dry_run_and_exit_codes() {
     assert_eq!(usage.code, 2, "clap usage errors exit 2");
 }
 
+/// The log stream Auth0 receives masks personal data unless `--no-pii-masking`: by default every field the
+/// window masks, as `pii_config` on the stream; with the opt-out, no `pii_config` at all; both together are a
+/// usage error before anything is sent.
+#[tokio::test]
+async fn the_stream_masks_personal_data_unless_turned_off() {
+    async fn streamed_pii(extra: &[&str]) -> serde_json::Value {
+        let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+        let info = sandbox.info().clone();
+        let dir = tempfile::tempdir().unwrap();
+        let hook = webhook(&info);
+        let args = [
+            &[
+                "setup",
+                "--resource-group",
+                "pii-rg",
+                "--region",
+                "westeurope",
+                "--create-resource-group",
+                "--webhook-url",
+                hook.as_str(),
+                "--json",
+            ][..],
+            extra,
+        ]
+        .concat();
+        let setup = run(&info, &dir.path().join("progress.json"), &args).await;
+        assert_eq!(setup.code, 0, "{}\n{}", setup.stdout, setup.stderr);
+        let state = sandbox.handle().state();
+        let streams = state["auth0"]["streams"].as_array().unwrap().clone();
+        assert_eq!(streams.len(), 1, "{state}");
+        sandbox.shutdown().await;
+        streams[0]["pii_config"].clone()
+    }
+
+    let default_fields = setup_engine::default_inputs().pii.unwrap().log_fields;
+    assert_eq!(
+        streamed_pii(&[]).await,
+        serde_json::json!({"log_fields": default_fields, "method": "mask"})
+    );
+    assert_eq!(
+        streamed_pii(&["--pii-fields", "email"]).await,
+        serde_json::json!({"log_fields": ["email"], "method": "mask"})
+    );
+    assert_eq!(
+        streamed_pii(&["--no-pii-masking"]).await,
+        serde_json::Value::Null
+    );
+
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let both = run(
+        &info,
+        &dir.path().join("progress.json"),
+        &["setup", "--no-pii-masking", "--pii-fields", "email"],
+    )
+    .await;
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    assert!(both.stderr.contains("--no-pii-masking"), "{}", both.stderr);
+    assert!(sandbox.handle().requests().is_empty());
+    sandbox.shutdown().await;
+}
+
 async fn run_connected(info: &SandboxInfo, progress: &std::path::Path, args: &[&str]) -> Outcome {
     let out = connected(info, progress, args)
         .output()

@@ -134,6 +134,43 @@ impl AzurePresets {
     pub fn from_process() -> Result<Self, SetupError> {
         Self::from_environment(|name| std::env::var(name).ok())
     }
+
+    /// A preset `error` (from `from_environment` with the same `var`) as the window words it: which preset
+    /// is wrong, in plain words, and who can correct it. The variable it names stays in `error`, for the log
+    /// and the command line: a person in the window cannot set it.
+    pub fn window_error(var: impl Fn(&str) -> Option<String>, error: &SetupError) -> SetupError {
+        let given = |name: &str| {
+            var(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let cloud = given(CLOUD_VARIABLE);
+        let urls =
+            given(AUTHORITY_URL_VARIABLE).is_some() || given(MANAGEMENT_URL_VARIABLE).is_some();
+        let known = |c: &str| {
+            ["public", "usgov", "china", "custom"].contains(&c.to_ascii_lowercase().as_str())
+        };
+        let message = match cloud.as_deref() {
+            Some(other) if !known(other) => format!(
+                "This computer's preset Azure cloud, \"{other}\", is not one the app knows."
+            ),
+            Some(c) if c.eq_ignore_ascii_case("custom") && error.field.as_deref() == Some(CLOUD_VARIABLE) => {
+                "This computer's preset Azure cloud is a custom one, but its sign-in and management addresses \
+                 are not both preset."
+                    .to_owned()
+            }
+            _ if urls && error.field.as_deref() == Some(CLOUD_VARIABLE) => {
+                "This computer presets Azure addresses for a custom cloud, but not a custom Azure cloud."
+                    .to_owned()
+            }
+            _ => "This computer's preset Azure addresses are not ones the app can use.".to_owned(),
+        };
+        SetupError::new(
+            setup_engine::ErrorCode::InvalidInput,
+            message,
+            "Ask whoever set up this computer to correct it.",
+        )
+    }
 }
 
 /// The app registration's client id preset in `AUTH0_EVENTGRID_AZURE_CLIENT_ID`, if any.
@@ -236,6 +273,70 @@ mod tests {
             let error = read(pairs).unwrap_err();
             assert_eq!(error.field.as_deref(), Some(*field), "{pairs:?}: {error:?}");
             assert!(error.message.contains(rule), "{pairs:?}: {}", error.message);
+        }
+    }
+
+    /// What the window shows of a wrong preset names no variable and no flag (the same rule as the locale's
+    /// `no-command-line.test.ts`), says which preset is wrong and who can correct it.
+    #[test]
+    fn the_window_words_a_wrong_preset_without_its_variable() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (
+                &[(CLOUD_VARIABLE, "xyz")],
+                "This computer's preset Azure cloud, \"xyz\", is not one the app knows.",
+            ),
+            (
+                &[
+                    (CLOUD_VARIABLE, "custom"),
+                    (AUTHORITY_URL_VARIABLE, "http://127.0.0.1:1"),
+                ],
+                "custom one",
+            ),
+            (
+                &[(MANAGEMENT_URL_VARIABLE, "https://arm.example.com")],
+                "not a custom Azure cloud",
+            ),
+            (
+                &[
+                    (CLOUD_VARIABLE, "custom"),
+                    (AUTHORITY_URL_VARIABLE, "http://login.example.com"),
+                    (MANAGEMENT_URL_VARIABLE, "https://arm.example.com"),
+                ],
+                "addresses are not ones the app can use",
+            ),
+        ];
+        let variable = |text: &str| {
+            text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(|word| {
+                    word.contains('_')
+                        && word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                        && word
+                            .chars()
+                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                })
+        };
+        for (pairs, words) in cases {
+            let var = |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            };
+            let error = AzurePresets::from_environment(var).unwrap_err();
+            let shown = AzurePresets::window_error(var, &error);
+            assert!(
+                shown.message.contains(words),
+                "{pairs:?}: {}",
+                shown.message
+            );
+            assert_eq!(
+                shown.remedy,
+                "Ask whoever set up this computer to correct it."
+            );
+            assert_eq!(shown.field, None);
+            for text in [&shown.message, &shown.remedy] {
+                assert!(!variable(text) && !text.contains("--"), "{pairs:?}: {text}");
+            }
         }
     }
 

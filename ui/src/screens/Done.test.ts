@@ -173,6 +173,18 @@ describe('Done', () => {
     expect(onOpenSetup).toHaveBeenCalledWith(made.backend.setups[0]!.id);
   });
 
+  it('offers Close last among what next, and Close asks Rust to close the window', async () => {
+    const { wizard, backend, setups } = await signedInWizard({ done: [...all] });
+    wizard.mode = 'cloud';
+    render(Done, { wizard, setups, onHome });
+    const next = [...screen.getByTestId('what-next').querySelectorAll('li')];
+    expect(next.at(-1)).toHaveTextContent('Close the app');
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Close' }));
+    expect(backend.windowClosed).toBe(1);
+    expect(backend.calls.filter((c) => c === 'close_window')).toHaveLength(1);
+    expect(onHome).not.toHaveBeenCalled();
+  });
+
   describe('in cloud mode, the test event stage by stage', () => {
     async function cloudWizard(scenario: Parameters<typeof signedInWizard>[0] = {}) {
       const made = await signedInWizard({ done: [...all], ...scenario });

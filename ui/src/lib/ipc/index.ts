@@ -104,6 +104,11 @@ export function openLogsFolder(): Promise<void> {
   return invoke<void>('open_logs_folder');
 }
 
+/** Closes the window (Done's "Close"); the app ends with it. */
+export function closeWindow(): Promise<void> {
+  return invoke<void>('close_window');
+}
+
 /** Starts the built-in sandbox in the app and signs in with its seeded credentials. */
 export function startSandbox(): Promise<SessionInfo> {
   return invoke<SessionInfo>('start_sandbox');
