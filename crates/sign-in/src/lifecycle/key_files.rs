@@ -116,7 +116,8 @@ mod tests {
             .unwrap();
         assert_eq!(chosen.name, "auth0.pem");
         assert_eq!(chosen.handle.len(), 2 * HANDLE_BYTES);
-        assert!(!chosen.handle.contains("ada"));
+        // Random hex only, so nothing of the path ("ada" is hex too: a substring check would fail by chance).
+        assert!(chosen.handle.bytes().all(|b| b.is_ascii_hexdigit()));
         assert_eq!(
             resolve(&files, KeyFileKind::Auth0PrivateKey, &chosen.handle).unwrap(),
             Path::new("/home/ada/keys/auth0.pem")
