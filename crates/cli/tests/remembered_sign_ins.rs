@@ -138,7 +138,7 @@ async fn status_uses_the_sign_ins_the_window_remembered() {
     let home = tempfile::tempdir().unwrap();
     let keychain = keychain::Keychain::open_system().await;
     assert_eq!(
-        keychain.persistence(),
+        keychain.persistence().await,
         &keychain::Persistence::Keychain,
         "this test needs a Secret Service"
     );

@@ -3,6 +3,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use tokio::sync::OnceCell;
+
 use sha2::{Digest, Sha256};
 
 use crate::Secret;
@@ -30,16 +32,22 @@ pub enum Persistence {
 /// The app's credential store. Cheap to clone; every call runs off the async runtime.
 #[derive(Clone)]
 pub struct Keychain {
-    store: Arc<dyn EntryStore>,
-    persistence: Persistence,
+    /// The store and whether it persists; for the system keychain, settled by the first call that needs it
+    /// (or by [`Keychain::settle`]), so asking the keychain whether it answers never delays a window.
+    backend: Arc<OnceCell<Backend>>,
     // Index updates are read-modify-write: one at a time within the process.
     writes: Arc<Mutex<()>>,
+}
+
+struct Backend {
+    store: Arc<dyn EntryStore>,
+    persistence: Persistence,
 }
 
 impl std::fmt::Debug for Keychain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Keychain")
-            .field("persistence", &self.persistence)
+            .field("persistence", &self.backend.get().map(|b| &b.persistence))
             .finish_non_exhaustive()
     }
 }
@@ -48,8 +56,7 @@ impl Keychain {
     /// A keychain over any entry store (tests pass [`MemoryEntries`]).
     pub fn with_store(store: Arc<dyn EntryStore>, persistence: Persistence) -> Self {
         Self {
-            store,
-            persistence,
+            backend: Arc::new(OnceCell::new_with(Some(Backend { store, persistence }))),
             writes: Arc::default(),
         }
     }
@@ -57,33 +64,38 @@ impl Keychain {
     /// The operating system's keychain if it answers; otherwise an in-memory store for this session, with the
     /// reason and the remedy in [`Keychain::persistence`].
     pub async fn open_system() -> Self {
-        let probe =
-            tokio::task::spawn_blocking(|| SystemEntries.read(&entry_name("app", INDEX_KEY))).await;
-        let failure = match probe {
-            Ok(Ok(_)) => return Self::with_store(Arc::new(SystemEntries), Persistence::Keychain),
-            Ok(Err(error)) => error,
-            Err(join) => KeychainError::Unavailable {
-                detail: join.to_string(),
-            },
-        };
-        tracing::warn!(
-            code = failure.code(),
-            "no system keychain, credentials are kept for this session only"
-        );
-        Self::session_only(&failure)
+        let keychain = Self::system();
+        keychain.settle().await;
+        keychain
+    }
+
+    /// As [`Keychain::open_system`], without waiting: whether the system keychain answers is asked by the first
+    /// call that needs the store. Every call waits for that one answer; none asks twice.
+    pub fn system() -> Self {
+        Self {
+            backend: Arc::new(OnceCell::new()),
+            writes: Arc::default(),
+        }
+    }
+
+    /// Asks the system keychain whether it answers, if nobody has yet (a window calls this in the background
+    /// at start, so the first sign-in does not wait for it).
+    pub async fn settle(&self) {
+        self.backend().await;
+    }
+
+    async fn backend(&self) -> &Backend {
+        self.backend.get_or_init(probe_system).await
     }
 
     /// An in-memory store, used when the system keychain failed with `failure`.
     pub fn session_only(failure: &KeychainError) -> Self {
-        let persistence = Persistence::SessionOnly {
-            reason: failure.to_string(),
-            remedy: failure.remedy().to_owned(),
-        };
-        Self::with_store(Arc::new(MemoryEntries::default()), persistence)
+        Self::with_store(Arc::new(MemoryEntries::default()), session_only(failure))
     }
 
-    pub fn persistence(&self) -> &Persistence {
-        &self.persistence
+    /// Whether what this keychain is given outlives the process (asking the system keychain if not yet asked).
+    pub async fn persistence(&self) -> &Persistence {
+        &self.backend().await.persistence
     }
 
     /// Stores `secret` for `account` under `key`, replacing any earlier value.
@@ -137,7 +149,7 @@ impl Keychain {
         T: Send + 'static,
         F: FnOnce(&dyn EntryStore) -> Result<T, KeychainError> + Send + 'static,
     {
-        let store = Arc::clone(&self.store);
+        let store = Arc::clone(&self.backend().await.store);
         let writes = Arc::clone(&self.writes);
         tokio::task::spawn_blocking(move || {
             let _one_at_a_time = writes
@@ -149,6 +161,39 @@ impl Keychain {
         .map_err(|join| KeychainError::Platform {
             detail: join.to_string(),
         })?
+    }
+}
+
+/// The system keychain if reading one entry from it works; otherwise an in-memory store that says why.
+async fn probe_system() -> Backend {
+    let probe =
+        tokio::task::spawn_blocking(|| SystemEntries.read(&entry_name("app", INDEX_KEY))).await;
+    let failure = match probe {
+        Ok(Ok(_)) => {
+            return Backend {
+                store: Arc::new(SystemEntries),
+                persistence: Persistence::Keychain,
+            };
+        }
+        Ok(Err(error)) => error,
+        Err(join) => KeychainError::Unavailable {
+            detail: join.to_string(),
+        },
+    };
+    tracing::warn!(
+        code = failure.code(),
+        "no system keychain, credentials are kept for this session only"
+    );
+    Backend {
+        store: Arc::new(MemoryEntries::default()),
+        persistence: session_only(&failure),
+    }
+}
+
+fn session_only(failure: &KeychainError) -> Persistence {
+    Persistence::SessionOnly {
+        reason: failure.to_string(),
+        remedy: failure.remedy().to_owned(),
     }
 }
 
@@ -593,8 +638,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn errors_never_print_the_value() {
+    #[tokio::test]
+    async fn errors_never_print_the_value() {
         let error = KeychainError::TooLarge {
             key: "private_key".into(),
             size: 50_000,
@@ -608,7 +653,7 @@ mod tests {
             detail: "no dbus".into(),
         });
         assert!(
-            matches!(keychain.persistence(), Persistence::SessionOnly { remedy, .. } if remedy.contains("unlock"))
+            matches!(keychain.persistence().await, Persistence::SessionOnly { remedy, .. } if remedy.contains("unlock"))
         );
     }
 }

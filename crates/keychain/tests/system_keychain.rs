@@ -9,7 +9,7 @@ use keychain::{Keychain, MAX_ENTRY_BYTES, Persistence, Secret};
 async fn stores_reads_and_deletes_credentials_in_the_secret_service() {
     let keychain = Keychain::open_system().await;
     assert_eq!(
-        keychain.persistence(),
+        keychain.persistence().await,
         &Persistence::Keychain,
         "the Secret Service did not answer"
     );
@@ -26,8 +26,9 @@ async fn stores_reads_and_deletes_credentials_in_the_secret_service() {
         .await
         .unwrap();
 
-    // A second handle reads what the first wrote: it really went to the keyring, not to memory.
-    let reopened = Keychain::open_system().await;
+    // A second handle, one the window makes without waiting for the keychain, reads what the first wrote: it
+    // really went to the keyring, not to memory, and the first call settled which store it is.
+    let reopened = Keychain::system();
     assert_eq!(
         reopened.load(&account, "refresh_token").await.unwrap(),
         Some(small)
@@ -50,12 +51,10 @@ async fn stores_reads_and_deletes_credentials_in_the_secret_service() {
 #[tokio::test]
 #[ignore = "needs a session without any D-Bus: run through `make test-keychain`"]
 async fn without_a_secret_service_credentials_are_kept_for_the_session_only() {
-    let keychain = Keychain::open_system().await;
-    let Persistence::SessionOnly { reason, remedy } = keychain.persistence() else {
-        panic!(
-            "expected no keychain in this session, got {:?}",
-            keychain.persistence()
-        );
+    // The window's handle, made without waiting: its first call finds there is no keychain.
+    let keychain = Keychain::system();
+    let Persistence::SessionOnly { reason, remedy } = keychain.persistence().await.clone() else {
+        panic!("expected no keychain in this session, got {keychain:?}");
     };
     assert!(reason.contains("not available"), "{reason}");
     assert!(remedy.contains("unlock your desktop keyring"), "{remedy}");

@@ -78,9 +78,10 @@ impl SignInSetup {
     }
 
     /// The system keychain (or a session-only one that says why) and the public Azure cloud.
-    pub async fn system(open_url: OpenUrl, choose_file: ChooseFile) -> Self {
+    /// The keychain is asked whether it answers by its first use, not here, so a window needs not wait for it.
+    pub fn system(open_url: OpenUrl, choose_file: ChooseFile) -> Self {
         Self {
-            keychain: Keychain::open_system().await,
+            keychain: Keychain::system(),
             azure_cloud: AzureCloud::Public,
             azure_client_id: None,
             clock: Arc::new(SystemClock),
@@ -181,8 +182,8 @@ impl CloudAccounts {
         self.inner().changes
     }
 
-    pub fn keychain_status(&self) -> KeychainStatus {
-        match self.setup.keychain.persistence() {
+    pub async fn keychain_status(&self) -> KeychainStatus {
+        match self.setup.keychain.persistence().await {
             Persistence::Keychain => KeychainStatus {
                 persistent: true,
                 reason: None,

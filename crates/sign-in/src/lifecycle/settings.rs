@@ -81,7 +81,7 @@ impl CloudAccounts {
             settings: self.settings().await?,
             default_azure_client_id,
             registration_command: crate::registration_command(),
-            keychain: self.keychain_status(),
+            keychain: self.keychain_status().await,
             signed_in,
         })
     }
