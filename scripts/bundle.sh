@@ -44,12 +44,15 @@ bundle_dir="$target_dir/$profile/bundle"
 #   scripts after installing and removed before removing (whether the bundler's `files` keeps a symbolic link as
 #   one was not checked, so it is not relied on);
 # - with an updater key: the key, the endpoint and signed update artifacts.
-config=$(PACKAGING="$PWD/src-tauri/packaging" node -e '
+# - the .rpm's payload compressed with xz (the bundler's own option; its default is gzip): -9 for a release, the
+#   fastest level for the test build, whose size nobody reads.
+config=$(PACKAGING="$PWD/src-tauri/packaging" PROFILE="$profile" node -e '
   const env = process.env;
   const scripts = { postInstallScript: `${env.PACKAGING}/link-cli.sh`, preRemoveScript: `${env.PACKAGING}/unlink-cli.sh` };
+  const compression = { type: "xz", level: env.PROFILE === "release" ? 9 : 1 };
   const config = {
     productName: "auth0-eventgrid-setup",
-    bundle: { linux: { deb: scripts, rpm: scripts } },
+    bundle: { linux: { deb: scripts, rpm: { ...scripts, compression } } },
   };
   if (env.AUTH0_EVENTGRID_UPDATER_PUBKEY) {
     config.bundle.createUpdaterArtifacts = true;

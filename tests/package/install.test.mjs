@@ -192,6 +192,8 @@ test('the .rpm installs the app, the command line, the desktop entry and the lic
     assert.ok(requires.split('\n').some((line) => line.startsWith(dependency)), `Requires lacks ${dependency}`);
   }
   assert.equal(run('rpm', ['-qp', '--queryformat', '%{NAME} %{VERSION} %{LICENSE}', rpm]), `${PACKAGE} ${workspaceVersion} MIT`);
+  // make bundle asks the bundler for an xz payload (scripts/bundle.sh); its default would be gzip.
+  assert.equal(run('rpm', ['-qp', '--queryformat', '%{PAYLOADCOMPRESSOR}', rpm]), 'xz');
   const rpmRoot = mkdtempSync(join(tmpdir(), 'package-test-rpm-root-'));
   try {
     run('rpm', ['--root', rpmRoot, '--initdb']);
