@@ -80,5 +80,6 @@ fn app_commands() -> &'static [&'static str] {
         "copy_diagnostics",
         "open_logs_folder",
         "close_window",
+        "startup_problem",
     ]
 }

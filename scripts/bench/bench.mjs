@@ -114,14 +114,20 @@ async function startOnce(binary, extraEnv = {}) {
   if (typeof extraEnv.prepare === 'function') extraEnv.prepare(env);
   delete env.prepare;
   const started = performance.now();
+  const phases = {};
   const child = spawn(binary, [], { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   groups.add(child.pid);
   try {
     const painted = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${binary} did not paint within 60 s`)), 60_000);
       const lines = createInterface({ input: child.stderr });
-      lines.on('line', (line) => {
+      lines.on('line', (raw) => {
+        const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
+        // The app's own phases (src-tauri/src/startup.rs): where the time before the paint went.
+        const phase = line.match(/phase="?(set up|page loaded)"? elapsed_ms=(\d+)/);
+        if (phase) phases[phase[1]] = Number(phase[2]);
         if (line.includes('window painted')) {
+          phases.painted = Number(line.match(/elapsed_ms=(\d+)/)?.[1] ?? NaN);
           clearTimeout(timer);
           resolve(performance.now() - started);
         }
@@ -133,7 +139,17 @@ async function startOnce(binary, extraEnv = {}) {
     });
     await sleep(IDLE_SECONDS * 1000);
     const memory = pssByName(child.pid);
-    return { paintMs: painted, memory };
+    // The app's clock starts in its main; the floor logs only its paint.
+    const split =
+      phases['set up'] !== undefined && phases['page loaded'] !== undefined && Number.isFinite(phases.painted)
+        ? {
+            before: painted - phases.painted,
+            own: phases['set up'],
+            webkit: phases['page loaded'] - phases['set up'],
+            page: phases.painted - phases['page loaded'],
+          }
+        : null;
+    return { paintMs: painted, memory, phases: split };
   } finally {
     try {
       process.kill(-child.pid, 'SIGKILL');
@@ -153,7 +169,11 @@ async function startSeries(label, binary, extraEnv) {
   const byName = Object.fromEntries(names.map((name) => [name, median(runs.map((run) => run.memory[name] ?? 0))]));
   const total = median(runs.map((run) => Object.values(run.memory).reduce((a, b) => a + b, 0)));
   const paint = runs.map((run) => run.paintMs);
-  const result = { label, paintMedian: median(paint), paintMin: Math.min(...paint), paintMax: Math.max(...paint), total, byName };
+  // Each phase's median, when every run logged its phases (the floor logs none).
+  const phases = runs.every((run) => run.phases)
+    ? Object.fromEntries(['before', 'own', 'webkit', 'page'].map((key) => [key, median(runs.map((run) => run.phases[key]))]))
+    : null;
+  const result = { label, paintMedian: median(paint), paintMin: Math.min(...paint), paintMax: Math.max(...paint), total, byName, phases };
   console.error(`${label}: paint ${result.paintMedian.toFixed(0)} ms, PSS ${mib(total)} MiB`);
   return result;
 }
@@ -310,6 +330,37 @@ function ratio(a, b) {
   return (a / b).toFixed(2);
 }
 
+/**
+ * Where the app's start went, from the phases it logs (src-tauri/src/startup.rs): before its clock starts (the
+ * process spawned, the loader and the libraries), its own start in Rust, WebKit starting its processes and
+ * loading the page, and the page's first reads over IPC and its paint.
+ */
+function phaseBreakdown(series, floor) {
+  const measured = series.filter((s) => s.phases);
+  if (!measured.length) return 'The app logged no start phases, so its start is not split.\n';
+  const names = [
+    ['before', 'before the app\'s clock: the process spawned, the loader, the libraries'],
+    ['own', 'the app\'s own start in Rust: the log, the state, the presets'],
+    ['webkit', 'WebKit: its processes started and the page loaded'],
+    ['page', 'the page: its first reads over IPC, laid out and painted'],
+  ];
+  const header = `| phase (median of each, ms) | ${measured.map((s) => s.label).join(' | ')} |\n|---|${measured.map(() => '---:').join('|')}|`;
+  const lines = names.map(([key, text]) => `| ${text} | ${measured.map((s) => s.phases[key].toFixed(0)).join(' | ')} |`);
+  const biggest = measured
+    .map((s) => {
+      const [key] = names.reduce((a, b) => (s.phases[b[0]] > s.phases[a[0]] ? b : a));
+      return `for the ${s.label.replace(/^app, /, '')}, ${names.find(([k]) => k === key)[1].split(':')[0]} (${s.phases[key].toFixed(0)} ms)`;
+    })
+    .join('; ');
+  return `Where the app's start goes, from the phases it logs (a median per row, so the rows add up only roughly):
+
+${header}
+${lines.join('\n')}
+
+The biggest part: ${biggest}. The floor spends its ${floor.paintMedian.toFixed(0)} ms in the same loader and WebKit work, with a static page and no Rust of its own.
+`;
+}
+
 function report({ floor, welcome, home, cli, health }) {
   const az = spawnSync('sh', ['-c', 'command -v az'], { encoding: 'utf8' }).stdout.trim();
   const sizes = [
@@ -341,6 +392,7 @@ fresh data folder, the page cache warm.
 
 The welcome page is ${goal(welcome.paintMedian, floor.paintMedian)}${welcome.paintMedian / floor.paintMedian > 1.1 ? ' ms' : ''}; the home is ${goal(home.paintMedian, floor.paintMedian)}${home.paintMedian / floor.paintMedian > 1.1 ? ' ms' : ''}.
 
+${phaseBreakdown([welcome, home], floor)}
 ## Memory
 
 PSS (proportional set size: a page shared by several processes is divided between them, so nothing counts twice)

@@ -68,7 +68,7 @@ pub async fn start_sandbox(state: State<'_, AppState>) -> Result<SessionInfo, Se
 /// Whether sign-ins are kept in the keychain, or for this session only (why, and what to do).
 #[tauri::command]
 pub async fn keychain_status(state: State<'_, AppState>) -> Result<KeychainStatus, SetupError> {
-    Ok(state.accounts.keychain_status())
+    Ok(state.accounts.keychain_status().await)
 }
 
 /// Starts an Azure sign-in and says what the user must do: a link (opened in the system browser when it can
@@ -243,6 +243,13 @@ pub async fn open_link(state: State<'_, AppState>, target: LinkTarget) -> Result
         target => state.accounts.link(&target)?,
     };
     Ok((state.accounts.setup.open_url)(&url))
+}
+
+/// Why the app cannot work on this computer (a wrong preset), or nothing: the window shows it in place of its
+/// screens.
+#[tauri::command]
+pub fn startup_problem(problem: State<'_, crate::StartupProblem>) -> Option<SetupError> {
+    problem.0.clone()
 }
 
 /// Done's "Close": closes the window that asked, as its close button would (the app ends with its last window).

@@ -54,25 +54,45 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             use tauri_plugin_opener::OpenerExt;
             handle.opener().open_url(url, None::<&str>).is_ok()
         });
-        // Asking the keychain whether it answers takes a D-Bus round trip on Linux; once, before the window.
+        // Asking the keychain whether it answers takes a D-Bus round trip on Linux: it runs beside the window's
+        // start, and the first command that needs the keychain waits for that one answer.
         let choose_file = file_dialog::system(app.handle().clone());
-        let mut setup = tauri::async_runtime::block_on(SignInSetup::system(open_url, choose_file));
-        // A wrong preset stops the start: the log names the variable for the administrator, the error the
-        // app fails with says in plain words which preset is wrong and who can correct it.
-        let presets = sign_in::AzurePresets::from_process().map_err(|e| {
-            tracing::error!(variable = ?e.field, remedy = %e.remedy, "{}", e.message);
-            let shown = sign_in::AzurePresets::window_error(|name| std::env::var(name).ok(), &e);
-            tracing::error!("{} {}", shown.message, shown.remedy);
-            format!("{} {}", shown.message, shown.remedy)
-        })?;
-        setup.azure_cloud = presets.azure_cloud;
-        setup.azure_client_id = presets.azure_client_id;
+        let mut setup = SignInSetup::system(open_url, choose_file);
+        let keychain = setup.keychain.clone();
+        tauri::async_runtime::spawn(async move { keychain.settle().await });
+        // A wrong preset stops the app from signing in or checking anything, but not from showing why: the log
+        // names the variable for the administrator, the window says in plain words which preset is wrong and
+        // who can correct it (`startup_problem`), and no scheduled check runs against a cloud nobody chose.
+        let problem = match sign_in::AzurePresets::from_process() {
+            Ok(presets) => {
+                setup.azure_cloud = presets.azure_cloud;
+                setup.azure_client_id = presets.azure_client_id;
+                None
+            }
+            Err(e) => {
+                tracing::error!(variable = ?e.field, remedy = %e.remedy, "{}", e.message);
+                let shown =
+                    sign_in::AzurePresets::window_error(|name| std::env::var(name).ok(), &e);
+                tracing::error!("{} {}", shown.message, shown.remedy);
+                Some(shown)
+            }
+        };
         let desktop = Desktop::system(app.handle().clone());
         app.manage(app_state(folder, setup, desktop));
-        schedule::start(app.handle());
+        let stopped = problem.is_some();
+        app.manage(StartupProblem(problem));
+        if !stopped {
+            schedule::start(app.handle());
+        }
+        startup::set_up();
         Ok(())
     })
 }
+
+/// Why the app cannot work on this computer, when it cannot (a wrong preset): the window shows it instead of
+/// its screens.
+#[derive(Debug, Default)]
+pub struct StartupProblem(pub Option<setup_engine::SetupError>);
 
 /// The same app with its folder chosen by the caller (tests), so the mock runtime runs what users run; its
 /// keychain is in memory.
@@ -122,6 +142,7 @@ pub fn build_app_with_support<R: tauri::Runtime>(
     with_commands(builder)
         .manage(app_state(folder, setup, desktop))
         .manage(support)
+        .manage(StartupProblem::default())
         .setup(|app| {
             schedule::start(app.handle());
             Ok(())
@@ -196,6 +217,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             support::copy_diagnostics,
             support::open_logs_folder,
             commands::close_window,
+            commands::startup_problem,
         ])
 }
 
@@ -207,7 +229,13 @@ pub fn run() {
     let mut context = tauri::generate_context!();
     updates::configure(&mut context, release.as_ref());
     let builder = updates::register(
-        build_app(tauri::Builder::default().plugin(single_instance::plugin())),
+        build_app(tauri::Builder::default().plugin(single_instance::plugin())).on_page_load(
+            |_, payload| {
+                if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                    startup::page_loaded();
+                }
+            },
+        ),
         release.as_ref(),
     );
     updates::check_at_start(builder, release.as_ref())

@@ -10,10 +10,33 @@ use std::time::Instant;
 
 static STARTED: OnceLock<Instant> = OnceLock::new();
 static REPORTED: AtomicBool = AtomicBool::new(false);
+static PAGE_LOADED: AtomicBool = AtomicBool::new(false);
 
 /// Starts the clock; later calls change nothing.
 pub fn mark_start() {
     STARTED.get_or_init(Instant::now);
+}
+
+/// Milliseconds since `mark_start`.
+fn elapsed_ms() -> u128 {
+    STARTED.get_or_init(Instant::now).elapsed().as_millis()
+}
+
+/// The app's own start is done (state, presets, the log): what is left is WebKit's. Logged with the time so far,
+/// which `make bench` reads to say where a start's time goes.
+pub fn set_up() {
+    tracing::info!(phase = "set up", elapsed_ms = elapsed_ms(), "start phase");
+}
+
+/// WebKit finished loading the page (the first time only): what is left is the page's first reads and its paint.
+pub fn page_loaded() {
+    if !PAGE_LOADED.swap(true, Ordering::SeqCst) {
+        tracing::info!(
+            phase = "page loaded",
+            elapsed_ms = elapsed_ms(),
+            "start phase"
+        );
+    }
 }
 
 /// The first screen the window painted. Only these names are logged, so the window cannot write free text into
@@ -41,7 +64,7 @@ fn first_report() -> Option<u128> {
     if REPORTED.swap(true, Ordering::SeqCst) {
         return None;
     }
-    Some(STARTED.get_or_init(Instant::now).elapsed().as_millis())
+    Some(elapsed_ms())
 }
 
 /// The front end painted its first screen.

@@ -442,6 +442,17 @@ fn the_default_inputs_are_the_engines() {
     assert_eq!(defaults["stream_name"], "Azure Event Grid", "{defaults}");
 }
 
+/// An app whose presets are right has no startup problem to show: the window's `startup_problem` answers null
+/// (a wrong preset is shown by the real-window test tests/e2e/startup-problem.test.mjs).
+#[test]
+fn an_app_with_right_presets_has_no_startup_problem() {
+    let (_app, window) = app_in(tempfile::tempdir().unwrap().path());
+    assert_eq!(
+        call(&window, "startup_problem", json!({})).unwrap(),
+        serde_json::Value::Null
+    );
+}
+
 /// A draft saved before the setup document (bare `inputs`) resumes with what was typed.
 #[test]
 fn a_draft_from_before_the_setup_document_is_still_read() {

@@ -2,6 +2,7 @@ import { render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { describe, expect, it } from 'vitest';
 import App from './App.svelte';
+import type { SetupError } from './lib/ipc';
 import userEvent from '@testing-library/user-event';
 import { FakeBackend, type Scenario } from '../tests/fake-backend';
 import { ONE_SETUP, THREE_SETUPS_ONE_RED } from '../tests/setups-fixture';
@@ -50,6 +51,57 @@ describe('App', () => {
     render(App);
     expect(await screen.findByRole('alert')).toHaveTextContent('the bridge is broken');
     expect(screen.queryByTestId('resuming')).toBeNull();
+  });
+
+  it('on a computer with a wrong preset, says which and who can correct it, and offers the diagnostics and Close', async () => {
+    clearMocks();
+    const backend = new FakeBackend();
+    backend.startupProblem = {
+      code: 'invalid_input',
+      message: 'This computer\'s preset Azure cloud, "mars", is not one the app knows.',
+      remedy: 'Ask whoever set up this computer to correct it.',
+      field: null,
+      correlation_id: null,
+    } satisfies SetupError;
+    mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
+    render(App);
+    expect(await screen.findByRole('heading', { level: 1, name: 'The app cannot start on this computer' })).toBeInTheDocument();
+    const alert = screen.getByTestId('startup-problem');
+    expect(alert).toHaveTextContent('"mars", is not one the app knows.');
+    expect(alert).toHaveTextContent('Ask whoever set up this computer to correct it.');
+    expect(alert).toHaveAttribute('data-code', 'invalid_input');
+    // No screen of the wizard, and no Settings that could not open.
+    expect(screen.queryByRole('button', { name: /Try it without accounts/ })).toBeNull();
+    expect(screen.queryByTestId('open-settings')).toBeNull();
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Copy diagnostics' }));
+    expect(await screen.findByRole('status')).toHaveTextContent('Diagnostics copied');
+    expect(backend.clipboard).not.toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Close' }));
+    expect(backend.windowClosed).toBe(1);
+  });
+
+  it('reads the draft, the defaults and the saved setups together, not one after another', async () => {
+    clearMocks();
+    const backend = new FakeBackend();
+    const waiting = new Set<string>();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const startup = ['load_draft', 'default_inputs', 'list_setups'];
+    mockIPC(async (cmd, args) => {
+      if (startup.includes(cmd)) {
+        waiting.add(cmd);
+        await held;
+      }
+      return backend.handle(cmd, args as Record<string, unknown>);
+    }, { shouldMockEvents: true });
+    render(App);
+    // All three are asked before any answers: each waits on the same held promise.
+    await expect.poll(() => [...waiting].sort(), { timeout: 5_000 }).toEqual([...startup].sort());
+    release();
+    expect(await screen.findByRole('button', { name: /Try it without accounts/ })).toBeInTheDocument();
+    // The draft is read once at start, not again by the wizard.
+    expect(backend.calls.filter((c) => c === 'load_draft')).toHaveLength(1);
   });
 
   it('starts on the welcome page without a draft', async () => {

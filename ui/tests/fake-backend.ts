@@ -35,6 +35,8 @@ import { CHECK_IDS, fixFor, healthReport, SANDBOX_ACCOUNTS, savedSetup, sinceAft
 
 export type Scenario = {
   appInfo?: 'ok' | 'fail';
+  /** The app cannot work on this computer (a wrong preset): startup_problem answers this. */
+  startupProblem?: SetupError;
   /** start_sandbox rejects once with this code. */
   sandboxFails?: boolean;
   /** run_step for this step rejects once with the step's first error in STEP_ERRORS (then a Retry succeeds). */
@@ -406,6 +408,8 @@ export class FakeBackend {
   logsFolderOpened = 0;
   /** How often close_window closed the window. */
   windowClosed = 0;
+  /** What startup_problem answers: why the app cannot work on this computer (a wrong preset), or null. */
+  startupProblem: SetupError | null;
   /** Every teardown_setup request with the plan the window confirmed. */
   teardowns: { id: number; plan: TeardownPlan }[] = [];
   importCalls = 0;
@@ -435,6 +439,7 @@ export class FakeBackend {
 
   constructor(readonly scenario: Scenario = {}) {
     this.draft = scenario.draft ?? null;
+    this.startupProblem = scenario.startupProblem ?? null;
     this.done = new Set(scenario.done ?? []);
     this.inbox = scenario.inboxHolds ?? 0;
     this.setups = (scenario.setups ?? []).map((spec) => savedSetup(spec));
@@ -922,6 +927,8 @@ export class FakeBackend {
       case 'open_logs_folder':
         this.logsFolderOpened += 1;
         return null;
+      case 'startup_problem':
+        return this.startupProblem;
       case 'close_window':
         this.windowClosed += 1;
         return null;

@@ -158,11 +158,19 @@ export class Wizard {
     this.inputs = $state(structuredClone(defaults));
   }
 
-  /** The window's wizard: the engine's defaults asked for, then the saved draft resumed (unless `resume` is
-   * false: the app opens on the home, and the wizard waits at the welcome page). */
-  static async start(info: Promise<AppInfo>, resume = true): Promise<Wizard> {
-    const wizard = new Wizard(info, await ipc.defaultInputs());
-    if (resume) await wizard.resume();
+  /** The window's wizard, from the engine's defaults and the saved draft resumed. The app reads both beside the
+   * saved setups and passes them in (`draft: null` when it opens on the home: the wizard waits at the welcome
+   * page); what is not passed is asked for here. */
+  static async start(
+    info: Promise<AppInfo>,
+    from: { defaults?: SetupInputs; draft?: Draft | null } = {},
+  ): Promise<Wizard> {
+    const [defaults, draft] = await Promise.all([
+      from.defaults ?? ipc.defaultInputs(),
+      from.draft !== undefined ? from.draft : ipc.loadDraft().catch(() => null),
+    ]);
+    const wizard = new Wizard(info, defaults);
+    if (draft) await wizard.resume(draft);
     return wizard;
   }
 
@@ -206,9 +214,7 @@ export class Wizard {
   }
 
   /** Resumes from the saved draft, if any. */
-  async resume(): Promise<void> {
-    const draft = await ipc.loadDraft().catch(() => null);
-    if (!draft) return;
+  async resume(draft: Draft): Promise<void> {
     this.mode = draft.mode;
     this.inputs = draft.inputs;
     this.screen = draft.screen;

@@ -5,6 +5,10 @@ export const en = {
   app: {
     name: 'Auth0 Event Grid Setup',
     home: 'Your setups',
+    /** The page shown instead of the screens when the app cannot work on this computer. */
+    cannotStart: 'The app cannot start on this computer',
+    cannotStartWhat: 'What went wrong',
+    close: 'Close',
   },
   time: {
     justNow: 'just now',

@@ -104,6 +104,11 @@ export function openLogsFolder(): Promise<void> {
   return invoke<void>('open_logs_folder');
 }
 
+/** Why the app cannot work on this computer (a wrong preset set by whoever set it up), or null. */
+export function startupProblem(): Promise<SetupError | null> {
+  return invoke<SetupError | null>('startup_problem');
+}
+
 /** Closes the window (Done's "Close"); the app ends with it. */
 export function closeWindow(): Promise<void> {
   return invoke<void>('close_window');
