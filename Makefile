@@ -125,10 +125,18 @@ bundle: deps ui ## The release app and CLI packaged as a .deb and an .rpm (targe
 # build's binaries (PACKAGE_PROFILE=debug: `make test` needs no release build); PACKAGE_PROFILE=release checks
 # the packages `make bundle` ships.
 PACKAGE_PROFILE ?= debug
+# The test build's packages are signed for the updater with a throwaway key pair (made offline by Tauri's CLI), so
+# the package test checks each signature against the package as shipped. A release build is never given it: the
+# key would be compiled into the app.
+UPDATER_TEST_KEY = ui/node_modules/.bin/tauri signer generate --ci -p '' -w "$$keys/updater.key" >/dev/null; \
+	export AUTH0_EVENTGRID_UPDATER_PUBKEY="$$(cat "$$keys/updater.key.pub")" \
+	  AUTH0_EVENTGRID_UPDATER_ENDPOINT='https://updates.invalid/{{target}}-{{arch}}/{{current_version}}' \
+	  TAURI_SIGNING_PRIVATE_KEY="$$(cat "$$keys/updater.key")" TAURI_SIGNING_PRIVATE_KEY_PASSWORD='';
 
 test-package: deps ui $(if $(filter release,$(PACKAGE_PROFILE)),,test-binaries) ## Install, start and purge the packages (needs root: dpkg)
-	PROFILE=$(PACKAGE_PROFILE) scripts/bundle.sh
-	export XDG_DATA_HOME="$$(mktemp -d)"; trap 'rm -rf "$$XDG_DATA_HOME"' EXIT; \
+	export XDG_DATA_HOME="$$(mktemp -d)"; keys="$$(mktemp -d)"; trap 'rm -rf "$$XDG_DATA_HOME" "$$keys"' EXIT; \
+	$(if $(filter release,$(PACKAGE_PROFILE)),,$(UPDATER_TEST_KEY)) \
+	PROFILE=$(PACKAGE_PROFILE) scripts/bundle.sh; \
 	PACKAGE_PROFILE=$(PACKAGE_PROFILE) $(WITH_KEYRING) $(HEADLESS) node tests/e2e/supervise.mjs --deadline 600 -- \
 	  node --test --test-concurrency=1 --test-force-exit tests/package/
 

@@ -84,6 +84,15 @@ if [ -d "$bundle_dir/deb" ] && command -v dpkg-deb >/dev/null; then
     dpkg-deb --root-owner-group -Zxz "-z$level" --build "$unpacked/root" "$deb.xz-tmp" >/dev/null
     mv -f "$deb.xz-tmp" "$deb"
     rm -rf "$unpacked"
+    # The bundler signed the .deb it made; the repacked one needs its own signature, bound to the same version,
+    # or every installed copy would refuse the update (tests/package checks each .sig against its package).
+    if [ -f "$deb.sig" ]; then
+      version=$(base64 -d "$deb.sig" | sed -n 's/.*\tversion:\([^\t]*\).*/\1/p')
+      say "signing the repacked $(basename "$deb") for the updater"
+      rm -f "$deb.sig"
+      ui/node_modules/.bin/tauri signer sign ${version:+--app-version "$version"} "$deb" >/dev/null
+      [ -f "$deb.sig" ] || { echo "signing $deb made no $deb.sig" >&2; exit 1; }
+    fi
   done
 fi
 

@@ -8,7 +8,7 @@
 // package is installed already. Whatever happens, the package is purged and every process started is ended.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, closeSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, closeSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { killOnExit } from '../e2e/processes.mjs';
 import { newSession, startDriver } from '../e2e/webdriver.mjs';
 import { paintedShare } from './painted.mjs';
+import { signatureProblem, signedVersion } from './signature.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const workspaceVersion = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
@@ -220,5 +221,35 @@ test('the .rpm installs the app, the command line, the desktop entry and the lic
     assert.deepEqual(files.filter((path) => existsSync(join(rpmRoot, path))), []);
   } finally {
     rmSync(rpmRoot, { recursive: true, force: true });
+  }
+});
+
+// With an updater key (make test-package makes a throwaway pair; a release is given its own), each package has a
+// .sig the updater checks before installing. The .deb is repacked with xz after the bundler signed it, so this is
+// where a signature of the bundler's .deb, not of the one shipped, would be caught.
+test('each package’s updater signature verifies the package as shipped, bound to the workspace version', (t) => {
+  const publicKey = process.env.AUTH0_EVENTGRID_UPDATER_PUBKEY;
+  if (!publicKey) {
+    t.skip('no updater key was given: the packages were built without update signatures');
+    return;
+  }
+  for (const file of [deb, rpm]) {
+    const sigPath = `${file}.sig`;
+    assert.ok(existsSync(sigPath), `${sigPath} is missing`);
+    const signature = readFileSync(sigPath, 'utf8');
+    assert.equal(signatureProblem(file, signature, publicKey), null, file);
+    assert.equal(signedVersion(signature), workspaceVersion, `${sigPath} binds the version`);
+  }
+  // The check would catch a package changed after signing: one byte of a copy flipped.
+  const scratch = mkdtempSync(join(tmpdir(), 'package-test-signature-'));
+  try {
+    const changed = join(scratch, 'changed.deb');
+    copyFileSync(deb, changed);
+    const bytes = readFileSync(changed);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(changed, bytes);
+    assert.equal(signatureProblem(changed, readFileSync(`${deb}.sig`, 'utf8'), publicKey), 'the signature does not match the file');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 });
