@@ -8,7 +8,7 @@ use crate::choices::ResourceGroupChoice;
 use crate::commands::{AppInfo, SubscriptionChoice};
 use crate::draft::{Draft, Screen};
 use crate::setups::{HealthAlert, SetupList};
-use crate::startup::FirstScreen;
+use crate::startup::{FirstScreen, PageTimings};
 use setup_export::{ExportFormat, Exported};
 use setup_store::{CheckSince, CreatedResources, SavedSetup, SetupAccounts};
 use sign_in::{
@@ -62,6 +62,7 @@ pub fn typescript_bindings() -> String {
         ExportFormat::decl(&cfg),
         Exported::decl(&cfg),
         FirstScreen::decl(&cfg),
+        PageTimings::decl(&cfg),
     ]);
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit: run `make bindings`.\n",

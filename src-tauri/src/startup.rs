@@ -59,6 +59,16 @@ impl FirstScreen {
     }
 }
 
+/// Where the page's own time went, by its clock (milliseconds since its navigation began): when it started its
+/// first reads (the page loaded, its script parsed and run, the app mounted), how long those reads took (the
+/// draft, the defaults, the saved setups, over IPC), and when the first screen was painted. Numbers only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+pub struct PageTimings {
+    pub reads_started_ms: u32,
+    pub reads_ms: u32,
+    pub painted_ms: u32,
+}
+
 /// Milliseconds since `mark_start`, the first time it is asked; `None` afterwards (one report per run).
 fn first_report() -> Option<u128> {
     if REPORTED.swap(true, Ordering::SeqCst) {
@@ -67,11 +77,19 @@ fn first_report() -> Option<u128> {
     Some(elapsed_ms())
 }
 
-/// The front end painted its first screen.
+/// The front end painted its first screen; `page` says where the page's time went, when it measured it.
 #[tauri::command]
-pub fn window_painted(screen: FirstScreen) {
+pub fn window_painted(screen: FirstScreen, page: Option<PageTimings>) {
     if let Some(elapsed_ms) = first_report() {
-        tracing::info!(screen = screen.name(), elapsed_ms, "window painted");
+        let page = page.unwrap_or_default();
+        tracing::info!(
+            screen = screen.name(),
+            elapsed_ms,
+            page_reads_started_ms = page.reads_started_ms,
+            page_reads_ms = page.reads_ms,
+            page_painted_ms = page.painted_ms,
+            "window painted"
+        );
     }
 }
 

@@ -81,13 +81,13 @@ describe('App', () => {
     expect(backend.windowClosed).toBe(1);
   });
 
-  it('reads the draft, the defaults and the saved setups together, not one after another', async () => {
+  it('reads the draft, the defaults, the saved setups and their alerts together, not one after another', async () => {
     clearMocks();
     const backend = new FakeBackend();
     const waiting = new Set<string>();
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const startup = ['load_draft', 'default_inputs', 'list_setups'];
+    const startup = ['load_draft', 'default_inputs', 'list_setups', 'health_alerts'];
     mockIPC(async (cmd, args) => {
       if (startup.includes(cmd)) {
         waiting.add(cmd);
@@ -96,7 +96,7 @@ describe('App', () => {
       return backend.handle(cmd, args as Record<string, unknown>);
     }, { shouldMockEvents: true });
     render(App);
-    // All three are asked before any answers: each waits on the same held promise.
+    // All four are asked before any answers: each waits on the same held promise.
     await expect.poll(() => [...waiting].sort(), { timeout: 5_000 }).toEqual([...startup].sort());
     release();
     expect(await screen.findByRole('button', { name: /Try it without accounts/ })).toBeInTheDocument();
@@ -120,6 +120,10 @@ describe('App', () => {
     mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown>), { shouldMockEvents: true });
     render(App);
     await expect.poll(() => backend.painted, { timeout: 4000 }).toContain('welcome');
+    // With where the page's time went, by its own clock: the reads start before they end, and the paint is last.
+    const page = backend.paintTimings[0]!;
+    for (const value of Object.values(page)) expect(Number.isInteger(value) && value >= 0).toBe(true);
+    expect(page.painted_ms).toBeGreaterThanOrEqual(page.reads_started_ms + page.reads_ms - 1);
   });
 
   it('names the wizard as the first screen painted when a draft resumes in the middle', async () => {

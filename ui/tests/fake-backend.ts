@@ -15,6 +15,7 @@ import type {
   Draft,
   SessionInfo,
   SetupError,
+  PageTimings,
   SetupEvent,
   SetupInputs,
   SetupReport,
@@ -384,8 +385,9 @@ export class FakeBackend {
   opened: string[] = [];
   /** The targets opened, as the window named them. */
   openedTargets: Record<string, unknown>[] = [];
-  /** The first screens the window reported painted (`window_painted`). */
+  /** The first screens the window reported painted (`window_painted`), and the page's timings with each. */
   painted: string[] = [];
+  paintTimings: (PageTimings | null)[] = [];
   settings: Settings = { azureClientId: null, checkIntervalMinutes: null };
   /** The saved setups, as the store holds them. */
   setups: SavedSetup[];
@@ -963,6 +965,7 @@ export class FakeBackend {
       }
       case 'window_painted':
         this.painted.push(args.screen as string);
+        this.paintTimings.push((args.page as PageTimings | null | undefined) ?? null);
         return null;
       default:
         throw new Error(`command not mocked: ${cmd}`);

@@ -62,13 +62,14 @@ export class Setups {
 
   /** Reads the setups and the alerts. Rejects only the first time, for the caller to decide where to start. */
   async load(): Promise<void> {
-    const list = await ipc.listSetups();
+    // Both at once: the app's first screen waits for this.
+    const [list, alerts] = await Promise.all([ipc.listSetups(), ipc.healthAlerts().catch(() => this.alerts)]);
     this.list = list.setups;
     if (list.notice && !this.#noticeShown) {
       this.notice = list.notice;
       this.#noticeShown = true;
     }
-    this.alerts = await ipc.healthAlerts().catch(() => this.alerts);
+    this.alerts = alerts;
   }
 
   /** Reads them again, showing a failure like any other. */

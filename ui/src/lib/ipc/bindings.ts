@@ -660,3 +660,5 @@ file_name: string, text: string,
 webhook_key_left_out: boolean, };
 
 export type FirstScreen = "welcome" | "home" | "wizard";
+
+export type PageTimings = { reads_started_ms: number, reads_ms: number, painted_ms: number, };

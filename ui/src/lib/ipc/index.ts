@@ -42,6 +42,7 @@ import type {
   TestEventResult,
   ExportFormat,
   FirstScreen,
+  PageTimings,
   Exported,
   TeardownPlan,
   TeardownReport,
@@ -84,8 +85,8 @@ export function appInfo(): Promise<AppInfo> {
 }
 
 /** Tells the app its first screen is painted; it writes how long that took to the log, once per run. */
-export function windowPainted(screen: FirstScreen): Promise<void> {
-  return invoke<void>('window_painted', { screen });
+export function windowPainted(screen: FirstScreen, page: PageTimings | null = null): Promise<void> {
+  return invoke<void>('window_painted', { screen, page });
 }
 
 /** Tells Rust the window showed this error, so "Copy diagnostics" can list it (without any address's query). */
