@@ -14,7 +14,7 @@
 // Run inside a display (xvfb-run) and a D-Bus session with a keychain, as the Makefile does. Every process this
 // script starts is killed with its process group however it ends.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,52 +116,39 @@ async function startOnce(binary, cache, extraEnv = {}) {
   delete env.prepare;
   const started = performance.now();
   const phases = {};
-  // stderr goes to a file this script reads every 5 ms (a pipe would make the program's writes wait on this
-  // script), for the floor and the app alike.
-  const log = join(home, 'stderr.log');
-  const stderr = openSync(log, 'w');
-  const child = spawn(binary, [], { env, detached: true, stdio: ['ignore', 'ignore', stderr] });
-  closeSync(stderr);
+  const child = spawn(binary, [], { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   groups.add(child.pid);
   try {
     const painted = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        clearInterval(poll);
-        reject(new Error(`${binary} did not paint within 60 s`));
-      }, 60_000);
-      const poll = setInterval(() => {
-        for (const raw of readFileSync(log, 'utf8').split('\n')) {
-          const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
-          // The app's own phases (src-tauri/src/startup.rs): where the time before the paint went.
-          const phase = line.match(/phase="?(set up|page loaded)"? elapsed_ms=(\d+)/);
-          if (phase) phases[phase[1]] = Number(phase[2]);
-          if (line.includes('window painted')) {
-            const at = performance.now() - started;
-            phases.painted = Number(line.match(/ elapsed_ms=(\d+)/)?.[1] ?? NaN);
-            // The page's own clock (since its navigation began): how long its first reads took.
-            phases.reads = Number(line.match(/page_reads_ms=(\d+)/)?.[1] ?? NaN);
-            clearTimeout(timer);
-            clearInterval(poll);
-            resolve(at);
-            return;
-          }
+      const timer = setTimeout(() => reject(new Error(`${binary} did not paint within 60 s`)), 60_000);
+      const lines = createInterface({ input: child.stderr });
+      lines.on('line', (raw) => {
+        const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
+        // The app's own phases (src-tauri/src/startup.rs): where the time before the paint went.
+        const phase = line.match(/phase="?(setup started|set up|page loaded)"? elapsed_ms=(\d+)/);
+        if (phase) phases[phase[1]] = Number(phase[2]);
+        if (line.includes('window painted')) {
+          phases.painted = Number(line.match(/ elapsed_ms=(\d+)/)?.[1] ?? NaN);
+          // The page's own clock (since its navigation began): how long its first reads took.
+          phases.reads = Number(line.match(/page_reads_ms=(\d+)/)?.[1] ?? NaN);
+          clearTimeout(timer);
+          resolve(performance.now() - started);
         }
-      }, 5);
+      });
       child.on('exit', (code) => {
         clearTimeout(timer);
-        clearInterval(poll);
         reject(new Error(`${binary} exited with ${code} before painting`));
       });
     });
     await sleep(IDLE_SECONDS * 1000);
     const memory = pssByName(child.pid);
     // The app's clock starts in its main; the floor logs only its paint.
-    const split =
-      phases['set up'] !== undefined && phases['page loaded'] !== undefined && Number.isFinite(phases.painted) &&
-      Number.isFinite(phases.reads)
+    const logged = ['setup started', 'set up', 'page loaded', 'painted', 'reads'].every((key) => Number.isFinite(phases[key]));
+    const split = logged
         ? {
             before: painted - phases.painted,
-            own: phases['set up'],
+            tauri: phases['setup started'],
+            own: phases['set up'] - phases['setup started'],
             webkit: phases['page loaded'] - phases['set up'],
             reads: phases.reads,
             page: phases.painted - phases['page loaded'] - phases.reads,
@@ -182,7 +169,8 @@ async function startOnce(binary, cache, extraEnv = {}) {
 
 /**
  * The first start with empty caches (a computer's first start of the program: Mesa compiles the shaders the page
- * needs, which software rendering makes slow), then RUNS starts with the caches that first start left, each with a
+ * needs, which software rendering makes slow; emptying Mesa's cache alone, MESA_SHADER_CACHE_DIR, made the app's
+ * warm starts as slow as its first, 6 December 2026), then RUNS starts with the caches that first start left, each with a
  * fresh data folder; the figures are the RUNS warm starts' medians.
  */
 async function startSeries(label, binary, extraEnv) {
@@ -201,7 +189,7 @@ async function startSeries(label, binary, extraEnv) {
   const paint = runs.map((run) => run.paintMs);
   // Each phase's median, when every run logged its phases (the floor logs none).
   const phases = runs.every((run) => run.phases)
-    ? Object.fromEntries(['before', 'own', 'webkit', 'reads', 'page'].map((key) => [key, median(runs.map((run) => run.phases[key]))]))
+    ? Object.fromEntries(['before', 'tauri', 'own', 'webkit', 'reads', 'page'].map((key) => [key, median(runs.map((run) => run.phases[key]))]))
     : null;
   const result = { label, first, paintMedian: median(paint), paintMin: Math.min(...paint), paintMax: Math.max(...paint), total, byName, phases };
   console.error(`${label}: paint ${result.paintMedian.toFixed(0)} ms, PSS ${mib(total)} MiB`);
@@ -362,15 +350,16 @@ function ratio(a, b) {
 
 /**
  * Where the app's start went, from the phases it logs (src-tauri/src/startup.rs): before its clock starts (the
- * process spawned, the loader and the libraries), its own start in Rust, WebKit starting its processes and
- * loading the page, and the page's first reads over IPC and its paint.
+ * process spawned, the loader and the libraries), Tauri's start up to the app's setup, that setup, WebKit starting
+ * its processes and loading the page, the page's first reads over IPC, and the rest of the page up to its paint.
  */
 function phaseBreakdown(series, floor) {
   const measured = series.filter((s) => s.phases);
   if (!measured.length) return 'The app logged no start phases, so its start is not split.\n';
   const names = [
     ['before', 'before the app\'s clock: the process spawned, the loader, the libraries'],
-    ['own', 'the app\'s own start in Rust: the log, the state, the presets'],
+    ['tauri', 'Tauri, GTK and the plugins started, and the app\'s log opened'],
+    ['own', 'the rest of the app\'s own setup: the state, the presets'],
     ['webkit', 'WebKit: its processes started and the page loaded'],
     ['reads', 'the page\'s first reads over IPC (the draft, the defaults, the saved setups), all at once'],
     ['page', 'the rest of the page: its script run, the screen laid out and painted'],

@@ -47,6 +47,7 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         let log_folder = app.path().app_log_dir().ok();
         let log_file = logs::start(log_folder.as_deref());
         tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
+        startup::setup_started();
         app.manage(Support::system(app.handle().clone(), log_folder, log_file));
         let folder = app.path().app_config_dir()?;
         let handle = app.handle().clone();

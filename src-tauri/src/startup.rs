@@ -22,6 +22,15 @@ fn elapsed_ms() -> u128 {
     STARTED.get_or_init(Instant::now).elapsed().as_millis()
 }
 
+/// Tauri, GTK and the plugins are up and the app's own setup begins. Logged with the time so far.
+pub fn setup_started() {
+    tracing::info!(
+        phase = "setup started",
+        elapsed_ms = elapsed_ms(),
+        "start phase"
+    );
+}
+
 /// The app's own start is done (state, presets, the log): what is left is WebKit's. Logged with the time so far,
 /// which `make bench` reads to say where a start's time goes.
 pub fn set_up() {

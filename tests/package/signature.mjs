@@ -27,9 +27,9 @@ export function signatureProblem(path, sigText, publicKey) {
     key: { kty: 'OKP', crv: 'Ed25519', x: key.subarray(10).toString('base64url') },
     format: 'jwk',
   });
+  if (algorithm !== 'ED' && algorithm !== 'Ed') return `unknown signature algorithm ${algorithm}`;
   const file = readFileSync(path);
   const message = algorithm === 'ED' ? createHash('blake2b512').update(file).digest() : file;
-  if (algorithm !== 'ED' && algorithm !== 'Ed') return `unknown signature algorithm ${algorithm}`;
   if (!verify(null, message, ed25519, sig.subarray(10))) return 'the signature does not match the file';
   const trusted = lines[2]?.startsWith('trusted comment: ') ? lines[2].slice('trusted comment: '.length) : null;
   if (trusted === null || !lines[3]) return 'the signature has no trusted comment';
