@@ -2,11 +2,15 @@
 //! Linux links) showing a static page, with no app around it. It reports its first paint the way the app does
 //! (after two animation frames) by printing `window painted` on stderr, then stays open until killed, so its
 //! memory can be read beside the app's.
+//!
+//! It draws as WebKitGTK does by default (accelerated compositing on demand); with `BENCH_FLOOR_COMPOSITING=never`
+//! it draws as the app does (src/rendering.rs: the hardware acceleration policy "never"), so `make bench` can
+//! show the app beside both.
 
 #[cfg(target_os = "linux")]
 fn main() {
     use gtk::prelude::*;
-    use webkit2gtk::{UserContentManagerExt, WebViewExt};
+    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, UserContentManagerExt, WebViewExt};
 
     let started = std::time::Instant::now();
     gtk::init().expect("GTK could not start: is there a display?");
@@ -23,6 +27,11 @@ fn main() {
         );
     });
     let webview = webkit2gtk::WebView::with_user_content_manager(&content);
+    if std::env::var("BENCH_FLOOR_COMPOSITING").as_deref() == Ok("never")
+        && let Some(settings) = WebViewExt::settings(&webview)
+    {
+        settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+    }
     webview.load_html(PAGE, None);
     window.add(&webview);
     window.connect_destroy(|_| gtk::main_quit());
