@@ -102,7 +102,7 @@ export function person(session) {
 /** Saves the window as `{name}-{theme}.png` under the screenshots folder: from the screen's top, or with the
  * element `at` (a CSS selector) scrolled into view. */
 export async function shoot(session, name, theme, { at } = {}) {
-  // Images decode asynchronously (the logo is an SVG data URL): a picture taken before then shows a gap.
+  // Images decode asynchronously (the logo is a picture): a picture taken before then shows a gap.
   await session.waitFor(async () => {
     const decoded = await session.execute(
       'return [...document.images].every((image) => image.complete && image.naturalWidth > 0);',

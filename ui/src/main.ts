@@ -1,3 +1,5 @@
+// First: the first screen's reads go out while the rest of the script is evaluated.
+import './start-reads';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './styles/app.css';

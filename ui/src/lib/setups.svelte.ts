@@ -2,7 +2,7 @@
 // started, and what is being done to them (a tagged value the screens branch on). It talks to Rust only through
 // lib/ipc and follows the app's scheduled checks through the `setups-changed` event.
 import * as ipc from './ipc';
-import type { ExportFormat, Exported, FixId, HealthAlert, SavedSetup, SetupError, SetupInputs, TeardownPlan, TeardownReport } from './ipc';
+import type { ExportFormat, Exported, FixId, HealthAlert, SavedSetup, SetupError, SetupInputs, SetupList, TeardownPlan, TeardownReport } from './ipc';
 import { asSetupError } from './wizard.svelte';
 
 /** What is being done to the setups: one value, never the words shown for it. */
@@ -61,9 +61,9 @@ export class Setups {
   }
 
   /** Reads the setups and the alerts. Rejects only the first time, for the caller to decide where to start. */
-  async load(): Promise<void> {
-    // Both at once: the app's first screen waits for this.
-    const [list, alerts] = await Promise.all([ipc.listSetups(), ipc.healthAlerts().catch(() => this.alerts)]);
+  async load(asked?: { setups: Promise<SetupList>; alerts: Promise<HealthAlert[]> }): Promise<void> {
+    // Both at once: the app's first screen waits for this (and asks them early, `asked`).
+    const [list, alerts] = await Promise.all([asked?.setups ?? ipc.listSetups(), (asked?.alerts ?? ipc.healthAlerts()).catch(() => this.alerts)]);
     this.list = list.setups;
     if (list.notice && !this.#noticeShown) {
       this.notice = list.notice;
