@@ -364,8 +364,8 @@ function phaseBreakdown(series, floor) {
     ['tauri', 'Tauri, GTK and the plugins started, and the app\'s log opened'],
     ['own', 'the rest of the app\'s own setup: the state, the presets'],
     ['webkit', 'WebKit: its processes started and the page loaded'],
-    ['reads', 'the page\'s first reads over IPC (the draft, the defaults, the saved setups), all at once'],
-    ['page', 'the rest of the page: its script run, the screen laid out and painted'],
+    ['reads', 'the page\'s first reads over IPC (the draft, the defaults, the saved setups): asked all at once as its script starts, taken once it has run and mounted the app'],
+    ['page', 'the rest of the page: the first screen built, laid out and painted'],
   ];
   const header = `| phase (median of each, ms) | ${measured.map((s) => s.label).join(' | ')} |\n|---|${measured.map(() => '---:').join('|')}|`;
   const lines = names.map(([key, text]) => `| ${text} | ${measured.map((s) => s.phases[key].toFixed(0)).join(' | ')} |`);

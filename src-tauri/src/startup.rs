@@ -68,9 +68,10 @@ impl FirstScreen {
     }
 }
 
-/// Where the page's own time went, by its clock (milliseconds since its navigation began): when it started its
-/// first reads (the page loaded, its script parsed and run, the app mounted), how long those reads took (the
-/// draft, the defaults, the saved setups, over IPC), and when the first screen was painted. Numbers only.
+/// Where the page's own time went, by its clock (milliseconds since its navigation began): when it asked its first
+/// reads (the draft, the defaults, the saved setups, over IPC: as its script started, before the app's modules
+/// ran), how long until the app took their answers (once it had run and mounted), and when the first screen was
+/// painted. Numbers only.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 pub struct PageTimings {
     pub reads_started_ms: u32,
