@@ -3,9 +3,9 @@
 //! (after two animation frames) by printing `window painted` on stderr, then stays open until killed, so its
 //! memory can be read beside the app's.
 //!
-//! It draws as WebKitGTK does by default, as the app does (accelerated compositing); with
-//! `BENCH_FLOOR_COMPOSITING=never` it draws without (the hardware acceleration policy "never"), so `make bench`
-//! can show what that drawing would save.
+//! It draws as WebKitGTK does by default (accelerated compositing on demand); with `BENCH_FLOOR_COMPOSITING=never`
+//! it draws as the app does (src/rendering.rs: the hardware acceleration policy "never"), so `make bench` can
+//! show the app beside both.
 
 #[cfg(target_os = "linux")]
 fn main() {

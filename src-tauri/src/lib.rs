@@ -11,6 +11,7 @@ mod file_dialog;
 mod import;
 pub mod logs;
 pub mod multicall;
+mod rendering;
 mod schedule;
 mod setups;
 mod single_instance;
@@ -48,6 +49,7 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         let log_file = logs::start(log_folder.as_deref());
         tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
         startup::setup_started();
+        rendering::log();
         app.manage(Support::system(app.handle().clone(), log_folder, log_file));
         let folder = app.path().app_config_dir()?;
         let handle = app.handle().clone();
@@ -230,13 +232,16 @@ pub fn run() {
     let mut context = tauri::generate_context!();
     updates::configure(&mut context, release.as_ref());
     let builder = updates::register(
-        build_app(tauri::Builder::default().plugin(single_instance::plugin())).on_page_load(
-            |_, payload| {
-                if payload.event() == tauri::webview::PageLoadEvent::Finished {
-                    startup::page_loaded();
-                }
-            },
-        ),
+        build_app(
+            tauri::Builder::default()
+                .plugin(single_instance::plugin())
+                .plugin(rendering::plugin()),
+        )
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                startup::page_loaded();
+            }
+        }),
         release.as_ref(),
     );
     updates::check_at_start(builder, release.as_ref())

@@ -206,8 +206,30 @@ export async function newSession(driver, application) {
     async execute(script, args = []) {
       return call(base, 'POST', `${path}/execute/sync`, { script, args });
     },
+    // WebKitGTK takes the picture after the page's next paint, and a page drawn without accelerated compositing
+    // (src-tauri/src/rendering.rs) paints only when something changes: an idle page would keep the driver waiting
+    // for good. While the picture is taken, a one-pixel mark in the bottom-right corner changes shade each frame
+    // (invisible: an alpha of 0 or 1/255), so a paint always comes; it is removed afterwards.
     async screenshot() {
-      return Buffer.from(await call(base, 'GET', `${path}/screenshot`), 'base64');
+      await this.execute(`
+        const mark = document.createElement('div');
+        mark.id = '__screenshot-paint';
+        mark.setAttribute('aria-hidden', 'true');
+        mark.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+        document.documentElement.append(mark);
+        let on = false;
+        const tick = () => {
+          if (!mark.isConnected) return;
+          on = !on;
+          mark.style.background = on ? 'rgba(0,0,0,0.004)' : 'transparent';
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);`);
+      try {
+        return Buffer.from(await call(base, 'GET', `${path}/screenshot`), 'base64');
+      } finally {
+        await this.execute(`document.getElementById('__screenshot-paint')?.remove();`).catch(() => {});
+      }
     },
     async close() {
       await call(base, 'DELETE', path).catch(() => {});
