@@ -3,7 +3,8 @@
 // - Start: from spawning the release app to its first screen painted (the app logs "window painted" once the
 //   screen is laid out and two animation frames have passed), on the welcome page and on the home with 10 saved
 //   setups, beside the floor: a bare WebKitGTK window showing a static page that reports its paint the same way
-//   (src-tauri/examples/bare_webkit.rs). Median of BENCH_RUNS (10) each, a fresh data folder per run. The floor
+//   (src-tauri/examples/bare_webkit.rs). Median of BENCH_RUNS (10) each, a fresh data folder per run, the rows
+//   started in turn (one start of each per round) so the shared machine's moods touch them alike. The floor
 //   is measured twice: as WebKitGTK draws by default (accelerated compositing), and as the app draws (without it,
 //   src-tauri/src/rendering.rs), so the app's own cost shows apart from the drawing mode it chose.
 // - Memory: PSS (shared pages counted once, split between the processes sharing them) of the process and every
@@ -170,21 +171,30 @@ async function startOnce(binary, cache, extraEnv = {}) {
 }
 
 /**
- * The first start with empty caches (a computer's first start of the program: Mesa compiles the shaders the page
- * needs, which software rendering makes slow; emptying Mesa's cache alone, MESA_SHADER_CACHE_DIR, made the app's
- * warm starts as slow as its first, 6 December 2026), then RUNS starts with the caches that first start left, each with a
- * fresh data folder; the figures are the RUNS warm starts' medians.
+ * Each series' first start with empty caches (a computer's first start of the program: Mesa compiles the shaders
+ * the page needs, which software rendering makes slow; emptying Mesa's cache alone, MESA_SHADER_CACHE_DIR, made the
+ * app's warm starts as slow as its first, 6 December 2026), then RUNS rounds in which every series starts once, in
+ * turn, with the caches its first start left and a fresh data folder; the figures are the RUNS warm starts'
+ * medians. Interleaved rather than one series after another, so that the shared machine getting busier or quieter
+ * during the bench moves every series alike and the ratios to the floor stay fair (run one after another, two
+ * benches of the same build put the welcome page at 1.11x and 1.15x of the floor, 6 December 2026).
  */
-async function startSeries(label, binary, extraEnv) {
-  const cache = mkdtempSync(join(tmpdir(), 'bench-cache-'));
-  let first;
-  const runs = [];
+async function startSeries(specs) {
+  const caches = specs.map(() => mkdtempSync(join(tmpdir(), 'bench-cache-')));
+  const firsts = [];
+  const runs = specs.map(() => []);
   try {
-    first = (await startOnce(binary, cache, extraEnv)).paintMs;
-    for (let i = 0; i < RUNS; i++) runs.push(await startOnce(binary, cache, extraEnv));
+    for (const [i, spec] of specs.entries()) firsts.push((await startOnce(spec.binary, caches[i], spec.env)).paintMs);
+    for (let round = 0; round < RUNS; round++) {
+      for (const [i, spec] of specs.entries()) runs[i].push(await startOnce(spec.binary, caches[i], spec.env));
+    }
   } finally {
-    rmSync(cache, { recursive: true, force: true });
+    for (const cache of caches) rmSync(cache, { recursive: true, force: true });
   }
+  return specs.map((spec, i) => summarize(spec.label, firsts[i], runs[i]));
+}
+
+function summarize(label, first, runs) {
   const names = [...new Set(runs.flatMap((run) => Object.keys(run.memory)))].sort();
   const byName = Object.fromEntries(names.map((name) => [name, median(runs.map((run) => run.memory[name] ?? 0))]));
   const total = median(runs.map((run) => Object.values(run.memory).reduce((a, b) => a + b, 0)));
@@ -329,16 +339,22 @@ async function main() {
       const env = cliEnv(sandbox.info, ten);
       for (let i = 0; i < 10; i++) timed(setupArgs(sandbox.info, 200 + i), env);
     }
-    const floor = await startSeries('bare WebKitGTK window', FLOOR);
-    const flat = await startSeries('bare WebKitGTK window, drawn as the app draws', FLOOR, { BENCH_FLOOR_COMPOSITING: 'never' });
-    const welcome = await startSeries('app, welcome page', APP);
-    const home = await startSeries('app, home with 10 setups', APP, {
-      prepare: (env) => {
-        const store = join(env.HOME, 'setups.db');
-        copyFileSync(ten, store);
-        env.AUTH0_EVENTGRID_STORE = store;
+    const [floor, flat, welcome, home] = await startSeries([
+      { label: 'bare WebKitGTK window', binary: FLOOR },
+      { label: 'bare WebKitGTK window, drawn as the app draws', binary: FLOOR, env: { BENCH_FLOOR_COMPOSITING: 'never' } },
+      { label: 'app, welcome page', binary: APP },
+      {
+        label: 'app, home with 10 setups',
+        binary: APP,
+        env: {
+          prepare: (env) => {
+            const store = join(env.HOME, 'setups.db');
+            copyFileSync(ten, store);
+            env.AUTH0_EVENTGRID_STORE = store;
+          },
+        },
       },
-    });
+    ]);
     writeFileSync(OUT, report({ floor, flat, welcome, home, cli, health }));
     console.error(`wrote ${OUT}`);
   } finally {
@@ -407,8 +423,9 @@ figure below is from release builds (\`cargo build --release\`: thin LTO, stripp
 From spawning the process to its first screen painted (the page reports after the screen is laid out and two
 animation frames have passed; the app writes "window painted" to its log), median of ${RUNS} starts, each with a
 fresh data folder, the page cache warm, and the caches (\`XDG_CACHE_HOME\`: Mesa's compiled shaders, WebKit's own)
-left by a first start, as on a computer where the program has started before. That first start, with empty caches,
-is in its own column: under software rendering, Mesa compiling the shaders a page needs is most of its cost (the
+left by a first start, as on a computer where the program has started before. The starts are taken in rounds, each
+row starting once per round, so that the shared machine's load changing during the bench touches every row alike.
+That first start, with empty caches, is in its own column: under software rendering, Mesa compiling the shaders a page needs is most of its cost (the
 app's page needs more of them than the floor's static text).
 
 Two floors: the bare window as WebKitGTK draws it by default, with accelerated compositing (the floor every Tauri

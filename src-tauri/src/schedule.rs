@@ -1,8 +1,8 @@
 //! While the window is open, every saved setup is checked again on the schedule the settings give (every 15
 //! minutes unless changed, never when 0), in a background task that never blocks the window. After each round
 //! the window hears `setups-changed` with every setup, so an open home refreshes without polling; a check that
-//! turned red has raised its notification on the way. The first round runs as soon as the app starts when a
-//! setup is due, so the home shows how things stand now.
+//! turned red has raised its notification on the way. The first round runs as soon as the window has painted its
+//! first screen when a setup is due, so the home shows how things stand now.
 
 use std::time::Duration;
 
@@ -23,7 +23,13 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     tauri::async_runtime::spawn(async move { run(app).await });
 }
 
+/// The longest the first round waits for the window's first screen.
+const FIRST_PAINT_LIMIT: Duration = Duration::from_secs(10);
+
 async fn run<R: Runtime>(app: AppHandle<R>) {
+    // Not before the first screen is painted: a round checks every setup at once, and on a small machine it
+    // would slow the window it is meant to inform.
+    crate::startup::first_paint(FIRST_PAINT_LIMIT).await;
     let mut first = true;
     loop {
         let state = app.state::<AppState>();

@@ -6,11 +6,32 @@
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
 
 static STARTED: OnceLock<Instant> = OnceLock::new();
 static REPORTED: AtomicBool = AtomicBool::new(false);
 static PAGE_LOADED: AtomicBool = AtomicBool::new(false);
+static PAINTED: OnceLock<Notify> = OnceLock::new();
+
+fn painted() -> &'static Notify {
+    PAINTED.get_or_init(Notify::new)
+}
+
+/// Waits until the window has painted its first screen, or `limit` has passed (a window that never reports, as
+/// under the tests' mock runtime): work that can wait, such as the first scheduled health round, starts after
+/// the first screen rather than competing with it for the processor.
+pub async fn first_paint(limit: Duration) {
+    let notified = painted().notified();
+    tokio::pin!(notified);
+    // Registered before the flag is read, so a report between the two is not missed.
+    notified.as_mut().enable();
+    if REPORTED.load(Ordering::SeqCst) {
+        return;
+    }
+    let _ = tokio::time::timeout(limit, notified).await;
+}
 
 /// Starts the clock; later calls change nothing.
 pub fn mark_start() {
@@ -91,6 +112,7 @@ fn first_report() -> Option<u128> {
 #[tauri::command]
 pub fn window_painted(screen: FirstScreen, page: Option<PageTimings>) {
     if let Some(elapsed_ms) = first_report() {
+        painted().notify_waiters();
         let page = page.unwrap_or_default();
         tracing::info!(
             screen = screen.name(),
@@ -106,6 +128,28 @@ pub fn window_painted(screen: FirstScreen, page: Option<PageTimings>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn work_waiting_for_the_first_paint_starts_once_the_window_reports_it() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            // The limit is an hour: only the report can end the wait within the test's half minute.
+            let waiting = tokio::spawn(first_paint(Duration::from_secs(3600)));
+            tokio::task::yield_now().await;
+            window_painted(FirstScreen::Welcome, None);
+            tokio::time::timeout(Duration::from_secs(30), waiting)
+                .await
+                .expect("the wait ended with the report")
+                .unwrap();
+            // Once painted, later waits do not wait at all.
+            tokio::time::timeout(Duration::from_secs(30), first_paint(Duration::from_secs(3600)))
+                .await
+                .expect("no wait after the report");
+        });
+    }
 
     #[test]
     fn only_the_first_paint_is_reported() {
