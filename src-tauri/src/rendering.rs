@@ -55,11 +55,13 @@ pub fn plugin() -> TauriPlugin<tauri::Wry> {
                     Some(settings) => {
                         settings
                             .set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-                        record(format!("webview {label}: drawing without accelerated compositing"));
+                        record(format!(
+                            "webview {label}: drawing without accelerated compositing"
+                        ));
                     }
-                    None => {
-                        record(format!("webview {label}: no settings to draw with, drawn as WebKit chooses"))
-                    }
+                    None => record(format!(
+                        "webview {label}: no settings to draw with, drawn as WebKit chooses"
+                    )),
                 }
             });
             if let Err(e) = applied {

@@ -145,9 +145,12 @@ mod tests {
                 .expect("the wait ended with the report")
                 .unwrap();
             // Once painted, later waits do not wait at all.
-            tokio::time::timeout(Duration::from_secs(30), first_paint(Duration::from_secs(3600)))
-                .await
-                .expect("no wait after the report");
+            tokio::time::timeout(
+                Duration::from_secs(30),
+                first_paint(Duration::from_secs(3600)),
+            )
+            .await
+            .expect("no wait after the report");
         });
     }
 
