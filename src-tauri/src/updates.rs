@@ -21,9 +21,16 @@ pub fn compiled_in() -> Option<UpdateRelease> {
     .expect("build.rs checked the updater variables")
 }
 
-/// The updater plugin's configuration (`plugins.updater` in Tauri's config) for a release.
+/// The updater plugin's configuration (`plugins.updater` in Tauri's config) for a release. Every package this
+/// project ships is signed for its version (`scripts/bundle.sh`), so a signature that names no version, or
+/// another version than the endpoint announces, is refused: without it an old, validly signed package could be
+/// served as a new one.
 pub fn plugin_config(release: &UpdateRelease) -> serde_json::Value {
-    serde_json::json!({ "pubkey": release.pubkey, "endpoints": [release.endpoint] })
+    serde_json::json!({
+        "pubkey": release.pubkey,
+        "endpoints": [release.endpoint],
+        "requireSignedVersion": true,
+    })
 }
 
 /// Puts the release into the app's configuration, where the updater plugin reads it; without a release the
