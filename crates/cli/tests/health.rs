@@ -527,6 +527,63 @@ async fn verify_all_checks_each_setup_with_its_own_accounts() {
     );
 }
 
+/// Setups saved with the same accounts are checked with one engine: a run over three of them asks each cloud
+/// for one token, not three (Auth0 counts machine-to-machine tokens against a monthly quota).
+#[tokio::test]
+async fn verify_all_asks_each_cloud_for_one_token_for_setups_of_the_same_accounts() {
+    let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("setups.db");
+    for name in ["alpha", "beta", "gamma"] {
+        set_up(
+            &info,
+            dir.path(),
+            &store,
+            &format!("{name}-logs"),
+            Some(name),
+        )
+        .await;
+    }
+    settle(&sandbox).await;
+
+    let before = sandbox.handle().requests().len();
+    let all = run(bare(
+        &info,
+        &[&["verify", "--all", "--json"][..], &store_args(&store)].concat(),
+    ))
+    .await;
+    let sent = sandbox.handle().requests()[before..].to_vec();
+    let setups = all.json()["setups"].as_array().unwrap().clone();
+    let names: Vec<&str> = setups.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["alpha", "beta", "gamma"], "in the order saved");
+    for setup in &setups {
+        assert!(
+            ["green", "amber"].contains(&setup["overall"].as_str().unwrap()),
+            "{setup}"
+        );
+    }
+    let tokens = |cloud: &str, path: &str| {
+        sent.iter()
+            .filter(|r| r.cloud == cloud && r.path.ends_with(path))
+            .count()
+    };
+    assert_eq!(
+        tokens("auth0", "/oauth/token"),
+        1,
+        "one Auth0 token: {sent:#?}"
+    );
+    assert_eq!(
+        tokens("login", "/oauth2/v2.0/token"),
+        1,
+        "one Azure token: {sent:#?}"
+    );
+    assert!(
+        sent.iter().filter(|r| r.cloud == "management").count() >= 3,
+        "each setup is still checked in Azure"
+    );
+}
+
 /// A run that stops half way saves the steps that finished; the webhook URL's query (a key) is nowhere in the
 /// store's files.
 #[tokio::test]

@@ -15,7 +15,7 @@ use setup_engine::{
     ArrivalWait, Check, CheckId, CheckState, Engine, EngineOptions, FixId, HealthOptions,
     HealthReport, KnownResources, SetupError, SetupInputs, setup_key,
 };
-use setup_store::{CheckSince, SavedSetup, SetupStore, WebhookKeys};
+use setup_store::{CheckSince, SavedSetup, SetupAccounts, SetupStore, WebhookKeys};
 
 use crate::args::{Settings, StageLimits, StoreArgs};
 use crate::saved::{self, open_store};
@@ -177,24 +177,68 @@ async fn verify_flags(
 }
 
 /// Every setup at once (they wait on the clouds, not on this process; requests to one Auth0 tenant are paced
-/// by its client), results in the order given.
+/// by its client), results in the order given. Setups saved with the same accounts share one engine: one token
+/// from each cloud for all of them, where an engine each would ask Auth0 for a machine-to-machine token per
+/// setup on every run (Auth0 counts them against a monthly quota) and Azure as often.
 async fn check_saved_all(
     store: SetupStore,
     setups: Vec<SavedSetup>,
     flags: &Settings,
     options: &HealthOptions,
 ) -> Vec<Checked> {
-    let checks = setups
+    let keys = match setups.iter().any(|setup| setup.webhook_key_in_keychain) {
+        true => Some(WebhookKeys::new(keychain::Keychain::open_system().await)),
+        false => None,
+    };
+    let mut groups: Vec<Vec<(usize, SavedSetup)>> = Vec::new();
+    for (at, setup) in setups.into_iter().enumerate() {
+        match groups
+            .iter_mut()
+            .find(|group| group[0].1.accounts == setup.accounts)
+        {
+            Some(group) => group.push((at, setup)),
+            None => groups.push(vec![(at, setup)]),
+        }
+    }
+    let checks = groups
         .into_iter()
-        .map(|setup| check_saved(&store, setup, flags, options));
+        .map(|group| check_group(&store, group, keys.as_ref(), flags, options));
+    let mut checked: Vec<(usize, Checked)> = futures::future::join_all(checks)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    checked.sort_by_key(|(at, _)| *at);
+    checked.into_iter().map(|(_, checked)| checked).collect()
+}
+
+/// Setups saved with the same accounts, checked at once with one engine; each keeps its place in the list.
+async fn check_group(
+    store: &SetupStore,
+    group: Vec<(usize, SavedSetup)>,
+    keys: Option<&WebhookKeys>,
+    flags: &Settings,
+    options: &HealthOptions,
+) -> Vec<(usize, Checked)> {
+    let connected = connect(&group[0].1.accounts, flags).await;
+    let checks = group.into_iter().map(|(at, setup)| {
+        let connected = &connected;
+        async move {
+            (
+                at,
+                check_saved(store, setup, connected, keys, options).await,
+            )
+        }
+    });
     futures::future::join_all(checks).await
 }
 
-/// One saved setup: with its own accounts' credentials, or a report saying whom to sign in to.
+/// One saved setup, with the engine of its accounts: its report, or one saying whom to sign in to.
 async fn check_saved(
     store: &SetupStore,
     setup: SavedSetup,
-    flags: &Settings,
+    connected: &Result<Connected, SetupError>,
+    keys: Option<&WebhookKeys>,
     options: &HealthOptions,
 ) -> Checked {
     let mut checked = Checked {
@@ -206,15 +250,17 @@ async fn check_saved(
         error: None,
     };
     say(&format!("Checking {} ...", setup.name));
-    let report = match engine_for(&setup, flags).await {
-        Ok(Ready::Engine(ready)) => {
-            let (engine, inputs) = *ready;
-            engine
-                .check_health(&inputs, &known_of(&setup), options)
-                .await
-        }
-        Ok(Ready::SignIn(account)) => Ok(needs_sign_in(&account)),
-        Err(error) => Err(error),
+    let report = match connected {
+        Ok(Connected::Engine(engine)) => match inputs_of(&setup, keys).await {
+            Ok(inputs) => {
+                engine
+                    .check_health(&inputs, &known_of(&setup), options)
+                    .await
+            }
+            Err(error) => Err(error),
+        },
+        Ok(Connected::SignIn(account)) => Ok(needs_sign_in(account)),
+        Err(error) => Err(error.clone()),
     };
     match report {
         Ok(report) => {
@@ -238,21 +284,49 @@ pub(crate) enum Ready {
 
 /// The engine for a saved setup's accounts, and its inputs with the webhook's key back from the keychain.
 pub(crate) async fn engine_for(setup: &SavedSetup, flags: &Settings) -> Result<Ready, SetupError> {
+    match connect(&setup.accounts, flags).await? {
+        Connected::Engine(engine) => {
+            let inputs = inputs_of(setup, None).await?;
+            Ok(Ready::Engine(Box::new((*engine, inputs))))
+        }
+        Connected::SignIn(account) => Ok(Ready::SignIn(account)),
+    }
+}
+
+/// An engine signed in as a setup's accounts, or the accounts to sign in to.
+enum Connected {
+    Engine(Box<Engine>),
+    SignIn(String),
+}
+
+async fn connect(accounts: &SetupAccounts, flags: &Settings) -> Result<Connected, SetupError> {
     let env = |name: &str| std::env::var(name).ok();
-    let connection = match credentials::for_setup(&setup.accounts, flags, &env).await? {
+    let connection = match credentials::for_setup(accounts, flags, &env).await? {
         Credentials::Ready(connection) => *connection,
-        Credentials::SignIn(account) => return Ok(Ready::SignIn(account)),
+        Credentials::SignIn(account) => return Ok(Connected::SignIn(account)),
     };
     let progress = saved::progress_store(flags.progress_file.clone())?;
     let engine = Engine::connect(connection, EngineOptions::new(progress))?;
-    let inputs = if setup.webhook_key_in_keychain {
-        WebhookKeys::new(keychain::Keychain::open_system().await)
-            .restore(setup)
-            .await?
-    } else {
-        setup.inputs.clone()
-    };
-    Ok(Ready::Engine(Box::new((engine, inputs))))
+    Ok(Connected::Engine(Box::new(engine)))
+}
+
+/// A saved setup's inputs, with the webhook's key back from the keychain (`keys`, or the system keychain opened
+/// for it) when it was kept there.
+async fn inputs_of(
+    setup: &SavedSetup,
+    keys: Option<&WebhookKeys>,
+) -> Result<SetupInputs, SetupError> {
+    if !setup.webhook_key_in_keychain {
+        return Ok(setup.inputs.clone());
+    }
+    match keys {
+        Some(keys) => keys.restore(setup).await,
+        None => {
+            WebhookKeys::new(keychain::Keychain::open_system().await)
+                .restore(setup)
+                .await
+        }
+    }
 }
 
 pub(crate) fn known_of(setup: &SavedSetup) -> KnownResources {
