@@ -369,17 +369,17 @@ function ratio(a, b) {
 
 /**
  * Where the app's start went, from the phases it logs (src-tauri/src/startup.rs): before its clock starts (the
- * process spawned, the loader and the libraries), Tauri's start up to the app's setup, that setup, WebKit starting
- * its processes and loading the page, the page's first reads over IPC, and the rest of the page up to its paint.
+ * process spawned, the loader and the libraries), Tauri's start up to the app's setup (the window and its webview
+ * are made before it), that setup, WebKit finishing its processes' start and loading the page, the page's first reads over IPC, and the rest of the page up to its paint.
  */
 function phaseBreakdown(series, floor) {
   const measured = series.filter((s) => s.phases);
   if (!measured.length) return 'The app logged no start phases, so its start is not split.\n';
   const names = [
     ['before', 'before the app\'s clock: the process spawned, the loader, the libraries'],
-    ['tauri', 'Tauri, GTK and the plugins started, and the app\'s log opened'],
+    ['tauri', 'Tauri, GTK and the plugins started, the window and its webview made (Tauri makes them before the app\'s setup runs), and the app\'s log opened'],
     ['own', 'the rest of the app\'s own setup: the state, the presets'],
-    ['webkit', 'WebKit: its processes started and the page loaded'],
+    ['webkit', 'WebKit: the rest of its processes\' start and the page loaded'],
     ['reads', 'the page\'s first reads over IPC (the draft, the defaults, the saved setups): asked all at once as its script starts, taken once it has run and mounted the app'],
     ['page', 'the rest of the page: the first screen built, laid out and painted'],
   ];

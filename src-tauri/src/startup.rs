@@ -43,7 +43,8 @@ fn elapsed_ms() -> u128 {
     STARTED.get_or_init(Instant::now).elapsed().as_millis()
 }
 
-/// Tauri, GTK and the plugins are up and the app's own setup begins. Logged with the time so far.
+/// Tauri, GTK and the plugins are up, the window and its webview made (Tauri makes the configured window before
+/// the app's setup runs), and the app's own setup begins. Logged with the time so far.
 pub fn setup_started() {
     tracing::info!(
         phase = "setup started",
