@@ -125,6 +125,15 @@ fn store_args(store: &Path) -> [&str; 2] {
     ["--store", store.to_str().unwrap()]
 }
 
+/// `verify --all --json` over the setups saved in `store`, signed in as `info`'s accounts.
+async fn verify_all_json(info: &SandboxInfo, store: &Path) -> Outcome {
+    run(bare(
+        info,
+        &[&["verify", "--all", "--json"][..], &store_args(store)].concat(),
+    ))
+    .await
+}
+
 #[tokio::test]
 async fn setup_saves_the_setup_and_setups_lists_it() {
     let sandbox = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
@@ -166,11 +175,7 @@ async fn bad_input_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("setups.db");
 
-    let none = run(bare(
-        &info,
-        &[&["verify", "--all", "--json"][..], &store_args(&store)].concat(),
-    ))
-    .await;
+    let none = verify_all_json(&info, &store).await;
     assert_eq!(none.code, 2, "no saved setup to check: {}", none.stderr);
     assert_eq!(none.json()["error"]["field"], "all");
 
@@ -474,11 +479,7 @@ async fn verify_all_checks_each_setup_with_its_own_accounts() {
 
     // Signed in to the first sandbox only: the second setup is not checked with its credentials.
     let second_before = second.handle().requests().len();
-    let all = run(bare(
-        &one,
-        &[&["verify", "--all", "--json"][..], &store_args(&store)].concat(),
-    ))
-    .await;
+    let all = verify_all_json(&one, &store).await;
     assert_eq!(all.code, 1, "{}\n{}", all.stdout, all.stderr);
     let all = all.json();
     let setups = all["setups"].as_array().unwrap();
@@ -548,11 +549,7 @@ async fn verify_all_asks_each_cloud_for_one_token_for_setups_of_the_same_account
     settle(&sandbox).await;
 
     let before = sandbox.handle().requests().len();
-    let all = run(bare(
-        &info,
-        &[&["verify", "--all", "--json"][..], &store_args(&store)].concat(),
-    ))
-    .await;
+    let all = verify_all_json(&info, &store).await;
     let sent = sandbox.handle().requests()[before..].to_vec();
     let setups = all.json()["setups"].as_array().unwrap().clone();
     let names: Vec<&str> = setups.iter().map(|s| s["name"].as_str().unwrap()).collect();

@@ -237,7 +237,7 @@ async fn check_group(
 async fn check_saved(
     store: &SetupStore,
     setup: SavedSetup,
-    connected: &Result<Connected, SetupError>,
+    connected: &Result<Ready<Engine>, SetupError>,
     keys: Option<&WebhookKeys>,
     options: &HealthOptions,
 ) -> Checked {
@@ -251,15 +251,15 @@ async fn check_saved(
     };
     say(&format!("Checking {} ...", setup.name));
     let report = match connected {
-        Ok(Connected::Engine(engine)) => match inputs_of(&setup, keys).await {
-            Ok(inputs) => {
-                engine
-                    .check_health(&inputs, &known_of(&setup), options)
-                    .await
+        Ok(Ready::Engine(engine)) => {
+            let known = known_of(&setup);
+            async {
+                let inputs = inputs_of(&setup, keys).await?;
+                engine.check_health(&inputs, &known, options).await
             }
-            Err(error) => Err(error),
-        },
-        Ok(Connected::SignIn(account)) => Ok(needs_sign_in(account)),
+            .await
+        }
+        Ok(Ready::SignIn(account)) => Ok(needs_sign_in(account)),
         Err(error) => Err(error.clone()),
     };
     match report {
@@ -277,37 +277,32 @@ async fn check_saved(
     checked
 }
 
-pub(crate) enum Ready {
-    Engine(Box<(Engine, SetupInputs)>),
+/// An engine signed in as a setup's accounts (with what goes with it), or the accounts to sign in to first.
+pub(crate) enum Ready<T = (Engine, SetupInputs)> {
+    Engine(Box<T>),
     SignIn(String),
 }
 
 /// The engine for a saved setup's accounts, and its inputs with the webhook's key back from the keychain.
 pub(crate) async fn engine_for(setup: &SavedSetup, flags: &Settings) -> Result<Ready, SetupError> {
     match connect(&setup.accounts, flags).await? {
-        Connected::Engine(engine) => {
+        Ready::Engine(engine) => {
             let inputs = inputs_of(setup, None).await?;
             Ok(Ready::Engine(Box::new((*engine, inputs))))
         }
-        Connected::SignIn(account) => Ok(Ready::SignIn(account)),
+        Ready::SignIn(account) => Ok(Ready::SignIn(account)),
     }
 }
 
-/// An engine signed in as a setup's accounts, or the accounts to sign in to.
-enum Connected {
-    Engine(Box<Engine>),
-    SignIn(String),
-}
-
-async fn connect(accounts: &SetupAccounts, flags: &Settings) -> Result<Connected, SetupError> {
+async fn connect(accounts: &SetupAccounts, flags: &Settings) -> Result<Ready<Engine>, SetupError> {
     let env = |name: &str| std::env::var(name).ok();
     let connection = match credentials::for_setup(accounts, flags, &env).await? {
         Credentials::Ready(connection) => *connection,
-        Credentials::SignIn(account) => return Ok(Connected::SignIn(account)),
+        Credentials::SignIn(account) => return Ok(Ready::SignIn(account)),
     };
     let progress = saved::progress_store(flags.progress_file.clone())?;
     let engine = Engine::connect(connection, EngineOptions::new(progress))?;
-    Ok(Connected::Engine(Box::new(engine)))
+    Ok(Ready::Engine(Box::new(engine)))
 }
 
 /// A saved setup's inputs, with the webhook's key back from the keychain (`keys`, or the system keychain opened
